@@ -1,0 +1,108 @@
+"""Layout-rule and model constants shared by the circuit models, plus the small enums.
+
+Layout rules are in units of the feature size F unless a name says otherwise.  Values are
+the ones NeuroSim V1.4 / NVSim use (NeuroSim manual, "Technology and layout assumptions";
+per-node FinFET/GAA rules from the IRDS roadmaps 2016-2022 as tabulated by NeuroSim V1.4).
+"""
+from enum import IntEnum
+
+# gate types
+INV, NOR, NAND = 0, 1, 2
+# transistor types
+NMOS, PMOS = 0, 1
+
+MAX_NMOS_SIZE = 100.0
+MIN_NMOS_SIZE = 2.0
+MAX_TRANSISTOR_HEIGHT = 28.0
+MAX_TRANSISTOR_HEIGHT_FINFET = 34.0
+MAX_TRANSISTOR_HEIGHT_14NM = 41.142  # Samsung
+MAX_TRANSISTOR_HEIGHT_10NM = 33.0  # TSMC
+MAX_TRANSISTOR_HEIGHT_7NM = 34.285  # TSMC
+MAX_TRANSISTOR_HEIGHT_5NM = 36.0  # IRDS 2021
+MAX_TRANSISTOR_HEIGHT_3NM = 48.0  # IRDS 2022
+MAX_TRANSISTOR_HEIGHT_2NM = 57.0  # IRDS 2022
+MAX_TRANSISTOR_HEIGHT_1NM = 80.0  # IRDS 2022
+
+MIN_GAP_BET_SAME_TYPE_DIFFS = 1.6
+MIN_GAP_BET_P_AND_N_DIFFS = 3.5
+MIN_POLY_EXT_DIFF = 1.0
+MIN_GAP_BET_FIELD_POLY = 1.6
+MIN_GAP_BET_P_AND_N_DIFFS_14NM = 9.71
+OUTER_HEIGHT_REGION_14NM = 10.285
+MIN_GAP_BET_P_AND_N_DIFFS_10NM = 10.0
+OUTER_HEIGHT_REGION_10NM = 8.2
+MIN_GAP_BET_P_AND_N_DIFFS_7NM = 11.85
+OUTER_HEIGHT_REGION_7NM = 12.28
+MIN_GAP_BET_P_AND_N_DIFFS_5NM = 12.8
+OUTER_HEIGHT_REGION_5NM = 19.4
+MIN_GAP_BET_P_AND_N_DIFFS_3NM = 15.0
+OUTER_HEIGHT_REGION_3NM = 12.666
+MIN_GAP_BET_P_AND_N_DIFFS_2NM = 20.0
+OUTER_HEIGHT_REGION_2NM = 22.0
+MIN_GAP_BET_P_AND_N_DIFFS_1NM = 15.0
+OUTER_HEIGHT_REGION_1NM = 40.0
+POLY_WIDTH = 1.0
+POLY_WIDTH_FINFET = 1.4
+MIN_GAP_BET_GATE_POLY = 2.8
+MIN_GAP_BET_GATE_POLY_FINFET = 3.9
+CPP_14NM, POLY_WIDTH_14NM = 5.571, 1.857
+CPP_10NM, POLY_WIDTH_10NM = 6.4, 2.2
+CPP_7NM, POLY_WIDTH_7NM = 8.1428, 3.14
+CPP_5NM, POLY_WIDTH_5NM = 10.2, 4.0
+CPP_3NM, POLY_WIDTH_3NM = 16.0, 6.0
+CPP_2NM, POLY_WIDTH_2NM = 22.5, 7.0
+CPP_1NM, POLY_WIDTH_1NM = 40.0, 12.0
+MIN_GAP_BET_CONTACT_POLY = 0.7
+CONTACT_SIZE = 1.3
+MIN_WIDTH_POWER_RAIL = 3.4
+M2_PITCH = 3.2
+M2_PITCH_BY_NODE = {14: 4.57, 10: 4.4, 7: 5.71, 5: 6.0, 3: 8.0, 2: 10.0, 1: 16.0}
+M3_PITCH = 2.8
+M3_PITCH_BY_NODE = {14: 4.57, 10: 4.4, 7: 5.71, 5: 6.0, 3: 8.0, 2: 10.0, 1: 16.0}
+
+AVG_RATIO_LEAK_2INPUT_NAND = 0.48
+AVG_RATIO_LEAK_3INPUT_NAND = 0.31
+AVG_RATIO_LEAK_2INPUT_NOR = 0.95
+AVG_RATIO_LEAK_3INPUT_NOR = 0.62
+
+W_SENSE_P = 7.5
+W_SENSE_N = 3.75
+W_SENSE_ISO = 12.5
+W_SENSE_EN = 5.0
+W_SENSE_MUX = 9.0
+
+IR_DROP_TOLERANCE = 0.25
+LINEAR_REGION_RATIO = 0.20
+HEIGHT_WIDTH_RATIO_LIMIT = 5.0
+RATIO_READ_THRESHOLD_VS_VOLTAGE = 0.2
+
+ROW_MODE, COL_MODE = 0, 1
+
+
+class AreaModify(IntEnum):
+    NONE = 0  # keep the computed layout
+    MAGIC = 1  # fold to the given height/width keeping the area
+    OVERRIDE = 2  # force the given height/width
+
+
+class DecoderMode(IntEnum):
+    REGULAR_ROW = 0
+    REGULAR_COL = 1
+
+
+class BusMode(IntEnum):
+    HORIZONTAL = 0
+    VERTICAL = 1
+
+
+class MemCellType(IntEnum):
+    SRAM = 0
+    RRAM = 1
+    FeFET = 2
+
+
+class CellAccessType(IntEnum):
+    CMOS_access = 0
+    BJT_access = 1
+    diode_access = 2
+    none_access = 3

@@ -1,0 +1,427 @@
+"""Hardware configuration: the user-facing options and the fully resolved parameter set.
+
+`HardwareConfig` holds every option a NeuroSim V1.4 user sets in ``Param.cpp`` (and on the
+``main`` command line), with V1.4's defaults, in SI units.  `resolve()` validates it and
+derives the technology-dependent values (wire resistivity, SRAM cell geometry, read voltage,
+sizing factors, ...) into an immutable `Params` object that every circuit model reads.
+There is no global mutable parameter object: each model gets the `Params` it needs.
+
+Model references: DNN+NeuroSim V1.4 user manual, section "Param.cpp"; wire resistivity vs.
+width from the ITRS/IRDS interconnect tables (as tabulated in NeuroSim's Param.cpp).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field, fields
+from typing import Any, Mapping
+
+__all__ = [
+    "ConfigError",
+    "HardwareConfig",
+    "Params",
+    "resolve",
+    "SUPPORTED_NODES_NM",
+    "IR_DROP_TOLERANCE",
+]
+
+SUPPORTED_NODES_NM = (130, 90, 65, 45, 32, 22, 14, 10, 7, 5, 3, 2, 1)
+IR_DROP_TOLERANCE = 0.25
+
+#: allowed values of each enumerated option
+CHOICES: dict[str, tuple[Any, ...]] = {
+    "operation_mode": ("conventional_parallel", "conventional_sequential"),
+    "mem_cell": ("sram", "rram", "fefet"),
+    "access": ("cmos", "none"),
+    "transistor": ("conventional",),
+    "roadmap": ("hp", "lstp"),
+    "global_bus": ("xy_bus", "htree"),
+    "global_buffer": ("register_file", "sram"),
+    "tile_buffer": ("register_file", "sram"),
+    "pe_buffer": ("register_file", "sram"),
+    "adc_type": ("mlsa", "sar"),
+    "tech_node_nm": SUPPORTED_NODES_NM,
+    "temperature_k": tuple(range(300, 401)),
+}
+
+
+class ConfigError(ValueError):
+    """A configuration value is not allowed.  The message is one line naming the field."""
+
+
+@dataclass(frozen=True)
+class HardwareConfig:
+    """Every user option of the hardware model (NeuroSim V1.4 ``Param.cpp`` + argv), SI units."""
+
+    # --- operation and device -------------------------------------------------------------
+    operation_mode: str = "conventional_parallel"  # Param.cpp operationmode 2 (1: sequential)
+    mem_cell: str = "sram"  # memcelltype 1/2/3
+    access: str = "cmos"  # accesstype 1 (1T1R) / 4 (crossbar, no access device)
+    transistor: str = "conventional"  # transistortype 1
+    roadmap: str = "lstp"  # deviceroadmap 2 (1: HP)
+    tech_node_nm: int = 22
+    temperature_k: int = 300
+    clk_freq_hz: float = 1e9
+    synchronous: bool = True
+
+    # --- precision (main argv) -------------------------------------------------------------
+    synapse_bits: int = 8  # argv[2]
+    input_bits: int = 8  # argv[3]
+
+    # --- subarray / ADC --------------------------------------------------------------------
+    num_row_subarray: int = 128  # argv[4]
+    num_col_subarray: int = 128
+    num_row_parallel: int | None = None  # argv[5]; None -> num_row_subarray (parallel) / 1 (seq.)
+    num_col_muxed: int = 8
+    level_output: int = 32  # ADC levels, 2**adc_bits
+    cell_bit: int = 1  # forced to 1 for SRAM
+    adc_type: str = "mlsa"  # SARADC=false -> multilevel sense amp; "sar"
+    current_mode: bool = True  # MLSA with current-sense amp (False: voltage sense amp)
+    relax_array_cell_height: bool = False
+    relax_array_cell_width: bool = False
+
+    # --- chip organisation -----------------------------------------------------------------
+    global_bus: str = "xy_bus"  # globalBusType false -> X-Y bus; "htree"
+    global_buffer: str = "register_file"
+    global_buffer_core_rows: int = 128
+    global_buffer_core_cols: int = 128
+    tile_buffer: str = "register_file"
+    tile_buffer_core_rows: int = 32
+    tile_buffer_core_cols: int = 32
+    pe_buffer: str = "register_file"
+    chip_activation: bool = True
+    relu: bool = True  # False: sigmoid
+    novel_mapping: bool = True
+    pipeline: bool = True
+    speedup_degree: int = 8
+    validated: bool = True  # apply the silicon calibration factors alpha..zeta
+    global_bus_delay_tolerance: float = 0.1
+    local_bus_delay_tolerance: float = 0.1
+    tree_folded_ratio: int = 4
+    max_global_bus_width: int = 2048
+    input_toggle: float = 0.18
+    output_toggle: float = 0.5
+    sync_data_transfer: bool = False
+    algo_weight_max: float = 1.0
+    algo_weight_min: float = -1.0
+
+    # --- memory cell ----------------------------------------------------------------------
+    resistance_on_ohm: float = 100e3
+    resistance_off_ohm: float = 100e3 * 17
+    read_voltage_v: float | None = None  # None -> per-node default
+    read_pulse_width_s: float = 10e-9
+    access_voltage_v: float = 1.1
+    write_voltage_v: float = 2.0
+    min_sense_voltage_v: float = 0.1
+    height_in_feature_size_1t1r: float = 4.0
+    width_in_feature_size_1t1r: float = 12.0
+    height_in_feature_size_crossbar: float = 2.0
+    width_in_feature_size_crossbar: float = 2.0
+    # SRAM cell geometry; None -> per-node default (10F x 28F at planar nodes)
+    height_in_feature_size_sram: float | None = None
+    width_in_feature_size_sram: float | None = None
+
+    # --- technology-dependent circuit sizing; None -> per-node default ----------------------
+    sizing_factor_mux: float | None = None
+    sizing_factor_wl_decoder: float = 1.0
+    new_switch_matrix_size_ratio: float | None = None
+    switch_matrix_size_ratio: float | None = None
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any], source: str = "config") -> "HardwareConfig":
+        """Build from a plain mapping; unknown keys are an error naming the key."""
+        known = {f.name for f in fields(cls)}
+        for key in values:
+            if key not in known:
+                raise ConfigError(
+                    f"{source}: unknown hardware field '{key}'; allowed fields: {', '.join(sorted(known))}"
+                )
+        return cls(**dict(values))
+
+    def replace(self, **changes: Any) -> "HardwareConfig":
+        return dataclasses.replace(self, **changes)
+
+
+# --- per-node tables (NeuroSim V1.4 Param.cpp) ---------------------------------------------
+# wire width, Metal0, Metal1 in nm; barrier thickness in m
+_WIRES = {
+    130: (175, 175, 175, 10.0e-9), 90: (110, 110, 110, 10.0e-9), 65: (105, 105, 105, 7.0e-9),
+    45: (80, 80, 80, 5.0e-9), 32: (56, 56, 56, 4.0e-9), 22: (40, 40, 40, 2.5e-9),
+    14: (32, 32, 39, 2.5e-9), 10: (22, 22, 32, 2.0e-9), 7: (20, 20, 28.5, 2.0e-9),
+    5: (15, 15, 17, 2.0e-9), 3: (12, 12, 16, 1.5e-9), 2: (10, 10, 11.5, 0.5e-9),
+    1: (8, 8, 10, 0.2e-9),
+}
+_READ_VOLTAGE = {130: 0.58, 90: 0.58, 65: 0.55, 45: 0.51, 32: 0.51, 22: 0.55, 14: 0.277,
+                 10: 0.28, 7: 0.264, 5: 0.253, 3: 0.248, 2: 0.28, 1: 0.272}
+# SRAM cell (height F, width F) for FinFET/GAA nodes; planar nodes use 10F x 28F
+_SRAM_CELL = {14: (10.6, 30.8), 10: (12.8, 31.25), 7: (16.0, 34.43), 5: (19.2, 43.75),
+              3: (30.0, 68.26), 2: (42.0, 120.0), 1: (80.0, 144.0)}
+# (sizingfactor_MUX, newswitchmatrixsizeratio, switchmatrixsizeratio, buffernumber, buffersizeratio)
+_SIZING = {22: (110, 14, 0.2, 0, 0), 14: (130, 6, 0.2, 0, 0), 10: (80, 6, 0.2, 0, 0),
+           7: (60, 6, 0.2, 0, 0), 5: (50, 6, 0.06, 0, 0), 3: (25, 6, 0.03, 0, 0),
+           2: (25, 6, 0.1, 3, 3), 1: (30, 6, 0.1, 3, 3)}
+_SIZING_DEFAULT = (1, 6, 0.1, 0, 0)
+# (lower bound of width in nm, aspect ratio, bulk resistivity in ohm*m)
+_RESISTIVITY = [(175, 1.6, 2.01e-8), (110, 1.6, 2.20e-8), (105, 1.7, 2.21e-8), (80, 1.7, 2.37e-8),
+                (56, 1.8, 2.63e-8), (40, 1.9, 2.97e-8), (32, 2.0, 3.25e-8), (22, 2.0, 3.95e-8),
+                (20, 2.0, 4.17e-8), (15, 2.0, 4.98e-8), (12, 2.0, 5.8e-8), (10, 2.0, 6.61e-8),
+                (8, 3.0, 7.87e-8)]
+
+
+def wire_resistivity(width_nm: float, barrier_m: float) -> tuple[float, float]:
+    """(aspect ratio, effective resistivity in ohm*m) of a Cu wire of the given width.
+
+    The bulk value grows with size effects (ITRS table) and the barrier layer reduces the
+    conducting cross-section: rho_eff = rho / (1 - (2*AR*w + w)*t_barrier / (AR*w^2)).
+    """
+    for lower, ar, rho in _RESISTIVITY:
+        if width_nm >= lower:
+            break
+    else:
+        raise ConfigError(f"wire width {width_nm} nm is out of range (>= 8 nm)")
+    w = float(width_nm)
+    rho_eff = rho / (1.0 - ((2 * ar * w + w) * barrier_m / (ar * w * w)))
+    return ar, rho_eff
+
+
+@dataclass(frozen=True)
+class Params:
+    """Resolved, validated parameters (the derived part of Param.cpp).  SI units throughout.
+
+    Names follow the NeuroSim Param.cpp members in snake_case so a reader of the manual can
+    find each one; see ``HardwareConfig`` for the user-level meaning.
+    """
+
+    cfg: HardwareConfig
+    # operation
+    conventional_parallel: bool
+    conventional_sequential: bool
+    parallel_read: bool
+    num_row_per_synapse: int
+    num_col_per_synapse: int
+    num_row_parallel: int
+    num_col_muxed: int
+    cell_bit: int
+    level_output: int
+    dumcolshared: int
+    # technology-dependent
+    technode: int
+    feature_size: float  # m (= wire width)
+    wire_width_nm: float
+    metal0_nm: float
+    metal1_nm: float
+    barrier_thickness: float
+    ar: float
+    rho: float  # ohm*m, temperature corrected
+    ar_metal0: float
+    rho_metal0: float
+    ar_metal1: float
+    rho_metal1: float
+    metal0_unit_wire_res: float  # ohm/m
+    metal1_unit_wire_res: float  # ohm/m
+    unit_length_wire_resistance: float  # ohm/m
+    wire_length_row: float  # m, one cell pitch along a row wire
+    wire_length_col: float  # m
+    wire_resistance_row: float  # ohm per cell
+    wire_resistance_col: float  # ohm per cell
+    read_voltage: float
+    sizing_factor_mux: float
+    sizing_factor_wl_decoder: float
+    new_switch_matrix_size_ratio: float
+    switch_matrix_size_ratio: float
+    buffer_number: int
+    buffer_size_ratio: float
+    # cells
+    height_in_feature_size_sram: float
+    width_in_feature_size_sram: float
+    width_sram_cell_nmos: float
+    width_sram_cell_pmos: float
+    width_access_cmos: float
+    resistance_access: float
+    max_conductance: float
+    min_conductance: float
+    # calibration (validated=True)
+    alpha: float
+    beta: float
+    gamma: float
+    delta: float
+    epsilon: float
+    zeta: float
+
+    def __getattr__(self, name: str) -> Any:  # fall through to the user config
+        cfg = object.__getattribute__(self, "cfg")
+        try:
+            return getattr(cfg, name)
+        except AttributeError:
+            raise AttributeError(f"Params has no field '{name}'") from None
+
+    @property
+    def is_sram(self) -> bool:
+        return self.cfg.mem_cell == "sram"
+
+    @property
+    def is_envm(self) -> bool:
+        return self.cfg.mem_cell in ("rram", "fefet")
+
+
+def _check_choice(name: str, value: Any, source: str) -> None:
+    allowed = CHOICES[name]
+    if value not in allowed:
+        if name == "temperature_k":
+            shown = "integers 300..400"
+        else:
+            shown = ", ".join(str(a) for a in allowed)
+        raise ConfigError(f"{source}: field '{name}' = {value!r} is not allowed; allowed: {shown}")
+
+
+def _check_positive_int(name: str, value: Any, source: str, *, power_of_two: bool = False) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{source}: field '{name}' = {value!r} must be a positive integer")
+    if power_of_two and value & (value - 1):
+        raise ConfigError(f"{source}: field '{name}' = {value!r} must be a power of two (2, 4, ..., 256)")
+
+
+def validate(cfg: HardwareConfig, source: str = "config") -> None:
+    """Raise `ConfigError` (one line, naming the field and the allowed values) on a bad value."""
+    for name in CHOICES:
+        _check_choice(name, getattr(cfg, name), source)
+    for name in ("synapse_bits", "input_bits", "num_row_subarray", "num_col_subarray",
+                 "num_col_muxed", "speedup_degree", "tree_folded_ratio", "max_global_bus_width",
+                 "global_buffer_core_rows", "global_buffer_core_cols", "tile_buffer_core_rows",
+                 "tile_buffer_core_cols"):
+        _check_positive_int(name, getattr(cfg, name), source)
+    _check_positive_int("level_output", cfg.level_output, source, power_of_two=True)
+    if cfg.level_output < 2:
+        raise ConfigError(f"{source}: field 'level_output' = {cfg.level_output} must be >= 2")
+    if cfg.cell_bit not in (1, 2, 3, 4):
+        raise ConfigError(f"{source}: field 'cell_bit' = {cfg.cell_bit!r} is not allowed; allowed: 1, 2, 3, 4")
+    if cfg.num_row_parallel is not None:
+        _check_positive_int("num_row_parallel", cfg.num_row_parallel, source)
+        if cfg.num_row_parallel > cfg.num_row_subarray:
+            raise ConfigError(
+                f"{source}: field 'num_row_parallel' = {cfg.num_row_parallel} must be <= num_row_subarray "
+                f"({cfg.num_row_subarray})"
+            )
+    for name in ("clk_freq_hz", "resistance_on_ohm", "resistance_off_ohm", "read_pulse_width_s",
+                 "access_voltage_v", "write_voltage_v", "min_sense_voltage_v"):
+        v = getattr(cfg, name)
+        if not (isinstance(v, (int, float)) and math.isfinite(v) and v > 0):
+            raise ConfigError(f"{source}: field '{name}' = {v!r} must be a positive finite number")
+    if cfg.resistance_off_ohm <= cfg.resistance_on_ohm:
+        raise ConfigError(
+            f"{source}: field 'resistance_off_ohm' = {cfg.resistance_off_ohm} must exceed resistance_on_ohm "
+            f"({cfg.resistance_on_ohm})"
+        )
+    for name in ("input_toggle", "output_toggle"):
+        v = getattr(cfg, name)
+        if not (0.0 <= v <= 1.0):
+            raise ConfigError(f"{source}: field '{name}' = {v!r} must be within [0, 1]")
+    node = cfg.tech_node_nm
+    if cfg.mem_cell == "rram" and node <= 14:
+        raise ConfigError(f"{source}: field 'mem_cell' = 'rram' is not supported at tech_node_nm={node}; "
+                          "RRAM needs tech_node_nm >= 22")
+    if cfg.roadmap == "hp" and node <= 14:
+        raise ConfigError(f"{source}: field 'roadmap' = 'hp' is not supported at tech_node_nm={node}; "
+                          "allowed at 14 nm and below: lstp")
+    if cfg.temperature_k != 300 and node <= 14:
+        raise ConfigError(f"{source}: field 'temperature_k' = {cfg.temperature_k} is not supported at "
+                          f"tech_node_nm={node}; allowed: 300")
+    if cfg.mem_cell != "sram" and cfg.cell_bit > cfg.synapse_bits:
+        raise ConfigError(f"{source}: field 'cell_bit' = {cfg.cell_bit} exceeds synapse_bits ({cfg.synapse_bits})")
+    if cfg.sync_data_transfer and not (cfg.global_bus == "htree" and cfg.chip_activation and cfg.novel_mapping
+                                       and cfg.pipeline and cfg.synchronous
+                                       and cfg.global_buffer == "register_file"):
+        raise ConfigError(f"{source}: field 'sync_data_transfer' = true needs global_bus=htree, chip_activation, "
+                          "novel_mapping, pipeline, synchronous and global_buffer=register_file")
+
+
+def resolve(cfg: HardwareConfig, source: str = "config") -> Params:
+    """Validate ``cfg`` and derive every technology-dependent parameter."""
+    validate(cfg, source)
+    node = cfg.tech_node_nm
+    sram = cfg.mem_cell == "sram"
+    cell_bit = 1 if sram else cfg.cell_bit
+    parallel = cfg.operation_mode == "conventional_parallel"
+    sequential = not parallel
+    num_col_per_synapse = math.ceil(cfg.synapse_bits / cell_bit)
+    num_row_parallel = cfg.num_row_parallel if cfg.num_row_parallel is not None else (
+        cfg.num_row_subarray if parallel else 1)
+    num_col_muxed = num_col_per_synapse if (sequential and sram) else cfg.num_col_muxed
+
+    wire_nm, m0_nm, m1_nm, barrier = _WIRES[node]
+    ar, rho = wire_resistivity(wire_nm, barrier)
+    ar0, rho0 = wire_resistivity(m0_nm, barrier)
+    ar1, rho1 = wire_resistivity(m1_nm, barrier)
+    metal0_res = rho0 / (m0_nm * 1e-9 * m0_nm * 1e-9 * ar0)
+    metal1_res = rho1 / (m1_nm * 1e-9 * m1_nm * 1e-9 * ar1)
+    rho *= 1 + 0.00451 * abs(cfg.temperature_k - 300)
+    unit_res = rho / (wire_nm * 1e-9 * wire_nm * 1e-9 * ar)
+
+    h_sram_default, w_sram_default = _SRAM_CELL.get(node, (10.0, 28.0))
+    h_sram = cfg.height_in_feature_size_sram if cfg.height_in_feature_size_sram is not None else h_sram_default
+    w_sram = cfg.width_in_feature_size_sram if cfg.width_in_feature_size_sram is not None else w_sram_default
+    if sram:
+        len_row, len_col = wire_nm * 1e-9 * h_sram, wire_nm * 1e-9 * w_sram
+    elif cfg.access == "cmos":
+        len_row = wire_nm * 1e-9 * cfg.height_in_feature_size_1t1r
+        len_col = wire_nm * 1e-9 * cfg.width_in_feature_size_1t1r
+    else:
+        len_row = wire_nm * 1e-9 * cfg.height_in_feature_size_crossbar
+        len_col = wire_nm * 1e-9 * cfg.width_in_feature_size_crossbar
+
+    mux_f, nsm, sm, buf_n, buf_r = _SIZING.get(node, _SIZING_DEFAULT)
+    if cfg.validated:
+        cal = dict(alpha=1.44, beta=1.4, gamma=0.5, delta=0.15, epsilon=0.05, zeta=1.22)
+    else:
+        cal = dict(alpha=1.0, beta=1.0, gamma=1.0, delta=1.0, epsilon=1.0, zeta=1.0)
+
+    return Params(
+        cfg=cfg,
+        conventional_parallel=parallel,
+        conventional_sequential=sequential,
+        parallel_read=parallel,
+        num_row_per_synapse=1,
+        num_col_per_synapse=num_col_per_synapse,
+        num_row_parallel=num_row_parallel,
+        num_col_muxed=num_col_muxed,
+        cell_bit=cell_bit,
+        level_output=cfg.level_output,
+        dumcolshared=cfg.level_output,
+        technode=node,
+        feature_size=wire_nm * 1e-9,
+        wire_width_nm=float(wire_nm),
+        metal0_nm=float(m0_nm),
+        metal1_nm=float(m1_nm),
+        barrier_thickness=barrier,
+        ar=ar,
+        rho=rho,
+        ar_metal0=ar0,
+        rho_metal0=rho0,
+        ar_metal1=ar1,
+        rho_metal1=rho1,
+        metal0_unit_wire_res=metal0_res,
+        metal1_unit_wire_res=metal1_res,
+        unit_length_wire_resistance=unit_res,
+        wire_length_row=len_row,
+        wire_length_col=len_col,
+        wire_resistance_row=unit_res * len_row,
+        wire_resistance_col=unit_res * len_col,
+        read_voltage=cfg.read_voltage_v if cfg.read_voltage_v is not None else _READ_VOLTAGE[node],
+        sizing_factor_mux=cfg.sizing_factor_mux if cfg.sizing_factor_mux is not None else mux_f,
+        sizing_factor_wl_decoder=cfg.sizing_factor_wl_decoder,
+        new_switch_matrix_size_ratio=(cfg.new_switch_matrix_size_ratio
+                                      if cfg.new_switch_matrix_size_ratio is not None else nsm),
+        switch_matrix_size_ratio=(cfg.switch_matrix_size_ratio
+                                  if cfg.switch_matrix_size_ratio is not None else sm),
+        buffer_number=buf_n,
+        buffer_size_ratio=buf_r,
+        height_in_feature_size_sram=h_sram,
+        width_in_feature_size_sram=w_sram,
+        width_sram_cell_nmos=1.0,
+        width_sram_cell_pmos=1.0,
+        width_access_cmos=1.0,
+        resistance_access=cfg.resistance_on_ohm * IR_DROP_TOLERANCE,
+        max_conductance=1.0 / cfg.resistance_on_ohm,
+        min_conductance=1.0 / cfg.resistance_off_ohm,
+        **cal,
+    )
