@@ -1,0 +1,110 @@
+"""``neurosim-flow`` command line: one-off use outside Snakemake, and the stage runner the rules call.
+
+    neurosim-flow config [OVERRIDE ...]                 print the resolved config and stage keys
+    neurosim-flow stage STAGE [OVERRIDE ...]            run one stage (train, infer, traces, ...)
+    neurosim-flow sweep NAME [OVERRIDE ...]             aggregate a finished sweep into tables + plots
+    neurosim-flow estimate --network NET.csv --traces DIR [--set key=value ...] [--out DIR]
+                                                        estimate a network from trace files directly
+
+Errors are one line (``neurosim-flow: error: ...``) and exit status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+import yaml
+
+
+def _parse_value(text: str):
+    """YAML-typed value of a ``--set key=value`` (numbers, booleans, null, strings)."""
+    return yaml.safe_load(text)
+
+
+def cmd_config(args) -> int:
+    from .config import compose, stage_keys
+
+    flow = compose(args.overrides)
+    doc = {"resolved": json.loads(json.dumps(flow.to_dict(), default=str)), "stage_keys": stage_keys(flow)}
+    print(yaml.safe_dump(doc, sort_keys=False), end="")
+    return 0
+
+
+def cmd_stage(args) -> int:
+    from .config import compose
+    from .stages import run_stage, setup_logging
+
+    setup_logging(Path(args.log) if args.log else None)
+    flow = compose(args.overrides)
+    run_stage(args.stage, flow, Path(args.results or flow.results_dir))
+    return 0
+
+
+def cmd_sweep(args) -> int:
+    from .report import aggregate_sweep
+
+    aggregate_sweep(args.name, args.overrides, Path(args.out) if args.out else None)
+    return 0
+
+
+def cmd_estimate(args) -> int:
+    from neurosim_core.params import HardwareConfig, resolve
+
+    from .direct import estimate_from_files
+
+    values = {}
+    for item in args.set or []:
+        if "=" not in item:
+            raise ValueError(f"--set '{item}': expected key=value (a HardwareConfig field)")
+        k, v = item.split("=", 1)
+        values[k] = _parse_value(v)
+    cfg = HardwareConfig.from_mapping(values, source="--set")
+    p = resolve(cfg, source="--set")
+    summary = estimate_from_files(Path(args.network), Path(args.traces), p, Path(args.out) if args.out else None)
+    print(summary)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="neurosim-flow", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("config", help="print the resolved config")
+    c.add_argument("overrides", nargs="*")
+    c.set_defaults(func=cmd_config)
+    s = sub.add_parser("stage", help="run one pipeline stage")
+    s.add_argument("stage", choices=["train", "infer", "traces", "floorplan", "estimate", "report"])
+    s.add_argument("overrides", nargs="*")
+    s.add_argument("--results", help="results directory (default: the config's results_dir)")
+    s.add_argument("--log", help="also log to this file")
+    s.set_defaults(func=cmd_stage)
+    w = sub.add_parser("sweep", help="aggregate a sweep's design points")
+    w.add_argument("name")
+    w.add_argument("overrides", nargs="*")
+    w.add_argument("--out")
+    w.set_defaults(func=cmd_sweep)
+    e = sub.add_parser("estimate", help="estimate a network directly from trace files")
+    e.add_argument("--network", required=True, help="NetWork.csv (8 columns per layer)")
+    e.add_argument("--traces", required=True,
+                   help="directory of traces: *.npz (compact), traces.parquet, or the reference's weight*/input*.csv")
+    e.add_argument("--set", action="append", metavar="KEY=VALUE", help="HardwareConfig field, repeatable")
+    e.add_argument("--out", help="write layers/chip tables (Parquet + CSV) here")
+    e.set_defaults(func=cmd_estimate)
+    return ap
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ValueError, FileNotFoundError, KeyError, ImportError) as exc:
+        msg = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"neurosim-flow: error: {msg}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

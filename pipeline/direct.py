@@ -1,0 +1,65 @@
+"""Estimate a network straight from trace files (no Snakemake): the ``neurosim-flow estimate`` command.
+
+Accepted trace directories:
+* ``*.npz`` compact traces (``weight_q``, ``input_q`` per layer, sorted by file name);
+* ``traces.parquet`` written by the pipeline's ``traces`` stage (schema in `pipeline.schemas`);
+* the reference wrapper's CSVs (``weight<name>.csv`` + ``input<name>.csv``), paired in the order
+  of ``trace_command.sh`` if present, else by sorted file name.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyarrow as pa
+
+from . import schemas
+
+
+def load_traces_dir(traces: Path, p):
+    from neurosim_core.traces import LayerTrace, load_npz_dir, load_reference_csv
+
+    traces = Path(traces)
+    if not traces.is_dir():
+        raise FileNotFoundError(f"{traces}: traces directory not found")
+    if (traces / "traces.parquet").exists():
+        rows = schemas.read_traces(traces / "traces.parquet")
+        return [LayerTrace(name=r["name"], weight_q=r["weight_q"], input_q=r["input_q"], wbits=r["wbits"],
+                           abits=r["abits"]) for r in rows]
+    if sorted(traces.glob("*.npz")):
+        return load_npz_dir(traces)
+    weights = sorted(traces.glob("weight*.csv"))
+    if weights:
+        cmd = traces / "trace_command.sh"
+        if cmd.exists():
+            names = re.findall(r"weight([^/\s]+)\.csv", cmd.read_text())
+        else:
+            names = [w.stem[len("weight"):] for w in weights]
+        out = []
+        for name in names:
+            w, x = traces / f"weight{name}.csv", traces / f"input{name}.csv"
+            if not x.exists():
+                raise FileNotFoundError(f"{x}: input trace for layer '{name}' not found")
+            out.append(load_reference_csv(w, x, p.synapse_bits, p.input_bits))
+        return out
+    raise FileNotFoundError(f"{traces}: no traces found (expected *.npz, traces.parquet or weight*/input*.csv)")
+
+
+def estimate_from_files(network_csv: Path, traces_dir: Path, p, out_dir: Path | None = None) -> str:
+    from neurosim_core.estimate import estimate
+    from neurosim_core.network import read_network_csv
+
+    network = read_network_csv(network_csv)
+    traces = load_traces_dir(traces_dir, p)
+    if len(traces) != len(network.layers):
+        raise ValueError(f"{traces_dir}: {len(traces)} layer traces but {network_csv} has "
+                         f"{len(network.layers)} layers")
+    result = estimate(network, traces, p)
+    if out_dir is not None:
+        out_dir = Path(out_dir)
+        for name, table in (("layers", pa.Table.from_pylist(result.layer_rows())),
+                            ("chip", pa.Table.from_pylist([result.chip_row()]))):
+            schemas.write_table(table, out_dir / f"{name}.parquet")
+            import pyarrow.csv as pacsv
+            pacsv.write_csv(table, out_dir / f"{name}.csv")
+    return result.summary()

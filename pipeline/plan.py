@@ -1,0 +1,117 @@
+"""The DAG plan: which design points exist, and each stage's keyed output paths.
+
+A design point is a list of Hydra overrides.  Every stage's output directory is
+``<results>/<stage>/<key>/`` where ``key`` hashes only the config slice the stage depends on
+(`pipeline.config.stage_slices`), so points that share a slice share the stage's result and
+Snakemake runs it once.  The Snakefile only asks this module for paths; it holds no logic.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+from .config import FlowConfig, compose, stage_keys, _digest
+
+STAGES = ("train", "infer", "traces", "floorplan", "estimate", "report")
+
+#: files each stage writes into its keyed directory
+STAGE_FILES = {
+    "train": ("model.pt", "metrics.json", "config.yaml"),
+    "infer": ("accuracy.parquet", "config.yaml"),
+    "traces": ("traces.parquet", "network.csv", "config.yaml"),
+    "floorplan": ("floorplan.parquet", "floorplan.csv", "config.yaml"),
+    "estimate": ("layers.parquet", "layers.csv", "chip.parquet", "chip.csv", "config.yaml"),
+    "report": ("report.md", "report.html", "breakdown.png", "config.yaml"),
+}
+#: upstream stages of each stage
+UPSTREAM = {
+    "train": (),
+    "infer": ("train",),
+    "traces": ("train",),
+    "floorplan": ("traces",),
+    "estimate": ("traces", "floorplan"),
+    "report": ("estimate", "infer", "floorplan"),
+}
+SWEEP_FILES = ("sweep.parquet", "sweep.csv", "sweep.md", "metrics.png", "accuracy_vs_energy.png")
+
+
+def format_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+@dataclass
+class Plan:
+    results_dir: str
+    base_overrides: tuple[str, ...]
+    #: stage -> key -> overrides of one design point that produces it
+    registry: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    #: sweep name -> (key, [(value, overrides)])
+    sweeps: dict[str, tuple[str, list[tuple[str, tuple[str, ...]]]]] = field(default_factory=dict)
+    main_keys: dict[str, str] = field(default_factory=dict)
+
+    # ---- construction -----------------------------------------------------------------------
+    @classmethod
+    def build(cls, overrides: Sequence[str] = (), sweep_names: Sequence[str] = ("adc", "device", "array", "tech")
+              ) -> "Plan":
+        base = compose(overrides)
+        plan = cls(results_dir=base.results_dir, base_overrides=tuple(overrides))
+        plan.main_keys = plan._register(base)
+        for name in sweep_names:
+            sweep = compose(list(overrides) + [f"sweep={name}"]).sweep
+            points = []
+            for value in sweep.values:
+                pt = tuple(list(overrides) + [f"{sweep.param}={format_value(value)}"])
+                plan._register(compose(pt))
+                points.append((format_value(value), pt))
+            key = _digest({"sweep": name, "param": sweep.param, "points": [p for _, p in points]})
+            plan.sweeps[name] = (key, points)
+        return plan
+
+    def _register(self, flow: FlowConfig) -> dict[str, str]:
+        keys = stage_keys(flow)
+        for stage, key in keys.items():
+            self.registry.setdefault(stage, {}).setdefault(key, flow.overrides)
+        return keys
+
+    # ---- paths ------------------------------------------------------------------------------
+    def stage_dir(self, stage: str, key: str) -> Path:
+        return Path(self.results_dir) / stage / key
+
+    def outputs(self, stage: str, key: str) -> list[str]:
+        return [str(self.stage_dir(stage, key) / f) for f in STAGE_FILES[stage]]
+
+    def overrides_of(self, stage: str, key: str) -> tuple[str, ...]:
+        try:
+            return self.registry[stage][key]
+        except KeyError:
+            raise KeyError(f"no design point produces {stage}/{key}; known keys: "
+                           f"{', '.join(sorted(self.registry.get(stage, {})))}") from None
+
+    def keys_of(self, stage: str, key: str) -> dict[str, str]:
+        return stage_keys(compose(self.overrides_of(stage, key)))
+
+    def inputs(self, stage: str, key: str) -> list[str]:
+        keys = self.keys_of(stage, key)
+        files: list[str] = []
+        for up in UPSTREAM[stage]:
+            files += self.outputs(up, keys[up])
+        return files
+
+    def main_targets(self) -> list[str]:
+        return self.outputs("report", self.main_keys["report"])
+
+    def sweep_dir(self, name: str) -> Path:
+        return Path(self.results_dir) / "sweep" / name / self.sweeps[name][0]
+
+    def sweep_targets(self, name: str) -> list[str]:
+        return [str(self.sweep_dir(name) / f) for f in SWEEP_FILES]
+
+    def sweep_inputs(self, name: str) -> list[str]:
+        files = []
+        for _, pt in self.sweeps[name][1]:
+            keys = stage_keys(compose(pt))
+            files += self.outputs("estimate", keys["estimate"]) + self.outputs("infer", keys["infer"])
+        return files

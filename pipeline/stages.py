@@ -1,0 +1,211 @@
+"""Stage entry points: one function per DAG stage, each ``run_<stage>(flow, out_dir, inputs)``.
+
+A stage reads only its upstream stages' files, writes into its own keyed directory, and
+finishes with the resolved config it was made from (``config.yaml``) for provenance.  Every
+file is written atomically (temporary name, then rename), so an interrupted run never leaves
+a half-written result that looks complete.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import yaml
+
+from . import schemas
+from .config import FlowConfig, stage_keys, stage_slices
+
+log = logging.getLogger("neurosim_flow")
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
+
+
+def write_provenance(flow: FlowConfig, stage: str, out_dir: Path) -> None:
+    doc = {
+        "stage": stage,
+        "key": stage_keys(flow)[stage],
+        "slice": stage_slices(flow)[stage],
+        "overrides": list(flow.overrides),
+        "resolved": flow.to_dict(),
+        "created_unix_s": round(time.time(), 3),
+    }
+    _atomic_write_text(out_dir / "config.yaml", yaml.safe_dump(json.loads(json.dumps(doc, default=str)),
+                                                               sort_keys=False))
+
+
+# ---------------------------------------------------------------------------------------------
+# torch side (algorithm level)
+# ---------------------------------------------------------------------------------------------
+def algo_configs(flow: FlowConfig):
+    """Translate the Hydra groups into the algorithm-level typed configs."""
+    from .algo_config import DataConfig, HwInferConfig, ModelConfig, TrainConfig
+
+    data = DataConfig(name=flow.data.name, root=flow.data.root or "",
+                      n_train=flow.data.n_train or 0, n_test=flow.data.n_test or 0).validate()
+    gray = flow.data.name == "mnist_embedded"
+    model = ModelConfig(name=flow.network.name, width_mult=float(flow.network.width_mult), num_classes=10,
+                        in_channels=1 if gray else 3, image_size=32).validate()
+    t = flow.train
+    train = TrainConfig(wl_weight=t.wl_weight, wl_activate=t.wl_activate, wl_grad=t.wl_grad, wl_error=t.wl_error,
+                        mode=t.mode, max_steps=t.max_steps, batch_size=t.batch_size, lr=float(t.lr),
+                        seed=t.seed, device=t.device, num_threads=t.threads).validate()
+    a, d = flow.array, flow.device
+    hw = HwInferConfig(enabled=True, subarray=a.rows,
+                       parallel_read=a.parallel_rows if a.parallel_rows else a.rows,
+                       adc_bits=a.adc_bits, adc_mode=a.adc_mode, cell_bit=a.cell_bit,
+                       on_off_ratio=d.on_off_ratio, vari=d.variation_sigma,
+                       drift_t=d.drift_time_s, drift_v=d.drift_nu,
+                       drift_mode="none" if d.drift_time_s == 0 else "to_target",
+                       stuck_at_on=d.stuck_at_fraction / 2, stuck_at_off=d.stuck_at_fraction / 2,
+                       seed=t.seed).validate()
+    return model, train, data, hw
+
+
+def run_train(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
+    from .train import train
+
+    model_cfg, train_cfg, data_cfg, _ = algo_configs(flow)
+    train(model_cfg, train_cfg, data_cfg, out_dir)
+    write_provenance(flow, "train", out_dir)
+
+
+def _load_model(flow: FlowConfig, train_dir: Path):
+    from .train import load_checkpoint
+
+    model_cfg, train_cfg, _, _ = algo_configs(flow)
+    return load_checkpoint(train_dir / "model.pt", model_cfg, train_cfg)
+
+
+def run_infer(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
+    from .data import load_dataset
+    from .hw_infer import evaluate
+
+    model_cfg, train_cfg, data_cfg, hw_cfg = algo_configs(flow)
+    model = _load_model(flow, inputs["train"])
+    _, test = load_dataset(data_cfg, model_cfg)
+    metrics = evaluate(model, test, hw_cfg)
+    row = {"accuracy": float(metrics["accuracy"]), "loss": float(metrics["loss"]),
+           "n_images": int(metrics.get("n_images", 0)),
+           "adc_bits": flow.array.adc_bits, "adc_mode": flow.array.adc_mode, "cell_bit": flow.array.cell_bit,
+           "subarray_rows": flow.array.rows, "variation_sigma": flow.device.variation_sigma,
+           "drift_time_s": flow.device.drift_time_s}
+    schemas.write_table(pa.Table.from_pylist([row]), out_dir / "accuracy.parquet")
+    write_provenance(flow, "infer", out_dir)
+
+
+def run_traces(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
+    from .data import load_dataset
+    from .trace_export import extract_traces
+
+    model_cfg, _, data_cfg, _ = algo_configs(flow)
+    model = _load_model(flow, inputs["train"])
+    _, test = load_dataset(data_cfg, model_cfg)
+    images = test[0][: flow.trace_images]
+    layers = extract_traces(model, images)
+    rows = [dict(name=l.name, net_row=l.net_row, weight_q=l.weight_q, input_q=l.input_q,
+                 wbits=l.wbits, abits=l.abits) for l in layers]
+    schemas.write_table(schemas.traces_to_table(rows), out_dir / "traces.parquet")
+    _atomic_write_text(out_dir / "network.csv", "".join(",".join(str(int(v)) for v in r["net_row"]) + "\n"
+                                                       for r in rows))
+    write_provenance(flow, "traces", out_dir)
+
+
+# ---------------------------------------------------------------------------------------------
+# hardware side (neurosim_core)
+# ---------------------------------------------------------------------------------------------
+def _network_and_traces(traces_file: Path):
+    from neurosim_core.network import LayerSpec, Network
+    from neurosim_core.traces import LayerTrace
+
+    layers = schemas.read_traces(traces_file)
+    network = Network(layers=tuple(LayerSpec(*l["net_row"]) for l in layers),
+                      names=tuple(l["name"] for l in layers))
+    traces = [LayerTrace(name=l["name"], weight_q=l["weight_q"], input_q=l["input_q"],
+                         wbits=l["wbits"], abits=l["abits"]) for l in layers]
+    return network, traces
+
+
+def run_floorplan(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
+    from neurosim_core.floorplan import floorplan
+    from neurosim_core.params import resolve
+
+    network, _ = _network_and_traces(inputs["traces"] / "traces.parquet")
+    fp = floorplan(network, resolve(flow.hardware()))
+    table = pa.Table.from_pylist(fp.to_rows())
+    schemas.write_table(table, out_dir / "floorplan.parquet")
+    _write_csv(table, out_dir / "floorplan.csv")
+    write_provenance(flow, "floorplan", out_dir)
+
+
+def run_estimate(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
+    from neurosim_core.estimate import estimate
+    from neurosim_core.params import resolve
+
+    network, traces = _network_and_traces(inputs["traces"] / "traces.parquet")
+    result = estimate(network, traces, resolve(flow.hardware()))
+    layers = pa.Table.from_pylist(result.layer_rows())
+    chip = pa.Table.from_pylist([result.chip_row()])
+    for name, table in (("layers", layers), ("chip", chip)):
+        schemas.write_table(table, out_dir / f"{name}.parquet")
+        _write_csv(table, out_dir / f"{name}.csv")
+    write_provenance(flow, "estimate", out_dir)
+
+
+def run_report(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
+    from .report import write_report
+
+    write_report(flow, out_dir, estimate_dir=inputs["estimate"], infer_dir=inputs["infer"],
+                 floorplan_dir=inputs["floorplan"])
+    write_provenance(flow, "report", out_dir)
+
+
+def _write_csv(table: pa.Table, path: Path) -> None:
+    import pyarrow.csv as pacsv
+
+    tmp = path.with_name(f".{path.name}.tmp")
+    pacsv.write_csv(table, tmp)
+    tmp.replace(path)
+
+
+RUNNERS = {"train": run_train, "infer": run_infer, "traces": run_traces, "floorplan": run_floorplan,
+           "estimate": run_estimate, "report": run_report}
+
+
+def setup_logging(log_file: Path | None) -> None:
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(log_file))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", handlers=handlers,
+                        force=True)
+
+
+def run_stage(stage: str, flow: FlowConfig, results_dir: Path) -> Path:
+    """Run one stage for the design point ``flow``; upstream results must exist."""
+    from .plan import UPSTREAM
+
+    keys = stage_keys(flow)
+    out_dir = results_dir / stage / keys[stage]
+    inputs = {up: results_dir / up / keys[up] for up in UPSTREAM[stage]}
+    for up, d in inputs.items():
+        if not d.exists():
+            raise FileNotFoundError(f"{d}: upstream stage '{up}' has no result; run it first")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    t0 = time.perf_counter()
+    log.info("stage %s -> %s", stage, out_dir)
+    RUNNERS[stage](flow, out_dir, inputs)
+    log.info("stage %s done in %.1f s", stage, time.perf_counter() - t0)
+    return out_dir
