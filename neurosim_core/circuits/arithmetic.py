@@ -1,0 +1,383 @@
+"""Digital accumulation: ripple-carry adders, adder trees, shift-and-add units and bit shifters.
+
+Models: NeuroSim V1.4 ``Adder.cpp``, ``AdderTree.cpp``, ``ShiftAdd.cpp`` and ``BitShifter.cpp``
+(DNN+NeuroSim V1.4 user manual, "Peripheral circuits: adder, adder tree, shift-add").
+
+* `Adder`: ``num_adder`` ripple-carry adders of ``num_bit`` bits; each full adder is 9 NAND2
+  gates.  The delay follows the critical carry path (A=111..., B=100..., Cin=1) through a
+  chain of NAND2 stages solved with Horowitz's model; the energy counts the 0->1 transitions
+  of that pattern, scaled by the calibrated switching activity ``delta`` when ``validated``.
+* `AdderTree`: ``num_adder_tree`` binary trees adding ``num_subcore_row`` partial sums; a stage
+  of the tree halves the operand count (integer halving, as the model does) and widens the
+  sum by one bit.
+* `ShiftAdd`: the non-spiking (binary) shift-and-add of bit-serial partial sums: one adder and
+  one shift register per unit.  (The model's spike-counting mode is unused by V1.4 and dropped.)
+* `BitShifter`: a bank of DFFs shifting activations out (used as the ReLU of the chip/tile).
+
+Where ``p.synchronous`` is set, read latencies are whole clock cycles, as in the model (the
+chip multiplies by the clock period at the end); otherwise they are in seconds.
+
+At the 2 nm and 1 nm gate-all-around nodes the model's special standard-cell layout applies
+(minimum-width devices, GAA gate-capacitance tuning factors, 1.5x on-resistance); NeuroSim's
+``speciallayout`` switch is always on in V1.4 and is not a user option here.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from .. import formula
+from ..constants import (
+    INV,
+    MAX_TRANSISTOR_HEIGHT,
+    MAX_TRANSISTOR_HEIGHT_1NM,
+    MAX_TRANSISTOR_HEIGHT_2NM,
+    MAX_TRANSISTOR_HEIGHT_3NM,
+    MAX_TRANSISTOR_HEIGHT_5NM,
+    MAX_TRANSISTOR_HEIGHT_7NM,
+    MAX_TRANSISTOR_HEIGHT_10NM,
+    MAX_TRANSISTOR_HEIGHT_14NM,
+    MIN_NMOS_SIZE,
+    NAND,
+    NMOS,
+    PMOS,
+    AreaModify,
+)
+from .base import Component
+from .dff import DFF
+
+__all__ = ["Adder", "AdderTree", "ShiftAdd", "BitShifter"]
+
+# GAA special layout of the NAND2: (gate factor, nMOS tuning factor, pMOS tuning factor)
+_GAA_NAND_CAP = {2: (1.0, 22.0 / 15.0, 8.0 / 15.0), 1: (1.0, 23.0 / 15.0, 7.0 / 15.0)}
+_GAA_RESISTANCE_FACTOR = 1.5
+_NAND_PER_FULL_ADDER = 9
+# standard-cell height (in F) of the FinFET/GAA nodes, for the INV+NAND row of the shift-add
+_CELL_HEIGHT_BY_NODE = {14: MAX_TRANSISTOR_HEIGHT_14NM, 10: MAX_TRANSISTOR_HEIGHT_10NM,
+                        7: MAX_TRANSISTOR_HEIGHT_7NM, 5: MAX_TRANSISTOR_HEIGHT_5NM,
+                        3: MAX_TRANSISTOR_HEIGHT_3NM, 2: MAX_TRANSISTOR_HEIGHT_2NM,
+                        1: MAX_TRANSISTOR_HEIGHT_1NM}
+# the model drives internal stages with an ideal step input
+_STEP_RAMP = 1e20
+
+
+def _special_layout(tech) -> bool:
+    return tech.feature_size_in_nano <= 2
+
+
+def _tree_stages(num_inputs: int):
+    """Number of adders in each stage of a binary tree over ``num_inputs`` operands.
+
+    The stage count is ceil(log2(n)); each stage has floor(j/2) adders and leaves floor(j/2)
+    operands (the model's integer halving, which drops an odd operand).
+    """
+    j = num_inputs
+    for _ in range(math.ceil(math.log2(num_inputs))):
+        yield j // 2
+        j //= 2
+
+
+def _stage_delay(res: float, gm: float, cap: float, ramp_input: float) -> tuple[float, float]:
+    """Horowitz delay of one gate with pull resistance ``res`` driving ``cap``."""
+    return formula.horowitz(res * cap, 1.0 / (res * gm), ramp_input)
+
+
+class Adder(Component):
+    """``num_adder`` ripple-carry adders of ``num_bit`` bits (9 NAND2 per full adder)."""
+
+    def initialize(self, num_bit: int, num_adder: int, clk_freq: float) -> None:
+        tech = self.tech
+        f = tech.feature_size
+        self.num_bit = int(num_bit)
+        self.num_adder = int(num_adder)
+        self.clk_freq = clk_freq
+        self.width_nand_n, self.width_nand_p = formula.enlarge_size(
+            2 * MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f, f * MAX_TRANSISTOR_HEIGHT, tech)
+        self.initialized = True
+
+    def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
+                       option: AreaModify = AreaModify.NONE) -> None:
+        tech = self.tech
+        f = tech.feature_size
+        gaa = _special_layout(tech)
+        if gaa:
+            _, h_nand, w_nand = formula.gate_area(NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f,
+                                                  f * MAX_TRANSISTOR_HEIGHT, tech)
+        else:
+            _, h_nand, w_nand = formula.gate_area(NAND, 2, self.width_nand_n, self.width_nand_p,
+                                                  f * MAX_TRANSISTOR_HEIGHT, tech)
+        self.height = self.width = 0.0
+        if new_height and option == AreaModify.NONE:
+            # adders side by side in columns of the given total height
+            self.h_adder, self.w_adder = h_nand, w_nand * _NAND_PER_FULL_ADDER * self.num_bit
+            if self.h_adder > new_height:
+                warnings.warn("Adder: a single adder is taller than the assigned height; area set to 0")
+            else:
+                self.height = new_height
+                self.width = self.w_adder * self.h_adder * self.num_adder / new_height
+        elif new_width and option == AreaModify.NONE:
+            # adders stacked in rows of the given total width (one bit per NAND row)
+            self.h_adder, self.w_adder = h_nand * self.num_bit, w_nand * _NAND_PER_FULL_ADDER
+            if self.w_adder > new_width:
+                warnings.warn("Adder: a single adder is wider than the assigned width; area set to 0")
+            else:
+                self.width = new_width
+                self.height = self.w_adder * self.h_adder * self.num_adder / new_width
+        else:  # one row of adders
+            self.h_adder, self.w_adder = h_nand, w_nand * _NAND_PER_FULL_ADDER * self.num_bit
+            self.width = self.w_adder * self.num_adder
+            self.height = self.h_adder
+        self.area = self.height * self.width
+        self.apply_area_modify(option, new_height, new_width)
+
+        if gaa:
+            gate_factor, n_factor, p_factor = _GAA_NAND_CAP[tech.feature_size_in_nano]
+            self.cap_nand_input, self.cap_nand_output = formula.gate_capacitance_gaa(
+                NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h_nand, tech, gate_factor, n_factor, p_factor)
+        else:
+            self.cap_nand_input, self.cap_nand_output = formula.gate_capacitance(
+                NAND, 2, self.width_nand_n, self.width_nand_p, h_nand, tech)
+
+    def calculate_latency(self, ramp_input: float, cap_load: float, num_read) -> None:
+        """Carry-path delay of one addition times ``num_read`` (seconds; the model does not
+        round the adder to clock cycles)."""
+        tech = self.tech
+        temp = self.p.temperature_k
+        self.ramp_input, self.cap_load = ramp_input, cap_load
+        res_n = formula.on_resistance(self.width_nand_n, NMOS, temp, tech) * 2
+        res_p = formula.on_resistance(self.width_nand_p, PMOS, temp, tech)
+        if _special_layout(tech):
+            res_n *= _GAA_RESISTANCE_FACTOR
+            res_p *= _GAA_RESISTANCE_FACTOR
+        gm_n = formula.transconductance(self.width_nand_n, NMOS, tech)
+        gm_p = formula.transconductance(self.width_nand_p, PMOS, tech)
+        c_in, c_out = self.cap_nand_input, self.cap_nand_output
+
+        # first bit: pull-down then pull-up
+        d1, ramp = _stage_delay(res_n, gm_n, c_out + c_in * 3, ramp_input)
+        d2, ramp = _stage_delay(res_p, gm_p, c_out + c_in * 2, ramp)
+        latency = d1 + d2
+        # middle bits: one carry pair per bit, repeated num_bit-2 times
+        d3, ramp = _stage_delay(res_n, gm_n, c_out + c_in * 3, ramp)
+        d4, ramp = _stage_delay(res_p, gm_p, c_out + c_in * 2, ramp)
+        if self.num_bit > 2:
+            latency += (d3 + d4) * (self.num_bit - 2)
+        # last bit: carry then sum output onto the load
+        d5, ramp = _stage_delay(res_n, gm_n, c_out + c_in * 3, ramp)
+        latency += d5
+        d6, ramp = _stage_delay(res_p, gm_p, c_out + c_in, ramp)
+        latency += d6
+        d7, ramp = _stage_delay(res_n, gm_n, c_out + cap_load, ramp)
+        latency += d7
+        self.read_latency = latency * num_read
+        self.ramp_output = ramp
+
+    def calculate_power(self, num_read, num_adder_per_operation) -> None:
+        tech = self.tech
+        f = tech.feature_size
+        vdd2 = tech.vdd * tech.vdd
+        if _special_layout(tech):
+            leak = formula.gate_leakage(NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, self.p.temperature_k, tech)
+        else:
+            leak = formula.gate_leakage(NAND, 2, self.width_nand_n, self.width_nand_p, self.p.temperature_k, tech)
+        self.leakage = leak * tech.vdd * _NAND_PER_FULL_ADDER * self.num_bit * self.num_adder
+
+        c_in, c_out = self.cap_nand_input, self.cap_nand_output
+        later_bits = self.num_bit - 1
+        # visible 0->1 transitions: first bit (inputs 1, 2, Cin; S[0] and #5), later bits
+        energy = (c_in * 6) * vdd2
+        energy += (c_out * 2) * vdd2
+        energy += (c_in * 7) * vdd2 * later_bits
+        energy += (c_out * 3) * vdd2 * later_bits
+        # hidden transitions: first bit (#2, #3, #4, #5, #6), later bits (#1, #3, #6, #7)
+        energy += (c_out + c_in) * vdd2 * 2
+        energy += (c_out + c_in * 2) * vdd2
+        energy += (c_out + c_in * 3) * vdd2
+        energy += (c_out + c_in) * vdd2
+        energy += (c_out + c_in * 3) * vdd2 * later_bits
+        energy += (c_out + c_in) * vdd2 * later_bits
+        energy += (c_out + c_in) * vdd2 * 2 * later_bits
+
+        energy = energy * np.minimum(num_adder_per_operation, self.num_adder) * num_read
+        if self.p.validated:
+            energy = energy * self.p.delta  # calibrated switching activity of the adder
+        self.read_dynamic_energy = energy
+
+
+class AdderTree(Component):
+    """``num_adder_tree`` adder trees, each summing ``num_subcore_row`` ``num_adder_bit``-bit inputs."""
+
+    def initialize(self, num_subcore_row: int, num_adder_bit: int, num_adder_tree: int,
+                   clk_freq: float) -> None:
+        self.num_subcore_row = int(num_subcore_row)
+        self.num_stage = math.ceil(math.log2(self.num_subcore_row))
+        self.num_adder_bit = int(num_adder_bit)
+        self.num_adder_tree = int(num_adder_tree)
+        self.clk_freq = clk_freq
+        self.adder = Adder(self.p, self.tech, self.cell)
+        self.initialized = True
+
+    def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
+                       option: AreaModify = AreaModify.NONE) -> None:
+        # all full adders of one tree, laid out as one wide adder per tree
+        full_adders = sum((self.num_adder_bit + k) * adders
+                          for k, adders in enumerate(_tree_stages(self.num_subcore_row)))
+        self.adder.initialize(full_adders, self.num_adder_tree, self.clk_freq)
+        if new_width and option == AreaModify.NONE:
+            self.adder.calculate_area(0.0, new_width, AreaModify.NONE)
+            self.width = new_width
+            self.height = self.adder.area / self.width
+        elif new_height and option == AreaModify.NONE:
+            self.adder.calculate_area(new_height, 0.0, AreaModify.NONE)
+            self.height = new_height
+            self.width = self.adder.area / self.height
+        else:
+            raise ValueError("AdderTree: calculate_area needs a width or a height (option NONE)")
+        self.area = self.height * self.width
+        self.apply_area_modify(option, new_height, new_width)
+
+    def _inputs(self, num_unit_add: int) -> int:
+        return int(num_unit_add) if num_unit_add else self.num_subcore_row
+
+    def calculate_latency(self, num_read, num_unit_add: int, cap_load: float) -> None:
+        """Latency of ``num_read`` tree additions over ``num_unit_add`` operands (0: all rows).
+
+        The first stage ripples through ``num_adder_bit`` bits; every later stage only adds the
+        delay of a 2-bit ripple (its carry chain overlaps the previous stage's)."""
+        n = self._inputs(num_unit_add)
+        stages = math.ceil(math.log2(n))
+        adder = self.adder
+        j = n
+        adder.initialize(self.num_adder_bit, j // 2, self.clk_freq)
+        adder.calculate_latency(_STEP_RAMP, cap_load, 1)
+        latency = adder.read_latency
+        j //= 2
+        for _ in range(stages - 1):
+            adder.initialize(2, j // 2, self.clk_freq)
+            adder.calculate_latency(_STEP_RAMP, cap_load, 1)
+            latency += adder.read_latency
+            j //= 2
+        if self.p.synchronous:
+            latency = math.ceil(latency * self.clk_freq)  # clock cycles
+        self.read_latency = latency * num_read
+
+    def calculate_power(self, num_read, num_unit_add: int) -> None:
+        energy = 0.0
+        leakage = 0.0
+        adder = self.adder
+        for k, adders in enumerate(_tree_stages(self._inputs(num_unit_add))):
+            adder.initialize(self.num_adder_bit + k, adders, self.clk_freq)
+            adder.calculate_power(1, adders)
+            energy += adder.read_dynamic_energy
+            leakage += adder.leakage
+        self.read_dynamic_energy = energy * self.num_adder_tree * num_read
+        self.leakage = leakage * self.num_adder_tree
+
+
+class ShiftAdd(Component):
+    """``num_unit`` shift-and-add units (non-spiking): an adder plus a shift register each."""
+
+    def initialize(self, num_unit: int, num_adder_bit: int, clk_freq: float, spiking_mode=0,
+                   num_read_pulse: int = 1) -> None:
+        """``spiking_mode`` must be 0 (the model's NONSPIKING, the only mode V1.4 uses)."""
+        if spiking_mode:
+            raise NotImplementedError("ShiftAdd: only the non-spiking (binary) mode is modelled")
+        tech = self.tech
+        f = tech.feature_size
+        self.num_unit = int(num_unit)
+        self.num_adder_bit = int(num_adder_bit)
+        self.num_adder = self.num_unit
+        self.clk_freq = clk_freq
+        self.num_read_pulse = int(num_read_pulse)
+        # the adder output has one extra bit; num_read_pulse-1 more bits for the shift extension
+        self.num_dff = (self.num_adder_bit + 1 + self.num_read_pulse - 1) * self.num_unit
+        self.dff = DFF(self.p, tech, self.cell)
+        self.dff.initialize(self.num_dff, clk_freq)
+        self.adder = Adder(self.p, tech, self.cell)
+        self.adder.initialize(self.num_adder_bit, self.num_adder, clk_freq)
+        # the PISO control INV and NAND2 only count in the area
+        self.width_inv_n = MIN_NMOS_SIZE * f
+        self.width_inv_p = tech.pn_size_ratio * MIN_NMOS_SIZE * f
+        self.width_nand_n = 2 * MIN_NMOS_SIZE * f
+        self.width_nand_p = tech.pn_size_ratio * MIN_NMOS_SIZE * f
+        self.initialized = True
+
+    def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
+                       option: AreaModify = AreaModify.NONE) -> None:
+        tech = self.tech
+        f = tech.feature_size
+        h_region = f * MAX_TRANSISTOR_HEIGHT
+        _, _, w_inv = formula.gate_area(INV, 1, self.width_inv_n, self.width_inv_p, h_region, tech)
+        nand_n = self.width_nand_n / 2.0 if _special_layout(tech) else self.width_nand_n
+        _, _, w_nand = formula.gate_area(NAND, 2, nand_n, self.width_nand_p, h_region, tech)
+        if new_width and option == AreaModify.NONE:
+            self.adder.calculate_area(0.0, new_width, AreaModify.NONE)
+            self.dff.calculate_area(0.0, new_width, AreaModify.NONE)
+            # the INV and NAND2 share one standard-cell row
+            cell_height = _CELL_HEIGHT_BY_NODE.get(tech.feature_size_in_nano, MAX_TRANSISTOR_HEIGHT)
+            self.height = self.adder.height + f * cell_height + self.dff.height
+            self.width = new_width
+        else:
+            self.adder.calculate_area(new_height, 0.0, AreaModify.NONE)
+            self.dff.calculate_area(new_height, 0.0, AreaModify.NONE)
+            self.height = new_height
+            self.width = self.adder.width + w_inv + w_nand + self.dff.width
+        self.area = self.height * self.width
+        self.apply_area_modify(option, new_height, new_width)
+
+    def calculate_latency(self, num_read) -> None:
+        """One shift-and-add per read; all but the last hide behind the next read pulse."""
+        self.adder.calculate_latency(_STEP_RAMP, self.dff.cap_tg_drain, 1)
+        self.dff.calculate_latency(_STEP_RAMP, 1)
+        if self.p.synchronous:
+            self.read_latency = num_read  # clock cycles
+            return
+        shift_add = self.adder.read_latency + self.dff.read_latency
+        latency = 0.0
+        if shift_add > self.cell.read_pulse_width:
+            latency += (shift_add - self.cell.read_pulse_width) * (num_read - 1)
+        self.read_latency = latency + shift_add
+
+    def calculate_power(self, num_read) -> None:
+        self.adder.calculate_power(num_read, self.num_adder)
+        self.dff.calculate_power(num_read, self.num_dff, self.p.validated)
+        self.read_dynamic_energy = self.adder.read_dynamic_energy + self.dff.read_dynamic_energy
+        self.leakage = self.adder.leakage + self.dff.leakage
+
+
+class BitShifter(Component):
+    """``num_unit`` registers of ``num_bit`` DFFs read out in parallel (the ReLU unit)."""
+
+    def initialize(self, num_unit: int, num_bit: int, clk_freq: float) -> None:
+        self.num_unit = int(num_unit)
+        self.num_bit = int(num_bit)
+        self.clk_freq = clk_freq
+        self.num_dff = self.num_bit * self.num_unit
+        self.dff = DFF(self.p, self.tech, self.cell)
+        self.dff.initialize(self.num_dff, clk_freq)
+        self.initialized = True
+
+    def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
+                       option: AreaModify = AreaModify.NONE) -> None:
+        self.dff.calculate_area(0.0, 0.0, AreaModify.NONE)
+        self.area = self.dff.area
+        if new_width and option == AreaModify.NONE:
+            self.width = new_width
+            self.height = self.area / self.width
+        elif new_height:
+            self.height = new_height
+            self.width = self.area / self.height
+        elif option == AreaModify.NONE:
+            raise ValueError("BitShifter: calculate_area needs a width or a height")
+        self.apply_area_modify(option, new_height, new_width)
+
+    def calculate_latency(self, num_read) -> None:
+        self.dff.calculate_latency(_STEP_RAMP, 1)
+        self.read_latency = self.dff.read_latency * num_read
+
+    def calculate_power(self, num_read) -> None:
+        self.dff.calculate_power(num_read, self.num_dff, False)
+        self.read_dynamic_energy = self.dff.read_dynamic_energy
+        self.leakage = self.dff.leakage
