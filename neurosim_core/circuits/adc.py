@@ -1,0 +1,898 @@
+"""Column sensing and A/D conversion: multilevel sense amplifier (flash-like ADC), its encoder,
+SAR ADC, current / voltage sense amplifiers, the integrate-and-fire read circuit, comparator.
+
+Models (NeuroSim V1.4, DNN+NeuroSim manual "ADC" section):
+
+* `MultilevelSenseAmp`: NeuroSim V1.4 ``MultilevelSenseAmp.cpp`` model.  ``level_output - 1``
+  current- (or voltage-) mode sense amplifiers per column compare the column current with
+  reference columns whose resistances form a conductance ladder (``Rref``).  The reference
+  columns are shared by ``p.dumcolshared`` columns.  Latency comes from per-node fits of
+  Cadence simulations (`column_latency_table`), evaluated at the two extreme reference
+  resistances, plus a column-capacitance correction above a resistance threshold.  Energy is
+  the switching energy of the column / mirror / latch / encoder interface capacitances, plus
+  (current mode) the mirror power fitted per node (`MultilevelSenseAmp.column_power`) of the
+  column and of the shared reference columns, over the sensing time.
+* `MultilevelSAEncoder`: V1.4 ``MultilevelSAEncoder.cpp`` model (thermometer-to-binary NAND
+  encoder; its dynamic energy is neglected by the model, only leakage counts).
+* `SarADC`: V1.4 ``SarADC.cpp`` model (area in unit transistors vs. bits, one cycle per bit
+  plus one, per-node power fits vs. column resistance).
+* `CurrentSenseAmp`: V1.4 ``CurrentSenseAmp.cpp`` model (single reference at mid conductance).
+* `VoltageSenseAmp`: V1.4 ``VoltageSenseAmp.cpp`` model.
+* `ReadCircuit`: V1.4 ``ReadCircuit.cpp`` model (integrate-and-fire neuron, CMOS or NbO2
+  oscillation mode).
+* `Comparator`: V1.4 ``Comparator.cpp`` model (1-bit magnitude comparator chain).
+
+The fits take the column resistance at a nominal 0.5 V read voltage, so a column resistance is
+first scaled by ``0.5 / p.read_voltage``.  An open column (no activated cell, resistance
+``inf``) is charged the model's fixed 1 uW.
+
+Batching (speed contract): the read-path methods that depend on the input vector take
+``column_resistance`` with a leading vector axis, shape ``(n_vectors, n_columns)`` (a 1-D array
+is one vector), and ``num_read`` as a scalar or an array of shape ``(n_vectors,)``.  They
+return (and store in ``read_latency`` / ``read_dynamic_energy``) one value per vector: a NumPy
+array of shape ``(n_vectors,)`` for 2-D input, a Python float for 1-D input.  The ``*_table``
+helpers are vectorised over any array shape.
+
+Differences from the reference, each a fix of undefined behaviour (out-of-bounds reads of the
+reference ladder when ``level_output == 2``) rather than a change of the model: the ladder
+index used for the "maximum reference conductance" latency is clamped to the ladder, and the
+count of reference sense-amp loads on the column is never negative.  The 2 nm / 1 nm special
+standard-cell layout (NeuroSim ``speciallayout``, on by default, not a user option) is always on.
+"""
+from __future__ import annotations
+
+import math
+from enum import IntEnum
+
+import numpy as np
+
+from .. import formula
+from ..constants import (
+    INV,
+    MAX_TRANSISTOR_HEIGHT,
+    MIN_GAP_BET_GATE_POLY,
+    MIN_NMOS_SIZE,
+    NAND,
+    NMOS,
+    PMOS,
+    POLY_WIDTH,
+    HEIGHT_WIDTH_RATIO_LIMIT,
+    AreaModify,
+    MemCellType,
+)
+from .base import Component
+
+__all__ = [
+    "MultilevelSenseAmp",
+    "MultilevelSAEncoder",
+    "SarADC",
+    "CurrentSenseAmp",
+    "VoltageSenseAmp",
+    "ReadCircuit",
+    "ReadCircuitMode",
+    "Comparator",
+    "column_latency_table",
+]
+
+# GAA special layout (2 nm, 1 nm): (gate factor, nMOS tuning, pMOS tuning) of an inverter and a NAND2
+_GAA_INV = {2: (1.0 / 2.0, 4.5 / 15.0, 4.5 / 15.0), 1: (10.5 / 16.0, 4.5 / 10.0, 4.5 / 10.0)}
+_GAA_NAND2 = {2: (1.0, 22.0 / 15.0, 8.0 / 15.0), 1: (1.0, 23.0 / 15.0, 7.0 / 15.0)}
+
+# Nominal read voltage (V) per node assumed by the MLSA energy fit (the model's own table,
+# independent of a user-set read voltage).
+_MLSA_VREAD = {130: 0.58, 90: 0.58, 65: 0.55, 45: 0.51, 32: 0.51, 22: 0.55, 14: 0.277,
+               10: 0.28, 7: 0.264, 5: 0.253, 3: 0.248, 2: 0.28, 1: 0.272}
+
+_OPEN_COLUMN_POWER = 1e-6  # W, the model's power of a column with no current path
+_CADENCE_READ_VOLTAGE = 0.5  # V, read voltage of the Cadence simulations behind the fits
+
+
+# ------------------------------------------------------------------------------------------
+# piecewise fits: segments are ("log", a, b) -> a*ln(R) + b or ("lin", a, b) -> a*R + b,
+# selected by breakpoints (segment i covers breaks[i-1] <= R < breaks[i])
+# ------------------------------------------------------------------------------------------
+def _piecewise(r: np.ndarray, breaks: tuple, segments: tuple) -> np.ndarray:
+    index = np.searchsorted(np.asarray(breaks, dtype=float), r, side="right")
+    out = np.zeros_like(r)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for i, (kind, a, b) in enumerate(segments):
+            sel = index == i
+            if np.any(sel):
+                x = r[sel]
+                out[sel] = a * np.log(x) + b if kind == "log" else a * x + b
+    return out
+
+
+# MLSA sensing latency fits (s) vs. reference-column resistance, per mode and node:
+# (breaks, segments, ref_cap [F], dC [s], R2 [ohm], res_threshold [ohm]).  Above res_threshold the
+# latency grows linearly with R, scaled by the column capacitance relative to ref_cap.
+_LATENCY_CURRENT = {
+    130: ((1832,), (("log", -1.18573e-10, 2.54175e-09), ("lin", 3.78659e-14, 2.60629e-09)), 26.62e-15, 2.0e-9, 0.1e6, 1.95e3),
+    90: ((4832,), (("log", -1.08914e-10, 2.43204e-09), ("lin", 2.8688e-14, 2.31147e-09)), 18.4e-15, 1.5e-9, 0.1e6, 4.83e3),
+    65: ((4832,), (("log", -8.11436e-11, 2.2554e-09), ("lin", 2.12366e-14, 2.14339e-09)), 13.3e-15, 1.2e-9, 0.1e6, 4.83e3),
+    45: ((4832,), (("log", -1.12976e-10, 2.16762e-09), ("lin", 1.54619e-14, 1.60263e-09)), 9.21e-15, 0.81e-9, 0.1e6, 4.83e3),
+    32: ((4832,), (("log", -1.31777e-10, 2.03151e-09), ("lin", 1.15509e-14, 1.19475e-09)), 6.55e-15, 0.55e-9, 0.1e6, 4.83e3),
+    22: ((4832,), (("log", -1.32118e-10, 1.7552e-09), ("lin", 8.02517e-15, 8.51803e-10)), 4.5e-15, 0.31e-9, 0.1e6, 12.7e3),
+    14: ((812, 2962), (("log", -7.01209e-11, 1.21771e-09), ("log", -2.11644e-11, 8.96216e-10),
+                       ("lin", 6.18337e-15, 8.17633e-10)), 2.86e-15, 0.29e-9, 0.1e6, 12.7e3),
+    10: ((1128, 4832), (("log", -7.20238e-11, 1.18578e-09), ("log", -1.81368e-11, 8.16065e-10),
+                        ("lin", 4.72185e-15, 7.28474e-10)), 2.04e-15, 0.27e-9, 0.1e6, 12.7e3),
+    7: ((4832,), (("log", -4.67061e-11, 1.03708e-09), ("lin", 3.72084e-15, 7.02172e-10)), 1.43e-15, 0.13e-9, 0.1e6, 12.7e3),
+    5: ((4832, 7847), (("log", -4.33009e-11, 9.79525e-10), ("log", -3.15954e-12, 6.53005e-10),
+                       ("lin", 2.77641e-15, 6.46706e-10)), 1.02e-15, 0.09e-9, 0.1e6, 12.7e3),
+    3: ((4832, 7847), (("log", -3.62939e-11, 9.04595e-10), ("log", -8.05167e-12, 6.69134e-10),
+                       ("lin", 2.02367e-15, 6.04792e-10)), 0.61e-15, 0.05e-9, 0.1e6, 12.7e3),
+    2: ((4832, 12742), (("log", -3.70119e-11, 8.91946e-10), ("log", -7.45304e-12, 6.42667e-10),
+                        ("lin", 1.74295e-15, 5.82625e-10)), 0.4e-15, 0.034e-9, 0.1e6, 20.06e3),
+    1: ((4832, 12742), (("log", -3.81168e-11, 8.78701e-10), ("log", -2.01799e-11, 7.25185e-10),
+                        ("lin", 1.19486e-15, 5.35253e-10)), 0.2e-15, 0.013e-9, 0.1e6, 20.06e3),
+}
+_LATENCY_VOLTAGE = {
+    130: ((1832,), (("log", -1.6656e-10, 2.86608e-09), ("lin", 3.36654e-14, 2.33047e-09)), 26.62e-15, 2.12e-9, 0.1e6, 1.95e3),
+    90: ((1956,), (("log", -8.13238e-11, 1.9981e-09), ("lin", 2.76205e-14, 1.87593e-09)), 18.4e-15, 1.8e-9, 0.1e6, 4.83e3),
+    65: ((1210, 3161), (("log", -1.15612e-10, 2.08218e-09), ("log", -1.00285e-11, 1.35472e-09),
+                        ("lin", 2.03232e-14, 1.61564e-09)), 13.3e-15, 1.3e-9, 0.1e6, 4.83e3),
+    45: ((695, 4832), (("log", -2.66629e-10, 3.07867e-09), ("log", -6.27624e-11, 1.78932e-09),
+                       ("lin", 1.43578e-14, 1.46251e-09)), 9.21e-15, 0.9e-9, 0.1e6, 4.83e3),
+    32: ((4832,), (("log", -1.8746e-10, 2.44191e-09), ("lin", 1.07272e-14, 1.05695e-09)), 6.55e-15, 0.7e-9, 0.1e6, 12.7e3),
+    22: ((4832,), (("log", -2.01894e-10, 2.2559e-09), ("lin", 7.45392e-15, 6.72844e-10)), 4.5e-15, 0.47e-9, 0.1e6, 12.7e3),
+    14: ((695, 1832), (("log", -1.17191e-10, 1.51724e-09), ("log", -3.56669e-11, 1.00049e-09),
+                       ("lin", 5.484e-15, 7.4812e-10)), 2.86e-15, 0.34e-9, 0.1e6, 12.7e3),
+    10: ((2976, 7847), (("log", -5.88954e-11, 1.12213e-09), ("log", -1.03546e-11, 7.46313e-10),
+                        ("lin", 4.02595e-15, 6.64175e-10)), 2.04e-15, 0.24e-9, 0.1e6, 12.7e3),
+    7: ((1956, 8251), (("log", -9.29209e-11, 1.36675e-09), ("log", -2.32202e-11, 8.55312e-10),
+                       ("lin", 2.96941e-15, 6.3388e-10)), 1.43e-15, 0.17e-9, 0.1e6, 12.7e3),
+    5: ((20691.38, 33598.18), (("log", -3.58902e-11, 9.45003e-10), ("log", 4.1847e-11, 2.03225e-10),
+                               ("lin", 2.17318e-15, 5.90032e-10)), 1.02e-15, 0.12e-9, 0.1e6, 12.7e3),
+    3: ((20691.38, 33598.18), (("log", -4.80094e-11, 1.02891e-09), ("log", 1.46916e-11, 4.37023e-10),
+                               ("lin", 1.39879e-15, 5.42026e-10)), 0.61e-15, 0.34e-9, 0.5e6, 49.6e3),
+    2: ((3161.018, 34798.92), (("log", -1.44146e-10, 1.72384e-09), ("log", -3.01414e-11, 8.19483e-10),
+                               ("lin", 6.80209e-16, 4.60774e-10)), 0.4e-15, 0.23e-9, 0.5e6, 49.6e3),
+    1: ((5107, 34798.92), (("log", -6.09403e-11, 1.06251e-09), ("log", -4.20915e-11, 8.98944e-10),
+                           ("lin", 5.44698e-16, 4.38466e-10)), 0.2e-15, 0.11e-9, 0.5e6, 60.9e3),
+}
+
+# MLSA current-mirror power per sense amp (W) vs. scaled column resistance, LSTP roadmap.
+_MLSA_POWER_LSTP = {
+    130: ((4832, 379269), (("lin", -4.12599e-11, 1.48536e-06), ("log", -2.6617e-07, 3.56576e-06), ("log", -1.25872e-07, 1.81453e-06))),
+    90: ((4832, 379269), (("lin", -1.67004e-11, 8.54958e-07), ("log", -1.50719e-07, 2.0858e-06), ("log", -8.89685e-08, 1.3007e-06))),
+    65: ((4832, 379269), (("lin", -6.08647e-12, 4.82814e-07), ("log", -8.03449e-08, 1.16437e-06), ("log", -6.01171e-08, 8.9355e-07))),
+    45: ((4832, 379269), (("lin", -3.96471e-12, 3.44344e-07), ("log", -5.66235e-08, 8.27849e-07), ("log", -4.32673e-08, 6.46111e-07))),
+    32: ((4832, 379269), (("lin", -6.72783e-12, 4.19847e-07), ("log", -7.28881e-08, 1.02677e-06), ("log", -4.35333e-08, 6.4697e-07))),
+    22: ((4832, 379269), (("lin", -2.85373e-11, 9.16744e-07), ("log", -1.63133e-07, 2.1687e-06), ("log", -5.8712e-08, 8.64648e-07))),
+    14: ((7847,), (("lin", -3.11213e-13, 5.34821e-08), ("log", -9.64978e-09, 1.44527e-07))),
+    10: ((20691,), (("lin", -3.27225e-13, 5.54082e-08), ("log", -9.99199e-09, 1.49539e-07))),
+    7: ((20691,), (("lin", -2.62089e-13, 4.7357e-08), ("log", -8.49198e-09, 1.27848e-07))),
+    5: ((20691,), (("lin", -1.4179e-13, 3.31434e-08), ("log", -5.76552e-09, 8.89536e-08))),
+    3: ((20691,), (("lin", -1.17664e-13, 2.96368e-08), ("log", -5.09202e-09, 7.91852e-08))),
+    2: ((20691,), (("lin", -2.01487e-13, 4.21066e-08), ("log", -7.43005e-09, 1.13414e-07))),
+    1: ((20691,), (("lin", -1.68865e-13, 3.80513e-08), ("log", -6.64737e-09, 1.02221e-07))),
+}
+# MLSA power, HP roadmap: (static uW per sense amp, c, e) -> static*(L-1)*1e-6 + c*exp(e*log10(R));
+# nodes below 10 nm use the 7 nm entry (the model's placeholder values)
+_MLSA_POWER_HP = {130: (19.898, 0.17452, -2.367), 90: (13.09, 0.14900, -2.345), 65: (9.9579, 0.1083, -2.321),
+                  45: (7.7017, 0.0754, -2.296), 32: (3.9648, 0.079, -2.313), 22: (1.8939, 0.073, -2.311),
+                  14: (1.2, 0.0584, -2.311), 10: (0.8, 0.0318, -2.311), 7: (0.5, 0.0210, -2.311)}
+
+# SAR ADC power: (a, b, c, e) -> (a*log2(L) + b)*1e-6 + c*exp(e*log10(R)); HP nodes below 10 nm use 7 nm
+_SAR_POWER_HP = {130: (6.4806, 49.047, 0.207452, -2.367), 90: (4.3474, 31.782, 0.164900, -2.345),
+                 65: (2.9503, 22.047, 0.128483, -2.321), 45: (2.1843, 11.931, 0.097754, -2.296),
+                 32: (1.0157, 7.6286, 0.083709, -2.313), 22: (0.7213, 3.3041, 0.084273, -2.311),
+                 14: (0.4710, 1.9529, 0.060584, -2.311), 10: (0.3076, 1.1543, 0.049418, -2.311),
+                 7: (0.2008, 0.6823, 0.040310, -2.311)}
+_SAR_POWER_LSTP = {130: (8.4483, 65.243, 0.169380, -2.303), 90: (5.9869, 37.462, 0.144323, -2.303),
+                   65: (3.7506, 25.844, 0.121272, -2.303), 45: (2.1691, 16.693, 0.100225, -2.303),
+                   32: (1.1294, 8.8998, 0.079449, -2.297), 22: (0.538, 4.3753, 0.072341, -2.303),
+                   14: (0.3132, 2.5681, 0.061085, -2.303), 10: (0.1823, 1.5073, 0.051580, -2.303),
+                   7: (0.1061, 0.8847, 0.043555, -2.303), 5: (0.0645, 0.5511, 0.0388, -2.303),
+                   3: (0.0333, 0.2849, 0.0388, -2.303), 2: (0.0207, 0.1764, 0.0313, -2.303),
+                   1: (0.0101, 0.0843, 0.0288, -2.303)}
+
+# Current sense amp power: (static uW, c, e) -> static*1e-6 + c*exp(e*log10(R)); HP below 10 nm uses 7 nm
+_CSA_POWER_HP = {130: (19.898, 0.207452, -2.367), 90: (13.09, 0.164900, -2.345), 65: (9.9579, 0.128483, -2.321),
+                 45: (7.7017, 0.097754, -2.296), 32: (3.9648, 0.083709, -2.313), 22: (1.8939, 0.084273, -2.311),
+                 14: (1.2, 0.060584, -2.311), 10: (0.8, 0.049418, -2.311), 7: (0.5, 0.040310, -2.311)}
+_CSA_POWER_LSTP = {130: (18.09, 0.169380, -2.303), 90: (12.612, 0.144323, -2.303), 65: (8.4147, 0.121272, -2.303),
+                   45: (6.3162, 0.100225, -2.303), 32: (3.0875, 0.079449, -2.297), 22: (1.7, 0.072341, -2.303),
+                   14: (1.0, 0.061085, -2.303), 10: (0.55, 0.051580, -2.303), 7: (0.35, 0.0235, -2.303),
+                   5: (0.25914, 0.018602, -2.303), 3: (0.192217, 0.01491, -2.303), 2: (0.16546, 0.013349, -2.303),
+                   1: (0.142427, 0.01195, -2.303)}
+# Current sense amp latency, LSTP planar nodes >= 32 nm: T_max = (a*ln(R/1k) + b) ns, times a cubic
+# of Rref/R below 0.9 and a quartic above (coefficients highest power first)
+_CSA_LATENCY_LSTP = {
+    130: ((0.2679, 0.0478), (3.915, -5.3996, 2.4653, 0.3856), (0.0004, -0.0087, 0.0742, -0.2725, 1.2211)),
+    90: ((0.0586, 1.41), (3.726, -5.651, 2.8249, 0.3574), (0.0000008, -0.00007, 0.0017, -0.0188, 0.9835)),
+    65: ((0.1239, 0.6642), (1.3899, -2.6913, 2.0483, 0.3202), (0.0036, -0.0363, 0.1043, -0.0346, 1.0512)),
+    45: ((0.0714, 0.7651), (3.7949, -5.6685, 2.6492, 0.4807), (0.000001, -0.00006, 0.0001, -0.0171, 1.0057)),
+}
+_CSA_LATENCY_LSTP[32] = _CSA_LATENCY_LSTP[45]
+
+
+def _hp_key(table: dict, node: int) -> int:
+    """HP tables stop at 7 nm: smaller nodes use the 7 nm placeholder entry."""
+    return node if node in table else 7
+
+
+def _vectors(column_resistance) -> tuple[np.ndarray, bool]:
+    """(2-D float array (n_vectors, n_columns), whether the input had a vector axis)."""
+    r = np.asarray(column_resistance, dtype=float)
+    if r.ndim == 1:
+        return r[np.newaxis, :], False
+    if r.ndim != 2:
+        raise ValueError(f"column_resistance must be 1-D or 2-D (n_vectors, n_columns), got shape {r.shape}")
+    return r, True
+
+
+def _per_vector(values: np.ndarray, batched: bool):
+    """Per-vector result: the array for batched input, a float for a single vector."""
+    values = np.asarray(values, dtype=float)
+    return values if batched else float(values.reshape(-1)[0])
+
+
+def _broadcast_vectors(value, n_vectors: int, batched: bool):
+    """A vector-independent quantity (times a scalar or per-vector ``num_read``) as a per-vector result."""
+    return _per_vector(np.broadcast_to(np.asarray(value, dtype=float), (n_vectors,)), batched)
+
+
+def _temperature_factor(p) -> float:
+    return 1 + 1.3e-3 * (p.temperature_k - 300)
+
+
+def _special_layout(tech) -> bool:
+    return tech.feature_size_in_nano in (2, 1)
+
+
+def column_latency_table(res, node: int, current_mode: bool, column_cap: float, cap_sense_amp_loads: float):
+    """MLSA sensing latency (s) of a column of resistance ``res`` (ohm; any array shape).
+
+    ``column_cap`` (F) is the bit-line capacitance (NeuroSim ``param->columncap``) and
+    ``cap_sense_amp_loads`` (F) the gate capacitance of the reference sense amps hanging on the
+    column; above the node's resistance threshold the latency grows with R, scaled by
+    (column capacitance - fitted capacitance) / fitted capacitance.
+    """
+    breaks, segments, ref_cap, d_c, r2, res_threshold = (_LATENCY_CURRENT if current_mode else _LATENCY_VOLTAGE)[node]
+    x = np.asarray(res, dtype=float)
+    latency = _piecewise(np.atleast_1d(x), breaks, segments).reshape(x.shape)
+    cap = column_cap + cap_sense_amp_loads
+    slope = d_c / (r2 - res_threshold) * ((cap - ref_cap) / ref_cap)
+    latency = np.where(x > res_threshold, latency + slope * (x - res_threshold), latency)
+    return latency if latency.ndim else float(latency)
+
+
+# ==========================================================================================
+class MultilevelSenseAmp(Component):
+    """Multilevel current/voltage sense amplifier ADC (``level_output`` levels per column group).
+
+    Use: ``initialize(num_col, level_output, clk_freq, num_read_cell_per_operation_neuro, parallel,
+    current_mode, res_cell_access=...)``, ``calculate_area(height_array, width_array, option,
+    array_height=..., array_width_unit=...)``, ``calculate_latency(column_resistance,
+    num_col_muxed, num_read, column_cap=...)``, ``calculate_power(column_resistance, num_read,
+    column_cap=..., reference_energy_peri=...)``.  The reference-column sharing factor is
+    ``p.dumcolshared`` (NeuroSim ``param->dumcolshared``).
+    """
+
+    def initialize(self, num_col: int, level_output: int, clk_freq: float, num_read_cell_per_operation_neuro: int,
+                   parallel: bool, current_mode: bool, *, res_cell_access: float | None = None) -> None:
+        """Build the reference ladder ``rref`` (ohm, ``level_output - 1`` values).
+
+        ``parallel`` (conventional parallel read, ``p.num_row_parallel`` rows on): the ladder spans
+        conductances from ``num_row_parallel`` on-cells down to zero in steps of 1/level_output;
+        the on-cell is the SRAM read-access transistor ``res_cell_access`` (ohm, NeuroSim
+        ``param->resCellAccess``, required for SRAM) or the eNVM on-state (``p.resistance_on_ohm``).
+        Sequential read: ``level_output - 1`` mid-step references between one on- and one off-cell.
+        """
+        p, tech = self.p, self.tech
+        self.num_col = int(num_col)
+        self.level_output = int(level_output)
+        self.clk_freq = clk_freq
+        self.num_read_cell_per_operation_neuro = num_read_cell_per_operation_neuro
+        self.parallel = bool(parallel)
+        self.current_mode = bool(current_mode)
+
+        levels = self.level_output
+        steps = np.arange(levels - 1, dtype=float)
+        if self.parallel:
+            if self.cell.mem_cell_type == MemCellType.SRAM:
+                if res_cell_access is None:
+                    raise ValueError("MultilevelSenseAmp: SRAM parallel read needs res_cell_access")
+                r_start = res_cell_access / p.num_row_parallel
+            else:
+                r_start = p.resistance_on_ohm / p.num_row_parallel
+            g_start = 1 / r_start
+            self.rref = 1 / (g_start + steps * (0 - g_start) / levels)
+        else:
+            g_start, g_end = 1 / p.resistance_on_ohm, 1 / p.resistance_off_ohm
+            g_index = g_end - g_start
+            g_offset = g_index / (2 * (levels - 1))
+            self.rref = 1 / (g_start + g_offset + steps * g_index / (levels - 1))
+
+        f = tech.feature_size
+        self.width_nmos = MIN_NMOS_SIZE * f
+        self.width_pmos = tech.pn_size_ratio * MIN_NMOS_SIZE * f
+        h = f * MAX_TRANSISTOR_HEIGHT
+        if _special_layout(tech):
+            gaa = _GAA_INV[tech.feature_size_in_nano]
+            self.gatecap_senseamp_p, self.junctioncap_senseamp_p = formula.gate_capacitance_gaa(
+                INV, 1, 0, self.width_pmos, h, tech, *gaa)
+            self.gatecap_senseamp_n, self.junctioncap_senseamp_n = formula.gate_capacitance_gaa(
+                INV, 1, self.width_nmos, 0, h, tech, *gaa)
+        else:
+            self.gatecap_senseamp_p, self.junctioncap_senseamp_p = formula.gate_capacitance(
+                INV, 1, 0, self.width_pmos, h, tech)
+            self.gatecap_senseamp_n, self.junctioncap_senseamp_n = formula.gate_capacitance(
+                INV, 1, self.width_nmos, 0, h, tech)
+        self.initialized = True
+
+    def calculate_area(self, height_array: float, width_array: float, option: AreaModify = AreaModify.NONE, *,
+                       array_height: float, array_width_unit: float) -> None:
+        """Sense amps (9 minimum nMOS each, ``level_output - 1`` per column) plus the share of the
+        reference columns (``array_height`` x ``array_width_unit`` m each, NeuroSim
+        ``param->arrayheight`` / ``param->arraywidthunit``), laid out to the given width (or height)."""
+        tech = self.tech
+        _, h_nmos, w_nmos = formula.gate_area(INV, 1, self.width_nmos, 0, tech.feature_size * MAX_TRANSISTOR_HEIGHT, tech)
+        comparators = (self.level_output - 1) * self.num_col
+        area = h_nmos * w_nmos * 9 * comparators
+        area += array_height * array_width_unit * comparators / self.p.dumcolshared
+        self.area = area
+        if width_array and option == AreaModify.NONE:
+            self.width = width_array
+            self.height = area / width_array
+        elif height_array and option == AreaModify.NONE:
+            self.height = height_array
+            self.width = area / height_array
+        else:
+            raise ValueError("MultilevelSenseAmp: calculate_area needs a width or height with option NONE")
+
+    # --- sensing time ------------------------------------------------------------------------
+    def _cap_reference_loads(self) -> float:
+        return self.gatecap_senseamp_n * max(len(self.rref) - 2, 0)
+
+    def column_latency(self, column_cap: float) -> float:
+        """Sensing time (s) of one conversion: the slower of the extreme reference columns."""
+        loads = self._cap_reference_loads()
+        node = self.p.technode
+        r_min_conductance = self.rref[-1]
+        r_max_conductance = self.rref[min(1, len(self.rref) - 1)]
+        return max(column_latency_table(r_min_conductance, node, self.current_mode, column_cap, loads),
+                   column_latency_table(r_max_conductance, node, self.current_mode, column_cap, loads))
+
+    def calculate_latency(self, column_resistance, num_col_muxed: float, num_read, *, column_cap: float):
+        """Read latency (s) of ``num_read`` reads of ``num_col_muxed`` column groups.
+
+        The model's sensing time does not depend on the input vector (it is set by the reference
+        ladder); ``column_resistance`` (ohm, shape (n_vectors, n_columns) or (n_columns,), or
+        None) only sets the shape of the result.  ``num_read``: scalar or (n_vectors,).
+        Returns and stores ``read_latency``: (n_vectors,) array for 2-D input, else a float.
+        Voltage mode takes a fixed 1 ns per conversion.
+        """
+        per_read = (self.column_latency(column_cap) if self.current_mode else 1e-9) * num_col_muxed
+        return self._store_latency(column_resistance, per_read * np.asarray(num_read, dtype=float))
+
+    def _store_latency(self, column_resistance, latency):
+        if column_resistance is None:
+            self.read_latency = latency if np.ndim(latency) else float(latency)
+        else:
+            r, batched = _vectors(column_resistance)
+            self.read_latency = _broadcast_vectors(latency, r.shape[0], batched)
+        return self.read_latency
+
+    # --- energy --------------------------------------------------------------------------------
+    def column_power(self, column_resistance) -> np.ndarray:
+        """Mirror power (W) of the ``level_output - 1`` sense amps of a column, per column
+        resistance (ohm, any shape).  Voltage mode: only an open column draws power."""
+        p = self.p
+        r = np.asarray(column_resistance, dtype=float) * (_CADENCE_READ_VOLTAGE / p.read_voltage)
+        open_col = np.isinf(r)
+        power = np.zeros_like(r)
+        if self.current_mode:
+            levels = self.level_output - 1
+            if p.roadmap == "hp":
+                static, c, e = _MLSA_POWER_HP[_hp_key(_MLSA_POWER_HP, p.technode)]
+                with np.errstate(divide="ignore"):
+                    power = static * levels * 1e-6 + c * np.exp(e * np.log10(r))
+            else:
+                breaks, segments = _MLSA_POWER_LSTP[p.technode]
+                power = _piecewise(np.atleast_1d(r), breaks, segments).reshape(r.shape) * levels
+            power = np.where(r == 0, 0.0, power)
+        power = np.where(open_col, _OPEN_COLUMN_POWER, power)
+        return power * _temperature_factor(p)
+
+    def switching_energy(self, column_cap: float, reference_energy_peri: float) -> float:
+        """Switching energy (J) of one sense amp: column / reference-column interface, input and
+        mirror capacitances at the read voltage, latch and encoder interface at Vdd."""
+        p, tech = self.p, self.tech
+        levels, shared = self.level_output, p.dumcolshared
+        vread2 = _MLSA_VREAD[p.technode] ** 2
+        vdd2 = tech.vdd ** 2
+        gn, gp = self.gatecap_senseamp_n, self.gatecap_senseamp_p
+        jn, jp = self.junctioncap_senseamp_n, self.junctioncap_senseamp_p
+        # the model divides integers here: 1/(level_output - 1) is 0 beyond 2 levels
+        column_share = 1 // (levels - 1) + 1 / shared
+        energy = column_cap * 2 * column_share / 2 * vread2
+        energy += reference_energy_peri / shared
+        mirror = (jn + gn) if self.current_mode else jn
+        energy += (gn * 2 + mirror / (levels - 1) + mirror / shared) * vread2
+        energy += (gp * 2 + gn) * vdd2
+        energy += (gp * 3 + gn * 3 + (jp + jn) * 3 + jp) * vdd2
+        energy += (gp + gn) * vdd2
+        return energy
+
+    def calculate_power(self, column_resistance, num_read, *, column_cap: float, reference_energy_peri: float):
+        """Read dynamic energy (J) of ``num_read`` conversions of every column.
+
+        ``column_resistance``: ohm, shape (n_vectors, n_columns) or (n_columns,) (``inf`` = open
+        column); ``num_read``: scalar or (n_vectors,); ``column_cap`` (F, NeuroSim
+        ``param->columncap``), ``reference_energy_peri`` (J, ``param->reference_energy_peri``).
+        Per column: (level_output - 1) x `switching_energy` + max(0, (column power + shared
+        reference-column power) x sensing time) (1 ns in voltage mode).
+        Returns and stores ``read_dynamic_energy``: (n_vectors,) for 2-D input, else a float.
+        Leakage is 0 (the model's mirrors are counted in the dynamic energy).
+        """
+        r, batched = _vectors(column_resistance)
+        sense_time = self.column_latency(column_cap) if self.current_mode else 1e-9
+        ref_power = float(np.sum(self.column_power(self.rref[1:-1]) / self.p.dumcolshared))
+        col_energy = np.maximum((self.column_power(r) + ref_power) * sense_time, 0.0)
+        per_column = self.switching_energy(column_cap, reference_energy_peri) * (self.level_output - 1)
+        energy = (per_column * r.shape[1] + col_energy.sum(axis=1)) * np.asarray(num_read, dtype=float)
+        self.leakage = 0.0
+        self.read_dynamic_energy = _per_vector(energy, batched)
+        return self.read_dynamic_energy
+
+
+# ==========================================================================================
+class MultilevelSAEncoder(Component):
+    """Thermometer-code to binary encoder behind each multilevel sense amp (NAND2 + large NAND)."""
+
+    def initialize(self, num_level: int, num_encoder: int) -> None:
+        f, tech = self.tech.feature_size, self.tech
+        self.num_encoder = int(num_encoder)
+        self.num_level = int(num_level)
+        self.num_input = math.ceil(self.num_level // 2)  # inputs of the large NAND
+        self.num_gate = math.ceil(math.log2(self.num_level))  # large NANDs (output bits)
+        self.width_inv_n = MIN_NMOS_SIZE * f
+        self.width_inv_p = tech.pn_size_ratio * MIN_NMOS_SIZE * f
+        self.width_nand_n = 4 * MIN_NMOS_SIZE * f
+        self.width_nand_p = 2 * tech.pn_size_ratio * MIN_NMOS_SIZE * f
+        self.initialized = True
+
+    def calculate_area(self, new_height: float, new_width: float, option: AreaModify = AreaModify.NONE) -> None:
+        tech = self.tech
+        f = tech.feature_size
+        h = f * MAX_TRANSISTOR_HEIGHT
+        node = tech.feature_size_in_nano
+        if node <= 2:
+            _, h_nand, w_nand = formula.gate_area(NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h, tech)
+        else:
+            _, h_nand, w_nand = formula.gate_area(NAND, 2, self.width_nand_n, self.width_nand_p, h, tech)
+        _, h_inv, w_inv = formula.gate_area(INV, 1, self.width_inv_n, self.width_inv_p, h, tech)
+        _, h_nand_lg, w_nand_lg = formula.gate_area(NAND, self.num_input, self.width_nand_n, self.width_nand_p, h, tech)
+
+        # one encoder: (level-1) INV+NAND2 pairs and num_gate large NANDs folded to this width
+        w_encoder = w_inv + w_nand + w_nand_lg
+        h_encoder = ((w_inv * h_inv + w_nand * h_nand) * (self.num_level - 1)
+                     + w_nand_lg * self.num_gate * h_nand_lg) / w_encoder
+        self.height = self.width = 0.0
+        if new_width and option == AreaModify.NONE:
+            per_row = min(math.ceil(new_width / w_encoder), self.num_encoder)
+            self.width = max(new_width, w_encoder)
+            self.height = h_encoder * math.ceil(self.num_encoder / per_row)
+        elif new_height and option == AreaModify.NONE:
+            per_col = min(math.ceil(new_height / h_encoder), self.num_encoder)
+            self.height = max(new_height, h_encoder)
+            self.width = w_encoder * math.ceil(self.num_encoder / per_col)
+        self.area = self.height * self.width
+        self.apply_area_modify(option, new_height, new_width)
+
+        if _special_layout(tech):
+            self.cap_inv_input, self.cap_inv_output = formula.gate_capacitance_gaa(
+                INV, 1, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h_inv, tech, *_GAA_INV[node])
+            self.cap_nand_input, self.cap_nand_output = formula.gate_capacitance_gaa(
+                NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h_nand, tech, *_GAA_NAND2[node])
+        else:
+            self.cap_inv_input, self.cap_inv_output = formula.gate_capacitance(
+                INV, 1, self.width_inv_n, self.width_inv_p, h_inv, tech)
+            self.cap_nand_input, self.cap_nand_output = formula.gate_capacitance(
+                NAND, 2, self.width_nand_n, self.width_nand_p, h_nand, tech)
+        self.cap_nand_lg_input, self.cap_nand_lg_output = formula.gate_capacitance(
+            NAND, self.num_input, self.width_nand_n, self.width_nand_p, h_nand_lg, tech)
+
+    def calculate_latency(self, ramp_input: float, num_read):
+        """INV -> NAND2 -> large NAND path (Horowitz).  ``num_read`` may be a per-vector array."""
+        tech, temp = self.tech, self.p.temperature_k
+        self.ramp_input = ramp_input
+        res = formula.on_resistance(self.width_inv_n, NMOS, temp, tech)
+        tr = res * (self.cap_inv_output + 2 * self.cap_nand_input)
+        beta = 1 / (res * formula.transconductance(self.width_inv_n, NMOS, tech))
+        delay_inv, ramp_inv = formula.horowitz(tr, beta, ramp_input)
+
+        res = formula.on_resistance(self.width_nand_n, NMOS, temp, tech) * 2
+        if tech.feature_size_in_nano <= 2:
+            res = res * 3.0 / 2.0
+        tr = res * (self.cap_nand_output + self.cap_nand_lg_input * self.num_input)
+        beta = 1 / (res * formula.transconductance(self.width_nand_n, NMOS, tech))
+        delay_nand, self.ramp_output = formula.horowitz(tr, beta, ramp_inv)
+        self.read_latency = (delay_inv + delay_nand) * num_read
+        return self.read_latency
+
+    def calculate_power(self, num_read) -> None:
+        """Leakage of the NAND2s, large NANDs and 5 inverters per level; the model neglects the
+        encoder's dynamic energy (0)."""
+        tech, temp = self.tech, self.p.temperature_k
+        vdd = tech.vdd
+        leak = formula.gate_leakage(NAND, 2, self.width_nand_n, self.width_nand_p, temp, tech) * vdd \
+            * (self.num_level - 1) * self.num_encoder
+        leak += formula.gate_leakage(NAND, self.num_input, self.width_nand_n, self.width_nand_p, temp, tech) * vdd \
+            * self.num_gate * self.num_encoder
+        inv = formula.gate_leakage(INV, 1, self.width_inv_n, self.width_inv_p, temp, tech) * vdd \
+            * 5 * (self.num_level - 1) * self.num_encoder
+        if _special_layout(tech):
+            inv *= _GAA_INV[tech.feature_size_in_nano][0]
+        self.leakage = leak + inv
+        self.read_dynamic_energy = 0.0
+        self.read_power = 0.0
+
+
+# ==========================================================================================
+class SarADC(Component):
+    """Successive-approximation ADC, one per column group (``log2(level_output)`` bits)."""
+
+    def initialize(self, num_col: int, level_output: int, clk_freq: float, num_read_cell_per_operation_neuro: int) -> None:
+        f = self.tech.feature_size
+        self.num_col = int(num_col)
+        self.level_output = int(level_output)
+        self.clk_freq = clk_freq
+        self.num_read_cell_per_operation_neuro = num_read_cell_per_operation_neuro
+        self.width_nmos = MIN_NMOS_SIZE * f
+        self.width_pmos = self.tech.pn_size_ratio * MIN_NMOS_SIZE * f
+        self.initialized = True
+
+    @property
+    def bits(self) -> float:
+        return math.log2(self.level_output)
+
+    def calculate_unit_area(self) -> None:
+        """One ADC = (269 + 109 per extra bit) min nMOS + (209 + 73 per extra bit) min pMOS."""
+        tech = self.tech
+        h = tech.feature_size * MAX_TRANSISTOR_HEIGHT
+        _, h_n, w_n = formula.gate_area(INV, 1, self.width_nmos, 0, h, tech)
+        _, h_p, w_p = formula.gate_area(INV, 1, 0, self.width_pmos, h, tech)
+        self.area_unit = (h_n * w_n) * (269 + (self.bits - 1) * 109) + (h_p * w_p) * (209 + (self.bits - 1) * 73)
+
+    def calculate_area(self, height_array: float, width_array: float, option: AreaModify = AreaModify.NONE) -> None:
+        self.area = self.area_unit * self.num_col
+        if width_array and option == AreaModify.NONE:
+            self.width = width_array
+            self.height = self.area / width_array
+        elif height_array and option == AreaModify.NONE:
+            self.height = height_array
+            self.width = self.area / height_array
+        else:
+            raise ValueError("SarADC: calculate_area needs a width or height with option NONE")
+
+    def calculate_latency(self, num_read):
+        """(bits + 1) ns per conversion; ``num_read`` scalar or per-vector array."""
+        self.read_latency = (self.bits + 1) * 1e-9 * num_read
+        return self.read_latency
+
+    def column_energy(self, column_resistance) -> np.ndarray:
+        """Energy (J) of one conversion per column resistance (ohm, any shape)."""
+        p = self.p
+        r = np.asarray(column_resistance, dtype=float) * (_CADENCE_READ_VOLTAGE / p.read_voltage)
+        if p.roadmap == "hp":
+            a, b, c, e = _SAR_POWER_HP[_hp_key(_SAR_POWER_HP, p.technode)]
+        else:
+            a, b, c, e = _SAR_POWER_LSTP[p.technode]
+        with np.errstate(divide="ignore"):
+            power = (a * self.bits + b) * 1e-6 + c * np.exp(e * np.log10(r))
+        power = np.where(r == 0, 0.0, power)
+        power = np.where(np.isinf(r), _OPEN_COLUMN_POWER, power)
+        return power * _temperature_factor(p) * (self.bits + 1) * 1e-9
+
+    def calculate_power(self, column_resistance, num_read):
+        """Read dynamic energy (J): sum over columns of `column_energy`, times ``num_read``.
+
+        ``column_resistance``: (n_vectors, n_columns) or (n_columns,); ``num_read``: scalar or
+        (n_vectors,).  Returns and stores ``read_dynamic_energy`` ((n_vectors,) or float)."""
+        r, batched = _vectors(column_resistance)
+        energy = self.column_energy(r).sum(axis=1) * np.asarray(num_read, dtype=float)
+        self.leakage = 0.0
+        self.read_dynamic_energy = _per_vector(energy, batched)
+        return self.read_dynamic_energy
+
+
+# ==========================================================================================
+class CurrentSenseAmp(Component):
+    """Current sense amplifier with one reference at the mid on/off resistance."""
+
+    def initialize(self, num_col: int, parallel: bool, rowbyrow: bool, clk_freq: float,
+                   num_read_cell_per_operation_neuro: int) -> None:
+        p, f = self.p, self.tech.feature_size
+        self.num_col = int(num_col)
+        self.parallel = parallel
+        self.rowbyrow = rowbyrow
+        self.clk_freq = clk_freq
+        self.num_read_cell_per_operation_neuro = num_read_cell_per_operation_neuro
+        self.width_nmos = MIN_NMOS_SIZE * f
+        self.width_pmos = self.tech.pn_size_ratio * MIN_NMOS_SIZE * f
+        r_start = 1 / p.max_conductance
+        self.rref = r_start + (1 / p.min_conductance - r_start) / 2
+        self.initialized = True
+
+    def calculate_unit_area(self) -> None:
+        tech = self.tech
+        h = tech.feature_size * MAX_TRANSISTOR_HEIGHT
+        _, h_n, w_n = formula.gate_area(INV, 1, self.width_nmos, 0, h, tech)
+        _, h_p, w_p = formula.gate_area(INV, 1, 0, self.width_pmos, h, tech)
+        self.area_unit = (h_n * w_n) * 48 + (h_p * w_p) * 40
+
+    def calculate_area(self, width_array: float) -> None:
+        """One amp per column, ``width_array`` wide (at most the aspect-ratio limit)."""
+        width = min(width_array, math.sqrt(self.area_unit / HEIGHT_WIDTH_RATIO_LIMIT))
+        self.area = self.area_unit * self.num_col
+        self.width = width * self.num_col
+        self.height = self.area_unit / width
+
+    def column_latency(self, column_resistance) -> np.ndarray:
+        """Sensing time (s) per column resistance (ohm, any shape); 0 for an open or shorted column."""
+        p = self.p
+        r = np.asarray(column_resistance, dtype=float) * (_CADENCE_READ_VOLTAGE / p.read_voltage)
+        if p.roadmap == "hp" or p.technode not in _CSA_LATENCY_LSTP:
+            latency = np.full_like(r, 1e-9)
+        else:
+            (ta, tb), low, high = _CSA_LATENCY_LSTP[p.technode]
+            with np.errstate(all="ignore"):  # open / shorted columns are replaced below
+                t_max = (ta * np.log(r / 1000) + tb) * 1e-9
+                ratio = self.rref / r
+                # the model's "mid <= ratio <= up" test is always true in C, so every ratio
+                # above 0.9 takes the quartic
+                shape = np.where(ratio <= 0.9, np.polyval(low, ratio), np.polyval(high, ratio))
+                latency = np.where((ratio >= 20) | (ratio <= 0.05), 1e-9, t_max * shape)
+        return np.where(np.isinf(r) | (r == 0), 0.0, latency)
+
+    def column_power(self, column_resistance) -> np.ndarray:
+        """Power (W) per column resistance (ohm, any shape)."""
+        p = self.p
+        r = np.asarray(column_resistance, dtype=float) * (_CADENCE_READ_VOLTAGE / p.read_voltage)
+        if p.roadmap == "hp":
+            static, c, e = _CSA_POWER_HP[_hp_key(_CSA_POWER_HP, p.technode)]
+        else:
+            static, c, e = _CSA_POWER_LSTP[p.technode]
+        with np.errstate(divide="ignore"):
+            power = static * 1e-6 + c * np.exp(e * np.log10(r))
+        power = np.where(r == 0, 0.0, power)
+        return np.where(np.isinf(r), _OPEN_COLUMN_POWER, power)
+
+    def calculate_latency(self, column_resistance, num_col_muxed: float, num_read):
+        """Slowest column, clamped to [0.5 ns, 50 ns], times ``num_col_muxed`` and ``num_read``.
+        Shapes as in the module docstring; returns and stores ``read_latency``."""
+        r, batched = _vectors(column_resistance)
+        if r.shape[1]:
+            slowest = np.clip(self.column_latency(r).max(axis=1), 5e-10, 50e-9)
+        else:
+            slowest = np.zeros(r.shape[0])
+        self.read_latency = _per_vector(slowest * num_col_muxed * np.asarray(num_read, dtype=float), batched)
+        return self.read_latency
+
+    def calculate_power(self, column_resistance, num_read):
+        """Sum over columns of power x sensing time, times ``num_read``; returns and stores
+        ``read_dynamic_energy``."""
+        r, batched = _vectors(column_resistance)
+        energy = (self.column_latency(r) * self.column_power(r)).sum(axis=1) * np.asarray(num_read, dtype=float)
+        self.leakage = 0.0
+        self.read_dynamic_energy = _per_vector(energy, batched)
+        return self.read_dynamic_energy
+
+
+# ==========================================================================================
+class VoltageSenseAmp(Component):
+    """Latch-type voltage sense amplifier (65 nm energy scaled by Vdd^2), one per read column."""
+
+    voltage_sense_diff = 0.1  # V
+
+    def initialize(self, num_read_col: int, clk_freq: float) -> None:
+        f = self.tech.feature_size
+        self.num_read_col = int(num_read_col)
+        self.clk_freq = clk_freq
+        self.width_nmos = MIN_NMOS_SIZE * f
+        self.width_pmos = self.tech.pn_size_ratio * MIN_NMOS_SIZE * f
+        self.initialized = True
+
+    def calculate_unit_area(self) -> None:
+        tech, temp = self.tech, self.p.temperature_k
+        h = tech.feature_size * MAX_TRANSISTOR_HEIGHT
+        # the model sizes both device kinds as nMOS footprints
+        _, h_n, w_n = formula.gate_area(INV, 1, self.width_nmos, 0, h, tech)
+        _, h_p, w_p = formula.gate_area(INV, 1, self.width_pmos, 0, h, tech)
+        self.area_unit = (h_n * w_n) * 6 + (h_p * w_p) * 5
+        self.res_precharge = formula.on_resistance(self.width_pmos, PMOS, temp, tech)
+        self.cap_nmos_gate, self.cap_nmos_drain = formula.gate_capacitance(INV, 1, self.width_nmos, 0, h_n, tech)
+        self.cap_pmos_gate, self.cap_pmos_drain = formula.gate_capacitance(INV, 1, self.width_pmos, 0, h_p, tech)
+        self.cap_s1 = self.cap_nmos_gate + self.cap_nmos_drain + self.cap_pmos_drain
+
+    def calculate_area(self, width_voltage_sense_amp: float) -> None:
+        width = min(width_voltage_sense_amp, math.sqrt(self.area_unit / HEIGHT_WIDTH_RATIO_LIMIT))
+        self.width_voltage_sense_amp = width
+        self.area = self.area_unit * self.num_read_col
+        self.width = width * self.num_read_col
+        self.height = self.area_unit / width
+
+    def calculate_latency(self, cap_input_load: float, num_read, *, res_mem_cell_on: float,
+                          res_mem_cell_off: float):
+        """Precharge (2.3 RC) plus developing ``voltage_sense_diff`` with the on/off read-current
+        difference; ``res_mem_cell_on/off`` (ohm) are the cell resistances with access device
+        (NeuroSim ``cell.resMemCellOn/Off``, set by the subarray)."""
+        v = self.cell.read_voltage
+        delta_i = v / res_mem_cell_on - v / res_mem_cell_off
+        per_read = 2.3 * self.res_precharge * self.cap_s1 \
+            + self.voltage_sense_diff * (self.cap_s1 + self.cap_nmos_drain + cap_input_load) / delta_i
+        self.read_latency = per_read * num_read
+        return self.read_latency
+
+    def calculate_power(self, num_read) -> None:
+        tech = self.tech
+        self.leakage = formula.gate_leakage(NAND, 2, self.width_nmos, self.width_pmos, self.p.temperature_k, tech) \
+            * tech.vdd * 2
+        self.read_dynamic_energy = 9.845e-15 * (tech.vdd / 1.1) ** 2 * self.num_read_col * num_read
+
+
+# ==========================================================================================
+class ReadCircuitMode(IntEnum):
+    CMOS = 0  # CMOS integrate-and-fire read circuit
+    OSCILLATION = 1  # NbO2 oscillation neuron
+
+
+# dynamic energy per read (J) by number of integrated pulses: 1..10, then 20, 30, ..., 100
+_READ_CIRCUIT_ENERGY = (4.74e-14, 4.20e-14, 4.14e-14, 4.11e-14, 4.10e-14, 4.09e-14, 4.09e-14, 4.08e-14, 4.08e-14,
+                        4.08e-14, 4.07e-14, 4.06e-14, 4.06e-14, 4.05e-14, 4.05e-14, 4.05e-14, 4.05e-14, 4.05e-14,
+                        4.05e-14)
+
+
+class ReadCircuit(Component):
+    """Integrate-and-fire read circuit with a spike-counter DFF chain, one per read column."""
+
+    def initialize(self, mode: ReadCircuitMode, num_read_col: int, max_num_int_bit: int, spiking: bool,
+                   clk_freq: float) -> None:
+        f, pn = self.tech.feature_size, self.tech.pn_size_ratio
+        self.mode = ReadCircuitMode(mode)
+        self.num_read_col = int(num_read_col)
+        self.max_num_int_bit = int(max_num_int_bit)
+        self.spiking = bool(spiking)
+        self.clk_freq = clk_freq
+        self.num_dff = 2 ** self.max_num_int_bit if self.spiking else self.max_num_int_bit
+        self.width_dff_inv_n = MIN_NMOS_SIZE * f
+        self.width_dff_inv_p = pn * MIN_NMOS_SIZE * f
+        # read-circuit body transistors (n, p) in F
+        self.body_widths = tuple((n * f, p_ * f) for n, p_ in (
+            (5, 9), (5, 0), (3.33, 6.66), (3.33, 3.33), (3.33, 3.33), (3.33, 0), (6.11, 0), (8.33, 9)))
+        self.width_inv_n = MIN_NMOS_SIZE * f
+        self.width_inv_p = pn * MIN_NMOS_SIZE * f
+        self.initialized = True
+
+    def calculate_unit_area(self) -> None:
+        tech = self.tech
+        f = tech.feature_size
+        h = f * MAX_TRANSISTOR_HEIGHT
+        if self.mode == ReadCircuitMode.CMOS:  # from layout: 21 polys
+            self.h_read_body = MAX_TRANSISTOR_HEIGHT * f
+            self.w_read_body = 20 * (POLY_WIDTH + MIN_GAP_BET_GATE_POLY) * f
+        else:  # a single inverter
+            _, self.h_read_body, self.w_read_body = formula.gate_area(INV, 1, self.width_inv_n, self.width_inv_p, h, tech)
+        # a DFF is 12 minimum inverters side by side
+        _, h_min, w_min = formula.gate_area(INV, 1, MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f, h, tech)
+        self.h_dff, self.w_dff = h_min, w_min * 12
+        self.h_unit = self.h_read_body + self.h_dff * self.num_dff
+        self.w_unit = max(self.w_read_body, self.w_dff)
+        self.area_unit = self.h_unit * self.w_unit
+
+    def calculate_area(self, new_width: float = 0.0) -> None:
+        """Units in rows of ``new_width`` (or one row when 0)."""
+        if new_width:
+            if self.w_unit > new_width:
+                raise ValueError("ReadCircuit: the assigned width is smaller than one read circuit")
+            per_row = min(int(new_width / self.w_unit), self.num_read_col)
+            rows = math.ceil(self.num_read_col / per_row)
+            self.width = new_width
+        else:
+            per_row, rows = self.num_read_col, 1
+            self.width = self.w_unit * per_row
+        self.num_unit_per_row, self.num_row_unit = per_row, rows
+        self.height = self.h_unit * rows
+        self.area = self.height * self.width
+
+    def calculate_latency(self, num_read):
+        self.read_latency = (self.cell.read_pulse_width + 1 / self.clk_freq) * num_read
+        return self.read_latency
+
+    def calculate_power(self, pulse_counts, num_read) -> None:
+        """``pulse_counts``: the model's 19 counts of reads that integrated 1, 2, ..., 10, 20, 30,
+        ..., 100 pulses (NeuroSim ``numof1 .. numof100``), in that order."""
+        tech, temp = self.tech, self.p.temperature_k
+        vdd = tech.vdd
+        leak = formula.gate_leakage(INV, 1, self.width_dff_inv_n, self.width_dff_inv_p, temp, tech) * vdd * 8 * self.num_dff
+        if self.mode == ReadCircuitMode.CMOS:
+            for wn, wp in self.body_widths:
+                leak += formula.gate_leakage(INV, 1, wn, wp, temp, tech) * vdd
+            leak += formula.gate_leakage(INV, 1, self.width_inv_n, self.width_inv_p, temp, tech) * vdd * 2
+        else:
+            leak += 35.84e-9
+        self.leakage = leak * self.num_read_col
+        counts = np.asarray(pulse_counts, dtype=float)
+        if counts.shape[-1] != len(_READ_CIRCUIT_ENERGY):
+            raise ValueError(f"ReadCircuit: pulse_counts needs {len(_READ_CIRCUIT_ENERGY)} values")
+        self.read_dynamic_energy = float(np.dot(counts, _READ_CIRCUIT_ENERGY)) * num_read
+
+
+# ==========================================================================================
+class Comparator(Component):
+    """``num_comparator`` magnitude comparators of ``num_bit`` bits (4 INV, 4 NAND2, 3 NAND3 per bit)."""
+
+    def initialize(self, num_bit: int, num_comparator: int) -> None:
+        tech = self.tech
+        f, pn = tech.feature_size, tech.pn_size_ratio
+        h = f * MAX_TRANSISTOR_HEIGHT
+        self.num_bit = int(num_bit)
+        self.num_comparator = int(num_comparator)
+        self.width_inv_n, self.width_inv_p = formula.enlarge_size(MIN_NMOS_SIZE * f, pn * MIN_NMOS_SIZE * f, h, tech)
+        self.width_nand2_n, self.width_nand2_p = formula.enlarge_size(2 * MIN_NMOS_SIZE * f, pn * MIN_NMOS_SIZE * f, h, tech)
+        self.width_nand3_n, self.width_nand3_p = formula.enlarge_size(3 * MIN_NMOS_SIZE * f, pn * MIN_NMOS_SIZE * f, h, tech)
+        self.initialized = True
+
+    def calculate_unit_area(self, option: AreaModify = AreaModify.NONE) -> None:
+        """Area of one comparator (``area_unit``).  ``option`` is accepted for the model's
+        signature; the model gives no target size here, so no layout change follows."""
+        tech = self.tech
+        h = tech.feature_size * MAX_TRANSISTOR_HEIGHT
+        _, h_inv, w_inv = formula.gate_area(INV, 1, self.width_inv_n, self.width_inv_p, h, tech)
+        _, h_nand2, w_nand2 = formula.gate_area(NAND, 2, self.width_nand2_n, self.width_nand2_p, h, tech)
+        _, h_nand3, w_nand3 = formula.gate_area(NAND, 3, self.width_nand3_n, self.width_nand3_p, h, tech)
+        self.area_unit = ((h_inv * w_inv) * 4 + (h_nand2 * w_nand2) * 4 + (h_nand3 * w_nand3) * 3) * self.num_bit
+        self.cap_inv_input, self.cap_inv_output = formula.gate_capacitance(
+            INV, 1, self.width_inv_n, self.width_inv_p, h_inv, tech)
+        self.cap_nand2_input, self.cap_nand2_output = formula.gate_capacitance(
+            NAND, 2, self.width_nand2_n, self.width_nand2_p, h_nand2, tech)
+        self.cap_nand3_input, self.cap_nand3_output = formula.gate_capacitance(
+            NAND, 3, self.width_nand3_n, self.width_nand3_p, h_nand3, tech)
+
+    def calculate_area(self, width_array: float) -> None:
+        self.width = width_array
+        self.area = self.area_unit * self.num_comparator
+        self.height = self.area / self.width
+
+    def _stage(self, cap_nand3_load: float, ramp: float) -> tuple[float, float]:
+        """One bit: NAND2 pull-down then NAND3 pull-up; returns (delay, output ramp)."""
+        tech, temp = self.tech, self.p.temperature_k
+        res = formula.on_resistance(self.width_nand2_n, NMOS, temp, tech) * 2
+        tr = res * (self.cap_nand2_output + self.cap_nand3_input)
+        beta = 1 / (res * formula.transconductance(self.width_nand2_n, NMOS, tech))
+        d2, ramp = formula.horowitz(tr, beta, ramp)
+        res = formula.on_resistance(self.width_nand3_p, PMOS, temp, tech)
+        tr = res * (self.cap_nand3_output + cap_nand3_load)
+        beta = 1 / (res * formula.transconductance(self.width_nand3_p, PMOS, tech))
+        d3, ramp = formula.horowitz(tr, beta, ramp)
+        return d2 + d3, ramp
+
+    def calculate_latency(self, ramp_input: float, cap_load: float, num_read):
+        """Gin -> Gout path: first bit, (num_bit - 2) middle bits, last bit into ``cap_load``.
+        As in the model the middle-bit delay is weighted by (num_bit - 2) even for 1 bit."""
+        self.ramp_input, self.cap_load = ramp_input, cap_load
+        first, ramp = self._stage(self.cap_nand2_input, ramp_input)
+        middle, ramp = self._stage(self.cap_nand2_input, ramp)
+        last, self.ramp_output = self._stage(cap_load, ramp)
+        self.read_latency = (first + middle * (self.num_bit - 2) + last) * num_read
+        return self.read_latency
+
+    def calculate_power(self, num_read, num_comparator_per_operation: int) -> None:
+        tech, temp, p = self.tech, self.p.temperature_k, self.p
+        vdd = tech.vdd
+        count = self.num_bit * self.num_comparator
+        self.leakage = (formula.gate_leakage(INV, 1, self.width_inv_n, self.width_inv_p, temp, tech) * 4
+                        + formula.gate_leakage(NAND, 2, self.width_nand2_n, self.width_nand2_p, temp, tech) * 4
+                        + formula.gate_leakage(NAND, 3, self.width_nand3_n, self.width_nand3_p, temp, tech) * 3) \
+            * vdd * count
+        energy = ((self.cap_inv_input + self.cap_inv_output) * 4
+                  + (self.cap_nand2_input + self.cap_nand2_output) * 4
+                  + (self.cap_nand3_input + self.cap_nand3_output) * 3) * vdd * vdd
+        energy *= self.num_bit * min(num_comparator_per_operation, self.num_comparator) * num_read
+        if p.validated:
+            energy *= p.epsilon  # switching activity of control circuits
+        self.read_dynamic_energy = energy
