@@ -11,7 +11,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from .config import FlowConfig, compose, stage_keys, _digest
+from functools import lru_cache
+
+from .config import FlowConfig, _digest
+from .config import compose as _compose_uncached
+from .config import stage_keys as _stage_keys_uncached
+
+
+@lru_cache(maxsize=None)
+def _compose_cached(overrides: tuple[str, ...]) -> FlowConfig:
+    return _compose_uncached(overrides)
+
+
+def compose(overrides) -> FlowConfig:
+    """Composition is pure; the plan asks for the same points many times, so cache it."""
+    return _compose_cached(tuple(overrides))
+
+
+@lru_cache(maxsize=None)
+def _keys_cached(overrides: tuple[str, ...]) -> dict:
+    return _stage_keys_uncached(compose(overrides))
+
+
+def stage_keys(flow: FlowConfig) -> dict[str, str]:
+    return dict(_keys_cached(tuple(flow.overrides)))
 
 STAGES = ("train", "infer", "traces", "floorplan", "estimate", "report")
 

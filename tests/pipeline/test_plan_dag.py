@@ -1,0 +1,47 @@
+"""The Snakemake DAG: dry-runs of the main job and of the sweeps."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.plan import Plan
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _dry_run(*args, cwd=ROOT):
+    snakemake = Path(sys.executable).with_name("snakemake")
+    proc = subprocess.run([str(snakemake), "-n", "--cores", "2", "-d", str(cwd), "-s", str(ROOT / "Snakefile"),
+                           *args], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    counts = dict(re.findall(r"^(\w+)\s+(\d+)$", proc.stdout, re.M))
+    return {k: int(v) for k, v in counts.items() if k != "total"}
+
+
+def test_main_dag_has_each_stage_once(tmp_path):
+    counts = _dry_run(cwd=tmp_path)
+    assert counts == {"train": 1, "infer": 1, "traces": 1, "floorplan": 1, "estimate": 1, "report": 1, "all": 1}
+
+
+def test_sweep_adc_shares_training_and_fans_out_estimation(tmp_path):
+    counts = _dry_run("sweep_adc", cwd=tmp_path)
+    assert counts["train"] == 1 and counts["traces"] == 1 and counts["floorplan"] == 1
+    assert counts["estimate"] == 6 and counts["infer"] == 6
+    assert counts["sweep_adc_aggregate"] == 1
+
+
+def test_sweep_device_shares_training(tmp_path):
+    counts = _dry_run("sweep_device", cwd=tmp_path)
+    assert counts["train"] == 1 and counts["estimate"] == 3
+
+
+def test_plan_paths_are_keyed():
+    plan = Plan.build(sweep_names=("adc",))
+    key = plan.main_keys["estimate"]
+    assert plan.outputs("estimate", key)[0].endswith(f"estimate/{key}/layers.parquet")
+    ins = plan.inputs("estimate", key)
+    assert any("/traces/" in p for p in ins) and any("/floorplan/" in p for p in ins)
+    with pytest.raises(KeyError, match="no design point produces"):
+        plan.overrides_of("estimate", "000000000000")
