@@ -1,0 +1,60 @@
+"""Speed benchmark: cold and warm wall time and peak RSS of the default VGG-8 estimate.
+
+Usage::
+
+    python benchmarks/estimate_vgg8.py [--traces tests/data/traces_vgg8] [--repeat 3]
+
+"Cold" is the first estimate in a fresh process (imports excluded, Numba compilation or cache
+loading included); "warm" is the best of the following runs.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from neurosim_core.estimate import estimate  # noqa: E402
+from neurosim_core.network import Network  # noqa: E402
+from neurosim_core.params import HardwareConfig, resolve  # noqa: E402
+from neurosim_core.traces import load_npz_dir  # noqa: E402
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--traces", type=Path, default=ROOT / "tests" / "data" / "traces_vgg8")
+    parser.add_argument("--repeat", type=int, default=3, help="warm runs after the cold one")
+    args = parser.parse_args(argv)
+
+    start = time.perf_counter()
+    traces = load_npz_dir(args.traces)
+    network = Network.from_rows([t.net_row for t in traces], names=[t.name for t in traces])
+    p = resolve(HardwareConfig())
+    load_s = time.perf_counter() - start
+
+    start = time.perf_counter()
+    result = estimate(network, traces, p)
+    cold_s = time.perf_counter() - start
+    warm = []
+    for _ in range(max(args.repeat, 0)):
+        start = time.perf_counter()
+        estimate(network, traces, p)
+        warm.append(time.perf_counter() - start)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(f"trace load: {load_s:.3f} s")
+    print(f"cold estimate: {cold_s:.3f} s")
+    if warm:
+        print(f"warm estimate: {min(warm):.3f} s (best of {len(warm)})")
+    print(f"peak RSS: {peak_mb:.1f} MB")
+    print(f"TOPS/W {result.tops_per_w:.4g}, TOPS {result.tops:.4g}, area {result.area * 1e12:.6g} um^2, "
+          f"latency {result.read_latency * 1e9:.6g} ns")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

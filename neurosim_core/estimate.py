@@ -1,0 +1,178 @@
+"""Top-level estimate: network + traces + hardware parameters -> `ChipResult`.
+
+Follows the NeuroSim V1.4 main.cpp flow (DNN+NeuroSim V1.4 manual, "Running NeuroSim" and
+"Outputs"): floorplan, chip initialisation and area, the chip clock from the longest sensing
+delay (synchronous designs), then the per-layer performance, accounted either as a pipeline
+(system cycle = slowest layer; each layer's tiles leak at full power while idle and at the
+"SRAM in use" power while busy) or layer by layer (latencies add up; the other layers' tiles
+leak meanwhile).  TOPS/W divides by the post-layout energy factor zeta when ``validated``.
+
+Difference from the reference's evaluation order: NeuroSim evaluates every layer's traces twice
+(once to find the clock period, once for the performance); here the trace-dependent part of each
+layer is evaluated once (`Chip.evaluate_layer`) and only the clock-dependent part is recomputed
+at the final clock.  The numbers are the same.
+
+Documented deviation: with RRAM/FeFET sequential read, a ReLU trace has input bit-vectors with
+no active row, for which the reference's sensing delay is 0/0 and its clock period becomes
+infinite (every figure is then inf/NaN).  Such vectors sense nothing; the clock period is taken
+over the finite sensing delays only, and the result carries a note.
+"""
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+from .cell import make_cell
+from .chip import Chip, ChipModelError, LayerPerformance
+from .floorplan import floorplan
+from .network import Network
+from .params import Params
+from .results import ChipResult, LayerResult
+from .tech import technology
+from .traces import LayerTrace
+
+__all__ = ["estimate", "EstimateError"]
+
+
+class EstimateError(ChipModelError):
+    """The inputs of an estimate do not fit together (one-line message)."""
+
+
+_LATENCY_FIELDS = ("read_latency", "buffer_latency", "ic_latency", "core_latency_adc", "core_latency_accum",
+                   "core_latency_other")
+
+
+def _check_traces(network: Network, traces: Sequence[LayerTrace]) -> None:
+    if len(traces) != len(network):
+        raise EstimateError(f"{len(traces)} layer traces given for a network of {len(network)} layers")
+    for i, (layer, trace) in enumerate(zip(network.layers, traces)):
+        if trace.net_row is not None and tuple(trace.net_row) != layer.as_row():
+            raise EstimateError(
+                f"trace '{trace.name}' was recorded for layer {trace.net_row}, but network layer {i + 1} is "
+                f"{layer.as_row()}")
+
+
+def _to_seconds(perf: LayerPerformance, clock_period: float) -> LayerPerformance:
+    """Cycle counts -> seconds (main.cpp multiplies by the clock period found in the first pass)."""
+    for name in _LATENCY_FIELDS:
+        setattr(perf, name, getattr(perf, name) * clock_period)
+    return perf
+
+
+def estimate(network: Network, traces: Sequence[LayerTrace], p: Params, *, tech=None, cell=None) -> ChipResult:
+    """Estimate area, latency, energy and throughput of ``network`` running ``traces`` on chip ``p``."""
+    _check_traces(network, traces)
+    tech = tech if tech is not None else technology(p.technode, p.roadmap)
+    cell = cell if cell is not None else make_cell(p, tech)
+    fp = floorplan(network, p)
+    chip = Chip(p, tech, cell, network, fp)
+    chip.initialize(p.clk_freq_hz)
+    area = chip.calculate_area()
+
+    evaluations = [chip.evaluate_layer(i, trace) for i, trace in enumerate(traces)]
+    notes: list[str] = []
+    clock_period = 0.0
+    clk_freq = p.clk_freq_hz
+    if p.synchronous:
+        periods = [e.clock_period for e in evaluations]
+        finite = [t for t in periods if math.isfinite(t)]
+        if len(finite) != len(periods) or any(e.has_infinite_sensing for e in evaluations):
+            notes.append("input bit-vectors without any active row (infinite sensing delay in the reference) "
+                         "were left out of the clock period")
+        clock_period = max(finite, default=0.0)
+        if clock_period > 0 and clk_freq > 1 / clock_period:
+            clk_freq = 1 / clock_period
+
+    perfs = []
+    for i, evaluation in enumerate(evaluations):
+        perf = chip.layer_performance(i, evaluation, clk_freq)
+        perf = chip.chip_periphery(i, perf, clk_freq)
+        if p.synchronous:
+            perf = _to_seconds(perf, clock_period)
+        perfs.append(perf)
+
+    num_tiles = fp.num_tiles
+    layers: list[LayerResult] = []
+    if p.pipeline:
+        system_clock = 0.0
+        leakage_power = []
+        for perf, n in zip(perfs, num_tiles):
+            # main.cpp averages with the running system cycle (slowest layer so far)
+            system_clock = max(system_clock, perf.read_latency)
+            busy = perf.read_latency
+            leakage_power.append(n * (perf.leakage * (system_clock - busy) + perf.leakage_sram_in_use * busy)
+                                 / system_clock)
+        leakage_energy = [w * system_clock for w in leakage_power]
+        chip_latency = system_clock
+        combine = max
+    else:
+        total_tiles = sum(num_tiles)
+        leakage_power = [n * perf.leakage for perf, n in zip(perfs, num_tiles)]
+        leakage_energy = [((total_tiles - n) * perf.leakage + n * perf.leakage_sram_in_use) * perf.read_latency
+                          for perf, n in zip(perfs, num_tiles)]
+        chip_latency = sum(perf.read_latency for perf in perfs)
+
+        def combine(a: float, b: float) -> float:
+            return a + b
+
+    for i, perf in enumerate(perfs):
+        layers.append(LayerResult(
+            index=i, name=network.names[i], num_tiles=num_tiles[i], speedup=fp.speedup[i],
+            utilization=fp.utilization[i],
+            read_latency=perf.read_latency, read_dynamic_energy=perf.read_dynamic_energy,
+            leakage_power=leakage_power[i], leakage_energy=leakage_energy[i],
+            buffer_latency=perf.buffer_latency, buffer_read_dynamic_energy=perf.buffer_dynamic_energy,
+            ic_latency=perf.ic_latency, ic_read_dynamic_energy=perf.ic_dynamic_energy,
+            adc_read_latency=perf.core_latency_adc, accum_read_latency=perf.core_latency_accum,
+            other_read_latency=perf.core_latency_other, adc_read_dynamic_energy=perf.core_energy_adc,
+            accum_read_dynamic_energy=perf.core_energy_accum, other_read_dynamic_energy=perf.core_energy_other,
+        ))
+
+    def fold(attr: str) -> float:
+        value = 0.0
+        for layer in layers:
+            value = combine(value, getattr(layer, attr))
+        return value
+
+    def total(attr: str) -> float:
+        return sum(getattr(layer, attr) for layer in layers)
+
+    energy = total("read_dynamic_energy")
+    chip_leakage_energy = total("leakage_energy")
+    num_computation = network.num_computation
+    tops_per_w = num_computation / ((energy + chip_leakage_energy) * 1e12)
+    if p.validated:
+        tops_per_w /= p.zeta
+    tops = num_computation / (chip_latency * 1e12)
+    return ChipResult(
+        floorplan=fp,
+        num_computation=num_computation,
+        pipeline=p.pipeline,
+        area=area.area,
+        area_array=area.area_array,
+        area_ic=area.area_ic,
+        area_adc=area.area_adc,
+        area_accum=area.area_accum,
+        area_other=area.area_other,
+        clock_period=clock_period,
+        read_latency=chip_latency,
+        read_dynamic_energy=energy,
+        leakage_power=total("leakage_power"),
+        leakage_energy=chip_leakage_energy,
+        buffer_latency=fold("buffer_latency"),
+        buffer_read_dynamic_energy=total("buffer_read_dynamic_energy"),
+        ic_latency=fold("ic_latency"),
+        ic_read_dynamic_energy=total("ic_read_dynamic_energy"),
+        adc_read_latency=fold("adc_read_latency"),
+        accum_read_latency=fold("accum_read_latency"),
+        other_read_latency=fold("other_read_latency"),
+        adc_read_dynamic_energy=total("adc_read_dynamic_energy"),
+        accum_read_dynamic_energy=total("accum_read_dynamic_energy"),
+        other_read_dynamic_energy=total("other_read_dynamic_energy"),
+        tops_per_w=tops_per_w,
+        tops=tops,
+        fps=1 / chip_latency,
+        tops_per_mm2=tops / (area.area * 1e6),
+        layers=tuple(layers),
+        notes=tuple(notes),
+    )

@@ -1,0 +1,96 @@
+"""Fidelity against the reference DNN+NeuroSim V1.4 runs (tests/data/reference_v14/results.csv).
+
+Acceptance criteria: the floorplan matches exactly on every configuration; with the full VGG-8
+traces, chip-level figures are within 1 % and per-layer figures within 3 % of the reference.
+The full-trace tests are marked ``golden``.
+"""
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from neurosim_core.floorplan import floorplan
+from neurosim_core.network import Network
+from neurosim_core.params import resolve
+from neurosim_core.results import (CHIP_METRICS, LAYER_METRICS, read_reference_results,
+                                   reference_hardware_config, relative_error)
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+REFERENCE = read_reference_results(DATA / "reference_v14" / "results.csv")
+CONFIGS = sorted(REFERENCE)
+VGG8 = Network.from_rows([
+    (32, 32, 3, 3, 3, 128, 0, 1), (32, 32, 128, 3, 3, 128, 1, 1), (16, 16, 128, 3, 3, 256, 0, 1),
+    (16, 16, 256, 3, 3, 256, 1, 1), (8, 8, 256, 3, 3, 512, 0, 1), (8, 8, 512, 3, 3, 512, 1, 1),
+    (1, 1, 8192, 1, 1, 1024, 0, 1), (1, 1, 1024, 1, 1, 10, 0, 1)])
+CHIP_TOLERANCE = 0.01
+LAYER_TOLERANCE = 0.03
+
+
+def _same_printed(ours: float, printed: str) -> bool:
+    """ours, printed with as many significant digits as the reference printed, equals the reference."""
+    digits = max(len(printed.split("e")[0].replace(".", "").replace("-", "").lstrip("0")), 1)
+    return float(f"{ours:.{digits}g}") == float(printed)
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_floorplan_exact(config):
+    rows = REFERENCE[config]
+    chip = rows["chip"]
+    fp = floorplan(VGG8, resolve(reference_hardware_config(chip, config)))
+    for i in range(len(VGG8)):
+        ref = rows[str(i + 1)]
+        assert fp.num_tiles[i] == int(ref["numTiles"]), (config, i + 1, "numTiles")
+        assert fp.speedup[i] == int(ref["speedUp"]), (config, i + 1, "speedUp")
+        assert _same_printed(fp.utilization[i], ref["utilization"]), (config, i + 1, "utilization")
+    assert fp.total_tiles == int(chip["numTiles"])
+    assert fp.desired_tile_size_cm == int(chip["CM_tileSize"])
+    assert fp.desired_pe_size_cm == int(chip["CM_PESize"])
+    if chip["NM_numPE"]:
+        assert fp.num_pe_nm == int(chip["NM_numPE"])
+        assert fp.desired_pe_size_nm == int(chip["NM_PESize"])
+    else:
+        assert not any(fp.mark_nm)
+    assert _same_printed(fp.memory_utilization * 100, chip["memUtilization_pct"])
+
+
+@lru_cache(maxsize=None)
+def _traces():
+    from neurosim_core.traces import load_npz_dir
+    return tuple(load_npz_dir(DATA / "traces_vgg8"))
+
+
+@lru_cache(maxsize=None)
+def _estimate(config):
+    from neurosim_core.estimate import estimate
+    cfg = reference_hardware_config(REFERENCE[config]["chip"], config)
+    result = estimate(VGG8, _traces(), resolve(cfg, source=config))
+    return {row["layer"]: row for row in result.to_rows()}
+
+
+def _errors(config, layer, columns, tolerance):
+    ours = _estimate(config)[layer]
+    ref = REFERENCE[config][layer]
+    bad = []
+    for column in columns:
+        err = relative_error(float(ours[column]), float(ref[column]))
+        if not err <= tolerance:
+            bad.append(f"{column}: ours {float(ours[column]):.6g} vs {ref[column]} ({err * 100:.2f} %)")
+    return bad
+
+
+@pytest.mark.golden
+@pytest.mark.parametrize("config", CONFIGS)
+def test_chip_within_1_percent(config):
+    columns = [c for c, _, _ in CHIP_METRICS + LAYER_METRICS]
+    bad = _errors(config, "chip", columns, CHIP_TOLERANCE)
+    assert not bad, f"{config} chip: " + "; ".join(bad)
+
+
+@pytest.mark.golden
+@pytest.mark.parametrize("config", CONFIGS)
+def test_layers_within_3_percent(config):
+    columns = [c for c, _, _ in LAYER_METRICS]
+    bad = []
+    for i in range(len(VGG8)):
+        bad += [f"L{i + 1} {b}" for b in _errors(config, str(i + 1), columns, LAYER_TOLERANCE)]
+    assert not bad, f"{config}: " + "; ".join(bad)
