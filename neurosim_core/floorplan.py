@@ -14,8 +14,12 @@ each layer is duplicated so that the layers finish their images at a similar rat
 
 The model's numeric quirks are kept because they change the numbers: the PE-size search of the
 conventional mapping starts from the *tile*-level best utilisation; the pipeline speed-up uses
-floating-point ``(IFM_H / bound)^2``; the tile location of layer *i* counts the tiles of layers
-2..i (not 1..i-1).  The reference leaves that running count uninitialised; we start it at 0.
+floating-point ``(IFM_H / bound)^2``; the tile location of layer *i* (used by the H-tree global
+bus) is a running count that adds the tiles of layers 2..i (not 1..i-1).  The reference never
+initialises that count: main.cpp calls ChipFloorPlan four times and the value left on the stack by
+each call is where the next one starts, so the locations it uses (the fourth call) start at three
+times the tiles of layers 2..N.  That is what a driver linking the reference's own Chip.o prints
+(e.g. default VGG-8: layer 2 at row 28, column 3), and we reproduce it.
 """
 from __future__ import annotations
 
@@ -26,6 +30,10 @@ from .network import LayerSpec, Network
 from .params import Params
 
 __all__ = ["Floorplan", "FloorplanError", "floorplan"]
+
+
+#: main.cpp's three ChipFloorPlan calls before the one whose tile locations it uses
+_LOCATION_CARRY_OVER = 3
 
 
 class FloorplanError(ValueError):
@@ -290,8 +298,9 @@ def floorplan(network: Network, p: Params) -> Floorplan:
     num_tile_row = math.ceil(math.sqrt(total))
     num_tile_col = math.ceil(total / num_tile_row)
 
-    # start location of each layer on the tile grid (counts layers 2..i, model behaviour)
-    loc_rows, loc_cols, running = [0], [0], 0
+    # start location of each layer on the tile grid (see the module docstring)
+    loc_rows, loc_cols = [0], [0]
+    running = _LOCATION_CARRY_OVER * sum(r * c for r, c in list(zip(tile_rows, tile_cols))[1:])
     for r, c in list(zip(tile_rows, tile_cols))[1:]:
         running += r * c
         loc_rows.append(running // num_tile_row)

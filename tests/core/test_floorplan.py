@@ -39,9 +39,10 @@ def test_default_details():
     assert fp.pipeline_speedup == (16, 16, 4, 4, 1, 1, 1, 1)
     assert (fp.desired_num_tile_cm, fp.desired_num_tile_nm) == (67, 36)
     assert (fp.num_tile_row, fp.num_tile_col) == (11, 10)
-    # start tile of each layer counts the tiles of layers 2..i
-    assert fp.tile_location_row[:3] == (0, 0, 1)
-    assert fp.tile_location_col[:3] == (0, 8, 1)
+    # tile locations: printed by a driver linking the reference V1.4 Chip.o (-O3) after main.cpp's
+    # sequence of four ChipFloorPlan calls (default VGG-8)
+    assert fp.tile_location_row == (0, 28, 28, 29, 30, 30, 36, 36)
+    assert fp.tile_location_col == (0, 3, 7, 4, 1, 9, 7, 8)
 
 
 def test_layer_by_layer_keeps_tile_design_counts():
