@@ -264,7 +264,7 @@ class MultilevelSenseAmp(Component):
     """Multilevel current/voltage sense amplifier ADC (``level_output`` levels per column group).
 
     Use: ``initialize(num_col, level_output, clk_freq, num_read_cell_per_operation_neuro, parallel,
-    current_mode, res_cell_access=...)``, ``calculate_area(height_array, width_array, option,
+    current_mode)``, ``calculate_area(height_array, width_array, option,
     array_height=..., array_width_unit=...)``, ``calculate_latency(column_resistance,
     num_col_muxed, num_read, column_cap=...)``, ``calculate_power(column_resistance, num_read,
     column_cap=..., reference_energy_peri=...)``.  The reference-column sharing factor is
@@ -278,7 +278,8 @@ class MultilevelSenseAmp(Component):
         ``parallel`` (conventional parallel read, ``p.num_row_parallel`` rows on): the ladder spans
         conductances from ``num_row_parallel`` on-cells down to zero in steps of 1/level_output;
         the on-cell is the SRAM read-access transistor ``res_cell_access`` (ohm, NeuroSim
-        ``param->resCellAccess``, required for SRAM) or the eNVM on-state (``p.resistance_on_ohm``).
+        ``param->resCellAccess``; default ``cell.res_cell_access``) or the eNVM on-state
+        (``p.resistance_on_ohm``).
         Sequential read: ``level_output - 1`` mid-step references between one on- and one off-cell.
         """
         p, tech = self.p, self.tech
@@ -294,7 +295,7 @@ class MultilevelSenseAmp(Component):
         if self.parallel:
             if self.cell.mem_cell_type == MemCellType.SRAM:
                 if res_cell_access is None:
-                    raise ValueError("MultilevelSenseAmp: SRAM parallel read needs res_cell_access")
+                    res_cell_access = self.cell.res_cell_access
                 r_start = res_cell_access / p.num_row_parallel
             else:
                 r_start = p.resistance_on_ohm / p.num_row_parallel
