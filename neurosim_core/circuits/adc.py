@@ -448,7 +448,7 @@ class MultilevelSAEncoder(Component):
         f, tech = self.tech.feature_size, self.tech
         self.num_encoder = int(num_encoder)
         self.num_level = int(num_level)
-        self.num_input = math.ceil(self.num_level // 2)  # inputs of the large NAND
+        self.num_input = self.num_level // 2  # inputs of the large NAND (integer halving, as in the model)
         self.num_gate = math.ceil(math.log2(self.num_level))  # large NANDs (output bits)
         self.width_inv_n = MIN_NMOS_SIZE * f
         self.width_inv_p = tech.pn_size_ratio * MIN_NMOS_SIZE * f
