@@ -225,10 +225,6 @@ class SubArray(Component):
         """Number of ADCs (columns // num_col_muxed)."""
         return self.num_col // self.num_col_muxed
 
-    @property
-    def _uses_adc(self) -> bool:
-        return self.conventional_parallel or not self.is_sram
-
     def _write_ops_per_row(self) -> int:
         return math.ceil(self.num_col * self.activity_col_write / self.num_write_cell_per_operation_neuro)
 
@@ -938,7 +934,7 @@ class SubArray(Component):
 
     def _partial_sum_power(self) -> None:
         """Parallel modes: adder + DFF of the row-group partial sums, and the shift-adders."""
-        n_mux, n_add, ncps = self.num_col_muxed, self.num_add, self.num_cell_per_synapse
+        n_mux, n_add = self.num_col_muxed, self.num_add
         if n_add > 1:
             self.adder.calculate_power(n_mux * (n_add - 1), self._num_adc)
             self.dff.calculate_power(n_mux * (n_add - 1), self._num_adc * (math.log2(self.level_output)
