@@ -33,7 +33,8 @@ from .params import Params
 from .tile import Tile
 from .traces import LayerTrace, input_bit_matrix, novel_mapping_rows, weight_cell_codes
 
-__all__ = ["Chip", "ChipArea", "ChipModelError", "LayerPerformance", "TileSlice", "layer_tile_slices"]
+__all__ = ["Chip", "ChipArea", "ChipModelError", "LayerEvaluation", "LayerPerformance", "TileSlice",
+           "layer_tile_slices"]
 
 
 class ChipModelError(ValueError):
@@ -101,6 +102,19 @@ class LayerPerformance:
     def add_energy(self, energy: float, part: str) -> None:
         self.read_dynamic_energy += energy
         setattr(self, f"core_energy_{part}", getattr(self, f"core_energy_{part}") + energy)
+
+
+@dataclass(frozen=True)
+class LayerEvaluation:
+    """A layer carved into tiles, with its longest sensing delay (s; 0 when not synchronous)."""
+
+    index: int
+    slices: list
+    clock_period: float
+
+    @property
+    def has_infinite_sensing(self) -> bool:
+        return not math.isfinite(self.clock_period)
 
 
 @dataclass(frozen=True)
@@ -318,6 +332,41 @@ class Chip:
                                   p.algo_weight_max, p.algo_weight_min)
         bits = input_bit_matrix(trace.input_q, p.input_bits, n_vectors)
         return layer_tile_slices(layer, self.fp.mark_nm[index], self.fp, p, codes, bits)
+
+    def _tile_args(self, index: int) -> tuple:
+        fp, p = self.fp, self.p
+        novel = fp.mark_nm[index]
+        if novel:
+            num_pe, pe_size = fp.num_pe_nm, fp.desired_pe_size_nm
+        else:
+            num_pe, pe_size = math.ceil(fp.desired_tile_size_cm / fp.desired_pe_size_cm), fp.desired_pe_size_cm
+        return novel, num_pe, pe_size, fp.speedup_rows[index], fp.speedup_cols[index]
+
+    def evaluate_layer(self, index: int, trace: LayerTrace) -> "LayerEvaluation":
+        """Carve layer ``index`` into tiles and find its longest sensing delay (the clock pass)."""
+        slices = self.layer_slices(index, trace)
+        novel, num_pe, pe_size, speed_rows, speed_cols = self._tile_args(index)
+        n_bits = self.network.layers[index].num_in_vectors * self.p.input_bits
+        clock_period = 0.0
+        if self.p.synchronous:
+            for part in slices:
+                perf = self.tile.calculate_performance(
+                    part.weights, part.inputs, novel, num_pe, pe_size, speed_rows, speed_cols,
+                    part.num_row_matrix, part.num_col_matrix, n_bits, True, clk_period=clock_period)
+                clock_period = max(clock_period, perf.clk_period)
+        return LayerEvaluation(index, slices, clock_period)
+
+    def layer_performance(self, index: int, evaluation: "LayerEvaluation", clk_freq: float) -> LayerPerformance:
+        """The tiles of layer ``index`` at the chip clock ``clk_freq`` (tiles in parallel)."""
+        novel, num_pe, pe_size, speed_rows, speed_cols = self._tile_args(index)
+        n_bits = self.network.layers[index].num_in_vectors * self.p.input_bits
+        perf = LayerPerformance()
+        for part in evaluation.slices:
+            tile_perf = self.tile.calculate_performance(
+                part.weights, part.inputs, novel, num_pe, pe_size, speed_rows, speed_cols,
+                part.num_row_matrix, part.num_col_matrix, n_bits, False, clk_freq=clk_freq)
+            perf.merge_tile(tile_perf)
+        return perf
 
     def chip_periphery(self, index: int, perf: LayerPerformance, clk_freq: float) -> LayerPerformance:
         """Add the chip-level steps after the tiles of layer ``index``: activation, accumulation of
