@@ -299,7 +299,7 @@ class Tile:
                                                      calculate_clk_freq, acc, clk)
                             acc.merge_pe(pe_perf)
                 acc.divide_latencies(speed_up_row * speed_up_col)
-                if math.ceil(wmr / pe_size) > 1:
+                if math.ceil(wmr / pe_size) > 1 and not calculate_clk_freq:
                     units = math.ceil(wmr / pe_size)
                     accumulation.calculate_latency(acc_reads, units, 0)
                     accumulation.calculate_power(acc_reads, units)
@@ -314,10 +314,11 @@ class Tile:
                                                  calculate_clk_freq, acc, clk)
                     # model quirk: outside the weights the previous PE's results are merged again
                     acc.merge_pe(pe_perf)
-            accumulation.calculate_latency(acc_reads, int(num_pe), 0)
-            accumulation.calculate_power(acc_reads, int(num_pe))
-            acc.latency(accumulation.read_latency, "accum")
-            acc.energy(accumulation.read_dynamic_energy, "accum")
+            if not calculate_clk_freq:
+                accumulation.calculate_latency(acc_reads, int(num_pe), 0)
+                accumulation.calculate_power(acc_reads, int(num_pe))
+                acc.latency(accumulation.read_latency, "accum")
+                acc.energy(accumulation.read_dynamic_energy, "accum")
         if calculate_clk_freq:
             return Performance(clk_period=acc.clk_period)
         self._activation_and_buffers(unit, acc, num_in_vector, wmc, float(max(wmr * num_in_vector, 0)), 1.0,
