@@ -1,0 +1,227 @@
+"""SRAM column periphery (NeuroSim V1.4 Precharger / SRAMWriteDriver / SenseAmp / SramNewSA
+models) against reference golden values, plus properties.
+
+Golden values: see ``test_dff.py`` (reference V1.4 objects run by a C++ driver with exactly the
+scenario inputs below).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from neurosim_core.circuits.sram_periphery import Precharger, SenseAmp, SRAMWriteDriver, SramNewSA
+
+from .test_dff import CONFIGS, MAGIC, NONE, assert_matches_reference, golden_cases, periphery_setup
+
+
+# ---- scenarios (same calls as the reference driver) ---------------------------------------
+
+def _precharger(s, num_col, activity, n_read, n_write):
+    q = Precharger(s.p, s.tech, s.cell)
+    q.initialize(num_col, s.res_col, activity, n_read, n_write)
+    return q
+
+
+def _prech(s):
+    q = _precharger(s, 128, 0.5, 128, 16)
+    q.calculate_area(0, s.w_array, NONE)
+    q.calculate_latency(1e20, s.cap_col, 1, 2)
+    q.calculate_power(1, 2)
+    return q
+
+
+def _prech_default(s):
+    q = _precharger(s, 64, 0.1, 16, 16)
+    q.calculate_area(0, 0, NONE)
+    q.calculate_latency(1e20, s.cap_col, 3, 1)
+    q.calculate_power(3, 1)
+    return q
+
+
+def _write_driver(s, num_col, activity):
+    w = SRAMWriteDriver(s.p, s.tech, s.cell)
+    w.initialize(num_col, activity, 16)
+    return w
+
+
+def _wrdrv(s):
+    w = _write_driver(s, 128, 0.5)
+    w.calculate_area(0, s.w_array, NONE)
+    w.calculate_latency(1e20, s.cap_col, s.res_col, 2)
+    w.calculate_power(2)
+    return w
+
+
+def _wrdrv_default(s):
+    w = _write_driver(s, 64, 0.1)
+    w.calculate_area(0, 0, NONE)
+    w.calculate_latency(1e20, s.cap_col, s.res_col, 1)
+    w.calculate_power(1)
+    return w
+
+
+def _sense_amp(s, num_col, sense_voltage, num_read_cells):
+    a = SenseAmp(s.p, s.tech, s.cell)
+    a.initialize(num_col, False, sense_voltage, s.w_array / num_col, 1e9, num_read_cells)
+    return a
+
+
+def _sa_magic(s):
+    a = _sense_amp(s, 128, 0.1, 128)
+    a.calculate_area(0, s.w_array, MAGIC)
+    a.calculate_latency(1)
+    a.calculate_power(3)
+    return a
+
+
+def _sa_none(s):
+    a = _sense_amp(s, 64, 0.05, 16)
+    a.calculate_area(0, s.w_array, NONE)
+    a.calculate_latency(2)
+    a.calculate_power(2)
+    return a
+
+
+def _newsa(s):
+    a = SramNewSA(s.p, s.tech, s.cell)
+    a.initialize(128, 32)
+    a.calculate_area(0, s.w_array, NONE)
+    a.calculate_latency(3)
+    a.calculate_power(3)
+    return a
+
+
+SCENARIOS = {"prech": _prech, "prech_default": _prech_default, "wrdrv": _wrdrv, "wrdrv_default": _wrdrv_default,
+             "sa_magic": _sa_magic, "sa_none": _sa_none, "newsa": _newsa}
+
+# Reference NeuroSim V1.4 modules, run by the golden driver with the scenario inputs above:
+# ((height, width, area, read_latency, write_latency, read_dynamic_energy, write_dynamic_energy, leakage),
+#  {other attributes})
+GOLDEN = {
+    "sram22": {
+        "prech": ((1.848e-06, 0.00014336, 2.6492928e-10, 2.4037931316028213e-10, 4.807586263205643e-10, 4.1615999999999996e-12, 1.0403999999999999e-12, 5.8403840000000005e-09), {"ramp_output": 2080045880.0986998}),
+        "prech_default": ((1.848e-06, 1.0700800000000001e-05, 1.97750784e-11, 7.211379394808463e-10, 2.4037931316028213e-10, 1.5605999999999998e-12, 2.0807999999999998e-13, 2.9201920000000002e-09), {}),
+        "wrdrv": ((1.848e-06, 0.00014336, 2.6492928e-10, 0.0, 8.065253949842434e-10, 0.0, 1.9373587936060828e-14, 7.503936000000002e-09), {}),
+        "wrdrv_default": ((1.848e-06, 1.0700800000000001e-05, 1.97750784e-11, 0.0, 4.032626974921217e-10, 0.0, 3.874717587212166e-15, 3.751968000000001e-09), {}),
+        "sa_magic": ((1.0032000000000002e-06, 0.00014336, 1.4381875200000003e-10, 1.8095222778467056e-12, 0.0, 1.8260844600308174e-13, 0.0, 5.984e-10), {"cap_load": 6.581907655820421e-16}),
+        "sa_none": ((1.0032000000000002e-06, 0.00014336, 1.4381875200000003e-10, 4.791218843053513e-12, 0.0, 1.5217370500256813e-14, 0.0, 2.992e-10), {}),
+        "newsa": ((0.0029997814285714288, 0.00014336, 4.3004866560000007e-07, 3e-10, 0.0, 1.095168e-09, 0.0, 0.0), {}),
+    },
+    "sram7": {
+        "prech": ((7.199849999999999e-07, 8.81408e-05, 6.346005388799999e-11, 3.00021369123148e-10, 6.00042738246296e-10, 1.7561599999999999e-12, 4.3903999999999996e-13, 2.90358706176e-09), {"ramp_output": 1666547957.7715278}),
+        "prech_default": ((7.199849999999999e-07, 7.2959488e-06, 5.252973696767999e-12, 9.00064107369444e-10, 3.00021369123148e-10, 6.5856e-13, 8.7808e-14, 1.45179353088e-09), {}),
+        "wrdrv": ((7.199849999999999e-07, 8.81408e-05, 6.346005388799999e-11, 0.0, 7.662585653075004e-10, 0.0, 6.5138094110208e-15, 7.13154226176e-09), {}),
+        "wrdrv_default": ((7.199849999999999e-07, 7.2959488e-06, 5.252973696767999e-12, 0.0, 3.831292826537502e-10, 0.0, 1.3027618822041601e-15, 3.56577113088e-09), {}),
+        "sa_magic": ((8.375276939999997e-07, 8.81408e-05, 7.382036097131516e-11, 1.120604719575685e-12, 0.0, 2.483992184841216e-13, 0.0, 3.523296e-09), {"cap_load": 1.32014890776e-15}),
+        "sa_none": ((8.375276939999997e-07, 8.81408e-05, 7.382036097131516e-11, 3.039544349191427e-12, 0.0, 2.06999348736768e-14, 0.0, 1.761648e-09), {}),
+        "newsa": ((0.004879110078419984, 8.81408e-05, 4.3004866560000007e-07, 3e-10, 0.0, 1.095168e-09, 0.0, 0.0), {}),
+    },
+    "rram22": {
+        "prech": ((1.848e-06, 6.144e-05, 1.1354111999999999e-10, 9.297289655018062e-11, 1.8594579310036124e-10, 2.21952e-12, 5.5488e-13, 5.8403840000000005e-09), {"ramp_output": 5377911397.330007}),
+        "prech_default": ((1.848e-06, 1.0700800000000001e-05, 1.97750784e-11, 2.7891868965054184e-10, 9.297289655018062e-11, 8.323199999999999e-13, 1.10976e-13, 2.9201920000000002e-09), {}),
+        "wrdrv": ((1.848e-06, 6.144e-05, 1.1354111999999999e-10, 0.0, 3.686077749836608e-10, 0.0, 1.9373587936060828e-14, 7.503936000000002e-09), {}),
+        "wrdrv_default": ((1.848e-06, 1.0700800000000001e-05, 1.97750784e-11, 0.0, 1.843038874918304e-10, 0.0, 3.874717587212166e-15, 3.751968000000001e-09), {}),
+        "sa_magic": ((1.0032e-06, 6.144e-05, 6.1636608e-11, 1.8095222778467056e-12, 0.0, 1.8260844600308174e-13, 0.0, 5.984e-10), {"cap_load": 6.581907655820421e-16}),
+        "sa_none": ((1.0032e-06, 6.144e-05, 6.1636608e-11, 4.791218843053513e-12, 0.0, 1.5217370500256813e-14, 0.0, 2.992e-10), {}),
+        "newsa": ((0.0069994900000000014, 6.144e-05, 4.3004866560000007e-07, 3e-10, 0.0, 1.095168e-09, 0.0, 0.0), {}),
+    },
+    "xbar32hp": {
+        "prech": ((2.6880000000000004e-06, 3.2768e-05, 8.808038400000002e-11, 1.682547036462453e-11, 3.365094072924906e-11, 8.2944e-13, 2.0736e-13, 1.9491766272e-05), {"ramp_output": 29716851247.81103}),
+        "prech_default": ((2.6880000000000004e-06, 1.55648e-05, 4.1838182400000005e-11, 5.047641109387359e-11, 1.682547036462453e-11, 3.1104e-13, 4.1472000000000005e-14, 9.745883136e-06), {}),
+        "wrdrv": ((2.6880000000000004e-06, 3.2768e-05, 8.808038400000002e-11, 0.0, 6.146672048648924e-11, 0.0, 2.309233884230289e-14, 2.5670958800304183e-05), {}),
+        "wrdrv_default": ((2.6880000000000004e-06, 1.55648e-05, 4.1838182400000005e-11, 0.0, 3.073336024324462e-11, 0.0, 4.618467768460579e-15, 1.2835479400152092e-05), {}),
+        "sa_magic": ((2.0672e-06, 3.2768e-05, 6.77380096e-11, 1.4520433257560268e-12, 0.0, 2.5770388566855253e-13, 0.0, 2.1049344000000002e-06), {"cap_load": 8.285232949734841e-16}),
+        "sa_none": ((1.5808000000000002e-06, 3.2768e-05, 5.179965440000001e-11, 4.362125352718007e-12, 0.0, 2.4521613050806674e-14, 0.0, 1.0524672000000001e-06), {}),
+        "newsa": ((0.013124043750000002, 3.2768e-05, 4.3004866560000007e-07, 3e-10, 0.0, 1.095168e-09, 0.0, 0.0), {}),
+    },
+    "sram2": {
+        "prech": ((3.42e-07, 0.0001536, 5.25312e-11, 7.439202779616715e-10, 1.487840555923343e-09, 2.704e-12, 6.76e-13, 3.17495033856e-09), {"ramp_output": 672115030.0808996}),
+        "prech_default": ((3.42e-07, 8.64e-06, 2.9548800000000004e-12, 2.2317608338850146e-09, 7.439202779616715e-10, 1.0140000000000001e-12, 1.3520000000000002e-13, 1.58747516928e-09), {}),
+        "wrdrv": ((3.42e-07, 0.0001536, 5.25312e-11, 0.0, 2.3915062131893144e-09, 0.0, 2.2705893600000006e-15, 2.740103009280001e-09), {}),
+        "wrdrv_default": ((3.42e-07, 5.760000000000001e-06, 1.9699200000000006e-12, 0.0, 1.1957531065946572e-09, 0.0, 4.541178720000001e-16, 1.3700515046400005e-09), {}),
+        "sa_magic": ((1.0992857142857144e-06, 0.0001536, 1.6885028571428573e-10, 6.921251259620585e-13, 0.0, 1.7858584224000004e-13, 0.0, 1.9210464000000006e-09), {"cap_load": 1.100751e-15}),
+        "sa_none": ((1.0992857142857144e-06, 0.0001536, 1.6885028571428573e-10, 1.8968520488185118e-12, 0.0, 1.4882153520000002e-14, 0.0, 9.605232000000003e-10), {}),
+        "newsa": ((0.0027997960000000007, 0.0001536, 4.3004866560000007e-07, 3e-10, 0.0, 1.095168e-09, 0.0, 0.0), {}),
+    },
+}
+
+
+@pytest.mark.parametrize(("config", "tag"), golden_cases(GOLDEN))
+def test_matches_reference(config, tag):
+    component = SCENARIOS[tag](periphery_setup(config))
+    assert_matches_reference(component, GOLDEN[config][tag])
+
+
+@settings(max_examples=25, deadline=None)
+@given(config=st.sampled_from(sorted(CONFIGS)), num_col=st.integers(1, 512), shrink=st.floats(0.05, 1.0))
+def test_folding_into_a_narrower_block_never_saves_area(config, num_col, shrink):
+    s = periphery_setup(config)
+    for make in (lambda: _precharger(s, num_col, 0.5, 16, 16), lambda: _write_driver(s, num_col, 0.5)):
+        flat, folded = make(), make()
+        flat.calculate_area()
+        width = max(flat.width * shrink, flat.width / num_col)  # at least one unit wide
+        folded.calculate_area(0, width, NONE)
+        assert folded.width == width
+        assert folded.area >= flat.area * (1 - 1e-12)
+
+
+@settings(max_examples=20, deadline=None)
+@given(config=st.sampled_from(sorted(CONFIGS)), v1=st.floats(0.01, 0.3), v2=st.floats(0.01, 0.3))
+def test_sense_amp_is_faster_for_larger_sense_voltage(config, v1, v2):
+    s = periphery_setup(config)
+    latency = {}
+    for v in (v1, v2):
+        a = _sense_amp(s, 128, v, 128)
+        a.calculate_area(0, s.w_array, MAGIC)
+        a.calculate_latency(1)
+        latency[v] = a.read_latency
+    low, high = sorted((v1, v2))
+    assert latency[high] <= latency[low]
+
+
+@settings(max_examples=20, deadline=None)
+@given(config=st.sampled_from(sorted(CONFIGS)), reads=st.lists(st.integers(0, 50), min_size=1, max_size=5))
+def test_column_read_energies_batch_over_input_vectors(config, reads):
+    s = periphery_setup(config)
+    q = _prech(s)
+    a = _sa_magic(s)
+    per_read_q = q.read_dynamic_energy  # one read in the scenario
+    per_read_a = a.read_dynamic_energy / 3
+    q.calculate_power(np.array(reads), 0)
+    a.calculate_power(np.array(reads))
+    np.testing.assert_allclose(q.read_dynamic_energy, per_read_q * np.array(reads), rtol=1e-12)
+    np.testing.assert_allclose(a.read_dynamic_energy, per_read_a * np.array(reads), rtol=1e-12)
+
+
+@pytest.mark.parametrize("config", sorted(CONFIGS))
+def test_precharger_write_energy_saturates_at_the_written_cells(config):
+    s = periphery_setup(config)
+    energies = []
+    for activity in (0.05, 0.125, 0.5, 1.0):  # 128 columns; at most 16 cells written per operation
+        q = _precharger(s, 128, activity, 128, 16)
+        q.calculate_area()
+        q.calculate_latency(1e20, s.cap_col, 1, 1)
+        q.calculate_power(1, 1)
+        energies.append(q.write_dynamic_energy)
+    assert energies[0] < energies[1] == energies[2] == energies[3]
+
+
+def test_sram_new_sa_area_scales_with_levels_and_needs_a_width():
+    s = periphery_setup("sram22")
+    areas = []
+    for levels in (2, 9, 33):
+        a = SramNewSA(s.p, s.tech, s.cell)
+        a.initialize(64, levels)
+        a.calculate_area(0, 1e-4, NONE)
+        areas.append(a.area)
+    assert areas[1] == pytest.approx(8 * areas[0]) and areas[2] == pytest.approx(32 * areas[0])
+    with pytest.raises(ValueError, match="width"):
+        a.calculate_area(0, 0, NONE)
+
+
+def test_current_sensing_is_rejected():
+    s = periphery_setup("sram22")
+    with pytest.raises(NotImplementedError):
+        SenseAmp(s.p, s.tech, s.cell).initialize(128, True, 0.1, 1e-6, 1e9, 128)
