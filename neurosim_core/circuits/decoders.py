@@ -294,7 +294,7 @@ class RowDecoder(Component):
             self.read_dynamic_energy = self.read_dynamic_energy * self.p.epsilon  # control-circuit activity
 
 
-def res_mem_cell_on(cell) -> float:
+def _res_mem_cell_on(cell) -> float:
     """On-state resistance of one memory cell at the read voltage, access transistor included (1T1R)."""
     if cell.access_type == CellAccessType.CMOS_access and cell.mem_cell_type != MemCellType.SRAM:
         return cell.res_cell_access + cell.resistance_on
@@ -312,7 +312,7 @@ class DecoderDriver(Component):
         self.width_inv_n, self.width_inv_p = formula.enlarge_size(
             MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f, f * MAX_TRANSISTOR_HEIGHT, tech)
         # TG sized for IR_DROP_TOLERANCE of the parallel on-resistance of the loaded cells
-        res_target = res_mem_cell_on(self.cell) / num_load * IR_DROP_TOLERANCE
+        res_target = _res_mem_cell_on(self.cell) / num_load * IR_DROP_TOLERANCE
         w_ref = tg_reference_width(tech)
         self.width_tg_n = formula.on_resistance_normal(w_ref, NMOS, temp, tech) * f / (res_target * 2)
         self.width_tg_p = formula.on_resistance_normal(w_ref, PMOS, temp, tech) * f / (res_target * 2)
