@@ -24,7 +24,9 @@ write latency accumulates over repeated ``calculate_latency`` calls.
 Reference bugs fixed here: the model enlarges the pull-down NMOS of `WLDecoderOutput` through a
 null pMOS-width pointer (a crash); we pass a zero pMOS width, which is the intended nMOS-only
 sizing.  `WLDecoderOutput`'s write latency is its per-operation latency times ``num_write`` (the
-model divides by ``num_read`` first, giving NaN for ``num_read = 0``).
+model divides by ``num_read`` first, giving NaN for ``num_read = 0``).  The regular decoder's
+word-line RC term is skipped when ``res_load = 0`` (the model evaluates 0 * C/col_num, NaN for
+``col_num = 0``).
 """
 from __future__ import annotations
 
