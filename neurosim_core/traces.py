@@ -282,16 +282,23 @@ def weight_cell_codes(weight_q: np.ndarray, wbits: int, synapse_bits: int, cell_
 
     Column ``c*num_col_per_synapse + u`` holds digit u (most significant first) of weight c's
     offset code in base 2^cell_bit; digits beyond ``num_col_per_synapse`` are dropped as in the
-    model (so w = +1, code 2^sb, wraps to all-zero cells).
+    model (so w = +1, code 2^sb, wraps to all-zero cells).  Evaluated once per weight level and
+    gathered, so the cost is one uint8 copy of the result.
     """
-    value = weight_offset_codes(np.asarray(weight_q, dtype=np.float64) / 2 ** (wbits - 1),
-                                synapse_bits, algo_weight_max, algo_weight_min)
-    if value.size and value.min() < 0:
+    q = np.asarray(weight_q)
+    half = 2 ** (wbits - 1)
+    qmin, qmax = (int(q.min()), int(q.max())) if q.size else (0, 0)
+    if qmin < -half or qmax > half:
+        raise ValueError(f"weight codes must lie within [-{half}, {half}] for wbits={wbits}")
+    levels = np.arange(-half, half + 1, dtype=np.int64)
+    value = weight_offset_codes(levels / half, synapse_bits, algo_weight_max, algo_weight_min)
+    if value[qmin + half:qmax + half + 1].min() < 0:
         raise ValueError("weights below algo_weight_min give negative cell codes; clip the trace first")
     ncps = math.ceil(synapse_bits / cell_bit)
     shifts = cell_bit * np.arange(ncps - 1, -1, -1, dtype=np.int64)
-    digits = (value[:, :, None] >> shifts) & (2 ** cell_bit - 1)
-    return digits.reshape(value.shape[0], -1).astype(np.uint8)
+    digits = ((np.maximum(value, 0)[:, None] >> shifts) & (2 ** cell_bit - 1)).astype(np.uint8)
+    packed = np.ascontiguousarray(digits).view(np.dtype((np.void, ncps))).ravel()  # one item per level
+    return packed[q.astype(np.intp) + half].view(np.uint8).reshape(q.shape[0], -1)
 
 
 def conductance_lut(cell_bit: int, max_conductance: float, min_conductance: float) -> np.ndarray:
@@ -312,10 +319,12 @@ def input_bit_matrix(input_q: np.ndarray, abits: int, num_windows: int | None = 
         if num_windows > codes.shape[1]:
             raise ValueError(f"num_windows={num_windows} exceeds the trace's {codes.shape[1]} windows")
         codes = codes[:, :num_windows]
-    u = codes.astype(np.int64) & (2 ** abits - 1)
+    patterns = np.arange(2 ** abits, dtype=np.int64)
     shifts = np.arange(abits - 1, -1, -1, dtype=np.int64)
-    bits = (u[:, :, None] >> shifts) & 1
-    return bits.reshape(codes.shape[0], -1).astype(np.uint8)
+    table = ((patterns[:, None] >> shifts) & 1).astype(np.uint8)  # bits of every code pattern
+    packed = table.view(np.dtype((np.void, abits))).ravel()
+    u = codes.astype(np.intp) & (2 ** abits - 1)
+    return packed[u].view(np.uint8).reshape(codes.shape[0], -1)
 
 
 def num_in_vector(ifm_h: int, ifm_w: int, k_h: int, k_w: int, stride: int) -> int:
