@@ -54,12 +54,14 @@ def estimate_from_files(network_csv: Path, traces_dir: Path, p, out_dir: Path | 
     if len(traces) != len(network.layers):
         raise ValueError(f"{traces_dir}: {len(traces)} layer traces but {network_csv} has "
                          f"{len(network.layers)} layers")
+    from .tables import chip_row, layer_rows, summary
+
     result = estimate(network, traces, p)
     if out_dir is not None:
         out_dir = Path(out_dir)
-        for name, table in (("layers", pa.Table.from_pylist(result.layer_rows())),
-                            ("chip", pa.Table.from_pylist([result.chip_row()]))):
+        for name, table in (("layers", pa.Table.from_pylist(layer_rows(result))),
+                            ("chip", pa.Table.from_pylist([chip_row(result)]))):
             schemas.write_table(table, out_dir / f"{name}.parquet")
             import pyarrow.csv as pacsv
             pacsv.write_csv(table, out_dir / f"{name}.csv")
-    return result.summary()
+    return summary(result)

@@ -142,8 +142,10 @@ def run_floorplan(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> N
     from neurosim_core.params import resolve
 
     network, _ = _network_and_traces(inputs["traces"] / "traces.parquet")
+    from .tables import floorplan_rows
+
     fp = floorplan(network, resolve(flow.hardware()))
-    table = pa.Table.from_pylist(fp.to_rows())
+    table = pa.Table.from_pylist(floorplan_rows(fp))
     schemas.write_table(table, out_dir / "floorplan.parquet")
     _write_csv(table, out_dir / "floorplan.csv")
     write_provenance(flow, "floorplan", out_dir)
@@ -154,9 +156,11 @@ def run_estimate(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> No
     from neurosim_core.params import resolve
 
     network, traces = _network_and_traces(inputs["traces"] / "traces.parquet")
+    from .tables import chip_row, layer_rows
+
     result = estimate(network, traces, resolve(flow.hardware()))
-    layers = pa.Table.from_pylist(result.layer_rows())
-    chip = pa.Table.from_pylist([result.chip_row()])
+    layers = pa.Table.from_pylist(layer_rows(result))
+    chip = pa.Table.from_pylist([chip_row(result)])
     for name, table in (("layers", layers), ("chip", chip)):
         schemas.write_table(table, out_dir / f"{name}.parquet")
         _write_csv(table, out_dir / f"{name}.csv")
