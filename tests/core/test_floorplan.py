@@ -59,3 +59,37 @@ def test_subarray_too_large():
         floorplan(Network.from_rows([(8, 8, 64, 3, 3, 8, 0, 1)]), resolve(HardwareConfig()))
     with pytest.raises(FloorplanError, match="decrease num_row_subarray"):
         floorplan(Network.from_rows([(8, 8, 64, 3, 3, 8, 0, 1)]), resolve(HardwareConfig(novel_mapping=False)))
+
+
+def test_novel_mapping_tile_rows_are_kernel_position_major():
+    """Chip.cpp ReshapeArray/ReshapeInput read rows pos + k*C_in + i (the quirk the reference README notes)."""
+    import numpy as np
+
+    from neurosim_core.chip import layer_tile_slices
+
+    net = Network.from_rows([(8, 8, 256, 3, 3, 64, 0, 1), (8, 8, 256, 3, 3, 64, 0, 1)])
+    p = resolve(HardwareConfig())
+    fp = floorplan(net, p)
+    assert fp.mark_nm == (True, True) and fp.desired_pe_size_nm == 512 and fp.num_pe_nm == 9
+    rows = net[0].weight_rows
+    codes = np.arange(rows, dtype=np.int64)[:, None] * np.ones((1, 64 * 8), dtype=np.int64)
+    bits = np.arange(rows, dtype=np.int64)[:, None] * np.ones((1, 36 * 8), dtype=np.int64)
+    (tile,) = layer_tile_slices(net[0], True, fp, p, codes, bits)
+    expected = np.concatenate([k * 256 + np.arange(256) for k in range(9)])
+    assert np.array_equal(tile.weights[:, 0], expected) and np.array_equal(tile.inputs[:, 0], expected)
+    assert (tile.num_row_matrix, tile.num_col_matrix) == (2304, 512)
+
+
+def test_conventional_mapping_tiles_cover_the_matrix():
+    import numpy as np
+
+    from neurosim_core.chip import layer_tile_slices
+
+    p = resolve(HardwareConfig(novel_mapping=False))
+    fp = floorplan(VGG8, p)
+    layer = VGG8[6]  # FC 8192 x 1024 on 1024 x 1024 tiles
+    codes = np.zeros((layer.weight_rows, layer.c_out * 8), dtype=np.uint8)
+    bits = np.zeros((layer.weight_rows, 8), dtype=np.uint8)
+    tiles = layer_tile_slices(layer, False, fp, p, codes, bits)
+    assert len(tiles) == 8 * 8
+    assert all(t.weights.shape == (1024, 1024) and t.inputs.shape == (1024, 8) for t in tiles)
