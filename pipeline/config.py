@@ -177,7 +177,7 @@ class TrainConf:
     wl_error: int = 8
     max_steps: int = 300
     batch_size: int = 64
-    lr: float = 1.0
+    lr: float = 0.01
     seed: int = 0
     device: str = "auto"
     threads: int = 1

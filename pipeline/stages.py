@@ -77,27 +77,26 @@ def run_train(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
     from .train import train
 
     model_cfg, train_cfg, data_cfg, _ = algo_configs(flow)
-    train(model_cfg, train_cfg, data_cfg, out_dir)
+    train(model_cfg, train_cfg, data_cfg, str(out_dir))
     write_provenance(flow, "train", out_dir)
 
 
 def _load_model(flow: FlowConfig, train_dir: Path):
-    from .train import load_checkpoint
+    from .train import load_trained
 
-    model_cfg, train_cfg, _, _ = algo_configs(flow)
-    return load_checkpoint(train_dir / "model.pt", model_cfg, train_cfg)
+    return load_trained(str(train_dir))
 
 
 def run_infer(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
-    from .data import load_dataset
+    from .data import load_data
     from .hw_infer import evaluate
 
     model_cfg, train_cfg, data_cfg, hw_cfg = algo_configs(flow)
     model = _load_model(flow, inputs["train"])
-    _, test = load_dataset(data_cfg, model_cfg)
-    metrics = evaluate(model, test, hw_cfg)
+    data = load_data(data_cfg, model_cfg)
+    metrics = evaluate(model, data, hw_cfg)
     row = {"accuracy": float(metrics["accuracy"]), "loss": float(metrics["loss"]),
-           "n_images": int(metrics.get("n_images", 0)),
+           "n_images": int(metrics.get("n_images", len(data.y_test))),
            "adc_bits": flow.array.adc_bits, "adc_mode": flow.array.adc_mode, "cell_bit": flow.array.cell_bit,
            "subarray_rows": flow.array.rows, "variation_sigma": flow.device.variation_sigma,
            "drift_time_s": flow.device.drift_time_s}
@@ -106,13 +105,12 @@ def run_infer(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
 
 
 def run_traces(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
-    from .data import load_dataset
+    from .data import load_data
     from .trace_export import extract_traces
 
     model_cfg, _, data_cfg, _ = algo_configs(flow)
     model = _load_model(flow, inputs["train"])
-    _, test = load_dataset(data_cfg, model_cfg)
-    images = test[0][: flow.trace_images]
+    images = load_data(data_cfg, model_cfg).x_test[: flow.trace_images]
     layers = extract_traces(model, images)
     rows = [dict(name=l.name, net_row=l.net_row, weight_q=l.weight_q, input_q=l.input_q,
                  wbits=l.wbits, abits=l.abits) for l in layers]
