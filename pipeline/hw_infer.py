@@ -264,12 +264,14 @@ def hw_matmul(prog: ProgrammedLayer, xcols: torch.Tensor, hw: HwInferConfig) -> 
             pd = pd.reshape(n, Z, K, B, L)
         if lin:
             rd = (3,) if hw.adc_range == "batch" else (3, 5)
-            mn = v.amin(dim=rd, keepdim=True)
-            mx = v.amax(dim=rd, keepdim=True)
+            if len(rd) == 1:
+                mn, mx = torch.aminmax(v, dim=rd[0], keepdim=True)
+            else:
+                mn, mx = v.amin(dim=rd, keepdim=True), v.amax(dim=rd, keepdim=True)
             delta = mx - mn
             inv = torch.where(delta > 0, nlev / torch.where(delta > 0, delta, 1.0), torch.zeros_like(delta))
             step = torch.where(delta > 0, delta / nlev, torch.zeros_like(delta))
-            v.sub_(mn).mul_(inv).add_(_edge_eps(v.dtype)).floor_().clamp_(max=nlev - 1)          # ADC codes (0 where the read is constant)
+            v.mul_(inv).add_(_edge_eps(v.dtype) - mn * inv).clamp_(max=nlev - 1).floor_()  # ADC codes          # ADC codes (0 where the read is constant)
             w = wzk.reshape(1, Z, K, *([1] * (v.dim() - 3))) * step        # per-read LSB weight
             if hw.adc_range == "batch":
                 out += (w.reshape(1, -1) @ v.reshape(n * Z * K, C * B * L)).reshape(C, B * L)

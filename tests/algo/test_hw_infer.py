@@ -1,0 +1,136 @@
+import pytest
+import torch
+import torch.nn.functional as F
+
+from pipeline.algo_config import HwInferConfig
+from pipeline.hw_infer import evaluate, make_hw_fn, program_layer
+from pipeline.quant import QConv2d, QLinear, clip, quantize
+
+from .oracle import oracle_layer
+
+torch.set_num_threads(1)
+
+CFGS = [
+    HwInferConfig(adc_bits=0, subarray=8),
+    HwInferConfig(adc_bits=5, subarray=8),
+    HwInferConfig(adc_bits=3, subarray=16, parallel_read=8, cell_bit=2),
+    HwInferConfig(adc_bits=4, subarray=8, cell_bit=3, adc_range="sample"),
+    HwInferConfig(adc_bits=4, subarray=8, adc_mode="nonlinear"),
+    HwInferConfig(adc_bits=3, subarray=8, adc_mode="nonlinear", adc_range="sample", on_off_ratio=10),
+]
+
+
+def _layers():
+    torch.manual_seed(0)
+    return [
+        (QConv2d(20, 6, 3, 1, 1), torch.rand(3, 20, 6, 6)),          # post-ReLU, 3 sub-arrays per position
+        (QConv2d(3, 5, 3, 1, 1), torch.rand(2, 3, 5, 5) * 2 - 1),    # signed first layer
+        (QConv2d(8, 4, 3, 2, 0), torch.rand(2, 8, 7, 7)),            # stride 2, no padding
+        (QLinear(40, 7), torch.rand(4, 40)),
+    ]
+
+
+def _ideal(layer, x):
+    if x.dim() == 4:
+        return F.conv2d(x, layer.weight_q(), None, layer.stride, layer.padding)
+    return F.linear(x, layer.weight_q())
+
+
+@pytest.mark.parametrize("cfg", CFGS, ids=lambda c: f"adc{c.adc_bits}-{c.adc_mode}-{c.adc_range}-cb{c.cell_bit}")
+def test_fast_equals_masked_conv_oracle(cfg):
+    for layer, x in _layers():
+        layer = layer.double()
+        x = quantize(clip(x.double(), 8), 8)
+        fn = make_hw_fn(program_layer(layer, cfg, torch.Generator().manual_seed(0), torch.float64), cfg)
+        with torch.no_grad():
+            y = fn(layer, x)
+            o = oracle_layer(layer, x, cfg)
+            assert y.shape == o.shape
+            assert torch.allclose(y, o, atol=1e-9, rtol=0), (type(layer).__name__, (y - o).abs().max())
+            if cfg.adc_bits == 0:
+                assert torch.allclose(y, _ideal(layer, x), atol=1e-9, rtol=0)
+
+
+def test_ideal_hw_network_matches_digital_preactivations():
+    from pipeline.algo_config import ModelConfig
+    from pipeline.hw_infer import hw_mode
+    from pipeline.models import build_model
+    torch.manual_seed(1)
+    m = build_model(ModelConfig(width_mult=0.0625, in_channels=1)).double()
+    x = torch.rand(2, 1, 32, 32, dtype=torch.float64) * 2 - 1
+    pre = {}
+
+    def grab(tag):
+        return lambda mod, i, o: pre.setdefault(tag, {}).__setitem__(mod.name, (i[0], o))
+    layers = [l for l in m.modules() if isinstance(l, (QConv2d, QLinear))]
+    hs = [l.register_forward_hook(grab("d")) for l in layers]
+    with torch.no_grad():
+        m(x)
+    for h in hs:
+        h.remove()
+    with torch.no_grad(), hw_mode(m, HwInferConfig(adc_bits=0, subarray=16), dtype=torch.float64):
+        for l in layers:  # same inputs as the digital run, layer by layer
+            xin, _ = pre["d"][l.name]
+            ref = _ideal(l, xin)
+            got = l.hw_fn(l, xin)
+            assert torch.allclose(got, ref, atol=1e-9)
+
+
+def test_nonidealities_seeded_and_effective():
+    torch.manual_seed(2)
+    layer = QLinear(64, 8)
+    x = quantize(clip(torch.rand(16, 64), 8), 8)
+    base = HwInferConfig(adc_bits=0, subarray=32)
+
+    def run(cfg):
+        return make_hw_fn(program_layer(layer, cfg, torch.Generator().manual_seed(cfg.seed)), cfg)(layer, x)
+    ideal = run(base)
+    for kw in (dict(vari=0.1), dict(drift_mode="random", drift_t=1e4, drift_v=0.05),
+               dict(drift_mode="to_target", drift_t=1e4, drift_v=0.05, drift_target=0.5),
+               dict(stuck_at_on=0.05, stuck_at_off=0.05)):
+        c = HwInferConfig(**{**base.__dict__, **kw})
+        a, b = run(c), run(c)
+        assert torch.equal(a, b), kw
+        assert not torch.allclose(a, ideal), kw
+        c2 = HwInferConfig(**{**c.__dict__, "seed": 5})
+        if "drift_mode" not in kw or kw["drift_mode"] == "random":
+            assert not torch.equal(run(c2), a), kw
+    # drift grows with time
+    errs = [float((run(HwInferConfig(**{**base.__dict__, "drift_mode": "to_target", "drift_t": t, "drift_v": 0.05,
+                                        "drift_target": 0.5})) - ideal).abs().mean()) for t in (1e1, 1e3, 1e6)]
+    assert errs[0] < errs[1] < errs[2]
+
+
+# ---------------------------------------------------------------- trained model (few seconds of WAGE)
+
+N_EVAL = 64
+
+
+def _acc(model, data, **kw):
+    cfg = HwInferConfig(batch_size=64, **kw)
+    return evaluate(model, (data.x_test[:N_EVAL], data.y_test[:N_EVAL]), cfg)["accuracy"]
+
+
+def test_training_converges(trained_small):
+    _, metrics, out = trained_small
+    assert metrics["accuracy"] > 0.5, metrics["accuracy"]  # chance is 0.1
+    h = metrics["history"]
+    assert h[-1]["train_loss"] < h[0]["train_loss"]
+    assert (out / "model.pt").exists() and (out / "metrics.json").exists()
+
+
+@pytest.mark.slow  # ~5 hardware evaluations of 64 images: minutes on a shared 2-core CPU
+def test_hw_accuracy_degrades_with_adc_variation_drift(trained_small, small_data):
+    model, metrics, _ = trained_small
+    ideal = evaluate(model, (small_data.x_test[:N_EVAL], small_data.y_test[:N_EVAL]), HwInferConfig(enabled=False))
+    a_ideal_hw = _acc(model, small_data, adc_bits=0)
+    assert abs(a_ideal_hw - ideal["accuracy"]) <= 0.03
+    a6, a3 = _acc(model, small_data, adc_bits=6), _acc(model, small_data, adc_bits=3)
+    assert a3 < a6 - 0.05, (a6, a3)
+    v_hi = _acc(model, small_data, adc_bits=6, vari=1.0)
+    assert v_hi < a6 - 0.05, (a6, v_hi)
+    # drift_t = 1 s means no drift yet (t**v = 1), i.e. the a6 figure
+    d_long = _acc(model, small_data, adc_bits=6, drift_mode="to_target", drift_t=1e4, drift_v=0.1, drift_target=0.5)
+    assert d_long < a6 - 0.05, (a6, d_long)
+    print(f"ideal {ideal['accuracy']:.3f} hw-ideal {a_ideal_hw:.3f} adc6 {a6:.3f} adc3 {a3:.3f} "
+          f"vari1.0 {v_hi:.3f} drift1e4 {d_long:.3f}")
