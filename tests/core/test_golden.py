@@ -86,13 +86,13 @@ def test_chip_within_1_percent(config):
     assert not bad, f"{config} chip: " + "; ".join(bad)
 
 
-@pytest.mark.golden
 # Known gap (session 1): layer-by-layer mode, layer 1 leakage power/energy are 3.24 % off the
 # reference (12.828 vs 13.2575 uW); strict xfail so the fix is noticed. Tracked on the core issue.
 _LAYER_CASES = [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="L1 leakage 3.24 % off in layer-by-layer"))
                 if c == "sram_layerbylayer" else c for c in CONFIGS]
 
 
+@pytest.mark.golden
 @pytest.mark.parametrize("config", _LAYER_CASES)
 def test_layers_within_3_percent(config):
     columns = [c for c, _, _ in LAYER_METRICS]
