@@ -62,6 +62,5 @@ def estimate_from_files(network_csv: Path, traces_dir: Path, p, out_dir: Path | 
         for name, table in (("layers", pa.Table.from_pylist(layer_rows(result))),
                             ("chip", pa.Table.from_pylist([chip_row(result)]))):
             schemas.write_table(table, out_dir / f"{name}.parquet")
-            import pyarrow.csv as pacsv
-            pacsv.write_csv(table, out_dir / f"{name}.csv")
+            schemas.write_csv(table, out_dir / f"{name}.csv")
     return summary(result)

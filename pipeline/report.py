@@ -14,7 +14,6 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pyarrow as pa  # noqa: E402
-import pyarrow.csv as pacsv  # noqa: E402
 
 from . import schemas  # noqa: E402
 
@@ -171,9 +170,7 @@ def aggregate_sweep(name: str, overrides: Sequence[str], out_dir: Path | None = 
     out_dir.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pylist(rows)
     schemas.write_table(table, out_dir / "sweep.parquet")
-    tmp = out_dir / ".sweep.csv.tmp"
-    pacsv.write_csv(table, tmp)
-    tmp.replace(out_dir / "sweep.csv")
+    schemas.write_csv(table, out_dir / "sweep.csv")
     cols = ("point", "accuracy", "chip_area_um2", "read_latency_ns", "read_dynamic_energy_pJ", "tops_per_w",
             "tops", "fps")
     _atomic_text(out_dir / "sweep.md", f"# Sweep '{name}' over {param}\n\n" + markdown_table(rows, cols))

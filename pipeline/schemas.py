@@ -85,6 +85,16 @@ def write_table(table: pa.Table, path: Path) -> None:
     tmp.replace(path)
 
 
+def write_csv(table: pa.Table, path: Path) -> None:
+    """Write a CSV copy atomically, like `write_table`."""
+    import pyarrow.csv as pacsv
+
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    pacsv.write_csv(table, tmp)
+    tmp.replace(path)
+
+
 def read_table(path: Path, required: Iterable[str], schema: pa.Schema | None = None) -> pa.Table:
     """Read a Parquet table and check its columns (and types, when a schema is given)."""
     path = Path(path)

@@ -145,7 +145,7 @@ def run_floorplan(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> N
     fp = floorplan(network, resolve(flow.hardware()))
     table = pa.Table.from_pylist(floorplan_rows(fp))
     schemas.write_table(table, out_dir / "floorplan.parquet")
-    _write_csv(table, out_dir / "floorplan.csv")
+    schemas.write_csv(table, out_dir / "floorplan.csv")
     write_provenance(flow, "floorplan", out_dir)
 
 
@@ -161,7 +161,7 @@ def run_estimate(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> No
     chip = pa.Table.from_pylist([chip_row(result)])
     for name, table in (("layers", layers), ("chip", chip)):
         schemas.write_table(table, out_dir / f"{name}.parquet")
-        _write_csv(table, out_dir / f"{name}.csv")
+        schemas.write_csv(table, out_dir / f"{name}.csv")
     write_provenance(flow, "estimate", out_dir)
 
 
@@ -171,14 +171,6 @@ def run_report(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None
     write_report(flow, out_dir, estimate_dir=inputs["estimate"], infer_dir=inputs["infer"],
                  floorplan_dir=inputs["floorplan"])
     write_provenance(flow, "report", out_dir)
-
-
-def _write_csv(table: pa.Table, path: Path) -> None:
-    import pyarrow.csv as pacsv
-
-    tmp = path.with_name(f".{path.name}.tmp")
-    pacsv.write_csv(table, tmp)
-    tmp.replace(path)
 
 
 RUNNERS = {"train": run_train, "infer": run_infer, "traces": run_traces, "floorplan": run_floorplan,
