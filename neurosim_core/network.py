@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-__all__ = ["LayerSpec", "Network", "NetworkError", "read_network_csv"]
+__all__ = ["LayerSpec", "Network", "NetworkError", "num_in_vector", "read_network_csv"]
 
 #: column names of NetWork.csv, in file order
 CSV_FIELDS = ("ifm_h", "ifm_w", "ifm_c", "k_h", "k_w", "c_out", "pool", "stride")
@@ -22,6 +22,18 @@ CSV_FIELDS = ("ifm_h", "ifm_w", "ifm_c", "k_h", "k_w", "c_out", "pool", "stride"
 
 class NetworkError(ValueError):
     """A network table is malformed.  The message is one line naming the file, row and field."""
+
+
+def num_in_vector(ifm_h: int, ifm_w: int, k_h: int, k_w: int, stride: int) -> int:
+    """Input vectors (sliding windows) NeuroSim V1.4 evaluates for one layer (Chip.cpp model).
+
+    The model computes ``(H-K_H+1)/s*(W-K_W+1)/s`` on its ``double`` network table, left to
+    right, and truncates the result to ``int``: a valid-padding window count, although the traces
+    are same-padded (900 of the 1024 windows of a 32x32 3x3 convolution).  With stride > 1 and odd
+    extents this is neither integer division per factor nor per product: 31x31, 3x3, stride 2
+    gives int(14.5*29/2) = 210.
+    """
+    return int((ifm_h - k_h + 1) / stride * (ifm_w - k_w + 1) / stride)
 
 
 @dataclass(frozen=True)
@@ -58,14 +70,8 @@ class LayerSpec:
 
     @property
     def num_in_vectors(self) -> int:
-        """Input vectors (sliding windows) NeuroSim evaluates for this layer.
-
-        NeuroSim uses ``((H-K_H+1)/s) * ((W-K_W+1)/s)`` (a valid-padding window count, evaluated
-        in floating point left to right and truncated), even though the traces are same-padded:
-        for a 32x32 3x3 convolution that is 900 of the 1024 windows in the trace.
-        """
-        value = (self.ifm_h - self.k_h + 1) / self.stride * (self.ifm_w - self.k_w + 1) / self.stride
-        return int(value)
+        """Input vectors (sliding windows) NeuroSim evaluates for this layer (see `num_in_vector`)."""
+        return num_in_vector(self.ifm_h, self.ifm_w, self.k_h, self.k_w, self.stride)
 
     @property
     def num_computation(self) -> int:

@@ -26,7 +26,8 @@ What the hardware model consumes follows the NeuroSim V1.4 Chip.cpp model
 Reference quirks the chip model must reproduce (helpers below):
 
 * `num_in_vector`: the model evaluates only the first ``((H-K_H+1)/s)*(W-K_W+1)/s`` windows
-  (C integer arithmetic, left to right) even though the same-padded trace has H*W of them
+  (the model's double arithmetic, left to right, truncated; one formula with
+  `neurosim_core.network.LayerSpec.num_in_vectors`) even though the same-padded trace has H*W of them
   (900 of 1024 for a 32x32 3x3 conv).  Pass that count to `input_bit_matrix`.
 * `novel_mapping_rows`: under novel mapping the model regroups weight/input rows as if they were
   kernel-position-major (``k*C_in + c_in``) although the files are c_in-major; the helper gives
@@ -40,6 +41,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .network import num_in_vector
 
 __all__ = [
     "TraceError",
@@ -325,11 +328,6 @@ def input_bit_matrix(input_q: np.ndarray, abits: int, num_windows: int | None = 
     packed = table.view(np.dtype((np.void, abits))).ravel()
     u = codes.astype(np.intp) & (2 ** abits - 1)
     return packed[u].view(np.uint8).reshape(codes.shape[0], -1)
-
-
-def num_in_vector(ifm_h: int, ifm_w: int, k_h: int, k_w: int, stride: int) -> int:
-    """Windows the model evaluates: ``(H-K_H+1)/s*(W-K_W+1)/s`` in C int arithmetic, left to right."""
-    return (ifm_h - k_h + 1) // stride * (ifm_w - k_w + 1) // stride
 
 
 def novel_mapping_rows(position_row: int, num_row: int, num_pe: int, weight_matrix_row: int) -> np.ndarray:

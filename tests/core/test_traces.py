@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from neurosim_core.network import LayerSpec
 from neurosim_core.traces import (LayerTrace, TraceError, conductance_lut, input_bit_matrix, load_npz_dir,
                                   load_reference_csv, novel_mapping_rows, num_in_vector, weight_cell_codes,
                                   write_reference_csv)
@@ -105,8 +106,18 @@ def test_weight_plus_one_wraps_like_the_model():
 def test_reference_quirk_helpers():
     assert num_in_vector(32, 32, 3, 3, 1) == 900
     assert num_in_vector(1, 1, 1, 1, 1) == 1
-    assert num_in_vector(9, 9, 3, 3, 2) == 3 * 7 // 2  # left-to-right C int arithmetic
     assert novel_mapping_rows(2, 3, 2, 10).tolist() == [2, 3, 4, 12, 13, 14]
+
+
+# (H, W, K_H, K_W, stride) -> numInVector printed by a reference V1.4 driver evaluating Chip.cpp's
+# ``int numInVector = (H-KH+1)/s*(W-KW+1)/s`` on its double network table
+@pytest.mark.parametrize("h,w,kh,kw,stride,expected", [
+    (32, 32, 3, 3, 1, 900), (31, 31, 3, 3, 2, 210), (9, 9, 3, 3, 2, 12), (32, 32, 3, 3, 2, 225),
+    (33, 17, 3, 3, 2, 116), (35, 35, 5, 5, 3, 106),
+])
+def test_num_in_vector_one_formula_matches_reference(h, w, kh, kw, stride, expected):
+    assert num_in_vector(h, w, kh, kw, stride) == expected
+    assert LayerSpec(h, w, 3, kh, kw, 8, stride=stride).num_in_vectors == expected
 
 
 @pytest.mark.parametrize("weight_text,input_text,message", [
