@@ -299,12 +299,15 @@ class Tile:
                                                      calculate_clk_freq, acc, clk)
                             acc.merge_pe(pe_perf)
                 acc.divide_latencies(speed_up_row * speed_up_col)
-                if math.ceil(wmr / pe_size) > 1 and not calculate_clk_freq:
+                if math.ceil(wmr / pe_size) > 1:
+                    # the model runs this in the clock pass too: a later tile that skips the
+                    # accumulation still adds this (stale) accumulation leakage
                     units = math.ceil(wmr / pe_size)
                     accumulation.calculate_latency(acc_reads, units, 0)
                     accumulation.calculate_power(acc_reads, units)
-                    acc.latency(accumulation.read_latency, "accum")
-                    acc.energy(accumulation.read_dynamic_energy, "accum")
+                    if not calculate_clk_freq:
+                        acc.latency(accumulation.read_latency, "accum")
+                        acc.energy(accumulation.read_dynamic_energy, "accum")
         else:
             # no duplication: the weights are partitioned among the PE grid
             for i in range(int(math.ceil(num_pe))):
@@ -314,9 +317,9 @@ class Tile:
                                                  calculate_clk_freq, acc, clk)
                     # model quirk: outside the weights the previous PE's results are merged again
                     acc.merge_pe(pe_perf)
+            accumulation.calculate_latency(acc_reads, int(num_pe), 0)  # clock pass too (state, see above)
+            accumulation.calculate_power(acc_reads, int(num_pe))
             if not calculate_clk_freq:
-                accumulation.calculate_latency(acc_reads, int(num_pe), 0)
-                accumulation.calculate_power(acc_reads, int(num_pe))
                 acc.latency(accumulation.read_latency, "accum")
                 acc.energy(accumulation.read_dynamic_energy, "accum")
         if calculate_clk_freq:
