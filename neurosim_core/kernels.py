@@ -37,9 +37,12 @@ from .constants import CellAccessType, MemCellType
 from .traces import conductance_lut
 
 __all__ = [
+    "active_row_counts",
+    "active_row_histogram",
     "activity_row_read",
     "column_resistance",
     "num_add_parallel",
+    "sram_resistance_by_count",
     "subarray_read_inputs",
 ]
 
@@ -62,6 +65,47 @@ def activity_row_read(input_bits, num_row_subarray):
             if input_bits[i, k] != 0:
                 counts[k] += 1.0
     return counts / float(num_row_subarray)
+
+
+@njit(cache=True)
+def active_row_counts(input_bits):
+    """(n_vectors,) int64 number of rows each input bit-vector activates (entries equal to 1)."""
+    rows, n_vectors = input_bits.shape
+    counts = np.zeros(n_vectors, dtype=np.int64)
+    for i in range(rows):
+        for k in range(n_vectors):
+            if input_bits[i, k] == 1:
+                counts[k] += 1
+    return counts
+
+
+@njit(cache=True)
+def active_row_histogram(input_bits, num_row_subarray):
+    """(num_row_subarray + 1,) int64: how many bit-vectors activate 0, 1, 2, ... rows.
+
+    Every per-vector read result of an SRAM subarray is a function of this count alone (its
+    column resistance is `sram_resistance_by_count` for every column), so a subarray's totals
+    are a dot product of this histogram with a per-count table.
+    """
+    counts = active_row_counts(input_bits)
+    hist = np.zeros(num_row_subarray + 1, dtype=np.int64)
+    for k in range(counts.shape[0]):
+        hist[counts[k]] += 1
+    return hist
+
+
+@njit(cache=True, error_model="numpy")
+def sram_resistance_by_count(num_rows, res_cell_access, wire_resistance_col):
+    """(num_rows + 1,) SRAM column resistance (ohm) with n = 0..num_rows active rows.
+
+    The model adds the cell conductance once per active row (in that order, so the sums are
+    bit-identical to its loop); no active row gives an open column (``inf``).
+    """
+    g_cell = 1.0 / (res_cell_access + wire_resistance_col)
+    running = np.zeros(num_rows + 1, dtype=np.float64)
+    for n in range(1, num_rows + 1):
+        running[n] = running[n - 1] + g_cell
+    return 1.0 / running
 
 
 @njit(cache=True)
@@ -92,16 +136,10 @@ def column_resistance(input_bits, cell_codes, conductance, mem_cell_type, parall
     cols = cell_codes.shape[1]
     out = np.empty((n_vectors, cols), dtype=np.float64)
     if mem_cell_type == _SRAM:
-        g_cell = 1.0 / (res_cell_access + wire_resistance_col)
-        running = np.zeros(rows + 1, dtype=np.float64)  # running[n] = g_cell added n times
-        for n in range(1, rows + 1):
-            running[n] = running[n - 1] + g_cell
+        by_count = sram_resistance_by_count(rows, res_cell_access, wire_resistance_col)
+        counts = active_row_counts(input_bits)
         for k in range(n_vectors):
-            n_active = 0
-            for i in range(rows):
-                if input_bits[i, k] == 1:
-                    n_active += 1
-            r = 1.0 / running[n_active]
+            r = by_count[counts[k]]
             for j in range(cols):
                 out[k, j] = r
         return out

@@ -50,7 +50,7 @@ from .circuits.arithmetic import AdderTree
 from .circuits.dff import DFF
 from .circuits.interconnect import Bus
 from .constants import AreaModify, BusMode
-from .kernels import subarray_read_inputs
+from .kernels import active_row_counts, subarray_read_inputs
 from .subarray import SubArray
 
 __all__ = [
@@ -133,6 +133,8 @@ class PE:
         self.subarray = SubArray(p, tech, cell)
         self.nm = _Periphery(p, tech, cell)
         self.cm = _Periphery(p, tech, cell)
+        self._tables: dict = {}
+        self._inputs: dict = {}
 
     # --- ProcessingUnitInitialize -----------------------------------------------------------
     def initialize(self, num_subarray_row_nm: int, num_subarray_col_nm: int, num_subarray_row_cm: int,
@@ -142,6 +144,8 @@ class PE:
             raise ValueError("PE: sync_data_transfer is not supported")
         num_row, num_col = p.num_row_subarray, p.num_col_subarray
         clk = p.clk_freq_hz
+        self._tables.clear()
+        self._inputs.clear()
         self.subarray.initialize(num_row, num_col, p.unit_length_wire_resistance)
         self.subarray.calculate_area()
         out_bits = num_bit_subarray_output(p)
@@ -183,27 +187,59 @@ class PE:
         return results, height, width, 0.0
 
     # --- ProcessingUnitCalculatePerformance -------------------------------------------------
-    def _evaluate_subarray(self, weights: np.ndarray, inputs: np.ndarray, calculate_clk_freq: bool):
-        """Run the subarray over all input vectors: (max read latency, totals or None)."""
+    def _read_table(self, num_rows: int, num_cols: int, calculate_clk_freq: bool):
+        """The subarray's per-active-row-count table for a ``num_rows`` x ``num_cols`` slice (cached
+        per shape, pass and clock: a layer has a few slice shapes and thousands of slices)."""
         sa = self.subarray
-        activity, resistance = subarray_read_inputs(inputs, weights, self.p, self.cell, sa.res_cell_access)
-        n = activity.shape[0]
-        sa.calculate_latency(resistance, activity, calculate_clk_freq)
-        max_latency = float(np.max(sa.read_latency))
+        max_rows = max(num_rows, self.p.num_row_subarray)
+        key = (max_rows, num_cols, calculate_clk_freq, sa.clk_freq)
+        table = self._tables.get(key)
+        if table is None:
+            table = self._tables[key] = sa.read_table(num_cols, calculate_clk_freq, max_rows)
+        return table
+
+    def _active_rows(self, inputs: np.ndarray, num_counts: int):
+        """(bits, per-vector active-row counts, histogram of the counts, counts present) of an
+        input slice.  Cached: the column subarrays of a row range, and the clock and performance
+        passes, share the same input slice.  The cache holds the slice itself, so the memory a
+        key points to stays that slice's for as long as the key exists."""
+        key = (inputs.__array_interface__["data"][0], inputs.shape, inputs.strides, inputs.dtype.str)
+        hit = self._inputs.get(key)
+        if hit is not None:
+            return hit[1:]
+        bits = np.ascontiguousarray(inputs, dtype=np.uint8)
+        counts = active_row_counts(bits)
+        hist = np.bincount(counts, minlength=num_counts)
+        present = np.flatnonzero(hist)
+        self._inputs[key] = (inputs, bits, counts, hist, present)
+        return bits, counts, hist, present
+
+    def _evaluate_subarray(self, weights: np.ndarray, inputs: np.ndarray, calculate_clk_freq: bool):
+        """Run the subarray over all input vectors: (max read latency, totals or None).
+
+        Each vector's results depend on its active-row count (a table lookup, `SubArray.read_table`)
+        and, for eNVM, on its column resistances through the ADC energy (added per vector here).
+        """
+        p, sa = self.p, self.subarray
+        table = self._read_table(weights.shape[0], weights.shape[1], calculate_clk_freq)
+        bits, counts, hist, present = self._active_rows(inputs, table.latency.shape[1])
+        max_latency = float(table.latency[0][present].max()) if present.size else 0.0
         if calculate_clk_freq:
             return max_latency, None
-        sa.calculate_power(resistance, activity)
+        weight = hist.astype(float)
+        latency = table.latency @ weight
+        energy = table.energy @ weight
+        if not sa.is_sram:
+            _, resistance = subarray_read_inputs(bits, weights, p, self.cell, sa.res_cell_access)
+            column_sum = sa.adc_column_energy_sum(resistance) - table.open_column_sum
+            extra = float(np.dot(column_sum, table.adc_num_read[counts]))
+            energy[0] += extra
+            energy[1] += extra
         t = _SubArrayTotals()
-        t.read_latency = _vector_sum(sa.read_latency, n)
-        t.latency_adc = _vector_sum(sa.read_latency_adc, n)
-        t.latency_accum = _vector_sum(sa.read_latency_accum, n)
-        t.latency_other = _vector_sum(sa.read_latency_other, n)
-        t.energy = _vector_sum(sa.read_dynamic_energy, n)
-        t.energy_adc = _vector_sum(sa.read_dynamic_energy_adc, n)
-        t.energy_accum = _vector_sum(sa.read_dynamic_energy_accum, n)
-        t.energy_other = _vector_sum(sa.read_dynamic_energy_other, n)
-        t.leakage = float(sa.leakage)
-        t.leakage_sram_in_use = float(sa.leakage_sram_in_use)
+        t.read_latency, t.latency_adc, t.latency_accum, t.latency_other = (float(v) for v in latency)
+        t.energy, t.energy_adc, t.energy_accum, t.energy_other = (float(v) for v in energy)
+        t.leakage = table.leakage
+        t.leakage_sram_in_use = table.leakage_sram_in_use
         return max_latency, t
 
     def calculate_performance(self, new_memory: np.ndarray, input_vector: np.ndarray, array_dup_row: int,

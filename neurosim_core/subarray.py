@@ -38,6 +38,7 @@ Differences from the reference (each a reference bug that gives NaN):
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -49,6 +50,7 @@ from .circuits.dff import DFF
 from .circuits.sram_periphery import Precharger, SenseAmp, SRAMWriteDriver
 from .circuits.switching import LevelShifter, Mux, NewSwitchMatrix, SwitchMatrix
 from .circuits.base import Component
+from .kernels import sram_resistance_by_count
 from .constants import (
     COL_MODE,
     CPP_1NM,
@@ -111,6 +113,25 @@ def _min_cell_size_f(node_nm: int) -> tuple[float, float]:
         height *= _MAX_HEIGHT_BY_NODE[node_nm] / MAX_TRANSISTOR_HEIGHT
         width *= _CPP_BY_NODE[node_nm] / (MIN_GAP_BET_GATE_POLY + POLY_WIDTH)
     return height, width
+
+
+class ReadTable(NamedTuple):
+    """Per-vector read results of a subarray slice, indexed by the active-row count n (`SubArray.read_table`).
+
+    ``latency``: (4, n) read latency total / ADC / accumulation / other; ``energy``: (4, n)
+    read dynamic energy total / ADC / accumulation / other (None in the clock pass).  For eNVM
+    the energies are those of open columns: a vector with column resistances R adds
+    ``(adc_column_energy_sum(R) - open_column_sum) * adc_num_read[n]`` to its total and ADC
+    energy (``adc_num_read`` is None for SRAM, whose table is exact).  Latencies are in the
+    units of `SubArray.calculate_latency`, energies in J, leakages in W.
+    """
+
+    latency: np.ndarray
+    energy: np.ndarray | None
+    adc_num_read: np.ndarray | None
+    open_column_sum: float
+    leakage: float
+    leakage_sram_in_use: float
 
 
 class SubArray(Component):
@@ -911,6 +932,7 @@ class SubArray(Component):
         return self.read_dynamic_energy
 
     def _adc_power(self, res2, num_read, num_read_encoder) -> None:
+        self.adc_num_read = np.broadcast_to(np.asarray(num_read, dtype=float), (res2.shape[0],))
         if self.use_sar_adc:
             self.sar_adc.calculate_power(res2, num_read)
         else:
@@ -1157,6 +1179,54 @@ class SubArray(Component):
         idle = np.asarray(num_read) == 0
         if not idle.any():
             return
-        for adc in (self.multilevel_sense_amp, self.sar_adc):
-            energy = np.broadcast_to(np.asarray(adc.read_dynamic_energy, dtype=float), idle.shape)
-            adc.read_dynamic_energy = np.where(idle, 0.0, energy)
+        adc = self.sar_adc if self.use_sar_adc else self.multilevel_sense_amp
+        energy = np.broadcast_to(np.asarray(adc.read_dynamic_energy, dtype=float), idle.shape)
+        adc.read_dynamic_energy = np.where(idle, 0.0, energy)
+
+    def adc_column_energy_sum(self, column_resistance) -> np.ndarray:
+        """(n_vectors,) the column-resistance-dependent part of one ADC conversion (J).
+
+        The ADC read energy of a vector is affine in it with slope ``adc_num_read`` (the number
+        of conversions, set by `calculate_power`); `read_table` uses this to add the real
+        columns of eNVM vectors to a table built with open columns.
+        """
+        r = np.asarray(column_resistance, dtype=float)
+        if self.use_sar_adc:
+            return self.sar_adc.column_energy_sum(r)
+        return self.multilevel_sense_amp.column_energy_sum(r, column_cap=self.column_cap)
+
+    def read_table(self, num_cols: int, calculate_clk_freq: bool, max_rows: int = 0) -> "ReadTable":
+        """Per-vector read results as a function of the number of active rows.
+
+        Every per-vector latency of the model, and every energy except the ADC's
+        column-resistance term, depends on the input vector only through its active-row count
+        n (``activity_row_read = n / num_row_subarray``).  This evaluates `calculate_latency`
+        (and, outside the clock pass, `calculate_power`) once for n = 0..num_row_subarray on a
+        slice of ``num_cols`` columns: with the real column resistance for SRAM (a function of
+        n alone) and with open columns for eNVM, whose real columns are added per vector with
+        `adc_column_energy_sum` (see `ReadTable`).  ``max_rows``: the table goes up to
+        max(num_row_subarray, max_rows) (the model feeds a slice taller than the subarray when a
+        duplicated PE holds the whole weight matrix).  Set ``clk_freq`` first, as for the others.
+        """
+        p = self.p
+        counts = np.arange(max(p.num_row_subarray, max_rows) + 1)
+        activity = counts / float(p.num_row_subarray)
+        if self.is_sram:
+            by_count = sram_resistance_by_count(counts.size - 1, self.res_cell_access,
+                                                float(p.wire_resistance_col))
+            resistance = np.repeat(by_count[:, np.newaxis], num_cols, axis=1)
+        else:
+            resistance = np.full((counts.size, num_cols), np.inf)
+        self.calculate_latency(resistance, activity, calculate_clk_freq)
+        latency = np.stack([self.read_latency, self.read_latency_adc, self.read_latency_accum,
+                            self.read_latency_other])
+        if calculate_clk_freq:
+            return ReadTable(latency, None, None, 0.0, 0.0, 0.0)
+        self.calculate_power(resistance, activity)
+        energy = np.stack([self.read_dynamic_energy, self.read_dynamic_energy_adc,
+                           self.read_dynamic_energy_accum, self.read_dynamic_energy_other])
+        if self.is_sram:
+            return ReadTable(latency, energy, None, 0.0, float(self.leakage), float(self.leakage_sram_in_use))
+        open_sum = float(self.adc_column_energy_sum(resistance[:1])[0])
+        return ReadTable(latency, energy, np.array(self.adc_num_read, dtype=float), open_sum,
+                         float(self.leakage), float(self.leakage_sram_in_use))

@@ -418,6 +418,15 @@ class MultilevelSenseAmp(Component):
         energy += (gp + gn) * vdd2
         return energy
 
+    def column_energy_sum(self, column_resistance, *, column_cap: float) -> np.ndarray:
+        """(n_vectors,) the input-dependent part of one conversion's energy (J): the sum over the
+        columns of max(0, (column power + shared reference-column power) x sensing time).
+        ``column_resistance``: ohm, (n_vectors, n_columns).  `calculate_power` is affine in it."""
+        r = np.asarray(column_resistance, dtype=float)
+        sense_time = self.column_latency(column_cap) if self.current_mode else 1e-9
+        ref_power = float(np.sum(self.column_power(self.rref[1:-1]) / self.p.dumcolshared))
+        return np.maximum((self.column_power(r) + ref_power) * sense_time, 0.0).sum(axis=1)
+
     def calculate_power(self, column_resistance, num_read, *, column_cap: float, reference_energy_peri: float):
         """Read dynamic energy (J) of ``num_read`` conversions of every column.
 
@@ -430,11 +439,9 @@ class MultilevelSenseAmp(Component):
         Leakage is 0 (the model's mirrors are counted in the dynamic energy).
         """
         r, batched = _vectors(column_resistance)
-        sense_time = self.column_latency(column_cap) if self.current_mode else 1e-9
-        ref_power = float(np.sum(self.column_power(self.rref[1:-1]) / self.p.dumcolshared))
-        col_energy = np.maximum((self.column_power(r) + ref_power) * sense_time, 0.0)
         per_column = self.switching_energy(column_cap, reference_energy_peri) * (self.level_output - 1)
-        energy = (per_column * r.shape[1] + col_energy.sum(axis=1)) * np.asarray(num_read, dtype=float)
+        energy = (per_column * r.shape[1] + self.column_energy_sum(r, column_cap=column_cap)) \
+            * np.asarray(num_read, dtype=float)
         self.leakage = 0.0
         self.read_dynamic_energy = _per_vector(energy, batched)
         return self.read_dynamic_energy
@@ -589,13 +596,18 @@ class SarADC(Component):
         power = np.where(np.isinf(r), _OPEN_COLUMN_POWER, power)
         return power * _temperature_factor(p) * (self.bits + 1) * 1e-9
 
+    def column_energy_sum(self, column_resistance) -> np.ndarray:
+        """(n_vectors,) sum over the columns of `column_energy` (J); ``column_resistance``: ohm,
+        (n_vectors, n_columns).  `calculate_power` is this times ``num_read``."""
+        return self.column_energy(column_resistance).sum(axis=1)
+
     def calculate_power(self, column_resistance, num_read):
         """Read dynamic energy (J): sum over columns of `column_energy`, times ``num_read``.
 
         ``column_resistance``: (n_vectors, n_columns) or (n_columns,); ``num_read``: scalar or
         (n_vectors,).  Returns and stores ``read_dynamic_energy`` ((n_vectors,) or float)."""
         r, batched = _vectors(column_resistance)
-        energy = self.column_energy(r).sum(axis=1) * np.asarray(num_read, dtype=float)
+        energy = self.column_energy_sum(r) * np.asarray(num_read, dtype=float)
         self.leakage = 0.0
         self.read_dynamic_energy = _per_vector(energy, batched)
         return self.read_dynamic_energy
