@@ -238,6 +238,7 @@ def test_clock_pass_returns_running_maximum(setup):
     p, tech, cell, traces = setup
     tile = Tile(p, tech, cell)
     tile.initialize(9, 512, 2, 512)
+    tile_calculate_area(tile, 2, 512, False)  # as in the model's flow: area before the clock pass
     trace = traces[7]
     codes = weight_cell_codes(trace.weight_q, 8, 8, 1)
     bits = input_bit_matrix(trace.input_q, 8, 1)
