@@ -13,9 +13,11 @@ layer is evaluated once (`Chip.evaluate_layer`) and only the clock-dependent par
 at the final clock.  The numbers are the same.
 
 Documented deviation: with RRAM/FeFET sequential read, a ReLU trace has input bit-vectors with
-no active row, for which the reference's sensing delay is 0/0 and its clock period becomes
-infinite (every figure is then inf/NaN).  Such vectors sense nothing; the clock period is taken
-over the finite sensing delays only, and the result carries a note.
+no active row, for which the reference's column resistance and sensing delay are 0/0 and its
+clock period becomes infinite (every figure is then inf/NaN).  Such vectors read no row: here
+their columns are open, their ADC is read 0 times (0 energy) and the sensing delay is the
+model's row-read delay, so every figure stays finite; the result carries a note saying how many
+such vectors there were.
 """
 from __future__ import annotations
 
@@ -84,6 +86,8 @@ def estimate(network: Network, traces: Sequence[LayerTrace], p: Params, *, tech=
             clk_freq = 1 / clock_period
 
     perfs = []
+    pe = chip.tile.pe
+    pe.idle_sequential_vectors = 0
     for i, evaluation in enumerate(evaluations):
         perf = chip.layer_performance(i, evaluation, clk_freq)
         perf = chip.chip_periphery(i, perf, clk_freq)
@@ -91,6 +95,9 @@ def estimate(network: Network, traces: Sequence[LayerTrace], p: Params, *, tech=
             perf = _to_seconds(perf, clock_period)
         perfs.append(perf)
 
+    if pe.idle_sequential_vectors:
+        notes.append(f"{pe.idle_sequential_vectors} input bit-vectors activate no row in sequential read (the "
+                     "reference gives an infinite clock period for them; here they read nothing)")
     num_tiles = fp.num_tiles
     layers: list[LayerResult] = []
     if p.pipeline:

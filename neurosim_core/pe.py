@@ -135,6 +135,9 @@ class PE:
         self.cm = _Periphery(p, tech, cell)
         self._tables: dict = {}
         self._inputs: dict = {}
+        # eNVM sequential read: input bit-vectors with no active row seen by the performance pass
+        # (the reference's sensing delay is 0/0 for them; see estimate.py)
+        self.idle_sequential_vectors = 0
 
     # --- ProcessingUnitInitialize -----------------------------------------------------------
     def initialize(self, num_subarray_row_nm: int, num_subarray_col_nm: int, num_subarray_row_cm: int,
@@ -226,6 +229,8 @@ class PE:
         max_latency = float(table.latency[0][present].max()) if present.size else 0.0
         if calculate_clk_freq:
             return max_latency, None
+        if not sa.is_sram and not p.parallel_read:
+            self.idle_sequential_vectors += int(hist[0])
         weight = hist.astype(float)
         latency = table.latency @ weight
         energy = table.energy @ weight

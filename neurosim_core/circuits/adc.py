@@ -45,6 +45,7 @@ import math
 from enum import IntEnum
 
 import numpy as np
+from numba import njit
 
 from .. import formula
 from ..constants import (
@@ -101,6 +102,62 @@ def _piecewise(r: np.ndarray, breaks: tuple, segments: tuple) -> np.ndarray:
                 x = r[sel]
                 out[sel] = a * np.log(x) + b if kind == "log" else a * x + b
     return out
+
+
+_KIND = {"log": 0, "lin": 1, "pow": 2, "zero": 3}
+
+
+@njit(cache=True)
+def _column_energy_sum_kernel(resistance, x_scale, breaks, kinds, ca, cb, cc, mult, temp_factor, open_power,
+                              add, time, clip):
+    """(n_vectors,) sum over columns of the per-column conversion energy of an ADC.
+
+    Per column: x = R * x_scale; power = 0 if x == 0, ``open_power`` if x is infinite, else
+    ``mult`` x the fit segment selected by ``breaks`` (as `_piecewise`): log ``ca*ln(x)+cb``,
+    lin ``ca*x+cb``, pow ``cc+ca*exp(cb*log10(x))`` or zero; energy = (power * temp_factor +
+    add) * time, clipped at 0 when ``clip``.  The fused form of `MultilevelSenseAmp.column_energy_sum`
+    and `SarADC.column_energy_sum` for eNVM columns (thousands of vectors x columns per subarray).
+    """
+    n_vectors, n_cols = resistance.shape
+    n_breaks = breaks.shape[0]
+    out = np.zeros(n_vectors, dtype=np.float64)
+    for k in range(n_vectors):
+        total = 0.0
+        for j in range(n_cols):
+            x = resistance[k, j] * x_scale
+            if np.isinf(x):
+                power = open_power
+            elif x == 0.0:
+                power = 0.0
+            else:
+                i = 0
+                while i < n_breaks and breaks[i] <= x:
+                    i += 1
+                kind = kinds[i]
+                if kind == 0:
+                    value = ca[i] * np.log(x) + cb[i]
+                elif kind == 1:
+                    value = ca[i] * x + cb[i]
+                elif kind == 2:
+                    value = cc[i] + ca[i] * np.exp(cb[i] * np.log10(x))
+                else:
+                    value = 0.0
+                power = value * mult
+            energy = (power * temp_factor + add) * time
+            if clip and energy < 0.0:
+                energy = 0.0
+            total += energy
+        out[k] = total
+    return out
+
+
+def _fit_arrays(breaks, segments):
+    """Piecewise fit ((breaks), ((kind, a, b[, c]), ...)) as the kernel's arrays."""
+    kinds = np.array([_KIND[seg[0]] for seg in segments], dtype=np.int64)
+    ca = np.array([seg[1] for seg in segments], dtype=np.float64)
+    cb = np.array([seg[2] for seg in segments], dtype=np.float64)
+    cc = np.array([seg[3] if len(seg) > 3 else 0.0 for seg in segments], dtype=np.float64)
+    return np.asarray(breaks, dtype=np.float64), kinds, ca, cb, cc
 
 
 # MLSA sensing latency fits (s) vs. reference-column resistance, per mode and node:
@@ -422,10 +479,30 @@ class MultilevelSenseAmp(Component):
         """(n_vectors,) the input-dependent part of one conversion's energy (J): the sum over the
         columns of max(0, (column power + shared reference-column power) x sensing time).
         ``column_resistance``: ohm, (n_vectors, n_columns).  `calculate_power` is affine in it."""
-        r = np.asarray(column_resistance, dtype=float)
-        sense_time = self.column_latency(column_cap) if self.current_mode else 1e-9
-        ref_power = float(np.sum(self.column_power(self.rref[1:-1]) / self.p.dumcolshared))
-        return np.maximum((self.column_power(r) + ref_power) * sense_time, 0.0).sum(axis=1)
+        r = np.ascontiguousarray(column_resistance, dtype=float)
+        return _column_energy_sum_kernel(r, *self._energy_kernel_args(column_cap))
+
+    def _energy_kernel_args(self, column_cap: float) -> tuple:
+        """`_column_energy_sum_kernel` arguments after the resistances (cached per column capacitance:
+        the sensing time and the reference-column power do not depend on the input)."""
+        cache = self.__dict__.setdefault("_kernel_args", {})
+        key = (column_cap, self.level_output, self.current_mode, tuple(self.rref))
+        if key not in cache:
+            p = self.p
+            sense_time = self.column_latency(column_cap) if self.current_mode else 1e-9
+            ref_power = float(np.sum(self.column_power(self.rref[1:-1]) / p.dumcolshared))
+            mult = 1.0
+            if not self.current_mode:
+                fit = ((), (("zero", 0.0, 0.0),))
+            elif p.roadmap == "hp":
+                static, c, e = _MLSA_POWER_HP[_hp_key(_MLSA_POWER_HP, p.technode)]
+                fit = ((), (("pow", c, e, static * (self.level_output - 1) * 1e-6),))
+            else:
+                fit = _MLSA_POWER_LSTP[p.technode]
+                mult = float(self.level_output - 1)
+            cache[key] = (_CADENCE_READ_VOLTAGE / p.read_voltage, *_fit_arrays(*fit), mult, _temperature_factor(p),
+                          _OPEN_COLUMN_POWER, ref_power, sense_time, True)
+        return cache[key]
 
     def calculate_power(self, column_resistance, num_read, *, column_cap: float, reference_energy_peri: float):
         """Read dynamic energy (J) of ``num_read`` conversions of every column.
@@ -599,7 +676,16 @@ class SarADC(Component):
     def column_energy_sum(self, column_resistance) -> np.ndarray:
         """(n_vectors,) sum over the columns of `column_energy` (J); ``column_resistance``: ohm,
         (n_vectors, n_columns).  `calculate_power` is this times ``num_read``."""
-        return self.column_energy(column_resistance).sum(axis=1)
+        p = self.p
+        r = np.ascontiguousarray(column_resistance, dtype=float)
+        if p.roadmap == "hp":
+            a, b, c, e = _SAR_POWER_HP[_hp_key(_SAR_POWER_HP, p.technode)]
+        else:
+            a, b, c, e = _SAR_POWER_LSTP[p.technode]
+        fit = ((), (("pow", c, e, (a * self.bits + b) * 1e-6),))
+        return _column_energy_sum_kernel(r, _CADENCE_READ_VOLTAGE / p.read_voltage, *_fit_arrays(*fit), 1.0,
+                                         _temperature_factor(p), _OPEN_COLUMN_POWER, 0.0,
+                                         (self.bits + 1) * 1e-9, False)
 
     def calculate_power(self, column_resistance, num_read):
         """Read dynamic energy (J): sum over columns of `column_energy`, times ``num_read``.

@@ -558,3 +558,34 @@ def test_read_circuit_matches_reference(name, mode, spiking, new_width):
     rc.calculate_power(PULSE_COUNTS, 3)
     check(name, "energy", rc.read_dynamic_energy)
     check(name, "leakage", rc.leakage)
+
+
+@pytest.mark.parametrize("node,roadmap,current_mode,levels", [
+    (22, "lstp", True, 32), (7, "lstp", True, 16), (130, "lstp", True, 8), (14, "lstp", True, 64),
+    (22, "hp", True, 32), (45, "hp", True, 16), (22, "lstp", False, 32)])
+def test_mlsa_fused_column_energy_equals_column_power_formula(node, roadmap, current_mode, levels):
+    """The Numba column-energy sum must equal max(0, (column_power + reference power) x sensing time)
+    summed over columns, with column_power the NumPy fit (checked against the reference above)."""
+    p = resolve(HardwareConfig(mem_cell="rram" if node >= 22 else "fefet", tech_node_nm=node, roadmap=roadmap, level_output=levels, current_mode=current_mode))
+    tech = technology(p.tech_node_nm, p.roadmap)
+    mlsa = MultilevelSenseAmp(p, tech, make_cell(p, tech))
+    mlsa.initialize(16, levels, 1e9, 1, True, current_mode)
+    rng = np.random.default_rng(node)
+    r = np.vstack([VECTORS, 10 ** rng.uniform(2, 8, size=(20, 16))])
+    r[5, 3] = 0.0
+    column_cap = 3e-14
+    sense = mlsa.column_latency(column_cap) if current_mode else 1e-9
+    ref = np.sum(mlsa.column_power(mlsa.rref[1:-1]) / p.dumcolshared)
+    want = np.maximum((mlsa.column_power(r) + ref) * sense, 0.0).sum(axis=1)
+    np.testing.assert_allclose(mlsa.column_energy_sum(r, column_cap=column_cap), want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("node,roadmap", [(22, "lstp"), (65, "hp"), (3, "lstp")])
+def test_sar_fused_column_energy_equals_column_energy(node, roadmap):
+    p = resolve(HardwareConfig(tech_node_nm=node, roadmap=roadmap, adc_type="sar"))
+    tech = technology(p.tech_node_nm, p.roadmap)
+    sar = SarADC(p, tech, make_cell(p, tech))
+    sar.initialize(16, 32, 1e9, 1)
+    r = np.vstack([VECTORS, 10 ** np.random.default_rng(1).uniform(2, 8, size=(10, 16))])
+    r[5, 0] = 0.0
+    np.testing.assert_allclose(sar.column_energy_sum(r), sar.column_energy(r).sum(axis=1), rtol=1e-12)

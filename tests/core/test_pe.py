@@ -160,3 +160,59 @@ def test_clock_pass_only_reports_the_clock():
 ])
 def test_num_bit_subarray_output(changes, bits):
     assert num_bit_subarray_output(resolve(HardwareConfig(**changes))) == bits
+
+
+def _direct_totals(pe, weights, inputs, clk_pass):
+    """The per-vector evaluation (every vector through SubArray.calculate_latency/power, summed),
+    which the reference's per-vector loop is checked against in test_subarray / test_golden."""
+    from neurosim_core.kernels import subarray_read_inputs
+
+    sa = pe.subarray
+    activity, resistance = subarray_read_inputs(inputs, weights, pe.p, pe.cell, sa.res_cell_access)
+    sa.calculate_latency(resistance, activity, clk_pass)
+    max_latency = float(np.max(sa.read_latency))
+    if clk_pass:
+        return max_latency, None
+    sa.calculate_power(resistance, activity)
+    sums = [np.sum(getattr(sa, name)) for name in (
+        "read_latency", "read_latency_adc", "read_latency_accum", "read_latency_other", "read_dynamic_energy",
+        "read_dynamic_energy_adc", "read_dynamic_energy_accum", "read_dynamic_energy_other")]
+    return max_latency, sums + [sa.leakage, sa.leakage_sram_in_use]
+
+
+@pytest.mark.parametrize("changes", [
+    {},
+    {"operation_mode": "conventional_sequential"},
+    {"adc_type": "sar"},
+    {"mem_cell": "rram"},
+    {"mem_cell": "rram", "operation_mode": "conventional_sequential"},
+    {"mem_cell": "rram", "cell_bit": 2, "adc_type": "sar", "num_row_parallel": 32},
+    {"mem_cell": "fefet", "cell_bit": 2, "level_output": 16, "roadmap": "hp"},
+    {"mem_cell": "rram", "current_mode": False},
+], ids=lambda c: ",".join(f"{k}={v}" for k, v in c.items()) or "default")
+def test_tabulated_subarray_equals_per_vector_evaluation(slices, changes):
+    """`PE._evaluate_subarray` reads per-vector results from a table indexed by the active-row count
+    (plus the eNVM ADC column term per vector); it must equal evaluating every vector directly."""
+    codes_all, bits_all = slices
+    p = resolve(HardwareConfig(**changes))
+    tech = technology(p.tech_node_nm, p.roadmap)
+    pe = PE(p, tech, make_cell(p, tech))
+    pe.initialize(2, 2, 2, 2)
+    pe.calculate_area(2, 2, True)
+    codes = weight_cell_codes(load_npz_dir(DATA)[2].weight_q, 8, 8, p.cell_bit)[:128, :100]
+    bits = bits_all[:128].copy()
+    bits[:, :7] = 0  # some vectors with no active row
+    bits[:90, 7] = 1  # and a dense one
+    for clk_pass in (True, False):
+        pe.subarray.clk_freq = 5e8
+        max_latency, totals = pe._evaluate_subarray(codes, bits, clk_pass)
+        want_max, want = _direct_totals(pe, codes, bits, clk_pass)
+        assert max_latency == pytest.approx(want_max, rel=1e-12)
+        if clk_pass:
+            assert totals is None
+            continue
+        got = [totals.read_latency, totals.latency_adc, totals.latency_accum, totals.latency_other, totals.energy,
+               totals.energy_adc, totals.energy_accum, totals.energy_other, totals.leakage,
+               totals.leakage_sram_in_use]
+        np.testing.assert_allclose(got, want, rtol=1e-11, atol=0)
+        assert totals.energy > 0 and totals.energy_adc > 0
