@@ -4,10 +4,16 @@
 #   snakemake --cores 2 --config 'overrides=[array.adc_bits=4,device=rram]'
 #   snakemake --cores 16 sweep_adc                        (sweep_device, sweep_array, sweep_tech)
 import sys
+from neurosim_core.params import ConfigError
 from pipeline.plan import Plan
 
-OVERRIDES = list(config.get("overrides", []))
-PLAN = Plan.build(OVERRIDES)
+_ov = config.get("overrides", [])
+OVERRIDES = [str(_ov)] if isinstance(_ov, str) else [str(o) for o in _ov]  # one override or a list
+
+try:
+    PLAN = Plan.build(OVERRIDES)
+except ConfigError as exc:  # a bad override or config file: one line, before any job starts
+    sys.exit(f"neurosim-flow: error: {exc}")
 PY = sys.executable
 R = PLAN.results_dir
 

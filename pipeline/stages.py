@@ -58,8 +58,9 @@ def algo_configs(flow: FlowConfig):
     model = ModelConfig(name=flow.network.name, width_mult=float(flow.network.width_mult), num_classes=10,
                         in_channels=1 if gray else 3, image_size=32).validate()
     t = flow.train
+    # `train.max_steps` is the whole training budget (epochs follow from it), not a cap on one epoch
     train = TrainConfig(wl_weight=t.wl_weight, wl_activate=t.wl_activate, wl_grad=t.wl_grad, wl_error=t.wl_error,
-                        mode=t.mode, max_steps=t.max_steps, batch_size=t.batch_size, lr=float(t.lr),
+                        mode=t.mode, steps=t.max_steps, max_steps=t.max_steps, batch_size=t.batch_size, lr=float(t.lr),
                         seed=t.seed, device=t.device, num_threads=t.threads).validate()
     a, d = flow.array, flow.device
     hw = HwInferConfig(enabled=True, subarray=a.rows,

@@ -1,12 +1,25 @@
 # Sweep targets: fan the design points out, then aggregate them into one table and plots.
 from pipeline.plan import SWEEP_FILES
 
+#: sweep outputs shown by `snakemake --report`
+SWEEP_REPORTED = ("sweep.csv", "metrics.png", "accuracy_vs_energy.png")
+
+
+def _sweep_out(name):
+    paths = []
+    for f in SWEEP_FILES:
+        path = str(PLAN.sweep_dir(name) / f)
+        if f in SWEEP_REPORTED:
+            path = report(path, category=f"sweep {name}", labels={"sweep": name, "file": f})
+        paths.append(path)
+    return paths
+
 
 for _name in PLAN.sweeps:
     rule:
         name: f"sweep_{_name}_aggregate"
         input: PLAN.sweep_inputs(_name)
-        output: [str(PLAN.sweep_dir(_name) / f) for f in SWEEP_FILES]
+        output: _sweep_out(_name)
         params: overrides=" ".join(f"'{o}'" for o in OVERRIDES), name=_name
         log: f"{R}/logs/sweep/{_name}.log"
         shell: f"{PY} -m pipeline.cli sweep {{params.name}} {{params.overrides}} > {{log}} 2>&1"

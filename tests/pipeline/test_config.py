@@ -64,3 +64,24 @@ def test_device_change_keeps_training():
 def test_slices_are_minimal_for_training():
     s = stage_slices(compose())["train"]
     assert set(s) == {"network", "train", "data"}
+
+
+@pytest.mark.parametrize("group", ["device", "tech", "array", "chip", "network", "train", "sweep"])
+def test_every_group_option_composes(group):
+    from pipeline.config import _group_options
+
+    for option in _group_options(group):
+        flow = compose([f"{group}={option}"])
+        assert flow.device.resistance_off_ohm > flow.device.resistance_on_ohm > 0
+
+
+@pytest.mark.parametrize("override, fragment", [
+    ("train.lr=fast", "field 'lr' = 'fast' is not allowed; allowed: a number"),
+    ("train.max_steps=1.5", "field 'max_steps' = 1.5 is not allowed; allowed: an integer"),
+    ("chip.pipeline=3", "field 'pipeline' = 3 is not allowed; allowed: true, false"),
+    ("device.resistance_on_ohm=low", "field 'resistance_on_ohm' = 'low' is not allowed; allowed: a number"),
+])
+def test_mistyped_field_is_one_line(override, fragment):
+    with pytest.raises(ConfigError) as err:
+        compose([override])
+    assert fragment in str(err.value) and "\n" not in str(err.value)
