@@ -30,6 +30,7 @@ from .constants import AreaModify
 from .floorplan import Floorplan
 from .network import LayerSpec, Network
 from .params import Params
+from .pe import ActivityModel
 from .tile import Tile
 from .traces import LayerTrace, input_bit_matrix, novel_mapping_rows, weight_cell_codes
 
@@ -178,6 +179,7 @@ class Chip:
         self.p, self.tech, self.cell = p, tech, cell
         self.network, self.fp = network, fp
         self.tile = Tile(p, tech, cell)
+        self._activity: dict[int, ActivityModel | None] = {}  # per layer (see _activity_model)
         self.global_buffer = Buffer(p, tech, cell)
         self.htree = HTree(p, tech, cell)
         self.xy_bus = XYBus(p, tech, cell)
@@ -331,7 +333,22 @@ class Chip:
         codes = weight_cell_codes(trace.weight_q, trace.wbits, p.synapse_bits, p.cell_bit,
                                   p.algo_weight_max, p.algo_weight_min)
         bits = input_bit_matrix(trace.input_q, p.input_bits, n_vectors)
-        return layer_tile_slices(layer, self.fp.mark_nm[index], self.fp, p, codes, bits)
+        slices = layer_tile_slices(layer, self.fp.mark_nm[index], self.fp, p, codes, bits)
+        self._activity[index] = self._activity_model(codes, bits)
+        return slices
+
+    def _activity_model(self, codes: np.ndarray, bits: np.ndarray) -> ActivityModel | None:
+        """None (real traces) or the activity every input bit-vector of the layer is assumed to have:
+        pseudo-trace mode measures it once from the layer's traces (mean input bit, mean cell level),
+        average mode takes the user's values (DNN+NeuroSim, IEDM'19 Fig. 7)."""
+        p = self.p
+        if p.activity_mode == "average":
+            return ActivityModel(p.average_row_activity, p.average_cell_level)
+        if p.activity_mode == "pseudo":
+            levels = 2 ** p.cell_bit - 1 if p.is_envm else 1
+            return ActivityModel(float(bits.mean()) if bits.size else 0.0,
+                                 float(codes.mean()) / levels if codes.size else 0.0)
+        return None
 
     def _tile_args(self, index: int) -> tuple:
         fp, p = self.fp, self.p
@@ -348,6 +365,7 @@ class Chip:
         novel, num_pe, pe_size, speed_rows, speed_cols = self._tile_args(index)
         n_bits = self.network.layers[index].num_in_vectors * self.p.input_bits
         clock_period = 0.0
+        self.tile.pe.activity = self._activity.get(index)
         if self.p.synchronous:
             for part in slices:
                 perf = self.tile.calculate_performance(
@@ -361,6 +379,7 @@ class Chip:
         novel, num_pe, pe_size, speed_rows, speed_cols = self._tile_args(index)
         n_bits = self.network.layers[index].num_in_vectors * self.p.input_bits
         perf = LayerPerformance()
+        self.tile.pe.activity = self._activity.get(index)
         for part in evaluation.slices:
             tile_perf = self.tile.calculate_performance(
                 part.weights, part.inputs, novel, num_pe, pe_size, speed_rows, speed_cols,

@@ -40,6 +40,7 @@ __all__ = [
     "active_row_counts",
     "active_row_histogram",
     "activity_row_read",
+    "average_column_resistance",
     "column_resistance",
     "num_add_parallel",
     "sram_resistance_by_count",
@@ -190,3 +191,24 @@ def subarray_read_inputs(input_bits: np.ndarray, cell_codes: np.ndarray, p, cell
         num_add_parallel(p.num_row_subarray, p.num_row_parallel))
     return activity, resistance
 
+
+
+def average_column_resistance(n_active: int, num_cols: int, cell_level: float, p, cell) -> np.ndarray:
+    """(1, num_cols) eNVM column resistance (ohm) of an input vector with ``n_active`` active rows
+    when every cell sits at the mean conductance level ``cell_level`` (0 = G_min .. 1 = G_max):
+    the pseudo-trace / average activity modes (DNN+NeuroSim, IEDM'19 Fig. 7).  As the real-trace
+    model, with the cell's access resistance (1T1R RRAM) but without the per-position wire
+    resistance (the modes assume no particular placement); no active row is an open column.
+    """
+    g_cell = p.min_conductance + cell_level * (p.max_conductance - p.min_conductance)
+    series = 1.0 / g_cell
+    if cell.mem_cell_type == MemCellType.RRAM and cell.access_type == CellAccessType.CMOS_access:
+        series += float(cell.resistance_access)
+    g = 1.0 / series
+    if n_active == 0:
+        r = np.inf
+    elif p.parallel_read:
+        r = 1.0 / (n_active * g / float(num_add_parallel(p.num_row_subarray, p.num_row_parallel)))
+    else:
+        r = 1.0 / g
+    return np.full((1, num_cols), r)

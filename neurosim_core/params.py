@@ -40,6 +40,7 @@ CHOICES: dict[str, tuple[Any, ...]] = {
     "tile_buffer": ("register_file", "sram"),
     "pe_buffer": ("register_file", "sram"),
     "adc_type": ("mlsa", "sar"),
+    "activity_mode": ("real", "pseudo", "average"),
     "tech_node_nm": SUPPORTED_NODES_NM,
     "temperature_k": tuple(range(300, 401)),
 }
@@ -120,6 +121,14 @@ class HardwareConfig:
     # SRAM cell geometry; None -> per-node default (10F x 28F at planar nodes)
     height_in_feature_size_sram: float | None = None
     width_in_feature_size_sram: float | None = None
+
+    # --- trace use (DNN+NeuroSim, IEDM'19 Fig. 7) ------------------------------------------
+    # real: every input bit-vector's active rows and column conductances from the traces;
+    # pseudo: one row activity and one mean cell level per layer, measured from its traces;
+    # average: the user-given average_row_activity / average_cell_level for every layer
+    activity_mode: str = "real"
+    average_row_activity: float = 0.5  # fraction of a subarray's rows one input bit-vector activates
+    average_cell_level: float = 0.5  # mean cell conductance level, 0 (G_min) .. 1 (G_max)
 
     # --- technology-dependent circuit sizing; None -> per-node default ----------------------
     sizing_factor_mux: float | None = None
@@ -312,10 +321,10 @@ def validate(cfg: HardwareConfig, source: str = "config") -> None:
             f"{source}: field 'resistance_off_ohm' = {cfg.resistance_off_ohm} must exceed resistance_on_ohm "
             f"({cfg.resistance_on_ohm})"
         )
-    for name in ("input_toggle", "output_toggle"):
+    for name in ("input_toggle", "output_toggle", "average_row_activity", "average_cell_level"):
         v = getattr(cfg, name)
-        if not (0.0 <= v <= 1.0):
-            raise ConfigError(f"{source}: field '{name}' = {v!r} must be within [0, 1]")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not (0.0 <= v <= 1.0):
+            raise ConfigError(f"{source}: field '{name}' = {v!r} must be a number within [0, 1]")
     node = cfg.tech_node_nm
     if cfg.mem_cell == "rram" and node <= 14:
         raise ConfigError(f"{source}: field 'mem_cell' = 'rram' is not supported at tech_node_nm={node}; "

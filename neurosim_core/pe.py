@@ -50,10 +50,11 @@ from .circuits.arithmetic import AdderTree
 from .circuits.dff import DFF
 from .circuits.interconnect import Bus
 from .constants import AreaModify, BusMode
-from .kernels import active_row_counts, subarray_read_inputs
+from .kernels import active_row_counts, average_column_resistance, subarray_read_inputs
 from .subarray import SubArray
 
 __all__ = [
+    "ActivityModel",
     "PE",
     "Performance",
     "num_bit_subarray_output",
@@ -93,6 +94,15 @@ def num_bit_subarray_output(p) -> int:
     else:
         bits = math.ceil(math.log2(p.num_row_subarray)) + p.cell_bit + p.input_bits + extra_weight_bits + 1
     return int(bits)
+
+
+class ActivityModel(NamedTuple):
+    """The input activity the pseudo-trace and average modes assume for every input bit-vector of a
+    layer (DNN+NeuroSim, IEDM'19 Fig. 7): ``row_activity`` = fraction of a slice's rows it
+    activates, ``cell_level`` = mean cell conductance level (0 = G_min .. 1 = G_max)."""
+
+    row_activity: float
+    cell_level: float
 
 
 class _Periphery:
@@ -138,6 +148,8 @@ class PE:
         # eNVM sequential read: input bit-vectors with no active row seen by the performance pass
         # (the reference's sensing delay is 0/0 for them; see estimate.py)
         self.idle_sequential_vectors = 0
+        # None: real traces; an ActivityModel: pseudo-trace / average mode (set per layer by the chip)
+        self.activity: ActivityModel | None = None
 
     # --- ProcessingUnitInitialize -----------------------------------------------------------
     def initialize(self, num_subarray_row_nm: int, num_subarray_col_nm: int, num_subarray_row_cm: int,
@@ -201,6 +213,15 @@ class PE:
             table = self._tables[key] = sa.read_table(num_cols, calculate_clk_freq, max_rows)
         return table
 
+    def _uniform_rows(self, inputs: np.ndarray, num_counts: int):
+        """`_active_rows` under an `ActivityModel`: every vector activates the same number of rows."""
+        rows, n_vectors = inputs.shape
+        n = min(int(round(self.activity.row_activity * rows)), rows)
+        counts = np.full(n_vectors, n, dtype=np.int64)
+        hist = np.zeros(num_counts, dtype=np.int64)
+        hist[n] = n_vectors
+        return None, counts, hist, np.flatnonzero(hist)
+
     def _active_rows(self, inputs: np.ndarray, num_counts: int):
         """(bits, per-vector active-row counts, histogram of the counts, counts present) of an
         input slice.  Cached: the column subarrays of a row range, and the clock and performance
@@ -225,7 +246,8 @@ class PE:
         """
         p, sa = self.p, self.subarray
         table = self._read_table(weights.shape[0], weights.shape[1], calculate_clk_freq)
-        bits, counts, hist, present = self._active_rows(inputs, table.latency.shape[1])
+        count_rows = self._active_rows if self.activity is None else self._uniform_rows
+        bits, counts, hist, present = count_rows(inputs, table.latency.shape[1])
         max_latency = float(table.latency[0][present].max()) if present.size else 0.0
         if calculate_clk_freq:
             return max_latency, None
@@ -234,7 +256,14 @@ class PE:
         weight = hist.astype(float)
         latency = table.latency @ weight
         energy = table.energy @ weight
-        if not sa.is_sram:
+        if not sa.is_sram and self.activity is not None and counts.size:
+            n = int(counts[0])
+            resistance = average_column_resistance(n, weights.shape[1], self.activity.cell_level, p, self.cell)
+            column_sum = sa.adc_column_energy_sum(resistance)[0] - table.open_column_sum
+            extra = float(column_sum * table.adc_num_read[n] * counts.size)
+            energy[0] += extra
+            energy[1] += extra
+        elif not sa.is_sram:
             _, resistance = subarray_read_inputs(bits, weights, p, self.cell, sa.res_cell_access)
             column_sum = sa.adc_column_energy_sum(resistance) - table.open_column_sum
             extra = float(np.dot(column_sum, table.adc_num_read[counts]))

@@ -97,3 +97,48 @@ def test_more_adc_bits_cost_more_chip_adc_area_and_energy(fc_layers):
     energies = [r.adc_read_dynamic_energy for r in results]
     assert areas == sorted(areas) and len(set(areas)) == 3
     assert energies == sorted(energies) and len(set(energies)) == 3
+
+
+@pytest.mark.parametrize("mem", ["sram", "rram"])
+def test_pseudo_trace_mode_is_close_to_real_traces_and_average_mode_follows_its_inputs(fc_layers, mem):
+    """IEDM'19 Fig. 7: pseudo-traces (one measured activity per layer) track the real-trace estimate
+    closely; the average mode is driven by the user's activity."""
+    network, traces = fc_layers
+    real = estimate(network, traces, resolve(HardwareConfig(mem_cell=mem)))
+    pseudo = estimate(network, traces, resolve(HardwareConfig(mem_cell=mem, activity_mode="pseudo")))
+    assert pseudo.read_latency == pytest.approx(real.read_latency, rel=1e-12)  # parallel read: fixed cycles
+    assert pseudo.area == real.area
+    assert pseudo.read_dynamic_energy == pytest.approx(real.read_dynamic_energy, rel=0.05)
+    assert pseudo.read_dynamic_energy != real.read_dynamic_energy
+    energies = [estimate(network, traces, resolve(HardwareConfig(
+        mem_cell=mem, activity_mode="average", average_row_activity=a, average_cell_level=0.3))).read_dynamic_energy
+        for a in (0.0, 0.2, 0.6)]
+    assert energies[0] < energies[1] < energies[2]
+
+
+def test_pseudo_mode_equals_average_mode_at_the_measured_activity(fc_layers):
+    """Pseudo mode = average mode with each layer's activity measured from its traces."""
+    from neurosim_core.traces import input_bit_matrix, weight_cell_codes
+
+    network, traces = fc_layers
+    p = resolve(HardwareConfig(mem_cell="rram", activity_mode="pseudo"))
+    pseudo = estimate(network, traces, p)
+    for i, (layer, trace) in enumerate(zip(network.layers, traces)):
+        bits = input_bit_matrix(trace.input_q, p.input_bits, layer.num_in_vectors)
+        codes = weight_cell_codes(trace.weight_q, trace.wbits, p.synapse_bits, p.cell_bit)
+        average = estimate(network, traces, resolve(HardwareConfig(
+            mem_cell="rram", activity_mode="average", average_row_activity=float(bits.mean()),
+            average_cell_level=float(codes.mean()))))
+        assert average.layers[i].read_dynamic_energy == pytest.approx(pseudo.layers[i].read_dynamic_energy,
+                                                                      rel=1e-12)
+        assert average.layers[1 - i].read_dynamic_energy != pseudo.layers[1 - i].read_dynamic_energy
+
+
+@pytest.mark.parametrize("field,value", [("activity_mode", "mean"), ("average_row_activity", 1.5),
+                                         ("average_cell_level", "high")])
+def test_bad_activity_options_fail_with_one_line(field, value):
+    from neurosim_core.params import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        resolve(HardwareConfig(**{field: value}))
+    assert field in str(err.value) and "\n" not in str(err.value)
