@@ -168,6 +168,8 @@ class ChipConf:
     max_global_bus_width: int = 2048
     input_toggle: float = 0.18
     output_toggle: float = 0.5
+    average_row_activity: float = 0.5  # estimate_mode=average: fraction of rows an input bit-vector activates
+    average_cell_level: float = 0.5  # estimate_mode=average: mean cell level, 0 (G_min) .. 1 (G_max)
 
     def validate(self, where: str) -> None:
         _check(self.global_bus in ("xy_bus", "htree"), where, "global_bus", self.global_bus, "xy_bus, htree")
@@ -277,6 +279,8 @@ class FlowConfig:
             local_bus_delay_tolerance=c.local_bus_delay_tolerance, tree_folded_ratio=c.tree_folded_ratio,
             max_global_bus_width=c.max_global_bus_width, input_toggle=c.input_toggle,
             output_toggle=c.output_toggle,
+            activity_mode={"trace": "real"}.get(self.estimate_mode, self.estimate_mode),
+            average_row_activity=float(c.average_row_activity), average_cell_level=float(c.average_cell_level),
             resistance_on_ohm=float(d.resistance_on_ohm), resistance_off_ohm=float(d.resistance_off_ohm),
             read_voltage_v=d.read_voltage_v, read_pulse_width_s=float(d.read_pulse_width_s),
             access_voltage_v=float(d.access_voltage_v), write_voltage_v=float(d.write_voltage_v),
@@ -288,6 +292,10 @@ class FlowConfig:
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
+
+#: trace: real per-vector traces (NeuroSim's default); pseudo: one activity per layer measured from
+#: the traces; average: chip.average_row_activity / chip.average_cell_level (IEDM'19 Fig. 7)
+ESTIMATE_MODES = ("trace", "pseudo", "average")
 
 _GROUP_TYPES = {"device": DeviceConf, "tech": TechConf, "array": ArrayConf, "chip": ChipConf,
                 "network": NetworkConf, "train": TrainConf, "data": DataConf, "sweep": SweepConf}
@@ -358,7 +366,8 @@ def compose(overrides: Sequence[str] = (), conf_dir: Path | None = None) -> Flow
     flow = FlowConfig(**groups, results_dir=str(top.get("results_dir", "results")),
                       trace_images=int(top.get("trace_images", 1)),
                       estimate_mode=str(top.get("estimate_mode", "trace")), overrides=tuple(overrides))
-    _check(flow.estimate_mode in ("trace",), "conf/config.yaml", "estimate_mode", flow.estimate_mode, "trace")
+    _check(flow.estimate_mode in ESTIMATE_MODES, "conf/config.yaml", "estimate_mode", flow.estimate_mode,
+           ", ".join(ESTIMATE_MODES))
     resolve(flow.hardware(), source=f"hardware config (overrides {list(overrides)})")
     return flow
 
