@@ -434,3 +434,87 @@ def resolve(cfg: HardwareConfig, source: str = "config") -> Params:
         min_conductance=1.0 / cfg.resistance_off_ohm,
         **cal,
     )
+
+
+#: unit and meaning of every `HardwareConfig` field (the README's field table is generated from
+#: this: ``python -m neurosim_core.params``); Param.cpp names in brackets
+FIELD_DOCS: dict[str, tuple[str, str]] = {
+    "operation_mode": ("", "conventional_parallel: rows read in parallel through ADCs; conventional_sequential: row by row [operationmode 2/1]"),
+    "mem_cell": ("", "synaptic cell: sram, rram, fefet (PCM/STT-MRAM/ECRAM: rram with their R_on/R_off) [memcelltype]"),
+    "access": ("", "cmos: 1T1R access transistor; none: crossbar [accesstype 1/4]"),
+    "transistor": ("", "conventional CMOS [transistortype]"),
+    "roadmap": ("", "lstp (low standby power) or hp (high performance; nodes >= 22 nm) [deviceroadmap]"),
+    "tech_node_nm": ("nm", "technology node: 130, 90, 65, 45, 32, 22, 14, 10, 7, 5, 3, 2, 1 [technode]"),
+    "temperature_k": ("K", "operating temperature, 300..400 (300 at 14 nm and below) [temp]"),
+    "clk_freq_hz": ("Hz", "clock frequency; lowered to the sensing delay when synchronous [clkFreq]"),
+    "synchronous": ("", "clock decided by the slowest sensing delay (latencies in cycles) [synchronous]"),
+    "synapse_bits": ("bit", "weight precision (main argv[2], the wrapper's wl_weight) [synapseBit]"),
+    "input_bits": ("bit", "activation precision, fed bit-serially (argv[3], wl_activate) [numBitInput]"),
+    "num_row_subarray": ("rows", "subarray rows (argv[4]) [numRowSubArray]"),
+    "num_col_subarray": ("columns", "subarray columns [numColSubArray]"),
+    "num_row_parallel": ("rows", "rows read at once (partial parallel read; argv[5]); unset: all rows (parallel) / 1 (sequential) [numRowParallel]"),
+    "num_col_muxed": ("columns", "columns sharing one ADC [numColMuxed]"),
+    "level_output": ("levels", "ADC levels, 2**ADC bits (32 = 5-bit) [levelOutput]"),
+    "cell_bit": ("bit", "bits per cell, 1..4 (forced to 1 for SRAM) [cellBit]"),
+    "adc_type": ("", "mlsa (multilevel sense amp) or sar [SARADC]"),
+    "current_mode": ("", "MLSA with current sense amp (false: voltage sense amp) [currentMode]"),
+    "relax_array_cell_height": ("", "relax the cell height to the periphery pitch [relaxArrayCellHeight]"),
+    "relax_array_cell_width": ("", "relax the cell width to the periphery pitch [relaxArrayCellWidth]"),
+    "global_bus": ("", "xy_bus or htree global interconnect [globalBusType]"),
+    "global_buffer": ("", "register_file or sram global buffer [globalBufferType]"),
+    "global_buffer_core_rows": ("bits", "global buffer core rows [globalBufferCoreSizeRow]"),
+    "global_buffer_core_cols": ("bits", "global buffer core columns [globalBufferCoreSizeCol]"),
+    "tile_buffer": ("", "register_file or sram tile buffer [tileBufferType]"),
+    "tile_buffer_core_rows": ("bits", "tile buffer core rows [tileBufferCoreSizeRow]"),
+    "tile_buffer_core_cols": ("bits", "tile buffer core columns [tileBufferCoreSizeCol]"),
+    "pe_buffer": ("", "register_file or sram PE buffer [peBufferType]"),
+    "chip_activation": ("", "activation units at chip level (false: in each tile) [chipActivation]"),
+    "relu": ("", "ReLU activation (false: sigmoid) [reLu]"),
+    "novel_mapping": ("", "novel (kernel-position) mapping of conv layers [novelMapping]"),
+    "pipeline": ("", "layers pipelined (false: layer by layer) [pipeline]"),
+    "speedup_degree": ("", "maximum weight duplication per layer [speedUpDegree]"),
+    "validated": ("", "apply the silicon calibration factors alpha..zeta [validated]"),
+    "global_bus_delay_tolerance": ("", "allowed bus delay over the clock period, global [globalBusDelayTolerance]"),
+    "local_bus_delay_tolerance": ("", "allowed bus delay over the clock period, local [localBusDelayTolerance]"),
+    "tree_folded_ratio": ("", "H-tree folding ratio [treeFoldedRatio]"),
+    "max_global_bus_width": ("bits", "maximum global bus width [maxGlobalBusWidth]"),
+    "input_toggle": ("", "toggle rate of input data on buses, 0..1 [inputtoggle]"),
+    "output_toggle": ("", "toggle rate of output data on buses, 0..1 [outputtoggle]"),
+    "sync_data_transfer": ("", "synchronous data transfer (not supported; must stay false) [sync_data_transfer]"),
+    "algo_weight_max": ("", "largest weight value of the algorithm [algoWeightMax]"),
+    "algo_weight_min": ("", "smallest weight value of the algorithm [algoWeightMin]"),
+    "resistance_on_ohm": ("ohm", "eNVM on-state resistance [resistanceOn]"),
+    "resistance_off_ohm": ("ohm", "eNVM off-state resistance (> R_on) [resistanceOff]"),
+    "read_voltage_v": ("V", "read voltage; unset: per-node default [readVoltage]"),
+    "read_pulse_width_s": ("s", "read pulse width [readPulseWidth]"),
+    "access_voltage_v": ("V", "access transistor gate voltage [accessVoltage]"),
+    "write_voltage_v": ("V", "write voltage [writeVoltage]"),
+    "min_sense_voltage_v": ("V", "minimum sense voltage (SRAM) [minSenseVoltage]"),
+    "height_in_feature_size_1t1r": ("F", "1T1R cell height [heightInFeatureSize1T1R]"),
+    "width_in_feature_size_1t1r": ("F", "1T1R cell width [widthInFeatureSize1T1R]"),
+    "height_in_feature_size_crossbar": ("F", "crossbar cell height [heightInFeatureSizeCrossbar]"),
+    "width_in_feature_size_crossbar": ("F", "crossbar cell width [widthInFeatureSizeCrossbar]"),
+    "height_in_feature_size_sram": ("F", "SRAM cell height; unset: per-node default (10 F planar) [heightInFeatureSizeSRAM]"),
+    "width_in_feature_size_sram": ("F", "SRAM cell width; unset: per-node default (28 F planar) [widthInFeatureSizeSRAM]"),
+    "sizing_factor_mux": ("", "mux transistor sizing; unset: per-node default [sizingfactor_MUX]"),
+    "sizing_factor_wl_decoder": ("", "WL decoder sizing [sizingfactor_WLdecoder]"),
+    "new_switch_matrix_size_ratio": ("", "new switch matrix sizing; unset: per-node default [newswitchmatrixsizeratio]"),
+    "switch_matrix_size_ratio": ("", "switch matrix sizing; unset: per-node default [switchmatrixsizeratio]"),
+    "activity_mode": ("", "real: per-vector traces; pseudo: one measured activity per layer; average: the two fields below (IEDM'19 Fig. 7)"),
+    "average_row_activity": ("", "average mode: fraction of a subarray's rows one input bit-vector activates, 0..1"),
+    "average_cell_level": ("", "average mode: mean cell conductance level, 0 (G_min) .. 1 (G_max)"),
+}
+
+
+def fields_markdown() -> str:
+    """The README's table of hardware fields: name, unit, default, meaning."""
+    lines = ["| field | unit | default | meaning |", "|---|---|---|---|"]
+    for f in fields(HardwareConfig):
+        unit, meaning = FIELD_DOCS[f.name]
+        default = "unset" if f.default is None else f.default
+        lines.append(f"| `{f.name}` | {unit} | `{default}` | {meaning} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(fields_markdown())
