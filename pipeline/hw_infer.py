@@ -8,11 +8,20 @@ Model followed: DNN+NeuroSim V1.4 hardware inference (Peng et al., IEDM 2019 / T
   split into ``K = ceil(W / cell_bit)`` cells of base ``R = 2^cell_bit`` (LSB cell = slice 0).
   A cell digit ``d`` gets the conductance ``G = Gmin + d/(R-1) * (Gmax - Gmin)`` with ``Gmax = 1``,
   ``Gmin = 1/on_off_ratio``.
-* **Reference (dummy) column.**  Every sub-array has a dummy column per slice programmed to the
-  digits of the zero-weight code ``2^(W-1)``.  Subtracting its (ADC-converted) current removes the
-  offset and the ``Gmin`` leakage, so the ideal read-out is exactly ``sum x q``.  (The reference's
-  Python model uses a mid-conductance dummy and ``round(127.5 (w+1))`` codes instead, which leaves
-  a +-1 LSB bias; we keep the structure but make the ideal path exact.)
+* **Reference (dummy) column.**  As in the reference, every read has a dummy column at the mid
+  conductance ``(Gmax + Gmin)/2`` (``dummyP``); its current ``g_dummy * (active rows)`` is subtracted
+  after the ADC, which removes the ``Gmin`` floor.  With offset codes the ideal shift-and-added
+  difference is ``q + c0`` per active row, ``c0 = 2^(W-1) - (R^K - 1)/2``; ``c0 * (active rows)`` is
+  removed digitally (the active-row count is known), so the ideal read-out is exactly ``sum x q``
+  (the reference's ``round(127.5 (w+1))`` codes leave a +-1 LSB bias instead).
+* **One ADC range per read, shared by the data and dummy columns.**  The reference quantises the
+  dummy output with its own min/max; its floor bias (-step/2 on average) then differs from the data
+  columns' and accumulates over reads, slices and bits into a large negative offset (a 6-bit ADC
+  took a small MNIST model from 73 % to 33 %).  The dummy column is a column of the same sub-array,
+  converted by the same ADC, so we give it the read's range: the mean floor biases cancel and only
+  the quantisation noise is left.
+* **Image layer.**  The first layer (<= 3 input channels) is read with analog (not bit-serial)
+  inputs and no ADC, as the reference's ``weight.shape[1] == 3`` branch does.
 * **Bit-serial inputs.**  Activations on the ``wl_activate`` grid are coded as ``A``-bit two's
   complement ``c = x 2^(A-1)``; cycle ``z`` applies bit ``z`` (weight ``2^z``, the MSB weighs
   ``-2^(A-1)``).  Post-ReLU inputs never set the sign bit; all-zero bit planes are skipped (their
@@ -22,18 +31,20 @@ Model followed: DNN+NeuroSim V1.4 hardware inference (Peng et al., IEDM 2019 / T
   masked-conv partition).  Every (kernel position, sub-array, input bit, slice) is one analog read
   whose column currents go through the ADC separately, then shift-and-add digitally.
 * **ADC.**  ``linear``: ``2^adc_bits`` uniform levels between the min and max of the currents of a
-  read (floor to the level below, as the reference ``LinearQuantizeOut``); ``nonlinear``: level
-  edges at the quantiles of the read's current distribution (distribution-derived), output = bin
-  mid-point.  ``adc_range='batch'`` takes that range over the whole evaluated batch (reference),
-  ``'sample'`` per image.  ``adc_bits=0`` is an ideal read-out.
+  read, floor to the level below (the reference ``LinearQuantizeOut``); ``nonlinear``: level edges at
+  the quantiles of the read's current distribution (distribution-derived), output = bin mid-point.
+  ``adc_range='batch'`` takes that range over the whole evaluated batch (reference), ``'sample'`` per
+  image.  ``adc_bits=0`` is an ideal read-out: the shift-and-add then commutes with the row sums and
+  the layer is one matmul of the (possibly varied) effective weights, exactly the digital model
+  when devices are ideal.
 * **Non-idealities** (all seeded, sampled once per layer per ``evaluate`` call, i.e. device-to-device):
   relative conductance variation ``G *= 1 + N(0, vari)``; retention drift ``G(t) = G t^(v s)``
   (IEDM'19 Fig. 3: cells relax towards a target state, ``to_target``, clamped at the target; or
   drift up/down/not at random, ``random``, clamped to [Gmin, Gmax]); stuck-at-Gmax / Gmin faults.
   Dummy columns are ideal.
 
-Everything (all sub-arrays, slices and input bits) is one batched matmul per chunk of
-(kernel position x sub-array) pairs; chunks only bound memory and are exact.
+All slices of a chunk of (kernel position x sub-array, input bit) pairs are one batched matmul;
+chunks only bound memory and are exact (reads are independent).
 """
 from __future__ import annotations
 
@@ -122,13 +133,8 @@ def cell_digits(q: torch.Tensor, wbits: int, cell_bit: int) -> torch.Tensor:
     return torch.stack([(u >> (cell_bit * i)) & (r - 1) for i in range(k)]).to(q.dtype)
 
 
-def dummy_digits(wbits: int, cell_bit: int) -> list[int]:
-    k = math.ceil(wbits / cell_bit)
-    u, r = 2 ** (wbits - 1), 2 ** cell_bit
-    return [(u >> (cell_bit * i)) & (r - 1) for i in range(k)]
-
-
 def conductance(d: torch.Tensor, cell_bit: int, on_off: float) -> torch.Tensor:
+    """Normalised conductance of cell digit ``d``: ``Gmin + d/(R-1) (Gmax - Gmin)``, ``Gmax = 1``."""
     gmin = 1.0 / on_off
     return gmin + d / (2 ** cell_bit - 1) * (1.0 - gmin)
 
@@ -155,13 +161,24 @@ def apply_nonidealities(g: torch.Tensor, hw: HwInferConfig, gen: torch.Generator
     return g
 
 
+def is_analog_input_layer(layer: nn.Module) -> bool:
+    """The image layer (<= 3 input channels) is read with analog inputs and no ADC, as in the
+    reference (``weight.shape[1] == 3`` branch of ``QConv2d``)."""
+    return isinstance(layer, QConv2d) and layer.in_channels <= 3
+
+
 @dataclass
 class ProgrammedLayer:
-    """Conductances of one layer laid out for the batched read: ``G`` is (P*S, K*Cout, Cs)."""
+    """Conductances of one layer laid out for the batched read.
+
+    ``G``: (P*S, C*K, Cs), rows ordered (output column, slice); ``w_eff``: (P*S, C, Cs) the ideal
+    shift-and-added (G - G_dummy) in weight-code units (for reads without ADC)."""
 
     G: torch.Tensor
-    g_dummy: torch.Tensor  # (K,)
+    w_eff: torch.Tensor
+    g_dummy: float
     coef: torch.Tensor     # (K,) digital shift-and-add weights incl. 1/(Gmax-Gmin) and (R-1)
+    offset: float          # per active row: sum_k coef_k (G(d_k) - G_dummy) - q (digital correction)
     K: int
     P: int
     S: int
@@ -170,6 +187,7 @@ class ProgrammedLayer:
     cout: int
     wbits: int
     abits: int
+    analog_input: bool
 
 
 def program_layer(layer: nn.Module, hw: HwInferConfig, gen: torch.Generator, dtype=torch.float32) -> ProgrammedLayer:
@@ -177,7 +195,7 @@ def program_layer(layer: nn.Module, hw: HwInferConfig, gen: torch.Generator, dty
     wbits, abits = layer.wl_weight, layer.wl_activate
     if wbits < 2 or abits < 2:
         raise ValueError("hardware inference needs a WAGE model (wl_weight, wl_activate >= 2); got a float layer")
-    w = layer.weight.detach().to(dtype)
+    w = layer.weight.detach().to(torch.float64)   # programmed in float64: ideal w_eff == q exactly
     q = weight_codes(torch.clamp(w, -1, 1), wbits)  # == round of qw(w)
     if w.dim() == 4:
         cout, cin, kh, kw = w.shape
@@ -189,19 +207,22 @@ def program_layer(layer: nn.Module, hw: HwInferConfig, gen: torch.Generator, dty
     rows = min(hw.subarray, hw.parallel_read)
     S = math.ceil(cin / rows)
     Cs = min(rows, cin)
-    pad = S * Cs - cin
-    qm = F.pad(qm, (0, 0, 0, pad))                               # padded rows get q=0 (inputs are 0)
+    qm = F.pad(qm, (0, 0, 0, S * Cs - cin))                      # padded rows get q=0 (inputs are 0)
     d = cell_digits(qm, wbits, hw.cell_bit)                      # (K, P, Cin_p, Cout)
     K = d.shape[0]
-    g = conductance(d, hw.cell_bit, hw.on_off_ratio)
-    g = apply_nonidealities(g, hw, gen)
-    G = g.reshape(K, P, S, Cs, cout).permute(1, 2, 0, 4, 3).reshape(P * S, K * cout, Cs).contiguous()
+    g = apply_nonidealities(conductance(d, hw.cell_bit, hw.on_off_ratio), hw, gen)
     R = 2 ** hw.cell_bit
     gmin = 1.0 / hw.on_off_ratio
-    gd = conductance(torch.tensor(dummy_digits(wbits, hw.cell_bit), dtype=dtype), hw.cell_bit, hw.on_off_ratio)
-    coef = torch.tensor([R ** k * (R - 1) / (1.0 - gmin) for k in range(K)], dtype=dtype)
+    g_dummy = (1.0 + gmin) / 2                                   # mid-conductance reference column
+    coef = torch.tensor([R ** k * (R - 1) / (1.0 - gmin) for k in range(K)], dtype=torch.float64)
+    offset = 2 ** (wbits - 1) - (R ** K - 1) / 2
+    g = g.reshape(K, P, S, Cs, cout)
+    w_eff = torch.einsum("kpsrc,k->pscr", g - g_dummy, coef).reshape(P * S, cout, Cs) - offset
+    G = g.permute(1, 2, 4, 0, 3).reshape(P * S, cout * K, Cs)
     dev = layer.weight.device
-    return ProgrammedLayer(G.to(dev), gd.to(dev), coef.to(dev), K, P, S, Cs, cin, cout, wbits, abits)
+    return ProgrammedLayer(G.to(dev, dtype).contiguous(), w_eff.to(dev, dtype).contiguous(), g_dummy,
+                           coef.to(dev, dtype), offset, K, P, S, Cs, cin, cout, wbits, abits,
+                           is_analog_input_layer(layer))
 
 
 # ----------------------------------------------------------------------------- read-out
@@ -211,7 +232,7 @@ def input_bits(x: torch.Tensor, abits: int) -> tuple[torch.Tensor, torch.Tensor]
     """Two's-complement bit planes of activations on the ``abits`` grid.
     Returns ``(bits (Z, *x.shape) in {0,1}, bit_weights (Z,))`` with only non-empty planes kept."""
     s = 2 ** (abits - 1)
-    c = torch.clamp(torch.round(x * s), -s, s - 1).to(torch.int64) % (2 * s)
+    c = torch.clamp(torch.round(x * s), -s, s - 1).to(torch.int32) % (2 * s)
     zs, planes = [], []
     for z in range(abits):
         b = (c >> z) & 1
@@ -224,81 +245,95 @@ def input_bits(x: torch.Tensor, abits: int) -> tuple[torch.Tensor, torch.Tensor]
     return torch.stack(planes).to(x.dtype), bw
 
 
-def hw_matmul(prog: ProgrammedLayer, xcols: torch.Tensor, hw: HwInferConfig) -> torch.Tensor:
-    """Core read-out. ``xcols``: (B, Cin, P, L) activations; returns ``sum x w`` as (B, Cout, L).
+def _linear_codes(v: torch.Tensor, mn: torch.Tensor, inv: torch.Tensor, nlev: int) -> torch.Tensor:
+    """``LinearQuantizeOut`` level index: ``floor((v - min) / step)`` clipped to the top level."""
+    t = torch.addcmul(_edge_eps(v.dtype) - mn * inv, v, inv)
+    return t.floor_().clamp_(0, nlev - 1)
 
-    For a chunk of ``n`` (kernel position, sub-array) pairs one broadcast matmul gives all column
-    currents ``I[n, z, k, c, b, l]`` (input bit z, slice k); the ADC works on the trailing
-    (c, b, l) block of each read, and the digital shift-and-add is a single GEMV over (n, z, k).
-    """
+
+def _read_ideal(prog: ProgrammedLayer, X: torch.Tensor, xw: torch.Tensor) -> torch.Tensor:
+    """No ADC: the shift-and-add commutes with the sum over rows, so the layer is one matmul of the
+    (varied) effective weights with the input codes.  ``X``: (PS, Z, Cs, N); returns (C, N)."""
+    xc = torch.einsum("pzrn,z->prn", X, xw)
+    return torch.bmm(prog.w_eff, xc).sum(0)
+
+
+def _adc_chunk(G: torch.Tensor, g_dummy: float, X: torch.Tensor, pop: torch.Tensor, wzk: torch.Tensor,
+               hw: HwInferConfig, B: int) -> torch.Tensor:
+    """Reads of ``n`` (kernel position x sub-array) pairs and ``Z`` input bits, all ``K`` slices.
+    ``G``: (n, C*K, Cs); ``X``: (n, Z, Cs, N) bit planes; ``pop``: (n, Z, N); ``wzk``: (K, Z).
+    Returns their shift-and-added, dummy-subtracted contribution (C, N)."""
+    n, Z, Cs, N = X.shape
+    K = wzk.shape[0]
+    C = G.shape[1] // K
+    L = N // B
+    nlev = 2 ** hw.adc_bits
+    cur = torch.matmul(G.unsqueeze(1), X)                            # (n, Z, C*K, N) column currents
+    dum = g_dummy * pop                                              # (n, Z, N) dummy-column current
+    if hw.adc_range == "sample":                                     # one range per read and image
+        cur = cur.reshape(n, Z, C, K, B, L)
+        dum = dum.reshape(n, Z, 1, 1, B, L)
+        rdims = (2, 5)
+    else:                                                            # one range per read
+        cur = cur.reshape(n, Z, C, K, N)
+        dum = dum.reshape(n, Z, 1, 1, N)
+        rdims = (2, 4)
+    w = wzk.t().reshape(1, Z, 1, K, *([1] * (cur.dim() - 4)))
+    if hw.adc_mode == "linear":
+        mn = torch.minimum(cur.amin(rdims[1], keepdim=True).amin(rdims[0], keepdim=True), dum.amin(rdims[1], keepdim=True))
+        mx = torch.maximum(cur.amax(rdims[1], keepdim=True).amax(rdims[0], keepdim=True), dum.amax(rdims[1], keepdim=True))
+        delta = mx - mn
+        pos = delta > 0
+        inv = torch.where(pos, nlev / torch.where(pos, delta, torch.ones_like(delta)), torch.zeros_like(delta))
+        # Q(I) - Q(D) = step (code(I) - code(D)): the range minimum cancels
+        diff = _linear_codes(cur, mn, inv, nlev).sub_(_linear_codes(dum, mn, inv, nlev))
+        return diff.mul_(w * (delta / nlev)).sum((0, 1, 3)).reshape(C, N)
+    both = torch.cat([cur, dum.expand(*cur.shape[:2], 1, *cur.shape[3:])], dim=2)
+    yq = adc_quantize(both, hw.adc_bits, "nonlinear", rdims)
+    return ((yq[:, :, :C] - yq[:, :, C:]) * w).sum((0, 1, 3)).reshape(C, N)
+
+
+def _read_adc(prog: ProgrammedLayer, X: torch.Tensor, xw: torch.Tensor, hw: HwInferConfig, B: int) -> torch.Tensor:
+    """Every (kernel position x sub-array, slice, input bit) read through the ADC, chunked over
+    (kernel position x sub-array, input bit) pairs (reads are independent: chunking is exact)."""
+    PS, Z, Cs, N = X.shape
+    K, C = prog.K, prog.cout
+    wzk = prog.coef.reshape(K, 1) * xw.reshape(1, Z)                # (K, Z) shift-and-add weights
+    pop = X.sum(2)                                                   # (PS, Z, N) active rows
+    out = torch.zeros(C, N, dtype=X.dtype, device=X.device)
+    per_read_group = C * K * N                                       # one (n, z): all slices of one bit
+    cz = min(Z, max(1, hw.max_chunk_elems // per_read_group))
+    cn = max(1, hw.max_chunk_elems // (cz * per_read_group)) if cz == Z else 1
+    for a in range(0, PS, cn):
+        for b in range(0, Z, cz):
+            out += _adc_chunk(prog.G[a:a + cn], prog.g_dummy, X[a:a + cn, b:b + cz], pop[a:a + cn, b:b + cz],
+                              wzk[:, b:b + cz], hw, B)
+    out -= prog.offset * torch.einsum("pzn,z->n", pop, xw).unsqueeze(0)
+    return out
+
+
+def hw_matmul(prog: ProgrammedLayer, xcols: torch.Tensor, hw: HwInferConfig) -> torch.Tensor:
+    """Core read-out. ``xcols``: (B, Cin, P, L) activations; returns ``sum x w`` as (B, Cout, L)."""
     B, cin, P, L = xcols.shape
-    bits, bw = input_bits(xcols, prog.abits)                     # (Z, B, Cin, P, L)
+    S, Cs = prog.S, prog.Cs
+    if prog.analog_input:     # one analog read of the input codes, no ADC (reference image layer)
+        bits = (torch.round(xcols * 2 ** (prog.abits - 1))).unsqueeze(0)
+        xw = torch.ones(1, dtype=xcols.dtype, device=xcols.device)
+    else:
+        bits, xw = input_bits(xcols, prog.abits)                 # (Z, B, Cin, P, L)
     Z = bits.shape[0]
-    K, C, S, Cs = prog.K, prog.cout, prog.S, prog.Cs
-    out = torch.zeros(C, B * L, dtype=xcols.dtype, device=xcols.device)
     if Z == 0:
-        return out.reshape(C, B, L).permute(1, 0, 2)
-    pad = S * Cs - cin
-    if pad:
-        bits = F.pad(bits, (0, 0, 0, 0, 0, pad))
+        return torch.zeros(B, prog.cout, L, dtype=xcols.dtype, device=xcols.device)
+    if S * Cs > cin:
+        bits = F.pad(bits, (0, 0, 0, 0, 0, S * Cs - cin))
     # (Z, B, S, Cs, P, L) -> (P, S, Z, Cs, B, L) -> (P*S, Z, Cs, B*L)
     X = bits.reshape(Z, B, S, Cs, P, L).permute(4, 2, 0, 3, 1, 5).reshape(P * S, Z, Cs, B * L)
-    pop = X.sum(2)                                               # (PS, Z, B*L) active rows (digital count)
-    wzk = bw.reshape(Z, 1) * prog.coef.reshape(1, K)             # (Z, K) shift-and-add weights
-    lin = hw.adc_bits > 0 and hw.adc_mode == "linear"
-    nlev = 2 ** hw.adc_bits
-    per_ps = Z * K * C * B * L
-    chunk = max(1, hw.max_chunk_elems // max(per_ps, 1))
-    side = torch.zeros(B * L, dtype=xcols.dtype, device=xcols.device)  # per-(b,l) terms, shared by all c
-    for a in range(0, P * S, chunk):
-        e = min(a + chunk, P * S)
-        n = e - a
-        ps = torch.matmul(prog.G[a:e].unsqueeze(1), X[a:e])          # (n, Z, K*C, B*L)
-        pd = prog.g_dummy.reshape(1, 1, K, 1) * pop[a:e].unsqueeze(2)  # (n, Z, K, B*L)
-        if hw.adc_range == "batch":
-            v = ps.reshape(n, Z, K, C * B * L)
-            dims_d = (3,)
-        else:
-            v = ps.reshape(n, Z, K, C, B, L)
-            dims_d = (4,)
-            pd = pd.reshape(n, Z, K, B, L)
-        if lin:
-            rd = (3,) if hw.adc_range == "batch" else (3, 5)
-            if len(rd) == 1:
-                mn, mx = torch.aminmax(v, dim=rd[0], keepdim=True)
-            else:
-                mn, mx = v.amin(dim=rd, keepdim=True), v.amax(dim=rd, keepdim=True)
-            delta = mx - mn
-            inv = torch.where(delta > 0, nlev / torch.where(delta > 0, delta, 1.0), torch.zeros_like(delta))
-            step = torch.where(delta > 0, delta / nlev, torch.zeros_like(delta))
-            v.mul_(inv).add_(_edge_eps(v.dtype) - mn * inv).clamp_(max=nlev - 1).floor_()  # ADC codes          # ADC codes (0 where the read is constant)
-            w = wzk.reshape(1, Z, K, *([1] * (v.dim() - 3))) * step        # per-read LSB weight
-            if hw.adc_range == "batch":
-                out += (w.reshape(1, -1) @ v.reshape(n * Z * K, C * B * L)).reshape(C, B * L)
-                mn_t = (wzk.reshape(1, Z, K, 1) * mn).sum((0, 1, 2))           # scalar-ish (1,)
-                side += mn_t
-            else:
-                out += torch.einsum("nzkcbl,nzkb->cbl", v, w[:, :, :, 0, :, 0]).reshape(C, B * L)
-                side += torch.einsum("nzkb,zk->b", mn[:, :, :, 0, :, 0], wzk).repeat_interleave(L)
-            pdq = adc_quantize(pd, hw.adc_bits, "linear", dims_d)
-        else:
-            y = adc_quantize(v, hw.adc_bits, hw.adc_mode, (3,) if hw.adc_range == "batch" else (3, 5))
-            out += (wzk.reshape(1, Z, K).expand(n, Z, K).reshape(1, -1) @ y.reshape(n * Z * K, C * B * L)).reshape(C, B * L)
-            if hw.adc_bits > 0:
-                # the dummy current is the same on every column of the read: quantile edges are
-                # taken over the replicated (C, B, L) block, as the physical read sees it
-                if hw.adc_range == "batch":
-                    pde = pd.unsqueeze(3).expand(n, Z, K, C, B * L).reshape(n, Z, K, C * B * L)
-                    pdq = adc_quantize(pde, hw.adc_bits, hw.adc_mode, (3,)).reshape(n, Z, K, C, B * L)[:, :, :, 0]
-                else:
-                    pde = pd.unsqueeze(3).expand(n, Z, K, C, B, L)
-                    pdq = adc_quantize(pde, hw.adc_bits, hw.adc_mode, (3, 5))[:, :, :, 0]
-            else:
-                pdq = pd
-        side -= torch.einsum("nzkq,zk->q", pdq.reshape(n, Z, K, B * L), wzk)
-    out += side.unsqueeze(0)
-    out /= 2 ** (prog.abits - 1) * 2 ** (prog.wbits - 1)
-    return out.reshape(C, B, L).permute(1, 0, 2)
+    if prog.analog_input or hw.adc_bits == 0:
+        out = _read_ideal(prog, X, xw)
+    else:
+        out = _read_adc(prog, X, xw, hw, B)
+    out = out / (2 ** (prog.abits - 1) * 2 ** (prog.wbits - 1))
+    return out.reshape(prog.cout, B, L).permute(1, 0, 2)
 
 
 def make_hw_fn(prog: ProgrammedLayer, hw: HwInferConfig):
@@ -356,5 +391,5 @@ def evaluate(model: nn.Module, data, hw_cfg: HwInferConfig) -> dict:
     return {"accuracy": correct / max(n, 1), "loss": sse / max(n, 1), "ce_loss": ce / max(n, 1), "n": n}
 
 
-__all__ = ["adc_quantize", "weight_codes", "cell_digits", "dummy_digits", "conductance", "apply_nonidealities",
+__all__ = ["adc_quantize", "weight_codes", "cell_digits", "conductance", "is_analog_input_layer", "apply_nonidealities",
            "program_layer", "input_bits", "hw_matmul", "hw_mode", "evaluate", "ProgrammedLayer"]

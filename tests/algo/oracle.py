@@ -1,9 +1,10 @@
 """Slow test oracle: the DNN+NeuroSim V1.4 masked-convolution formulation of hardware inference
-(Peng et al., IEDM 2019; ``Inference_pytorch/modules/quantization_cpu_np_infer.py``), re-written
-with our mapping conventions (offset codes, zero-code dummy column, two's-complement input bits; see
-``pipeline/hw_infer.py``).  For every kernel position, sub-array, input bit and cell slice, a full
-``conv2d``/``linear`` is run with a weight tensor masked to that sub-array, and the ADC acts on the
-whole output tensor of that read.  Ideal devices only (no variation/drift/faults).  Tests only.
+(Peng et al., IEDM 2019; ``Inference_pytorch/modules/quantization_cpu_np_infer.py``), written with our
+mapping conventions (offset codes, mid-conductance dummy column sharing the read's ADC range,
+two's-complement input bits, analog image layer; see ``pipeline/hw_infer.py``).  For every kernel
+position, sub-array, input bit and cell slice, a full ``conv2d``/``linear`` is run with a weight tensor
+masked to that sub-array, and the ADC acts on the whole output tensor of that read (data columns and
+the dummy column together).  Ideal devices only (no variation/drift/faults).  Tests and benchmark only.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from pipeline.hw_infer import adc_quantize
+from pipeline.hw_infer import adc_quantize, is_analog_input_layer
 
 
 def oracle_layer(layer, x: torch.Tensor, hw) -> torch.Tensor:
@@ -21,47 +22,43 @@ def oracle_layer(layer, x: torch.Tensor, hw) -> torch.Tensor:
     R = 2 ** hw.cell_bit
     K = math.ceil(wbits / hw.cell_bit)
     gmin = 1.0 / hw.on_off_ratio
+    g_dummy = (1.0 + gmin) / 2
     w = layer.weight.detach().to(x.dtype)
     q = torch.clamp(torch.round(torch.clamp(w, -1, 1) * 2 ** (wbits - 1)), -(2 ** (wbits - 1) - 1), 2 ** (wbits - 1) - 1)
     u = (q + 2 ** (wbits - 1)).long()
-    u0 = 2 ** (wbits - 1)
     conv = w.dim() == 4
-    if not conv:
-        w4 = w[:, :, None, None]
-        u = u[:, :, None, None]
-        x = x[:, :, None, None]
-        pad, stride = 0, 1
+    if conv:
+        w4, pad, stride = w, layer.padding, layer.stride
     else:
-        w4 = w
-        pad, stride = layer.padding, layer.stride
+        w4, u, x = w[:, :, None, None], u[:, :, None, None], x[:, :, None, None]
+        pad, stride = 0, 1
     cout, cin, kh, kw = w4.shape
+    s_in = 2 ** (abits - 1)
+    analog = is_analog_input_layer(layer)
+    adc_bits = 0 if analog else hw.adc_bits
+    if analog:  # one read of the signed input codes
+        planes = [(torch.round(x * s_in), 1.0)]
+    else:
+        code = torch.clamp(torch.round(x * s_in), -s_in, s_in - 1).long() % (2 * s_in)
+        planes = [(((code >> z) & 1).to(x.dtype), -(2.0 ** z) if z == abits - 1 else 2.0 ** z) for z in range(abits)]
     rows = min(hw.subarray, hw.parallel_read)
     nsub = math.ceil(cin / rows)
-    s_in = 2 ** (abits - 1)
-    code = torch.clamp(torch.round(x * s_in), -s_in, s_in - 1).long() % (2 * s_in)
-    out = None
-    if hw.adc_range == "batch":
-        dims = (0, 1, 2, 3)
-    else:
-        dims = (1, 2, 3)
+    dims = (0, 1, 2, 3) if hw.adc_range == "batch" else (1, 2, 3)
+    out = 0.0
     for i in range(kh):
         for j in range(kw):
             for s in range(nsub):
                 mask = torch.zeros_like(w4)
                 mask[:, s * rows:(s + 1) * rows, i, j] = 1
-                for z in range(abits):
-                    xb = ((code >> z) & 1).to(x.dtype)
-                    zw = -(2.0 ** z) if z == abits - 1 else 2.0 ** z
+                for xb, zw in planes:
+                    pop = F.conv2d(xb, mask[:1], None, stride, pad)
                     for k in range(K):
                         d = ((u >> (hw.cell_bit * k)) & (R - 1)).to(x.dtype)
                         g = gmin + d / (R - 1) * (1 - gmin)
-                        d0 = (u0 >> (hw.cell_bit * k)) & (R - 1)
-                        gd = torch.full_like(w4, gmin + d0 / (R - 1) * (1 - gmin))
                         part = F.conv2d(xb, g * mask, None, stride, pad)
-                        dummy = F.conv2d(xb, gd * mask, None, stride, pad)
-                        part = adc_quantize(part, hw.adc_bits, hw.adc_mode, dims)
-                        dummy = adc_quantize(dummy, hw.adc_bits, hw.adc_mode, dims)
-                        contrib = (part - dummy) * (R ** k * (R - 1) / (1 - gmin)) * zw
-                        out = contrib if out is None else out + contrib
+                        dummy = pop * g_dummy                      # the reference column of the read
+                        both = adc_quantize(torch.cat([part, dummy], 1), adc_bits, hw.adc_mode, dims)
+                        out = out + (both[:, :cout] - both[:, cout:]) * (R ** k * (R - 1) / (1 - gmin)) * zw
+                    out = out - (2 ** (wbits - 1) - (R ** K - 1) / 2) * pop * zw
     out = out / (2 ** (abits - 1) * 2 ** (wbits - 1))
     return out if conv else out[:, :, 0, 0]
