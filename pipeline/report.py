@@ -44,31 +44,39 @@ def _atomic_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def breakdown_plot(layers: list[dict], chip: dict, path: Path) -> None:
+def _label(row) -> str:
+    return str(row.get("name") or row["layer"]).rstrip("_")
+
+
+def breakdown_plot(layers: list[dict], chip: dict, path: Path, title: str = "") -> None:
     """Stacked per-layer latency and energy breakdowns (ADC / accumulation / other) + chip area breakdown."""
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
-    names = [str(r.get("name") or r["layer"]) for r in layers]
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), layout="constrained")
+    names = [_label(r) for r in layers]
     x = range(len(layers))
     parts = (("adc", "ADC"), ("accum", "accumulation"), ("other", "other"))
-    for ax, (kind, unit, title) in zip(axes[:2], (("read_latency", "ns", "latency per layer"),
-                                                  ("read_dynamic_energy", "pJ", "dynamic energy per layer"))):
+    # (table quantity, its unit, plotted unit, scale to the plotted unit, panel title)
+    for ax, (kind, unit, shown, scale, panel) in zip(axes[:2], (
+            ("read_latency", "ns", "us", 1e-3, "read latency per layer"),
+            ("read_dynamic_energy", "pJ", "nJ", 1e-3, "read dynamic energy per layer"))):
         bottom = [0.0] * len(layers)
         for key, label in parts:
-            vals = [float(r[f"{key}_{kind}_{unit}"]) for r in layers]
+            vals = [float(r[f"{key}_{kind}_{unit}"]) * scale for r in layers]
             ax.bar(x, vals, bottom=bottom, label=label)
             bottom = [b + v for b, v in zip(bottom, vals)]
         ax.set_xticks(list(x), names, rotation=45, ha="right")
-        ax.set_ylabel(f"{kind.replace('_', ' ')} ({unit})")
-        ax.set_title(title)
+        ax.set_ylabel(f"{kind.replace('_', ' ')} ({shown})")
+        ax.set_title(panel)
+        ax.grid(axis="y", alpha=0.3)
         ax.legend()
     area_parts = (("area_cim_array_um2", "CIM array"), ("area_adc_um2", "ADC"), ("area_accum_um2", "accumulation"),
                   ("area_ic_um2", "interconnect"), ("area_other_um2", "other"))
     axes[2].bar([lbl for _, lbl in area_parts], [float(chip[k]) / 1e6 for k, _ in area_parts],
                 color=["C0", "C1", "C2", "C3", "C4"])
     axes[2].set_ylabel("area (mm$^2$)")
-    axes[2].set_title(f"chip area {float(chip['chip_area_um2']) / 1e6:.3g} mm$^2$")
+    axes[2].set_title(f"chip area breakdown (total {float(chip['chip_area_um2']) / 1e6:.3g} mm$^2$)")
     axes[2].tick_params(axis="x", rotation=30)
-    fig.suptitle("neurosim-flow estimate: breakdowns")
+    axes[2].grid(axis="y", alpha=0.3)
+    fig.suptitle(title or "neurosim-flow estimate: breakdowns")
     _atomic_savefig(fig, path)
 
 
@@ -78,9 +86,12 @@ def write_report(flow, out_dir: Path, estimate_dir: Path, infer_dir: Path, floor
     acc = schemas.read_table(infer_dir / "accuracy.parquet", ("accuracy", "loss")).to_pylist()[0]
     fp = schemas.read_table(floorplan_dir / "floorplan.parquet", schemas.FLOORPLAN_COLUMNS).to_pylist()
     out_dir.mkdir(parents=True, exist_ok=True)
-    breakdown_plot(layers, chip, out_dir / "breakdown.png")
-
     hw = flow.hardware()
+    breakdown_plot(layers, chip, out_dir / "breakdown.png",
+                   title=f"{flow.network.name} x{flow.network.width_mult} on {hw.mem_cell.upper()} "
+                         f"{hw.tech_node_nm} nm, {int(math.log2(hw.level_output))}-bit ADC: "
+                         f"{chip['tops_per_w']:.3g} TOPS/W, {chip['fps']:.3g} FPS, "
+                         f"hardware-aware accuracy {acc['accuracy'] * 100:.1f} %")
     headline = {
         "accuracy (hardware-aware)": f"{acc['accuracy'] * 100:.2f} %",
         "chip area": f"{chip['chip_area_um2'] / 1e6:.4g} mm^2",
@@ -180,12 +191,12 @@ def aggregate_sweep(name: str, overrides: Sequence[str], out_dir: Path | None = 
 
 def sweep_plots(rows: list[dict], param: str, out_dir: Path) -> None:
     labels = [r["point"] for r in rows]
-    metrics = (("tops_per_w", "TOPS/W"), ("read_latency_ns", "latency per image (ns)"),
-               ("chip_area_um2", "chip area (um$^2$)"), ("read_dynamic_energy_pJ", "energy per image (pJ)"),
-               ("fps", "FPS"), ("accuracy", "accuracy"))
+    metrics = (("tops_per_w", "TOPS/W", 1.0), ("read_latency_ns", "latency per image (us)", 1e-3),
+               ("chip_area_um2", "chip area (mm$^2$)", 1e-6), ("read_dynamic_energy_pJ", "energy per image (uJ)", 1e-6),
+               ("fps", "FPS", 1.0), ("accuracy", "hardware-aware accuracy (%)", 100.0))
     fig, axes = plt.subplots(2, 3, figsize=(14, 7))
-    for ax, (key, label) in zip(axes.ravel(), metrics):
-        ax.plot(range(len(rows)), [float(r[key]) for r in rows], "o-")
+    for ax, (key, label, scale) in zip(axes.ravel(), metrics):
+        ax.plot(range(len(rows)), [float(r[key]) * scale for r in rows], "o-")
         ax.set_xticks(range(len(rows)), labels)
         ax.set_xlabel(param)
         ax.set_ylabel(label)
