@@ -117,3 +117,35 @@ def test_layers_within_3_percent(config):
     for i in range(len(VGG8)):
         bad += [f"L{i + 1} {b}" for b in _errors(config, str(i + 1), columns, LAYER_TOLERANCE)]
     assert not bad, f"{config}: " + "; ".join(bad)
+
+
+def _parser():
+    import importlib.util
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "parse_reference_log.py"
+    spec = importlib.util.spec_from_file_location("parse_reference_log", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_log_parser_reproduces_reference_table(table):
+    """benchmarks/parse_reference_log.py turns each run's log back into its results.csv rows."""
+    parser = _parser()
+    folder = DATA / table
+    if not (folder / "results.csv").is_file():
+        pytest.skip(f"no {table} table")
+    expected = read_reference_results(folder / "results.csv")
+    logs = sorted(folder.glob("*.log"))
+    assert {log.stem for log in logs} == set(expected)
+    figures = [c for c in parser.COLUMNS if c not in ("config", "param_edits") and c not in parser.COLUMNS[2:17]]
+    for log in logs:
+        layers, chip = parser.parse_log(log.read_text())
+        for row in layers + [chip]:
+            ref = expected[log.stem][row["layer"]]
+            for column, value in row.items():
+                if column in figures:
+                    assert value == ref[column], (log.stem, row["layer"], column)
+        if log.with_name(log.stem + ".time.txt").is_file():  # the config columns need the sidecar
+            for row in parser.rows_for_log(log, log.stem):
+                assert row == {c: expected[log.stem][row["layer"]][c] for c in parser.COLUMNS}, log.stem
