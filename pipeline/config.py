@@ -187,7 +187,8 @@ class NetworkConf:
     width_mult: float = 0.25
 
     def validate(self, where: str) -> None:
-        _check(self.name in ("vgg8",), where, "name", self.name, "vgg8")
+        _check(self.name in ("vgg8", "resnet18", "densenet40"), where, "name", self.name,
+               "vgg8, resnet18, densenet40")
         _check(_is_num(self.width_mult) and 0 < self.width_mult <= 4, where, "width_mult", self.width_mult,
                "a number in (0, 4]")
 
