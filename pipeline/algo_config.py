@@ -33,7 +33,8 @@ def _num_range(cls, name, v, lo, hi=None, lo_open=False):
 
 @dataclass(frozen=True)
 class ModelConfig:
-    """Network architecture. ``vgg8`` is the NeuroSim VGG-8 (``models/VGG.py`` cfg)."""
+    """Network architecture: ``vgg8`` (the NeuroSim VGG-8, ``models/VGG.py`` cfg), ``resnet18`` or
+    ``densenet40`` (CIFAR variants, see ``pipeline/models.py``); ``width_mult`` scales the widths."""
 
     name: str = "vgg8"
     width_mult: float = 1.0
@@ -43,14 +44,14 @@ class ModelConfig:
 
     def validate(self) -> "ModelConfig":
         c = "ModelConfig"
-        if self.name not in ("vgg8",):
-            _fail(c, "name", self.name, "'vgg8'")
+        if self.name not in ("vgg8", "resnet18", "densenet40"):
+            _fail(c, "name", self.name, "'vgg8' | 'resnet18' | 'densenet40'")
         _num_range(c, "width_mult", self.width_mult, 0.0, 4.0, lo_open=True)
         _int_range(c, "num_classes", self.num_classes, 2)
         _int_range(c, "in_channels", self.in_channels, 1, 3)
         _int_range(c, "image_size", self.image_size, 8)
         if self.image_size % 8:
-            _fail(c, "image_size", self.image_size, "multiple of 8 (three 2x2 max-pools)")
+            _fail(c, "image_size", self.image_size, "multiple of 8 (three 2x downsamplings)")
         return self
 
 
