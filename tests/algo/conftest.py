@@ -5,9 +5,10 @@ from pipeline.algo_config import DataConfig, ModelConfig, TrainConfig
 
 torch.set_num_threads(1)
 
-SMALL_MODEL = ModelConfig(width_mult=0.125, in_channels=1, image_size=32)
-SMALL_DATA = DataConfig(name="mnist_embedded", n_train=4000, n_test=256)
-SMALL_TRAIN = TrainConfig(mode="wage", lr=0.02, steps=150, batch_size=32, seed=0, log_every=50)
+# 16x16 MNIST (area-downsampled), widths 16-16-32-32-64-64 / FC 128: ~20 s of WAGE, ~87 % test accuracy
+SMALL_MODEL = ModelConfig(width_mult=0.125, in_channels=1, image_size=16)
+SMALL_DATA = DataConfig(name="mnist_embedded", n_train=8000, n_test=256)
+SMALL_TRAIN = TrainConfig(mode="wage", lr=0.02, steps=300, batch_size=32, seed=0, log_every=50)
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ CFGS = [
     HwInferConfig(adc_bits=4, subarray=8, cell_bit=3, adc_range="sample"),
     HwInferConfig(adc_bits=4, subarray=8, adc_mode="nonlinear"),
     HwInferConfig(adc_bits=3, subarray=8, adc_mode="nonlinear", adc_range="sample", on_off_ratio=10),
+    HwInferConfig(adc_bits=5, subarray=8, max_chunk_elems=1024),        # reads chunked over input bits
 ]
 
 
@@ -36,7 +37,7 @@ def _ideal(layer, x):
     return F.linear(x, layer.weight_q())
 
 
-@pytest.mark.parametrize("cfg", CFGS, ids=lambda c: f"adc{c.adc_bits}-{c.adc_mode}-{c.adc_range}-cb{c.cell_bit}")
+@pytest.mark.parametrize("cfg", CFGS, ids=lambda c: f"adc{c.adc_bits}-{c.adc_mode}-{c.adc_range}-cb{c.cell_bit}-ch{c.max_chunk_elems}")
 def test_fast_equals_masked_conv_oracle(cfg):
     for layer, x in _layers():
         layer = layer.double()
@@ -103,7 +104,7 @@ def test_nonidealities_seeded_and_effective():
 
 # ---------------------------------------------------------------- trained model (few seconds of WAGE)
 
-N_EVAL = 64
+N_EVAL = 64  # a 64-image evaluation with a 6-bit ADC takes ~1-2 s here
 
 
 def _acc(model, data, **kw):
@@ -119,18 +120,32 @@ def test_training_converges(trained_small):
     assert (out / "model.pt").exists() and (out / "metrics.json").exists()
 
 
-@pytest.mark.slow  # ~5 hardware evaluations of 64 images: minutes on a shared 2-core CPU
-def test_hw_accuracy_degrades_with_adc_variation_drift(trained_small, small_data):
+def test_hw_accuracy_adc_variation_drift_faults(trained_small, small_data):
+    """On the trained model: ideal read-out == digital model; 6-bit ADC costs a few points, 3-bit
+    much more; accuracy falls as variation grows, as drift time grows, and with stuck-at faults.
+    Device effects are measured with an ideal ADC (fast path) so they are isolated."""
     model, metrics, _ = trained_small
-    ideal = evaluate(model, (small_data.x_test[:N_EVAL], small_data.y_test[:N_EVAL]), HwInferConfig(enabled=False))
-    a_ideal_hw = _acc(model, small_data, adc_bits=0)
-    assert abs(a_ideal_hw - ideal["accuracy"]) <= 0.03
+    data = (small_data.x_test[:N_EVAL], small_data.y_test[:N_EVAL])
+    ideal = evaluate(model, data, HwInferConfig(enabled=False))["accuracy"]
+    assert _acc(model, small_data, adc_bits=0) == ideal
     a6, a3 = _acc(model, small_data, adc_bits=6), _acc(model, small_data, adc_bits=3)
-    assert a3 < a6 - 0.05, (a6, a3)
-    v_hi = _acc(model, small_data, adc_bits=6, vari=1.0)
-    assert v_hi < a6 - 0.05, (a6, v_hi)
-    # drift_t = 1 s means no drift yet (t**v = 1), i.e. the a6 figure
-    d_long = _acc(model, small_data, adc_bits=6, drift_mode="to_target", drift_t=1e4, drift_v=0.1, drift_target=0.5)
-    assert d_long < a6 - 0.05, (a6, d_long)
-    print(f"ideal {ideal['accuracy']:.3f} hw-ideal {a_ideal_hw:.3f} adc6 {a6:.3f} adc3 {a3:.3f} "
-          f"vari1.0 {v_hi:.3f} drift1e4 {d_long:.3f}")
+    assert a6 >= ideal - 0.12, (ideal, a6)
+    assert a3 < a6 - 0.3, (a6, a3)
+    v = [_acc(model, small_data, adc_bits=0, vari=s) for s in (0.02, 0.3)]
+    assert v[0] >= ideal - 0.05 and v[1] < v[0] - 0.2, v
+    drift = dict(adc_bits=0, drift_mode="to_target", drift_v=0.02, drift_target=0.5)
+    d = [_acc(model, small_data, drift_t=t, **drift) for t in (1.2, 1e4)]
+    assert d[0] >= ideal - 0.05 and d[1] < d[0] - 0.2, d
+    sa = _acc(model, small_data, adc_bits=0, stuck_at_on=0.05, stuck_at_off=0.05)
+    assert sa < ideal - 0.2, sa
+    print(f"ideal {ideal:.3f} adc6 {a6:.3f} adc3 {a3:.3f} vari {v} drift {d} stuck {sa:.3f}")
+
+
+def test_hw_evaluation_seeded(trained_small, small_data):
+    model, _, _ = trained_small
+    data = (small_data.x_test[:16], small_data.y_test[:16])
+    cfg = HwInferConfig(adc_bits=5, vari=0.1, stuck_at_on=0.01, seed=3)
+    r1, r2 = evaluate(model, data, cfg), evaluate(model, data, cfg)
+    assert r1 == r2
+    r3 = evaluate(model, data, HwInferConfig(**{**cfg.__dict__, "seed": 4}))
+    assert r3["loss"] != r1["loss"]
