@@ -33,6 +33,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+
+from .circuits.adc import conversion_energy
 from .constants import CellAccessType, MemCellType
 from .traces import conductance_lut
 
@@ -42,6 +44,7 @@ __all__ = [
     "activity_row_read",
     "average_column_resistance",
     "column_resistance",
+    "envm_column_energy_sums",
     "num_add_parallel",
     "sram_resistance_by_count",
     "subarray_read_inputs",
@@ -166,6 +169,53 @@ def column_resistance(input_bits, cell_codes, conductance, mem_cell_type, parall
             for j in range(cols):
                 out[k, j] = 1.0 / (column_g[j] / float(n_active))
     return out
+
+
+@njit(cache=True, error_model="numpy")
+def _envm_energy_sums(bits_t, g, parallel_read, num_add, x_scale, breaks, kinds, ca, cb, cc, mult, temp_factor,
+                      open_power, add, time, clip):
+    n_vectors, rows = bits_t.shape
+    cols = g.shape[1]
+    out = np.zeros(n_vectors, dtype=np.float64)
+    chunk = 256
+    for c in range((n_vectors + chunk - 1) // chunk):
+        column_g = np.empty(cols, dtype=np.float64)
+        for k in range(c * chunk, min(n_vectors, (c + 1) * chunk)):
+            column_g[:] = 0.0
+            n_active = 0
+            for i in range(rows):
+                if bits_t[k, i] == 1:
+                    n_active += 1
+                    for j in range(cols):
+                        column_g[j] += g[i, j]
+            total = 0.0
+            for j in range(cols):
+                if parallel_read:
+                    r = 1.0 / (column_g[j] / float(num_add))
+                elif n_active == 0:
+                    r = np.inf
+                else:
+                    r = 1.0 / (column_g[j] / float(n_active))
+                total += conversion_energy(r, x_scale, breaks, kinds, ca, cb, cc, mult, temp_factor, open_power,
+                                           add, time, clip)
+            out[k] = total
+    return out
+
+
+def envm_column_energy_sums(input_bits: np.ndarray, cell_codes: np.ndarray, p, cell, energy_args: tuple) -> np.ndarray:
+    """(n_vectors,) the ADC's column-energy sum of every input vector of an eNVM subarray, fused:
+    `column_resistance` and `circuits.adc.conversion_energy` (``energy_args``: the ADC's
+    `SubArray.adc_energy_kernel_args`) without the (n_vectors, n_columns) resistance array.  Same
+    arithmetic, in the same order, as the two-step form.  (Numba ``parallel`` was tried: on a
+    shared 2-core machine its threads oversubscribe and it is several times slower.)"""
+    bits_t = np.ascontiguousarray(np.asarray(input_bits, dtype=np.uint8).T)
+    codes = np.ascontiguousarray(cell_codes, dtype=np.uint8)
+    lut = conductance_lut(p.cell_bit, p.max_conductance, p.min_conductance)
+    access = (float(cell.resistance_access) if cell.mem_cell_type == MemCellType.RRAM
+              and cell.access_type == CellAccessType.CMOS_access else 0.0)
+    g = _envm_cell_conductance(codes, lut, float(p.wire_resistance_row), float(p.wire_resistance_col), access)
+    return _envm_energy_sums(bits_t, g, bool(p.parallel_read), num_add_parallel(p.num_row_subarray, p.num_row_parallel),
+                             *energy_args)
 
 
 def num_add_parallel(num_row_subarray: int, num_row_parallel: int) -> int:

@@ -28,10 +28,14 @@ Model: NeuroSim V1.4 ProcessingUnit.cpp (``ProcessingUnitInitialize``,
   model returns through its pointer arguments (latencies in clock cycles when synchronous, else
   s; energies J; leakage W) plus ``clk_period``, the running maximum sensing latency (the model's
   in/out ``clkPeriod``).
-* Each subarray position is evaluated with ONE batched call over all its input bit-vectors
-  (`kernels.subarray_read_inputs`, then ``SubArray.calculate_latency`` / ``calculate_power``)
-  instead of one call per vector; per-vector results are summed (latency, energy) or maximised
-  (``clk_period``) exactly as the model's loop does.
+* The model calls the subarray once per input bit-vector.  Here every per-vector latency, and
+  every energy except the ADC's column term, depends on the vector only through its number of
+  active rows, so each subarray position takes a histogram of those counts (`kernels`) and a
+  table of per-count results (`SubArray.read_table`, cached per slice shape and clock); eNVM
+  vectors add their columns' ADC energy from a fused Numba kernel
+  (`kernels.envm_column_energy_sums`).  Sums over vectors (latency, energy) and maxima
+  (``clk_period``) are those of the model's loop, to float rounding; the input histograms are
+  shared by the clock and performance passes and by the column subarrays of a row range.
 * With ``calculate_clk_freq`` (the model's first pass, which only finds the clock period) only
   ``clk_period`` is meaningful; the other fields are 0 (the model computes throw-away values).
 * Without ``calculate_clk_freq`` the PE's circuits run at ``clk_freq`` (the model sets every
@@ -50,7 +54,7 @@ from .circuits.arithmetic import AdderTree
 from .circuits.dff import DFF
 from .circuits.interconnect import Bus
 from .constants import AreaModify, BusMode
-from .kernels import active_row_counts, average_column_resistance, subarray_read_inputs
+from .kernels import active_row_counts, average_column_resistance, envm_column_energy_sums
 from .subarray import SubArray
 
 __all__ = [
@@ -233,6 +237,8 @@ class PE:
             return hit[1:]
         bits = np.ascontiguousarray(inputs, dtype=np.uint8)
         counts = active_row_counts(bits)
+        if not self.subarray.is_sram:
+            bits = np.ascontiguousarray(bits.T).T  # vector-major memory, the eNVM kernel's order
         hist = np.bincount(counts, minlength=num_counts)
         present = np.flatnonzero(hist)
         self._inputs[key] = (inputs, bits, counts, hist, present)
@@ -264,8 +270,8 @@ class PE:
             energy[0] += extra
             energy[1] += extra
         elif not sa.is_sram:
-            _, resistance = subarray_read_inputs(bits, weights, p, self.cell, sa.res_cell_access)
-            column_sum = sa.adc_column_energy_sum(resistance) - table.open_column_sum
+            column_sum = envm_column_energy_sums(bits, weights, p, self.cell, sa.adc_energy_kernel_args())
+            column_sum -= table.open_column_sum
             extra = float(np.dot(column_sum, table.adc_num_read[counts]))
             energy[0] += extra
             energy[1] += extra

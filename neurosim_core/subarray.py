@@ -1195,6 +1195,12 @@ class SubArray(Component):
             return self.sar_adc.column_energy_sum(r)
         return self.multilevel_sense_amp.column_energy_sum(r, column_cap=self.column_cap)
 
+    def adc_energy_kernel_args(self) -> tuple:
+        """The ADC's `circuits.adc.conversion_energy` arguments after the column resistance."""
+        if self.use_sar_adc:
+            return self.sar_adc.energy_kernel_args()
+        return self.multilevel_sense_amp.energy_kernel_args(self.column_cap)
+
     def read_table(self, num_cols: int, calculate_clk_freq: bool, max_rows: int = 0) -> "ReadTable":
         """Per-vector read results as a function of the number of active rows.
 

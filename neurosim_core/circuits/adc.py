@@ -108,45 +108,51 @@ _KIND = {"log": 0, "lin": 1, "pow": 2, "zero": 3}
 
 
 @njit(cache=True)
+def conversion_energy(resistance, x_scale, breaks, kinds, ca, cb, cc, mult, temp_factor, open_power, add, time, clip):
+    """Energy (J) of one conversion of a column of resistance ``resistance`` (ohm).
+
+    x = R * x_scale; power = 0 if x == 0, ``open_power`` if x is infinite, else ``mult`` x the fit
+    segment selected by ``breaks`` (as `_piecewise`): log ``ca*ln(x)+cb``, lin ``ca*x+cb``, pow
+    ``cc+ca*exp(cb*log10(x))`` or zero; energy = (power * temp_factor + add) * time, clipped at 0
+    when ``clip``.  The scalar form of `MultilevelSenseAmp.column_energy_sum` and
+    `SarADC.column_energy_sum` (arguments from their ``energy_kernel_args``).
+    """
+    x = resistance * x_scale
+    if np.isinf(x):
+        power = open_power
+    elif x == 0.0:
+        power = 0.0
+    else:
+        i = 0
+        while i < breaks.shape[0] and breaks[i] <= x:
+            i += 1
+        kind = kinds[i]
+        if kind == 0:
+            value = ca[i] * np.log(x) + cb[i]
+        elif kind == 1:
+            value = ca[i] * x + cb[i]
+        elif kind == 2:
+            value = cc[i] + ca[i] * np.exp(cb[i] * np.log10(x))
+        else:
+            value = 0.0
+        power = value * mult
+    energy = (power * temp_factor + add) * time
+    if clip and energy < 0.0:
+        energy = 0.0
+    return energy
+
+
+@njit(cache=True)
 def _column_energy_sum_kernel(resistance, x_scale, breaks, kinds, ca, cb, cc, mult, temp_factor, open_power,
                               add, time, clip):
-    """(n_vectors,) sum over columns of the per-column conversion energy of an ADC.
-
-    Per column: x = R * x_scale; power = 0 if x == 0, ``open_power`` if x is infinite, else
-    ``mult`` x the fit segment selected by ``breaks`` (as `_piecewise`): log ``ca*ln(x)+cb``,
-    lin ``ca*x+cb``, pow ``cc+ca*exp(cb*log10(x))`` or zero; energy = (power * temp_factor +
-    add) * time, clipped at 0 when ``clip``.  The fused form of `MultilevelSenseAmp.column_energy_sum`
-    and `SarADC.column_energy_sum` for eNVM columns (thousands of vectors x columns per subarray).
-    """
+    """(n_vectors,) sum over the columns of `conversion_energy` for a (n_vectors, n_columns) array."""
     n_vectors, n_cols = resistance.shape
-    n_breaks = breaks.shape[0]
     out = np.zeros(n_vectors, dtype=np.float64)
     for k in range(n_vectors):
         total = 0.0
         for j in range(n_cols):
-            x = resistance[k, j] * x_scale
-            if np.isinf(x):
-                power = open_power
-            elif x == 0.0:
-                power = 0.0
-            else:
-                i = 0
-                while i < n_breaks and breaks[i] <= x:
-                    i += 1
-                kind = kinds[i]
-                if kind == 0:
-                    value = ca[i] * np.log(x) + cb[i]
-                elif kind == 1:
-                    value = ca[i] * x + cb[i]
-                elif kind == 2:
-                    value = cc[i] + ca[i] * np.exp(cb[i] * np.log10(x))
-                else:
-                    value = 0.0
-                power = value * mult
-            energy = (power * temp_factor + add) * time
-            if clip and energy < 0.0:
-                energy = 0.0
-            total += energy
+            total += conversion_energy(resistance[k, j], x_scale, breaks, kinds, ca, cb, cc, mult, temp_factor,
+                                   open_power, add, time, clip)
         out[k] = total
     return out
 
@@ -480,10 +486,10 @@ class MultilevelSenseAmp(Component):
         columns of max(0, (column power + shared reference-column power) x sensing time).
         ``column_resistance``: ohm, (n_vectors, n_columns).  `calculate_power` is affine in it."""
         r = np.ascontiguousarray(column_resistance, dtype=float)
-        return _column_energy_sum_kernel(r, *self._energy_kernel_args(column_cap))
+        return _column_energy_sum_kernel(r, *self.energy_kernel_args(column_cap))
 
-    def _energy_kernel_args(self, column_cap: float) -> tuple:
-        """`_column_energy_sum_kernel` arguments after the resistances (cached per column capacitance:
+    def energy_kernel_args(self, column_cap: float) -> tuple:
+        """`conversion_energy` arguments after the resistance (cached per column capacitance:
         the sensing time and the reference-column power do not depend on the input)."""
         cache = self.__dict__.setdefault("_kernel_args", {})
         key = (column_cap, self.level_output, self.current_mode, tuple(self.rref))
@@ -676,16 +682,19 @@ class SarADC(Component):
     def column_energy_sum(self, column_resistance) -> np.ndarray:
         """(n_vectors,) sum over the columns of `column_energy` (J); ``column_resistance``: ohm,
         (n_vectors, n_columns).  `calculate_power` is this times ``num_read``."""
-        p = self.p
         r = np.ascontiguousarray(column_resistance, dtype=float)
+        return _column_energy_sum_kernel(r, *self.energy_kernel_args())
+
+    def energy_kernel_args(self) -> tuple:
+        """`conversion_energy` arguments after the resistance."""
+        p = self.p
         if p.roadmap == "hp":
             a, b, c, e = _SAR_POWER_HP[_hp_key(_SAR_POWER_HP, p.technode)]
         else:
             a, b, c, e = _SAR_POWER_LSTP[p.technode]
         fit = ((), (("pow", c, e, (a * self.bits + b) * 1e-6),))
-        return _column_energy_sum_kernel(r, _CADENCE_READ_VOLTAGE / p.read_voltage, *_fit_arrays(*fit), 1.0,
-                                         _temperature_factor(p), _OPEN_COLUMN_POWER, 0.0,
-                                         (self.bits + 1) * 1e-9, False)
+        return (_CADENCE_READ_VOLTAGE / p.read_voltage, *_fit_arrays(*fit), 1.0, _temperature_factor(p),
+                _OPEN_COLUMN_POWER, 0.0, (self.bits + 1) * 1e-9, False)
 
     def calculate_power(self, column_resistance, num_read):
         """Read dynamic energy (J): sum over columns of `column_energy`, times ``num_read``.
