@@ -74,6 +74,7 @@ class Plan:
     #: sweep name -> (key, [(value, overrides)])
     sweeps: dict[str, tuple[str, list[tuple[str, tuple[str, ...]]]]] = field(default_factory=dict)
     main_keys: dict[str, str] = field(default_factory=dict)
+    _registered_sweeps: set[str] = field(default_factory=set)
 
     # ---- construction -----------------------------------------------------------------------
     @classmethod
@@ -84,11 +85,8 @@ class Plan:
         plan.main_keys = plan._register(base)
         for name in sweep_names:
             sweep = compose(list(overrides) + [f"sweep={name}"]).sweep
-            points = []
-            for value in sweep.values:
-                pt = tuple(list(overrides) + [f"{sweep.param}={format_value(value)}"])
-                plan._register(compose(pt))
-                points.append((format_value(value), pt))
+            points = [(format_value(v), tuple(list(overrides) + [f"{sweep.param}={format_value(v)}"]))
+                      for v in sweep.values]
             key = _digest({"sweep": name, "param": sweep.param, "points": [p for _, p in points]})
             plan.sweeps[name] = (key, points)
         return plan
@@ -99,6 +97,13 @@ class Plan:
             self.registry.setdefault(stage, {}).setdefault(key, flow.overrides)
         return keys
 
+    def _register_sweep(self, name: str) -> None:
+        """Compose a sweep's design points (Hydra time) only when a job of theirs is asked for."""
+        if name not in self._registered_sweeps:
+            for _, pt in self.sweeps[name][1]:
+                self._register(compose(pt))
+            self._registered_sweeps.add(name)
+
     # ---- paths ------------------------------------------------------------------------------
     def stage_dir(self, stage: str, key: str) -> Path:
         return Path(self.results_dir) / stage / key
@@ -107,6 +112,9 @@ class Plan:
         return [str(self.stage_dir(stage, key) / f) for f in STAGE_FILES[stage]]
 
     def overrides_of(self, stage: str, key: str) -> tuple[str, ...]:
+        if key not in self.registry.get(stage, {}):
+            for name in self.sweeps:
+                self._register_sweep(name)
         try:
             return self.registry[stage][key]
         except KeyError:
@@ -133,6 +141,7 @@ class Plan:
         return [str(self.sweep_dir(name) / f) for f in SWEEP_FILES]
 
     def sweep_inputs(self, name: str) -> list[str]:
+        self._register_sweep(name)
         files = []
         for _, pt in self.sweeps[name][1]:
             keys = stage_keys(compose(pt))

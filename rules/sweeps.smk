@@ -18,7 +18,7 @@ def _sweep_out(name):
 for _name in PLAN.sweeps:
     rule:
         name: f"sweep_{_name}_aggregate"
-        input: PLAN.sweep_inputs(_name)
+        input: lambda wc, n=_name: PLAN.sweep_inputs(n)  # composes the points only when asked for
         output: _sweep_out(_name)
         params: overrides=" ".join(f"'{o}'" for o in OVERRIDES), name=_name
         log: f"{R}/logs/sweep/{_name}.log"

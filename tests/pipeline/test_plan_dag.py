@@ -45,3 +45,14 @@ def test_plan_paths_are_keyed():
     assert any("/traces/" in p for p in ins) and any("/floorplan/" in p for p in ins)
     with pytest.raises(KeyError, match="no design point produces"):
         plan.overrides_of("estimate", "000000000000")
+
+
+def test_sweep_points_are_composed_only_when_asked_for():
+    from pipeline.config import compose, stage_keys
+
+    plan = Plan.build(["train.max_steps=7"])
+    assert not plan._registered_sweeps and set(plan.sweeps) == {"adc", "device", "array", "tech"}
+    point = ["train.max_steps=7", "array.adc_bits=3"]
+    key = stage_keys(compose(point))["estimate"]
+    assert plan.overrides_of("estimate", key) == tuple(point)  # a sweep job (e.g. on Slurm) finds its point
+    assert plan._registered_sweeps == {"adc", "device", "array", "tech"}
