@@ -90,7 +90,7 @@ def write_report(flow, out_dir: Path, estimate_dir: Path, infer_dir: Path, floor
     breakdown_plot(layers, chip, out_dir / "breakdown.png",
                    title=f"{flow.network.name} x{flow.network.width_mult} on {hw.mem_cell.upper()} "
                          f"{hw.tech_node_nm} nm, {int(math.log2(hw.level_output))}-bit ADC: "
-                         f"{chip['tops_per_w']:.3g} TOPS/W, {chip['fps']:.3g} FPS, "
+                         f"{chip['tops_per_w']:.3g} TOPS/W, {chip['fps']:,.0f} FPS, "
                          f"hardware-aware accuracy {acc['accuracy'] * 100:.1f} %")
     headline = {
         "accuracy (hardware-aware)": f"{acc['accuracy'] * 100:.2f} %",
@@ -192,7 +192,8 @@ def aggregate_sweep(name: str, overrides: Sequence[str], out_dir: Path | None = 
 def sweep_plots(rows: list[dict], param: str, out_dir: Path) -> None:
     labels = [r["point"] for r in rows]
     metrics = (("tops_per_w", "TOPS/W", 1.0), ("read_latency_ns", "latency per image (us)", 1e-3),
-               ("chip_area_um2", "chip area (mm$^2$)", 1e-6), ("read_dynamic_energy_pJ", "energy per image (uJ)", 1e-6),
+               ("chip_area_um2", "chip area (mm$^2$)", 1e-6),
+               ("read_dynamic_energy_pJ", "energy per image (uJ)", 1e-6),
                ("fps", "FPS", 1.0), ("accuracy", "hardware-aware accuracy (%)", 100.0))
     fig, axes = plt.subplots(2, 3, figsize=(14, 7))
     for ax, (key, label, scale) in zip(axes.ravel(), metrics):

@@ -60,8 +60,8 @@ def algo_configs(flow: FlowConfig):
     t = flow.train
     # `train.max_steps` is the whole training budget (epochs follow from it), not a cap on one epoch
     train = TrainConfig(wl_weight=t.wl_weight, wl_activate=t.wl_activate, wl_grad=t.wl_grad, wl_error=t.wl_error,
-                        mode=t.mode, steps=t.max_steps, max_steps=t.max_steps, batch_size=t.batch_size, lr=float(t.lr),
-                        seed=t.seed, device=t.device, num_threads=t.threads).validate()
+                        mode=t.mode, steps=t.max_steps, max_steps=t.max_steps, batch_size=t.batch_size,
+                        lr=float(t.lr), seed=t.seed, device=t.device, num_threads=t.threads).validate()
     a, d = flow.array, flow.device
     hw = HwInferConfig(enabled=True, subarray=a.rows,
                        parallel_read=a.parallel_rows if a.parallel_rows else a.rows,

@@ -17,7 +17,8 @@ def _out(stage):
         path = f"{R}/{stage}/{{key}}/{f}"
         if (stage, f) in REPORTED:
             category, sub = REPORTED[stage, f]
-            path = report(path, category=category, subcategory=sub, labels={"stage": stage, "file": f, "key": "{key}"})
+            path = report(path, category=category, subcategory=sub,
+                          labels={"stage": stage, "file": f, "key": "{key}"})
         outs[f.replace(".", "_")] = path
     return outs
 

@@ -26,7 +26,7 @@ SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 pytestmark = pytest.mark.slow
 
 #: the smallest config that still exercises every stage: a few training steps on a narrow VGG-8
-TINY = ("train.max_steps=4", "train.batch_size=32", "data.n_train=128", "data.n_test=32",
+TINY = ("train.max_steps=4", "train.batch_size=32", "data.n_train=128", "data.n_test=16",
         "network.width_mult=0.125")
 
 
@@ -84,7 +84,7 @@ def test_every_stage_output_exists_and_passes_its_schema(run):
     assert chip["chip_area_um2"] > 0 and chip["tops_per_w"] > 0 and chip["fps"] > 0
     acc = schemas.read_table(results / "infer" / keys["infer"] / "accuracy.parquet", ("accuracy", "loss"))
     assert 0.0 <= acc.column("accuracy")[0].as_py() <= 1.0
-    assert acc.column("n_images")[0].as_py() == 32
+    assert acc.column("n_images")[0].as_py() == 16
 
 
 def test_report_has_tables_accuracy_and_a_drawn_plot(run):
