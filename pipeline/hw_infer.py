@@ -261,24 +261,25 @@ def _read_ideal(prog: ProgrammedLayer, X: torch.Tensor, xw: torch.Tensor) -> tor
 def _adc_chunk(G: torch.Tensor, g_dummy: float, X: torch.Tensor, pop: torch.Tensor, wzk: torch.Tensor,
                hw: HwInferConfig, B: int) -> torch.Tensor:
     """Reads of ``n`` (kernel position x sub-array) pairs and ``Z`` input bits, all ``K`` slices.
-    ``G``: (n, C*K, Cs); ``X``: (n, Z, Cs, N) bit planes; ``pop``: (n, Z, N); ``wzk``: (K, Z).
-    Returns their shift-and-added, dummy-subtracted contribution (C, N)."""
-    n, Z, Cs, N = X.shape
+    ``G``: (n, C*K, Cs); ``X``: (n, Cs, Z, N) bit planes; ``pop``: (n, Z, N); ``wzk``: (K, Z).
+    One matmul per pair covers every bit and slice (``G`` is read once).  Returns their
+    shift-and-added, dummy-subtracted contribution (C, N)."""
+    n, Cs, Z, N = X.shape
     K = wzk.shape[0]
     C = G.shape[1] // K
     L = N // B
     nlev = 2 ** hw.adc_bits
-    cur = torch.matmul(G.unsqueeze(1), X)                            # (n, Z, C*K, N) column currents
+    cur = torch.bmm(G, X.reshape(n, Cs, Z * N))                      # (n, C*K, Z*N) column currents
     dum = g_dummy * pop                                              # (n, Z, N) dummy-column current
     if hw.adc_range == "sample":                                     # one range per read and image
-        cur = cur.reshape(n, Z, C, K, B, L)
-        dum = dum.reshape(n, Z, 1, 1, B, L)
-        rdims = (2, 5)
+        cur = cur.reshape(n, C, K, Z, B, L)
+        dum = dum.reshape(n, 1, 1, Z, B, L)
+        rdims = (1, 5)
     else:                                                            # one range per read
-        cur = cur.reshape(n, Z, C, K, N)
-        dum = dum.reshape(n, Z, 1, 1, N)
-        rdims = (2, 4)
-    w = wzk.t().reshape(1, Z, 1, K, *([1] * (cur.dim() - 4)))
+        cur = cur.reshape(n, C, K, Z, N)
+        dum = dum.reshape(n, 1, 1, Z, N)
+        rdims = (1, 4)
+    w = wzk.reshape(1, 1, K, Z, *([1] * (cur.dim() - 4)))
     if hw.adc_mode == "linear":
         mn = torch.minimum(cur.amin(rdims[1], keepdim=True).amin(rdims[0], keepdim=True), dum.amin(rdims[1], keepdim=True))
         mx = torch.maximum(cur.amax(rdims[1], keepdim=True).amax(rdims[0], keepdim=True), dum.amax(rdims[1], keepdim=True))
@@ -287,10 +288,10 @@ def _adc_chunk(G: torch.Tensor, g_dummy: float, X: torch.Tensor, pop: torch.Tens
         inv = torch.where(pos, nlev / torch.where(pos, delta, torch.ones_like(delta)), torch.zeros_like(delta))
         # Q(I) - Q(D) = step (code(I) - code(D)): the range minimum cancels
         diff = _linear_codes(cur, mn, inv, nlev).sub_(_linear_codes(dum, mn, inv, nlev))
-        return diff.mul_(w * (delta / nlev)).sum((0, 1, 3)).reshape(C, N)
-    both = torch.cat([cur, dum.expand(*cur.shape[:2], 1, *cur.shape[3:])], dim=2)
+        return diff.mul_(w * (delta / nlev)).sum((0, 2, 3)).reshape(C, N)
+    both = torch.cat([cur, dum.expand(n, 1, *cur.shape[2:])], dim=1)
     yq = adc_quantize(both, hw.adc_bits, "nonlinear", rdims)
-    return ((yq[:, :, :C] - yq[:, :, C:]) * w).sum((0, 1, 3)).reshape(C, N)
+    return ((yq[:, :C] - yq[:, C:]) * w).sum((0, 2, 3)).reshape(C, N)
 
 
 def _read_adc(prog: ProgrammedLayer, X: torch.Tensor, xw: torch.Tensor, hw: HwInferConfig, B: int) -> torch.Tensor:
@@ -300,13 +301,14 @@ def _read_adc(prog: ProgrammedLayer, X: torch.Tensor, xw: torch.Tensor, hw: HwIn
     K, C = prog.K, prog.cout
     wzk = prog.coef.reshape(K, 1) * xw.reshape(1, Z)                # (K, Z) shift-and-add weights
     pop = X.sum(2)                                                   # (PS, Z, N) active rows
+    Xr = X.permute(0, 2, 1, 3)                                       # (PS, Cs, Z, N)
     out = torch.zeros(C, N, dtype=X.dtype, device=X.device)
     per_read_group = C * K * N                                       # one (n, z): all slices of one bit
     cz = min(Z, max(1, hw.max_chunk_elems // per_read_group))
     cn = max(1, hw.max_chunk_elems // (cz * per_read_group)) if cz == Z else 1
     for a in range(0, PS, cn):
         for b in range(0, Z, cz):
-            out += _adc_chunk(prog.G[a:a + cn], prog.g_dummy, X[a:a + cn, b:b + cz], pop[a:a + cn, b:b + cz],
+            out += _adc_chunk(prog.G[a:a + cn], prog.g_dummy, Xr[a:a + cn, :, b:b + cz], pop[a:a + cn, b:b + cz],
                               wzk[:, b:b + cz], hw, B)
     out -= prog.offset * torch.einsum("pzn,z->n", pop, xw).unsqueeze(0)
     return out
