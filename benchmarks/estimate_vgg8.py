@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/estimate_vgg8.py [--traces tests/data/traces_vgg8] [--repeat 3]
+    python benchmarks/estimate_vgg8.py [--traces tests/data/traces_vgg8] [--repeat 3] [--set mem_cell=rram ...]
 
 "Cold" is the first estimate in a fresh process (imports excluded, Numba compilation or cache
 loading included); "warm" is the best of the following runs.
@@ -24,16 +24,31 @@ from neurosim_core.params import HardwareConfig, resolve  # noqa: E402
 from neurosim_core.traces import load_npz_dir  # noqa: E402
 
 
+def _value(text: str):
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return {"true": True, "false": False}.get(text.lower(), text)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--traces", type=Path, default=ROOT / "tests" / "data" / "traces_vgg8")
     parser.add_argument("--repeat", type=int, default=3, help="warm runs after the cold one")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="a HardwareConfig field (default: NeuroSim V1.4's default config)")
     args = parser.parse_args(argv)
+    changes = {}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        changes[key] = _value(value)
 
     start = time.perf_counter()
     traces = load_npz_dir(args.traces)
     network = Network.from_rows([t.net_row for t in traces], names=[t.name for t in traces])
-    p = resolve(HardwareConfig())
+    p = resolve(HardwareConfig.from_mapping(changes, source="--set"))
     load_s = time.perf_counter() - start
 
     start = time.perf_counter()

@@ -177,28 +177,28 @@ def _envm_energy_sums(bits_t, g, parallel_read, num_add, x_scale, breaks, kinds,
     n_vectors, rows = bits_t.shape
     cols = g.shape[1]
     out = np.zeros(n_vectors, dtype=np.float64)
-    chunk = 256
-    for c in range((n_vectors + chunk - 1) // chunk):
-        column_g = np.empty(cols, dtype=np.float64)
-        for k in range(c * chunk, min(n_vectors, (c + 1) * chunk)):
-            column_g[:] = 0.0
-            n_active = 0
-            for i in range(rows):
-                if bits_t[k, i] == 1:
-                    n_active += 1
-                    for j in range(cols):
-                        column_g[j] += g[i, j]
-            total = 0.0
-            for j in range(cols):
-                if parallel_read:
-                    r = 1.0 / (column_g[j] / float(num_add))
-                elif n_active == 0:
-                    r = np.inf
-                else:
-                    r = 1.0 / (column_g[j] / float(n_active))
-                total += conversion_energy(r, x_scale, breaks, kinds, ca, cb, cc, mult, temp_factor, open_power,
-                                           add, time, clip)
-            out[k] = total
+    open_total = 0.0  # a vector with no active row: every column open (1/(0/n) = inf in both modes)
+    for j in range(cols):
+        open_total += conversion_energy(np.inf, x_scale, breaks, kinds, ca, cb, cc, mult, temp_factor, open_power,
+                                        add, time, clip)
+    column_g = np.empty(cols, dtype=np.float64)
+    for k in range(n_vectors):
+        column_g[:] = 0.0
+        n_active = 0
+        for i in range(rows):
+            if bits_t[k, i] == 1:
+                n_active += 1
+                for j in range(cols):
+                    column_g[j] += g[i, j]
+        if n_active == 0:
+            out[k] = open_total
+            continue
+        total = 0.0
+        divisor = float(num_add) if parallel_read else float(n_active)
+        for j in range(cols):
+            total += conversion_energy(1.0 / (column_g[j] / divisor), x_scale, breaks, kinds, ca, cb, cc, mult,
+                                       temp_factor, open_power, add, time, clip)
+        out[k] = total
     return out
 
 
