@@ -52,9 +52,13 @@ import contextlib
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from numba import njit, types
+from numba.extending import intrinsic
 
 from .algo_config import HwInferConfig
 from .quant import QConv2d, QLinear, quant_layers
@@ -139,26 +143,48 @@ def conductance(d: torch.Tensor, cell_bit: int, on_off: float) -> torch.Tensor:
     return gmin + d / (2 ** cell_bit - 1) * (1.0 - gmin)
 
 
-def apply_nonidealities(g: torch.Tensor, hw: HwInferConfig, gen: torch.Generator) -> torch.Tensor:
-    """Variation, retention drift and stuck-at faults on a conductance tensor (CPU generator)."""
+def drift_digits(d: torch.Tensor, hw: HwInferConfig, gen: torch.Generator) -> torch.Tensor:
+    """Retention drift of the cell digits, the reference's ``Retention(remainder, t, v, detect, target)``:
+    with ``x`` a cell digit, ``x(t) = 2 (x+1)/2 t^(v s) - 1`` clamped to the ``[min, max]`` of the
+    layer's digits (no clamp at the target: a cell may drift past it).  ``to_target`` (detect=1):
+    ``s = sign(target (max - min) - x)``; ``random`` (detect=0): ``s`` uniform in {-1, 0, 1} per cell."""
+    if hw.drift_mode == "none" or hw.drift_t <= 0 or hw.drift_v <= 0:
+        return d
+    lo, hi = float(d.min()), float(d.max())
+    if hw.drift_mode == "to_target":
+        s = torch.sign(hw.drift_target * (hi - lo) - d)
+    else:
+        s = torch.randint(-1, 2, d.shape, generator=gen).to(d.device, d.dtype)
+    ratio = torch.pow(torch.as_tensor(hw.drift_t, dtype=d.dtype, device=d.device), hw.drift_v * s)
+    return torch.clamp((d + 1) * ratio - 1, lo, hi)
+
+
+def fault_masks(shape, hw: HwInferConfig, gen: torch.Generator):
+    """Stuck-at-Gmax and stuck-at-Gmin cell masks (``None`` when there are no faults)."""
+    if hw.stuck_at_on <= 0 and hw.stuck_at_off <= 0:
+        return None
+    u = torch.rand(shape, generator=gen, dtype=torch.float64)
+    return u < hw.stuck_at_on, (u >= hw.stuck_at_on) & (u < hw.stuck_at_on + hw.stuck_at_off)
+
+
+def apply_nonidealities(d: torch.Tensor, hw: HwInferConfig, gen: torch.Generator):
+    """Conductances of cell digits ``d`` with, in the reference's order, retention drift (on the
+    digits), device-to-device variation ``G *= 1 + N(0, vari)``, then stuck-at faults (ours).
+    Returns ``(G, digits)``; ``digits`` are the integer digits the cells hold (faults included) when
+    the conductances sit exactly on the ideal levels (no variation, no drift), else ``None``."""
     gmin, gmax = 1.0 / hw.on_off_ratio, 1.0
-    shape = g.shape
+    dd = drift_digits(d, hw, gen)
+    g = conductance(dd, hw.cell_bit, hw.on_off_ratio)
     if hw.vari > 0:
-        g = g * (1.0 + hw.vari * torch.randn(shape, generator=gen, dtype=g.dtype).to(g.device))
-    if hw.drift_mode != "none" and hw.drift_t > 0 and hw.drift_v > 0:
-        if hw.drift_mode == "to_target":
-            gt = gmin + hw.drift_target * (gmax - gmin)
-            s = torch.sign(gt - g)
-            gn = g * torch.pow(torch.as_tensor(hw.drift_t, dtype=g.dtype), hw.drift_v * s)
-            g = torch.where(s > 0, torch.minimum(gn, torch.full_like(gn, gt)), torch.maximum(gn, torch.full_like(gn, gt)))
-        else:
-            s = torch.randint(-1, 2, shape, generator=gen).to(g.device, g.dtype)
-            g = torch.clamp(g * torch.pow(torch.as_tensor(hw.drift_t, dtype=g.dtype), hw.drift_v * s), gmin, gmax)
-    if hw.stuck_at_on > 0 or hw.stuck_at_off > 0:
-        u = torch.rand(shape, generator=gen, dtype=g.dtype).to(g.device)
-        g = torch.where(u < hw.stuck_at_on, torch.full_like(g, gmax), g)
-        g = torch.where((u >= hw.stuck_at_on) & (u < hw.stuck_at_on + hw.stuck_at_off), torch.full_like(g, gmin), g)
-    return g
+        g = g * (1.0 + hw.vari * torch.randn(g.shape, generator=gen, dtype=g.dtype).to(g.device))
+    digits = d if (dd is d and hw.vari <= 0) else None
+    masks = fault_masks(g.shape, hw, gen)
+    if masks is not None:
+        on, off = (m.to(g.device) for m in masks)
+        g = torch.where(on, torch.full_like(g, gmax), torch.where(off, torch.full_like(g, gmin), g))
+        if digits is not None:
+            digits = torch.where(on, torch.full_like(d, 2 ** hw.cell_bit - 1), torch.where(off, torch.zeros_like(d), d))
+    return g, digits
 
 
 def is_analog_input_layer(layer: nn.Module) -> bool:
@@ -172,7 +198,9 @@ class ProgrammedLayer:
     """Conductances of one layer laid out for the batched read.
 
     ``G``: (P*S, C*K, Cs), rows ordered (output column, slice); ``w_eff``: (P*S, C, Cs) the ideal
-    shift-and-added (G - G_dummy) in weight-code units (for reads without ADC)."""
+    shift-and-added (G - G_dummy) in weight-code units (for reads without ADC); ``packed``: the
+    cell digits as bit planes (P*S, K, cell_bit, C, ceil(Cs/64)) int64 for the popcount engine,
+    or ``None`` when the bmm engine reads this layer."""
 
     G: torch.Tensor
     w_eff: torch.Tensor
@@ -188,10 +216,35 @@ class ProgrammedLayer:
     wbits: int
     abits: int
     analog_input: bool
+    packed: np.ndarray | None = None
+    engine: str = "auto"
 
 
-def program_layer(layer: nn.Module, hw: HwInferConfig, gen: torch.Generator, dtype=torch.float32) -> ProgrammedLayer:
-    """Map a quantised layer's weights onto sub-array conductances (with non-idealities)."""
+def pack_digit_bits(digits: torch.Tensor, cell_bit: int) -> np.ndarray:
+    """Integer cell digits (K, P, S, Cs, C) -> bit planes (P*S, K, cell_bit, C, W) int64 with
+    sub-array row ``r`` at bit ``r % 64`` of word ``r // 64``."""
+    K, P, S, Cs, C = digits.shape
+    W = -(-Cs // 64)
+    d = digits.to(torch.int64).permute(1, 2, 0, 4, 3).cpu().numpy()           # (P, S, K, C, Cs)
+    planes = (d[:, :, :, None] >> np.arange(cell_bit)[:, None, None]) & 1    # (P, S, K, CB, C, Cs)
+    planes = np.pad(planes.astype(np.uint8), [(0, 0)] * 5 + [(0, W * 64 - Cs)])
+    bytes_ = np.packbits(planes.reshape(*planes.shape[:5], W, 64), axis=-1, bitorder="little")
+    words = np.ascontiguousarray(bytes_).view("<i8")[..., 0]                # (P, S, K, CB, C, W)
+    return np.ascontiguousarray(words.reshape(P * S, K, cell_bit, C, W))
+
+
+POPCOUNT_MIN_COLUMNS = 64  # 'auto': fewer input vectors per read (FC layers at small batch) -> bmm
+
+
+def program_layer(layer: nn.Module, hw: HwInferConfig, gen: torch.Generator, dtype=torch.float32,
+                  engine: str = "auto") -> ProgrammedLayer:
+    """Map a quantised layer's weights onto sub-array conductances (with non-idealities).
+
+    ``engine``: ``bmm`` (float batched matmul, any device and non-ideality), ``popcount`` (exact
+    integer reads of bit planes, CPU, linear ADC, cells on their ideal levels) or ``auto`` (popcount
+    where it applies and a read has at least ``POPCOUNT_MIN_COLUMNS`` input vectors)."""
+    if engine not in ("auto", "bmm", "popcount"):
+        raise ValueError(f"engine must be 'auto' | 'bmm' | 'popcount', got {engine!r}")
     wbits, abits = layer.wl_weight, layer.wl_activate
     if wbits < 2 or abits < 2:
         raise ValueError("hardware inference needs a WAGE model (wl_weight, wl_activate >= 2); got a float layer")
@@ -210,7 +263,7 @@ def program_layer(layer: nn.Module, hw: HwInferConfig, gen: torch.Generator, dty
     qm = F.pad(qm, (0, 0, 0, S * Cs - cin))                      # padded rows get q=0 (inputs are 0)
     d = cell_digits(qm, wbits, hw.cell_bit)                      # (K, P, Cin_p, Cout)
     K = d.shape[0]
-    g = apply_nonidealities(conductance(d, hw.cell_bit, hw.on_off_ratio), hw, gen)
+    g, digits = apply_nonidealities(d, hw, gen)
     R = 2 ** hw.cell_bit
     gmin = 1.0 / hw.on_off_ratio
     g_dummy = (1.0 + gmin) / 2                                   # mid-conductance reference column
@@ -220,9 +273,17 @@ def program_layer(layer: nn.Module, hw: HwInferConfig, gen: torch.Generator, dty
     w_eff = torch.einsum("kpsrc,k->pscr", g - g_dummy, coef).reshape(P * S, cout, Cs) - offset
     G = g.permute(1, 2, 4, 0, 3).reshape(P * S, cout * K, Cs)
     dev = layer.weight.device
+    analog = is_analog_input_layer(layer)
+    adc_reads = hw.adc_bits > 0 and not analog                   # else one ideal matmul, no engine choice
+    popcount_ok = digits is not None and dev.type == "cpu" and hw.adc_mode == "linear"
+    if engine == "popcount" and adc_reads and not popcount_ok:
+        raise ValueError("engine='popcount' needs a CPU layer, a linear ADC and cells on their ideal levels "
+                         "(no variation or drift)")
+    packed = None
+    if adc_reads and popcount_ok and engine != "bmm":
+        packed = pack_digit_bits(digits.reshape(K, P, S, Cs, cout), hw.cell_bit)
     return ProgrammedLayer(G.to(dev, dtype).contiguous(), w_eff.to(dev, dtype).contiguous(), g_dummy,
-                           coef.to(dev, dtype), offset, K, P, S, Cs, cin, cout, wbits, abits,
-                           is_analog_input_layer(layer))
+                           coef.to(dev, dtype), offset, K, P, S, Cs, cin, cout, wbits, abits, analog, packed, engine)
 
 
 # ----------------------------------------------------------------------------- read-out
@@ -314,10 +375,207 @@ def _read_adc(prog: ProgrammedLayer, X: torch.Tensor, xw: torch.Tensor, hw: HwIn
     return out
 
 
+# ----------------------------------------------------------------------------- popcount engine
+# With cells on their ideal levels a read's column current is affine in an integer count:
+# ``I = Gmin * (active rows) + (Gmax - Gmin)/(R-1) * sum_rows digit * input_bit``, and that count is a
+# sum of popcounts of (digit bit plane AND input bit plane) over 64-row words.  The kernels below
+# compute every read of a layer that way and apply the linear ADC (range over the read, floor,
+# clamp) and the shift-and-add in the same loop, so no per-read current tensor is ever stored.
+# Pass 1 takes each read's range, pass 2 converts and accumulates; both recount (a popcount is
+# cheaper than storing the counts).  Exact: the counts are integers and the ADC arithmetic is the
+# ``_adc_chunk`` arithmetic in float64.
+
+
+@intrinsic
+def _popcount(typingctx, x):
+    """LLVM ``ctpop`` on an integer."""
+    if isinstance(x, types.Integer):
+        def codegen(context, builder, signature, args):
+            return builder.ctpop(args[0])
+        return x(x), codegen
+    return None
+
+
+@njit(cache=True)
+def _pack_input_bits(codes, abits, S, Cs):
+    """Input codes (B, Cin, P, L) in [0, 2^A) -> bit planes X (P*S, A, W, B*L) int64 (row ``r`` of a
+    sub-array at bit ``r % 64`` of word ``r // 64``) and the active-row counts pop (P*S, A, B*L)."""
+    B, cin, P, L = codes.shape
+    W = (Cs + 63) // 64
+    N = B * L
+    X = np.zeros((P * S, abits, W, N), np.int64)
+    for b in range(B):
+        for c in range(cin):
+            s = c // Cs
+            r = c - s * Cs
+            w = r >> 6
+            bit = np.int64(1) << (r & 63)
+            for p in range(P):
+                for l in range(L):
+                    v = codes[b, c, p, l]
+                    z = 0
+                    while v:
+                        if v & 1:
+                            X[p * S + s, z, w, b * L + l] |= bit
+                        v >>= 1
+                        z += 1
+    pop = np.zeros((P * S, abits, N), np.int64)
+    for ps in range(P * S):
+        for z in range(abits):
+            for w in range(W):
+                for n in range(N):
+                    pop[ps, z, n] += _popcount(X[ps, z, w, n])
+    return X, pop
+
+
+@njit(cache=True)
+def _count_plane(cnt, dw, xz, shift, add):
+    """``cnt[n] (+)= popcount(dw & xz[:, n]) << shift`` over the words of one 64-row group."""
+    if dw.shape[0] == 2:
+        d0, d1 = dw[0], dw[1]
+        x0, x1 = xz[0], xz[1]
+        for n in range(cnt.shape[0]):
+            v = np.int32((_popcount(d0 & x0[n]) + _popcount(d1 & x1[n])) << shift)
+            cnt[n] = cnt[n] + v if add else v
+        return
+    for w in range(dw.shape[0]):
+        d, xw_ = dw[w], xz[w]
+        first = w == 0 and not add
+        for n in range(cnt.shape[0]):
+            v = np.int32(_popcount(d & xw_[n]) << shift)
+            cnt[n] = v if first else cnt[n] + v
+
+
+@njit(cache=True)
+def _read_counts(D, X, ps, k, c, z, cnt):
+    """``cnt[n] = sum_rows digit(ps, k, c) * bit(ps, z, n)`` for one (read, column)."""
+    for b in range(D.shape[2]):
+        _count_plane(cnt, D[ps, k, b, c], X[ps, z], b, b > 0)
+
+
+@njit(cache=True, fastmath=True)
+def _current_range(gp, cnt, cscale):
+    """min and max of ``gp[n] + cscale cnt[n]`` (min/max are exact in any order: fastmath only lets
+    them vectorise)."""
+    mn, mx = np.inf, -np.inf
+    for n in range(cnt.shape[0]):
+        v = gp[n] + cscale * cnt[n]
+        mn = min(mn, v)
+        mx = max(mx, v)
+    return mn, mx
+
+
+@njit(cache=True)
+def _convert_add(acc, cnt, bias, a, ws, top):
+    """``acc[n] += ws * floor(clip(a cnt[n] + bias[n], 0, top))``: one linear-ADC conversion."""
+    for n in range(acc.shape[0]):
+        x = a * cnt[n] + bias[n]
+        x = x if x > 0.0 else 0.0
+        x = x if x < top else top
+        acc[n] += ws * np.floor(x)
+
+
+@njit(cache=True, fastmath={"nnan", "ninf", "nsz"})
+def _popcount_adc_reads(D, X, pop, xw, coef, gmin, cscale, g_dummy, nlev, eps, G, offset):
+    """Every (position x sub-array ``ps``, slice ``k``, input bit ``z``) read of a layer through the
+    linear ADC (one range per read and per range group of ``G`` equal slices of the ``N`` columns),
+    minus the dummy column, shift-and-added with ``coef[k] * xw[z]``, minus ``offset`` per active
+    row: returns (C, N) float64.  The ADC code of a current ``I = Gmin pop + cscale cnt`` is
+    ``floor((I - lo) inv + eps)`` clipped to [0, nlev-1], evaluated as ``floor(a cnt + b[n])``."""
+    PS, K, _, C, _ = D.shape
+    Z, N = X.shape[1], X.shape[3]
+    Lg = N // G
+    live = np.zeros((PS, Z), np.bool_)
+    for ps in range(PS):
+        for z in range(Z):
+            live[ps, z] = pop[ps, z].max() > 0
+    gpop = gmin * pop
+    cnt = np.empty(N, np.int32)                                  # int32: vectorised conversion
+    lo = np.full((PS, K, Z, G), np.inf)                          # pass 1: each read's range
+    hi = np.full((PS, K, Z, G), -np.inf)
+    for c in range(C):
+        for ps in range(PS):
+            for z in range(Z):
+                if not live[ps, z]:
+                    continue
+                for k in range(K):
+                    _read_counts(D, X, ps, k, c, z, cnt)
+                    for g in range(G):
+                        n0, n1 = g * Lg, (g + 1) * Lg
+                        mn, mx = _current_range(gpop[ps, z, n0:n1], cnt[n0:n1], cscale)
+                        lo[ps, k, z, g] = min(lo[ps, k, z, g], mn)
+                        hi[ps, k, z, g] = max(hi[ps, k, z, g], mx)
+    slope = np.zeros((PS, K, Z, G))
+    wstep = np.zeros((PS, K, Z, G))
+    bias = np.zeros((PS, K, Z, N))
+    corr = np.zeros(N)                                           # dummy column and offset, per n
+    for ps in range(PS):
+        for z in range(Z):
+            for n in range(N):
+                corr[n] += offset * xw[z] * pop[ps, z, n]
+            if not live[ps, z]:
+                continue
+            for g in range(G):
+                dmn, dmx = np.inf, -np.inf
+                for n in range(g * Lg, (g + 1) * Lg):
+                    dmn = min(dmn, g_dummy * pop[ps, z, n])
+                    dmx = max(dmx, g_dummy * pop[ps, z, n])
+                for k in range(K):
+                    mn = min(dmn, lo[ps, k, z, g])
+                    delta = max(dmx, hi[ps, k, z, g]) - mn
+                    if delta <= 0:
+                        continue                                 # constant read: contributes 0
+                    inv = nlev / delta
+                    slope[ps, k, z, g] = cscale * inv
+                    ws = coef[k] * xw[z] * (delta / nlev)
+                    wstep[ps, k, z, g] = ws
+                    for n in range(g * Lg, (g + 1) * Lg):
+                        bias[ps, k, z, n] = (gpop[ps, z, n] - mn) * inv + eps
+                        t = math.floor((g_dummy * pop[ps, z, n] - mn) * inv + eps)
+                        corr[n] += ws * min(max(t, 0.0), nlev - 1.0)
+    out = np.empty((C, N))
+    acc = np.empty(N)
+    top = nlev - 1.0
+    for c in range(C):                                           # pass 2: convert and accumulate
+        acc[:] = 0.0
+        for ps in range(PS):
+            for z in range(Z):
+                if not live[ps, z]:
+                    continue
+                for k in range(K):
+                    _read_counts(D, X, ps, k, c, z, cnt)
+                    for g in range(G):
+                        ws, a = wstep[ps, k, z, g], slope[ps, k, z, g]
+                        if ws == 0.0:
+                            continue
+                        n0, n1 = g * Lg, (g + 1) * Lg
+                        _convert_add(acc[n0:n1], cnt[n0:n1], bias[ps, k, z, n0:n1], a, ws, top)
+        for n in range(N):
+            out[c, n] = acc[n] - corr[n]
+    return out
+
+
+def _read_popcount(prog: ProgrammedLayer, xcols: torch.Tensor, hw: HwInferConfig) -> torch.Tensor:
+    """``hw_matmul`` on the popcount engine: (B, Cin, P, L) activations -> (C, B*L) ``sum x q``."""
+    B, _, _, L = xcols.shape
+    s = 2 ** (prog.abits - 1)
+    codes = (torch.clamp(torch.round(xcols * s), -s, s - 1).to(torch.int64) % (2 * s)).numpy()
+    X, pop = _pack_input_bits(codes, prog.abits, prog.S, prog.Cs)
+    xw = np.array([-(2.0 ** z) if z == prog.abits - 1 else 2.0 ** z for z in range(prog.abits)])
+    gmin = 1.0 / hw.on_off_ratio
+    out = _popcount_adc_reads(prog.packed, X, pop, xw, prog.coef.cpu().double().numpy(), gmin,
+                              (1.0 - gmin) / (2 ** hw.cell_bit - 1), prog.g_dummy, float(2 ** hw.adc_bits),
+                              _edge_eps(xcols.dtype), B if hw.adc_range == "sample" else 1, prog.offset)
+    return torch.from_numpy(out).to(xcols.dtype)
+
+
 def hw_matmul(prog: ProgrammedLayer, xcols: torch.Tensor, hw: HwInferConfig) -> torch.Tensor:
     """Core read-out. ``xcols``: (B, Cin, P, L) activations; returns ``sum x w`` as (B, Cout, L)."""
     B, cin, P, L = xcols.shape
     S, Cs = prog.S, prog.Cs
+    if prog.packed is not None and (prog.engine == "popcount" or B * L >= POPCOUNT_MIN_COLUMNS):
+        out = _read_popcount(prog, xcols, hw) / (2 ** (prog.abits - 1) * 2 ** (prog.wbits - 1))
+        return out.reshape(prog.cout, B, L).permute(1, 0, 2)
     if prog.analog_input:     # one analog read of the input codes, no ADC (reference image layer)
         bits = (torch.round(xcols * 2 ** (prog.abits - 1))).unsqueeze(0)
         xw = torch.ones(1, dtype=xcols.dtype, device=xcols.device)

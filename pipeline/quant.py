@@ -44,7 +44,7 @@ def quantize(x: torch.Tensor, bits: int) -> torch.Tensor:
     if bits == 1:
         return torch.sign(x)
     s = 2.0 ** (bits - 1)
-    return torch.round(x * s) / s
+    return (x * s).round_().mul_(1.0 / s)        # power-of-two scale: exact, one fewer temporary
 
 
 def pow2_round(x: torch.Tensor) -> torch.Tensor:
@@ -73,9 +73,22 @@ def qg(g: torch.Tensor, bits: int, grad_scale: float, generator: torch.Generator
     m = g.abs().max()
     if m == 0 or not torch.isfinite(m):
         return torch.zeros_like(g)
-    x = g / pow2_round(m) * grad_scale
+    x = g * (grad_scale / pow2_round(m))
     r = torch.rand(x.shape, generator=generator, device=x.device, dtype=x.dtype)
-    return torch.floor(x + r) / (2.0 ** (bits - 1))
+    return x.add_(r).floor_().mul_(2.0 ** (1 - bits))
+
+
+class _STEWeight(torch.autograd.Function):
+    """``qw(w)`` forward, identity (straight-through) backward: the value of
+    ``w + (qw(w) - w).detach()`` without its two extra full-size passes."""
+
+    @staticmethod
+    def forward(ctx, w, bits: int):
+        return qw(w, bits)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, None
 
 
 class _STEQuant(torch.autograd.Function):
@@ -130,10 +143,9 @@ class _QMixin:
 
     def weight_q(self) -> torch.Tensor:
         """Quantised weight (forward value), straight-through gradient."""
-        w = self.weight
         if self.wl_weight < 0:
-            return w
-        return w + (qw(w, self.wl_weight) - w).detach()
+            return self.weight
+        return _STEWeight.apply(self.weight, self.wl_weight)
 
     def _post(self, y):
         y = y / self.scale

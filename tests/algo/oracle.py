@@ -2,9 +2,12 @@
 (Peng et al., IEDM 2019; ``Inference_pytorch/modules/quantization_cpu_np_infer.py``), written with our
 mapping conventions (offset codes, mid-conductance dummy column sharing the read's ADC range,
 two's-complement input bits, analog image layer; see ``pipeline/hw_infer.py``).  For every kernel
-position, sub-array, input bit and cell slice, a full ``conv2d``/``linear`` is run with a weight tensor
-masked to that sub-array, and the ADC acts on the whole output tensor of that read (data columns and
-the dummy column together).  Ideal devices only (no variation/drift/faults).  Tests and benchmark only.
+position, sub-array, input bit and cell slice, a full ``conv2d`` (``linear`` for FC layers) is run
+with the slice's conductance tensor masked to that sub-array, and the ADC acts on the whole output
+tensor of that read (data columns and the dummy column together): the reference's loop structure
+and per-read cost.  Loop invariants (the slices' conductance tensors, the input bit planes, the
+mask of a sub-array) are computed once instead of per read.  Ideal devices only (no
+variation/drift/faults).  Tests and benchmark only.
 """
 from __future__ import annotations
 
@@ -28,11 +31,13 @@ def oracle_layer(layer, x: torch.Tensor, hw) -> torch.Tensor:
     u = (q + 2 ** (wbits - 1)).long()
     conv = w.dim() == 4
     if conv:
-        w4, pad, stride = w, layer.padding, layer.stride
+        def product(inp, weight):
+            return F.conv2d(inp, weight, None, layer.stride, layer.padding)
+        kh, kw = w.shape[2:]
     else:
-        w4, u, x = w[:, :, None, None], u[:, :, None, None], x[:, :, None, None]
-        pad, stride = 0, 1
-    cout, cin, kh, kw = w4.shape
+        product = F.linear
+        kh = kw = 1
+    cin = w.shape[1]
     s_in = 2 ** (abits - 1)
     analog = is_analog_input_layer(layer)
     adc_bits = 0 if analog else hw.adc_bits
@@ -41,24 +46,26 @@ def oracle_layer(layer, x: torch.Tensor, hw) -> torch.Tensor:
     else:
         code = torch.clamp(torch.round(x * s_in), -s_in, s_in - 1).long() % (2 * s_in)
         planes = [(((code >> z) & 1).to(x.dtype), -(2.0 ** z) if z == abits - 1 else 2.0 ** z) for z in range(abits)]
+    g_slices = [gmin + ((u >> (hw.cell_bit * k)) & (R - 1)).to(x.dtype) / (R - 1) * (1 - gmin) for k in range(K)]
     rows = min(hw.subarray, hw.parallel_read)
     nsub = math.ceil(cin / rows)
-    dims = (0, 1, 2, 3) if hw.adc_range == "batch" else (1, 2, 3)
+    dims = tuple(range(2 + conv * 2)) if hw.adc_range == "batch" else tuple(range(1, 2 + conv * 2))
+    cout = w.shape[0]
     out = 0.0
     for i in range(kh):
         for j in range(kw):
             for s in range(nsub):
-                mask = torch.zeros_like(w4)
-                mask[:, s * rows:(s + 1) * rows, i, j] = 1
+                mask = torch.zeros_like(w)
+                if conv:
+                    mask[:, s * rows:(s + 1) * rows, i, j] = 1
+                else:
+                    mask[:, s * rows:(s + 1) * rows] = 1
                 for xb, zw in planes:
-                    pop = F.conv2d(xb, mask[:1], None, stride, pad)
+                    pop = product(xb, mask[:1])
+                    dummy = pop * g_dummy                          # the reference column of the read
                     for k in range(K):
-                        d = ((u >> (hw.cell_bit * k)) & (R - 1)).to(x.dtype)
-                        g = gmin + d / (R - 1) * (1 - gmin)
-                        part = F.conv2d(xb, g * mask, None, stride, pad)
-                        dummy = pop * g_dummy                      # the reference column of the read
+                        part = product(xb, g_slices[k] * mask)
                         both = adc_quantize(torch.cat([part, dummy], 1), adc_bits, hw.adc_mode, dims)
                         out = out + (both[:, :cout] - both[:, cout:]) * (R ** k * (R - 1) / (1 - gmin)) * zw
                     out = out - (2 ** (wbits - 1) - (R ** K - 1) / 2) * pop * zw
-    out = out / (2 ** (abits - 1) * 2 ** (wbits - 1))
-    return out if conv else out[:, :, 0, 0]
+    return out / (2 ** (abits - 1) * 2 ** (wbits - 1))

@@ -3,7 +3,7 @@ import torch
 import torch.nn.functional as F
 
 from pipeline.algo_config import HwInferConfig
-from pipeline.hw_infer import evaluate, make_hw_fn, program_layer
+from pipeline.hw_infer import evaluate, is_analog_input_layer, make_hw_fn, program_layer
 from pipeline.quant import QConv2d, QLinear, clip, quantize
 
 from .oracle import oracle_layer
@@ -18,7 +18,13 @@ CFGS = [
     HwInferConfig(adc_bits=4, subarray=8, adc_mode="nonlinear"),
     HwInferConfig(adc_bits=3, subarray=8, adc_mode="nonlinear", adc_range="sample", on_off_ratio=10),
     HwInferConfig(adc_bits=5, subarray=8, max_chunk_elems=1024),        # reads chunked over input bits
+    HwInferConfig(adc_bits=5, subarray=100),                             # sub-arrays over 64 rows (2 words)
 ]
+
+
+def _engines(cfg):
+    """Both read engines where the popcount one applies (linear ADC, ideal cells)."""
+    return ("bmm", "popcount") if cfg.adc_mode == "linear" and cfg.adc_bits > 0 else ("bmm",)
 
 
 def _layers():
@@ -28,6 +34,7 @@ def _layers():
         (QConv2d(3, 5, 3, 1, 1), torch.rand(2, 3, 5, 5) * 2 - 1),    # signed first layer
         (QConv2d(8, 4, 3, 2, 0), torch.rand(2, 8, 7, 7)),            # stride 2, no padding
         (QLinear(40, 7), torch.rand(4, 40)),
+        (QLinear(140, 5), torch.rand(3, 140)),
     ]
 
 
@@ -42,14 +49,29 @@ def test_fast_equals_masked_conv_oracle(cfg):
     for layer, x in _layers():
         layer = layer.double()
         x = quantize(clip(x.double(), 8), 8)
-        fn = make_hw_fn(program_layer(layer, cfg, torch.Generator().manual_seed(0), torch.float64), cfg)
         with torch.no_grad():
-            y = fn(layer, x)
             o = oracle_layer(layer, x, cfg)
-            assert y.shape == o.shape
-            assert torch.allclose(y, o, atol=1e-9, rtol=0), (type(layer).__name__, (y - o).abs().max())
-            if cfg.adc_bits == 0:
-                assert torch.allclose(y, _ideal(layer, x), atol=1e-9, rtol=0)
+            for engine in _engines(cfg):
+                prog = program_layer(layer, cfg, torch.Generator().manual_seed(0), torch.float64, engine)
+                assert (prog.packed is not None) == (engine == "popcount" and not is_analog_input_layer(layer))
+                y = make_hw_fn(prog, cfg)(layer, x)
+                assert y.shape == o.shape
+                assert torch.allclose(y, o, atol=1e-9, rtol=0), (engine, type(layer).__name__, (y - o).abs().max())
+                if cfg.adc_bits == 0:
+                    assert torch.allclose(y, _ideal(layer, x), atol=1e-9, rtol=0)
+
+
+def test_popcount_engine_equals_bmm_with_stuck_at_faults():
+    """Faulty cells still sit on ideal levels, so the popcount engine reads them; same draws, same output."""
+    torch.manual_seed(3)
+    cfg = HwInferConfig(adc_bits=4, subarray=16, stuck_at_on=0.1, stuck_at_off=0.1)
+    for layer, x in _layers()[:1] + _layers()[3:]:
+        layer, x = layer.double(), quantize(clip(x.double(), 8), 8)
+        ys = [make_hw_fn(program_layer(layer, cfg, torch.Generator().manual_seed(1), torch.float64, e), cfg)(layer, x)
+              for e in ("bmm", "popcount")]
+        assert torch.allclose(ys[0], ys[1], atol=1e-9, rtol=0)
+    with pytest.raises(ValueError, match="popcount"):
+        program_layer(QLinear(8, 2), HwInferConfig(vari=0.1), torch.Generator(), engine="popcount")
 
 
 def test_ideal_hw_network_matches_digital_preactivations():
@@ -96,10 +118,34 @@ def test_nonidealities_seeded_and_effective():
         c2 = HwInferConfig(**{**c.__dict__, "seed": 5})
         if "drift_mode" not in kw or kw["drift_mode"] == "random":
             assert not torch.equal(run(c2), a), kw
-    # drift grows with time
+    # drift grows with time (before the cells pass the target, t^v < 1.5 here)
     errs = [float((run(HwInferConfig(**{**base.__dict__, "drift_mode": "to_target", "drift_t": t, "drift_v": 0.05,
-                                        "drift_target": 0.5})) - ideal).abs().mean()) for t in (1e1, 1e3, 1e6)]
+                                        "drift_target": 0.5})) - ideal).abs().mean()) for t in (1e1, 1e2, 1e3)]
     assert errs[0] < errs[1] < errs[2]
+
+
+def test_drift_follows_reference_retention():
+    """The reference's ``Retention(x, t, v, detect, target)`` on cell digits x: x -> (x+1) t^(v s) - 1,
+    clamped to [min x, max x] (not at the target); hand-computed values for t=100, v=0.1."""
+    from pipeline.hw_infer import drift_digits
+    r = 100 ** 0.1                                              # 1.58489...
+    d = torch.tensor([0.0, 1.0, 2.0, 3.0], dtype=torch.float64)  # 2-bit cell digits
+    cfg = HwInferConfig(drift_mode="to_target", drift_t=100, drift_v=0.1, drift_target=0.5)
+    got = drift_digits(d, cfg, torch.Generator())
+    # target level 0.5 * (3 - 0) = 1.5: digits 0 and 1 drift up, 2 and 3 down
+    want = torch.tensor([r - 1, 2 * r - 1, 3 / r - 1, 4 / r - 1], dtype=torch.float64)
+    assert torch.allclose(got, want.clamp(0, 3), atol=1e-12), got
+    hot = drift_digits(d, HwInferConfig(drift_mode="to_target", drift_t=1e4, drift_v=0.1, drift_target=0.5),
+                       torch.Generator())
+    assert float(hot[1]) > 1.5                                  # digit 1 drifts past the target
+    assert torch.allclose(hot, (torch.tensor([1.0, 2.0, 3.0, 4.0], dtype=torch.float64)
+                                * torch.tensor([1e4 ** 0.1] * 2 + [1e4 ** -0.1] * 2, dtype=torch.float64) - 1).clamp(0, 3))
+    rnd = drift_digits(d.repeat(500), HwInferConfig(drift_mode="random", drift_t=100, drift_v=0.1),
+                       torch.Generator().manual_seed(0)).reshape(500, 4)
+    for j, x in enumerate(d.tolist()):
+        levels = {round(min(max((x + 1) * f - 1, 0.0), 3.0), 9) for f in (1 / r, 1.0, r)}
+        assert {round(v, 9) for v in rnd[:, j].tolist()} == levels   # s uniform in {-1, 0, 1}
+    assert torch.equal(drift_digits(d, HwInferConfig(), torch.Generator()), d)
 
 
 # ---------------------------------------------------------------- trained model (few seconds of WAGE)

@@ -69,7 +69,7 @@ def test_trace_layout_matches_wrapper():
             for (c, a, b, oh, ow) in [(0, 0, 0, 0, 0), (cin - 1, 2, 1, H - 1, 3), (cin // 2, 1, 2, 5, W - 1)]:
                 r, j = c * kh * kw + a * kw + b, oh * W + ow
                 assert t.input_q[r, j] == int(np.floor(float(xp[c, oh + a, ow + b]) * 128 + 1e-9))
-                assert t.weight_q[r, 3 % w.shape[0]] == round(float(l.weight_q()[3 % w.shape[0], c, a, b]) * 128)
+                assert t.weight_q[r, 3 % w.shape[0]] == round(float(l.weight_q().detach()[3 % w.shape[0], c, a, b]) * 128)
         else:
             assert t.input_q.shape == (rows, 1)
             assert np.array_equal(t.input_q[:, 0], np.floor(x.numpy() * 128 + 1e-9).astype(np.int8))
