@@ -8,8 +8,9 @@ Usage::
 For each configuration of the reference table (DNN+NeuroSim V1.4 runs, one row per layer and a
 ``chip`` row) the config columns are mapped to a `HardwareConfig`
 (`neurosim_core.results.reference_hardware_config`), the estimate is run on the same traces, and
-the relative error of every metric is printed per layer and for the chip.  The last line is
-``worst chip-level error: X % (config, metric)``.
+the relative error of every metric is printed per layer and for the chip.  The last two lines are
+``worst per-layer error: X % (config, layer, metric)`` and ``worst chip-level error: X % (config,
+metric)`` (kept last).
 """
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def _number(text: str) -> float | None:
 
 
 def compare_config(name: str, rows: dict, traces, network: Network, results_path: Path):
-    """Print the per-metric table of one config; return [(chip error, metric)]."""
+    """Print the per-metric table of one config; return ([(chip error, metric)], [(layer error, layer, metric)])."""
     cfg = reference_hardware_config(rows["chip"], name)
     check_log(results_path, name, cfg)
     start = time.perf_counter()
@@ -75,6 +76,7 @@ def compare_config(name: str, rows: dict, traces, network: Network, results_path
     header = f"{'metric':28s}" + "".join(f"{'L' + l:>9s}" for l in layers) + f"{'chip':>10s}"
     print(header)
     chip_errors = []
+    layer_errors = []
     for column in dict.fromkeys(columns + chip_columns):
         cells = []
         for layer in layers + ["chip"]:
@@ -90,8 +92,14 @@ def compare_config(name: str, rows: dict, traces, network: Network, results_path
             cells.append(f"{err:.3f}" if math.isfinite(err) else "inf")
             if layer == "chip":
                 chip_errors.append((err, column))
+            else:
+                layer_errors.append((err, layer, column))
         print(f"{column:28s}" + "".join(f"{c:>9s}" for c in cells[:-1]) + f"{cells[-1]:>10s}")
-    return chip_errors
+    return chip_errors, layer_errors
+
+
+def _worse(err: float, than: float) -> bool:
+    return err > than or (math.isnan(err) and not math.isnan(than))
 
 
 def main(argv=None) -> int:
@@ -113,10 +121,16 @@ def main(argv=None) -> int:
     traces = load_npz_dir(args.traces)
     network = network_from_traces(traces)
     worst = (-1.0, "", "")
+    worst_layer = (-1.0, "", "", "")
     for name in names:
-        for err, metric in compare_config(name, table[name], traces, network, args.results):
-            if err > worst[0] or (math.isnan(err) and not math.isnan(worst[0])):
+        chip_errors, layer_errors = compare_config(name, table[name], traces, network, args.results)
+        for err, metric in chip_errors:
+            if _worse(err, worst[0]):
                 worst = (err, name, metric)
+        for err, layer, metric in layer_errors:
+            if _worse(err, worst_layer[0]):
+                worst_layer = (err, name, "L" + layer, metric)
+    print(f"worst per-layer error: {worst_layer[0]:.3f} % ({', '.join(worst_layer[1:])})")
     print(f"worst chip-level error: {worst[0]:.3f} % ({worst[1]}, {worst[2]})")
     if args.fail_above is not None and not worst[0] <= args.fail_above:
         return 1
