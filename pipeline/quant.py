@@ -47,6 +47,16 @@ def quantize(x: torch.Tensor, bits: int) -> torch.Tensor:
     return (x * s).round_().mul_(1.0 / s)        # power-of-two scale: exact, one fewer temporary
 
 
+def quantize_(x: torch.Tensor, bits: int) -> torch.Tensor:
+    """In-place ``quantize`` of a temporary."""
+    if bits < 0 or bits > 15:
+        return x
+    if bits == 1:
+        return x.sign_()
+    s = 2.0 ** (bits - 1)
+    return x.mul_(s).round_().mul_(1.0 / s)
+
+
 def pow2_round(x: torch.Tensor) -> torch.Tensor:
     """Nearest power of two (in log domain)."""
     return torch.pow(2.0, torch.round(torch.log2(x)))
@@ -61,11 +71,14 @@ def qe(e: torch.Tensor, bits: int) -> torch.Tensor:
     """Error quantiser (backward of activations). A zero error tensor passes unchanged."""
     if bits < 0:
         return e
-    m = e.abs().max()
+    m = torch.maximum(e.max(), -e.min())                  # max|e| without an |e| temporary
     if m == 0 or not torch.isfinite(m):
         return e
-    s = pow2_round(m)
-    return quantize(clip(e / s, bits), bits)
+    x = e / pow2_round(m)
+    if bits > 15:
+        return x
+    d = sigma(bits) if bits > 1 else 0.0
+    return quantize_(x.clamp_(-1.0 + d, 1.0 - d), bits)     # == quantize(clip(e / s)), one temporary
 
 
 def qg(g: torch.Tensor, bits: int, grad_scale: float, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -91,26 +104,35 @@ class _STEWeight(torch.autograd.Function):
         return g, None
 
 
-class _STEQuant(torch.autograd.Function):
-    """Activation quantiser: forward rounds, backward quantises the error (QE)."""
+class _ActQuant(torch.autograd.Function):
+    """Activation quantiser ``quantize(clip(x))``: forward clips and rounds; backward quantises the
+    error (QE) and passes it where ``clip`` is the identity (``lo <= x <= hi``, as ``torch.clamp``),
+    in one function so that the clip mask is one saved bool tensor."""
 
     @staticmethod
     def forward(ctx, x, bits_a: int, bits_e: int):
         ctx.bits_e = bits_e
-        return quantize(x, bits_a)
+        if bits_a < 0 or bits_a > 15:
+            ctx.save_for_backward(None)
+            return x.clone()
+        d = sigma(bits_a) if bits_a > 1 else 0.0
+        ctx.save_for_backward((x >= -1.0 + d) & (x <= 1.0 - d))
+        return quantize_(x.clamp(-1.0 + d, 1.0 - d), bits_a)
 
     @staticmethod
     def backward(ctx, g):
-        return qe(g, ctx.bits_e), None, None
+        inside, = ctx.saved_tensors
+        e = qe(g, ctx.bits_e)
+        if inside is not None:
+            e = e * inside
+        return e, None, None
 
 
 def quant_act(x: torch.Tensor, bits_a: int, bits_e: int) -> torch.Tensor:
     """WAGE activation quantiser: clip (gradient passes inside the range), round, QE backward."""
     if bits_a < 0 and bits_e < 0:
         return x
-    if bits_a >= 0:
-        x = clip(x, bits_a)
-    return _STEQuant.apply(x, bits_a, bits_e)
+    return _ActQuant.apply(x, bits_a, bits_e)
 
 
 def wage_scale(fan_in: int, bits_w: int) -> tuple[float, float]:
@@ -210,8 +232,9 @@ def clip_weights_(model: nn.Module) -> None:
     """WAGE: keep stored weights inside the clipped range after each update."""
     with torch.no_grad():
         for m in quant_layers(model):
-            if m.wl_weight > 0:
-                m.weight.copy_(clip(m.weight, m.wl_weight))
+            if 0 < m.wl_weight <= 15:                          # the range ``clip`` keeps
+                d = sigma(m.wl_weight) if m.wl_weight > 1 else 0.0
+                m.weight.clamp_(-1.0 + d, 1.0 - d)
 
 
 __all__ = ["sigma", "clip", "quantize", "pow2_round", "qw", "qe", "qg", "quant_act", "wage_scale",
