@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from pipeline.algo_config import HwInferConfig, ModelConfig, TrainConfig  # noqa: E402
 from pipeline.hw_infer import make_hw_fn, program_layer  # noqa: E402
 from pipeline.models import build_model, network_table  # noqa: E402
-from pipeline.quant import QConv2d, QLinear, clip, quantize  # noqa: E402
+from pipeline.quant import QConv2d, QLinear, clip, clip_weights_, qg, quantize  # noqa: E402
 from pipeline.train import criterion_for  # noqa: E402
 from tests.algo.oracle import oracle_layer  # noqa: E402
 
@@ -52,30 +52,38 @@ def time_oracle(layer, x, cfg):
     return time.perf_counter() - t, o
 
 
-def bench_steps(mode, steps=6, bs=32, width=0.125, in_ch=1):
+def make_step(mode, bs, width, in_ch):
+    """One training step of a VGG-8 (as ``pipeline.train``: loss, backward, QG, SGD, weight clip)."""
     torch.manual_seed(0)
-    tc = TrainConfig(mode=mode)
-    m = build_model(ModelConfig(width_mult=width, in_channels=in_ch), tc)
+    m = build_model(ModelConfig(width_mult=width, in_channels=in_ch), TrainConfig(mode=mode))
     opt = torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)
     crit = criterion_for(mode, "mean")
     x, y = torch.rand(bs, in_ch, 32, 32) * 2 - 1, torch.randint(0, 10, (bs,))
-    from pipeline.quant import clip_weights_, qg
     g = torch.Generator().manual_seed(0)
-    times = []
-    for i in range(steps + 1):
-        t = time.perf_counter()
+
+    def step():
         opt.zero_grad()
-        loss = crit(m(x), y)
-        loss.backward()
+        crit(m(x), y).backward()
         if mode == "wage":
             for p in m.parameters():
                 p.grad = qg(p.grad, 8, 8.0, g)
         opt.step()
         if mode == "wage":
             clip_weights_(m)
-        if i:
-            times.append(time.perf_counter() - t)
-    return sorted(times)[len(times) // 2]
+    return step
+
+
+def bench_steps(bs, width, in_ch, steps=8):
+    """Median WAGE and FP step times, the two steps interleaved so that load changes hit both."""
+    fns = {mode: make_step(mode, bs, width, in_ch) for mode in ("wage", "fp")}
+    times = {mode: [] for mode in fns}
+    for i in range(steps + 1):
+        for mode, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            if i:
+                times[mode].append(time.perf_counter() - t)
+    return tuple(sorted(times[m])[len(times[m]) // 2] for m in ("wage", "fp"))
 
 
 def vgg8_cases(batch: int, shrink: int):
@@ -116,7 +124,7 @@ def main():
     if not a.train_only:
         bench_hw(a, cfg, B)
     for width, ch, bs in ((0.125, 1, 32), (1.0, 3, 16)):
-        tw, tf = bench_steps("wage", bs=bs, width=width, in_ch=ch), bench_steps("fp", bs=bs, width=width, in_ch=ch)
+        tw, tf = bench_steps(bs, width, ch)
         print(f"train step (VGG-8 x{width}, batch {bs}, {ch}x32x32): WAGE {tw * 1e3:.1f} ms  FP {tf * 1e3:.1f} ms  "
               f"overhead {tw / tf:.2f}x  load {load()}", flush=True)
 

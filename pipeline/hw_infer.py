@@ -76,7 +76,7 @@ from numba import njit, types
 from numba.extending import intrinsic
 
 from .algo_config import HwInferConfig
-from .quant import QConv2d, QLinear, quant_layers
+from .quant import QConv2d, quant_layers
 
 # ----------------------------------------------------------------------------- ADC
 

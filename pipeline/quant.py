@@ -116,16 +116,15 @@ class _ActQuant(torch.autograd.Function):
             ctx.save_for_backward(None)
             return x.clone()
         d = sigma(bits_a) if bits_a > 1 else 0.0
-        ctx.save_for_backward((x >= -1.0 + d) & (x <= 1.0 - d))
-        return quantize_(x.clamp(-1.0 + d, 1.0 - d), bits_a)
+        xc = x.clamp(-1.0 + d, 1.0 - d)
+        ctx.save_for_backward(xc == x)                       # lo <= x <= hi, in one pass
+        return quantize_(xc, bits_a)
 
     @staticmethod
     def backward(ctx, g):
         inside, = ctx.saved_tensors
         e = qe(g, ctx.bits_e)
-        if inside is not None:
-            e = e * inside
-        return e, None, None
+        return (e if inside is None else torch.where(inside, e, 0.0)), None, None
 
 
 def quant_act(x: torch.Tensor, bits_a: int, bits_e: int) -> torch.Tensor:
