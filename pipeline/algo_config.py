@@ -148,11 +148,18 @@ class HwInferConfig:
       ``nonlinear`` (edges at quantiles of the partial-sum distribution).
     * ``adc_range``: ``batch`` (reference: range over the whole evaluated batch per read) or
       ``sample`` (range per image).
+    * ``adc_dummy_range``: ``shared`` (default, ours: the dummy (reference) column of a read is
+      converted with the read's data-column range, so the floor biases cancel) or ``separate``
+      (NeuroSim V1.4: the dummy column's partial sums of a read get their own min/max range, taken
+      over that read's dummy outputs for the whole batch, or per image with ``adc_range='sample'``;
+      reproduces the reference's numbers, including its negative offset at low ADC precision).
     * ``cell_bit`` bits per cell, ``on_off_ratio`` Gmax/Gmin.
     * ``vari``: device-to-device relative conductance sigma.
-    * retention drift (IEDM'19 Fig. 3): ``G(t) = G0 * t**(drift_v * s)`` with
-      ``drift_mode`` ``none`` | ``to_target`` (s = sign(G_target - G0), no overshoot; target level
-      ``drift_target`` in [0,1] of the conductance range) | ``random`` (s in {-1,0,1} per cell).
+    * retention drift (IEDM'19 Fig. 3; the reference's ``Retention``), on each cell digit ``x``:
+      ``x -> (x+1) * drift_t**(drift_v * s) - 1``, clamped to the ``[min, max]`` of the layer's
+      digits (not at the target: a cell may drift past it), with ``drift_mode`` ``none`` |
+      ``to_target`` (s = sign(drift_target * (max - min) - x), ``drift_target`` in [0,1] of the
+      digit range) | ``random`` (s uniform in {-1,0,1} per cell).
     * ``stuck_at_on`` / ``stuck_at_off``: fraction of cells stuck at Gmax / Gmin.
     * ``batch_size``: evaluation batch (matters for ``adc_range='batch'``).
     """
@@ -163,6 +170,7 @@ class HwInferConfig:
     adc_bits: int = 5
     adc_mode: str = "linear"
     adc_range: str = "batch"
+    adc_dummy_range: str = "shared"
     cell_bit: int = 1
     on_off_ratio: float = 17.0
     vari: float = 0.0
@@ -187,6 +195,8 @@ class HwInferConfig:
             _fail(c, "adc_mode", self.adc_mode, "'linear' | 'nonlinear'")
         if self.adc_range not in ("batch", "sample"):
             _fail(c, "adc_range", self.adc_range, "'batch' | 'sample'")
+        if self.adc_dummy_range not in ("shared", "separate"):
+            _fail(c, "adc_dummy_range", self.adc_dummy_range, "'shared' | 'separate'")
         _int_range(c, "cell_bit", self.cell_bit, 1, 8)
         _num_range(c, "on_off_ratio", self.on_off_ratio, 1.0, lo_open=True)
         _num_range(c, "vari", self.vari, 0.0, 10.0)

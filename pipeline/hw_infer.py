@@ -14,12 +14,18 @@ Model followed: DNN+NeuroSim V1.4 hardware inference (Peng et al., IEDM 2019 / T
   difference is ``q + c0`` per active row, ``c0 = 2^(W-1) - (R^K - 1)/2``; ``c0 * (active rows)`` is
   removed digitally (the active-row count is known), so the ideal read-out is exactly ``sum x q``
   (the reference's ``round(127.5 (w+1))`` codes leave a +-1 LSB bias instead).
-* **One ADC range per read, shared by the data and dummy columns.**  The reference quantises the
-  dummy output with its own min/max; its floor bias (-step/2 on average) then differs from the data
-  columns' and accumulates over reads, slices and bits into a large negative offset (a 6-bit ADC
-  took a small MNIST model from 73 % to 33 %).  The dummy column is a column of the same sub-array,
+* **Dummy column's ADC range** (``adc_dummy_range``).  ``shared`` (default, ours): one range per
+  read, shared by the data and dummy columns.  The dummy column is a column of the same sub-array,
   converted by the same ADC, so we give it the read's range: the mean floor biases cancel and only
-  the quantisation noise is left.
+  the quantisation noise is left.  ``separate`` (the reference, for reproducing NeuroSim's
+  numbers): as its two ``LinearQuantizeOut`` calls do, the data columns' outputs of a read and the
+  dummy column's outputs of that read (the dummy ``conv2d`` output tensor: every position of every
+  image of the batch, or of one image with ``adc_range='sample'``) are each converted with their own
+  min/max range, then subtracted.  The two floor biases (-step/2 on average each) then differ and
+  accumulate over reads, slices and bits into a large negative offset (the tests' small 16x16 MNIST
+  model, 89 % ideal, on 64 test images: 5-bit ADC 77 % shared vs 14 % separate, 6-bit 84 % vs 56 %).
+  The ``nonlinear`` ADC gets the same choice (quantile edges of the data outputs and of the dummy
+  outputs separately).
 * **Image layer.**  The first layer (<= 3 input channels) is read with analog (not bit-serial)
   inputs and no ADC, as the reference's ``weight.shape[1] == 3`` branch does.
 * **Bit-serial inputs.**  Activations on the ``wl_activate`` grid are coded as ``A``-bit two's
@@ -55,11 +61,12 @@ Two read engines give the same outputs (tested against the masked-conv oracle to
   float matmul; chunks only bound memory and are exact (reads are independent).  Any device, any
   non-ideality, both ADC modes.
 * ``popcount`` (CPU, linear ADC, cells on their ideal levels, i.e. no variation or drift; faults
-  allowed): a column current is ``Gmin * (active rows) + (Gmax-Gmin)/(R-1) * count`` with an integer
-  ``count`` = popcounts of (digit bit plane AND input bit plane) over 64-row words; the ADC range,
-  conversion and shift-and-add run in the same compiled loop (numba), so no current tensor is
-  stored; the inner loop runs over the output columns (layers with >= 64 of them, or more columns
-  than input vectors) or over the input vectors.  ``auto`` picks it wherever it applies.
+  allowed; both ``adc_dummy_range`` settings): a column current is ``Gmin * (active rows) +
+  (Gmax-Gmin)/(R-1) * count`` with an integer ``count`` = popcounts of (digit bit plane AND input bit
+  plane) over 64-row words; the ADC range, conversion and shift-and-add run in the same compiled loop
+  (numba), so no current tensor is stored; the inner loop runs over the output columns (layers
+  with >= 64 of them, or more columns than input vectors) or over the input vectors.  ``auto``
+  picks it wherever it applies.
 """
 from __future__ import annotations
 
@@ -337,7 +344,8 @@ def _adc_chunk(G: torch.Tensor, g_dummy: float, X: torch.Tensor, pop: torch.Tens
     """Reads of ``n`` (kernel position x sub-array) pairs and ``Z`` input bits, all ``K`` slices.
     ``G``: (n, C*K, Cs); ``X``: (n, Cs, Z, N) bit planes; ``pop``: (n, Z, N); ``wzk``: (K, Z).
     One matmul per pair covers every bit and slice (``G`` is read once).  Returns their
-    shift-and-added, dummy-subtracted contribution (C, N)."""
+    shift-and-added, dummy-subtracted contribution (C, N).  The dummy column is converted with the
+    read's range (``adc_dummy_range='shared'``) or with the range of its own outputs (``'separate'``)."""
     n, Cs, Z, N = X.shape
     K = wzk.shape[0]
     C = G.shape[1] // K
@@ -354,6 +362,10 @@ def _adc_chunk(G: torch.Tensor, g_dummy: float, X: torch.Tensor, pop: torch.Tens
         dum = dum.reshape(n, 1, 1, Z, N)
         rdims = (1, 4)
     w = wzk.reshape(1, 1, K, Z, *([1] * (cur.dim() - 4)))
+    if hw.adc_dummy_range == "separate":                             # reference: the dummy has its own range
+        yq = adc_quantize(cur, hw.adc_bits, hw.adc_mode, rdims)
+        dq = adc_quantize(dum, hw.adc_bits, hw.adc_mode, rdims)
+        return ((yq - dq) * w).sum((0, 2, 3)).reshape(C, N)
     if hw.adc_mode == "linear":
         mn = torch.minimum(cur.amin(rdims[1], keepdim=True).amin(rdims[0], keepdim=True), dum.amin(rdims[1], keepdim=True))
         mx = torch.maximum(cur.amax(rdims[1], keepdim=True).amax(rdims[0], keepdim=True), dum.amax(rdims[1], keepdim=True))
@@ -488,13 +500,28 @@ def _convert_add(acc, cnt, bias, a, ws, top):
         acc[n] += ws * np.floor(x)
 
 
+@njit(cache=True)
+def _dummy_minus_min(v, dmn, dmx, mn, mx, separate, nlev, eps):
+    """Linear-ADC output of the dummy-column current ``v`` minus the data range's minimum ``mn``.
+    ``separate``: the dummy outputs have their own range ``[dmn, dmx]`` (reference); else the data
+    range ``[mn, mx]`` (which then contains ``v``).  A constant range converts exactly."""
+    lo, hi = (dmn, dmx) if separate else (mn, mx)
+    if hi - lo <= 0:
+        return v - mn
+    t = min(max(math.floor((v - lo) * (nlev / (hi - lo)) + eps), 0.0), nlev - 1.0)
+    if separate:
+        return lo + (hi - lo) / nlev * t - mn
+    return (hi - lo) / nlev * t
+
+
 @njit(cache=True, fastmath={"nnan", "ninf", "nsz"})
-def _popcount_adc_reads(D, X, pop, xw, coef, gmin, cscale, g_dummy, nlev, eps, G, offset):
+def _popcount_adc_reads(D, X, pop, xw, coef, gmin, cscale, g_dummy, nlev, eps, G, offset, separate):
     """Every (position x sub-array ``ps``, slice ``k``, input bit ``z``) read of a layer through the
     linear ADC (one range per read and per range group of ``G`` equal slices of the ``N`` columns),
-    minus the dummy column, shift-and-added with ``coef[k] * xw[z]``, minus ``offset`` per active
-    row: returns (C, N) float64.  The ADC code of a current ``I = Gmin pop + cscale cnt`` is
-    ``floor((I - lo) inv + eps)`` clipped to [0, nlev-1], evaluated as ``floor(a cnt + b[n])``."""
+    minus the dummy column (converted with the data range, or with its own range when ``separate``),
+    shift-and-added with ``coef[k] * xw[z]``, minus ``offset`` per active row: returns (C, N) float64.
+    The ADC code of a current ``I = Gmin pop + cscale cnt`` is ``floor((I - lo) inv + eps)`` clipped
+    to [0, nlev-1], evaluated as ``floor(a cnt + b[n])``."""
     PS, K, _, C, _ = D.shape
     Z, N = X.shape[1], X.shape[3]
     Lg = N // G
@@ -534,18 +561,21 @@ def _popcount_adc_reads(D, X, pop, xw, coef, gmin, cscale, g_dummy, nlev, eps, G
                     dmn = min(dmn, g_dummy * pop[ps, z, n])
                     dmx = max(dmx, g_dummy * pop[ps, z, n])
                 for k in range(K):
-                    mn = min(dmn, lo[ps, k, z, g])
-                    delta = max(dmx, hi[ps, k, z, g]) - mn
+                    if separate:
+                        mn, mx = lo[ps, k, z, g], hi[ps, k, z, g]
+                    else:
+                        mn, mx = min(dmn, lo[ps, k, z, g]), max(dmx, hi[ps, k, z, g])
+                    cw = coef[k] * xw[z]
+                    for n in range(g * Lg, (g + 1) * Lg):
+                        corr[n] += cw * _dummy_minus_min(g_dummy * pop[ps, z, n], dmn, dmx, mn, mx, separate, nlev, eps)
+                    delta = mx - mn
                     if delta <= 0:
-                        continue                                 # constant read: contributes 0
+                        continue                                 # constant data read: exactly mn
                     inv = nlev / delta
                     slope[ps, k, z, g] = cscale * inv
-                    ws = coef[k] * xw[z] * (delta / nlev)
-                    wstep[ps, k, z, g] = ws
+                    wstep[ps, k, z, g] = cw * (delta / nlev)
                     for n in range(g * Lg, (g + 1) * Lg):
                         bias[ps, k, z, n] = (gpop[ps, z, n] - mn) * inv + eps
-                        t = math.floor((g_dummy * pop[ps, z, n] - mn) * inv + eps)
-                        corr[n] += ws * min(max(t, 0.0), nlev - 1.0)
     out = np.empty((C, N))
     acc = np.empty(N)
     top = nlev - 1.0
@@ -606,7 +636,7 @@ def _convert_add_scalar_bias(acc, cnt, b, a, ws, top):
 
 
 @njit(cache=True)
-def _popcount_adc_reads_cols(DT, X, pop, xw, coef, gmin, cscale, g_dummy, nlev, eps, G, offset):
+def _popcount_adc_reads_cols(DT, X, pop, xw, coef, gmin, cscale, g_dummy, nlev, eps, G, offset, separate):
     """``_popcount_adc_reads`` with the output columns as the inner loop (``DT``: (P*S, K, cell_bit,
     W, C)).  Reads are independent, so each (position x sub-array, input bit) is finished before the
     next: its counts are taken once into a buffer, then ranged and converted.  Returns (C, N)."""
@@ -616,6 +646,8 @@ def _popcount_adc_reads_cols(DT, X, pop, xw, coef, gmin, cscale, g_dummy, nlev, 
     cnt = np.empty((K, N, C), np.int16)                          # counts <= rows * (2^cell_bit - 1) < 2^15
     lo = np.empty(G)
     hi = np.empty(G)
+    dlo = np.empty(G)
+    dhi = np.empty(G)
     acc = np.zeros((N, C))
     corr = np.zeros(N)
     top = nlev - 1.0
@@ -625,6 +657,11 @@ def _popcount_adc_reads_cols(DT, X, pop, xw, coef, gmin, cscale, g_dummy, nlev, 
                 corr[n] += offset * xw[z] * pop[ps, z, n]
             if pop[ps, z].max() == 0:
                 continue                                         # no active row: every read is 0
+            dlo[:] = np.inf                                      # the dummy outputs' range of this read
+            dhi[:] = -np.inf
+            for n in range(N):
+                dlo[n // Lg] = min(dlo[n // Lg], g_dummy * pop[ps, z, n])
+                dhi[n // Lg] = max(dhi[n // Lg], g_dummy * pop[ps, z, n])
             for n in range(N):
                 xv = X[ps, z, :, n].copy()
                 for k in range(K):
@@ -633,24 +670,27 @@ def _popcount_adc_reads_cols(DT, X, pop, xw, coef, gmin, cscale, g_dummy, nlev, 
             for k in range(K):
                 lo[:] = np.inf
                 hi[:] = -np.inf
-                for n in range(N):                               # the read's range (data and dummy)
+                for n in range(N):                               # the read's data range (and dummy's)
                     g = n // Lg
                     cmn, cmx = _count_range(cnt[k, n])
                     gp = gmin * pop[ps, z, n]
-                    dv = g_dummy * pop[ps, z, n]
-                    lo[g] = min(lo[g], gp + cscale * cmn, dv)
-                    hi[g] = max(hi[g], gp + cscale * cmx, dv)
+                    lo[g] = min(lo[g], gp + cscale * cmn)
+                    hi[g] = max(hi[g], gp + cscale * cmx)
+                if not separate:                                 # shared: one range for data and dummy
+                    for g in range(G):
+                        lo[g] = min(lo[g], dlo[g])
+                        hi[g] = max(hi[g], dhi[g])
+                cw = coef[k] * xw[z]
                 for n in range(N):                               # convert and shift-and-add
                     g = n // Lg
+                    corr[n] += cw * _dummy_minus_min(g_dummy * pop[ps, z, n], dlo[g], dhi[g], lo[g], hi[g],
+                                                     separate, nlev, eps)
                     delta = hi[g] - lo[g]
                     if delta <= 0:
-                        continue                                 # constant read: contributes 0
+                        continue                                 # constant data read: exactly lo
                     inv = nlev / delta
-                    ws = coef[k] * xw[z] * (delta / nlev)
-                    t = math.floor((g_dummy * pop[ps, z, n] - lo[g]) * inv + eps)
-                    corr[n] += ws * min(max(t, 0.0), top)
                     _convert_add_scalar_bias(acc[n], cnt[k, n], (gmin * pop[ps, z, n] - lo[g]) * inv + eps,
-                                             cscale * inv, ws, top)
+                                             cscale * inv, cw * (delta / nlev), top)
     out = np.empty((C, N))
     for n in range(N):
         for c in range(C):
@@ -670,7 +710,8 @@ def _read_popcount(prog: ProgrammedLayer, xcols: torch.Tensor, hw: HwInferConfig
     kernel = _popcount_adc_reads_cols if by_columns else _popcount_adc_reads
     out = kernel(prog.packed_t if by_columns else prog.packed, X, pop, xw, prog.coef.cpu().double().numpy(), gmin,
                  (1.0 - gmin) / (2 ** hw.cell_bit - 1), prog.g_dummy, float(2 ** hw.adc_bits),
-                 _edge_eps(xcols.dtype), B if hw.adc_range == "sample" else 1, prog.offset)
+                 _edge_eps(xcols.dtype), B if hw.adc_range == "sample" else 1, prog.offset,
+                 hw.adc_dummy_range == "separate")
     return torch.from_numpy(out).to(xcols.dtype)
 
 

@@ -1,13 +1,15 @@
 """Slow test oracle: the DNN+NeuroSim V1.4 masked-convolution formulation of hardware inference
 (Peng et al., IEDM 2019; ``Inference_pytorch/modules/quantization_cpu_np_infer.py``), written with our
-mapping conventions (offset codes, mid-conductance dummy column sharing the read's ADC range,
-two's-complement input bits, analog image layer; see ``pipeline/hw_infer.py``).  For every kernel
-position, sub-array, input bit and cell slice, a full ``conv2d`` (``linear`` for FC layers) is run
-with the slice's conductance tensor masked to that sub-array, and the ADC acts on the whole output
-tensor of that read (data columns and the dummy column together): the reference's loop structure
-and per-read cost.  Loop invariants (the slices' conductance tensors, the input bit planes, the
-mask of a sub-array) are computed once instead of per read.  Ideal devices only (no
-variation/drift/faults).  Tests and benchmark only.
+mapping conventions (offset codes, mid-conductance dummy column, two's-complement input bits,
+analog image layer; see ``pipeline/hw_infer.py``).  For every kernel position, sub-array, input bit
+and cell slice, a full ``conv2d`` (``linear`` for FC layers) is run with the slice's conductance
+tensor masked to that sub-array, and the ADC acts on the whole output tensor of that read: data
+columns and dummy column together (``adc_dummy_range='shared'``), or, as the reference's two
+``LinearQuantizeOut`` calls do, the data output tensor and the dummy output tensor (the dummy
+``conv2d`` of the read, over the whole batch) each with its own range (``'separate'``).  The
+reference's loop structure and per-read cost.  Loop invariants (the slices' conductance tensors,
+the input bit planes, the mask of a sub-array) are computed once instead of per read.  Ideal
+devices only (no variation/drift/faults).  Tests and benchmark only.
 """
 from __future__ import annotations
 
@@ -65,7 +67,12 @@ def oracle_layer(layer, x: torch.Tensor, hw) -> torch.Tensor:
                     dummy = pop * g_dummy                          # the reference column of the read
                     for k in range(K):
                         part = product(xb, g_slices[k] * mask)
-                        both = adc_quantize(torch.cat([part, dummy], 1), adc_bits, hw.adc_mode, dims)
-                        out = out + (both[:, :cout] - both[:, cout:]) * (R ** k * (R - 1) / (1 - gmin)) * zw
+                        if hw.adc_dummy_range == "separate":       # reference: two LinearQuantizeOut calls
+                            diff = (adc_quantize(part, adc_bits, hw.adc_mode, dims)
+                                    - adc_quantize(dummy, adc_bits, hw.adc_mode, dims))
+                        else:
+                            both = adc_quantize(torch.cat([part, dummy], 1), adc_bits, hw.adc_mode, dims)
+                            diff = both[:, :cout] - both[:, cout:]
+                        out = out + diff * (R ** k * (R - 1) / (1 - gmin)) * zw
                     out = out - (2 ** (wbits - 1) - (R ** K - 1) / 2) * pop * zw
     return out / (2 ** (abits - 1) * 2 ** (wbits - 1))
