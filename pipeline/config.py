@@ -129,6 +129,7 @@ class ArrayConf:
     adc_type: str = "mlsa"
     adc_current_mode: bool = True
     adc_mode: str = "linear"
+    adc_dummy_range: str = "shared"
     cell_bit: int = 1
 
     def validate(self, where: str) -> None:
@@ -141,6 +142,8 @@ class ArrayConf:
         _check(_is_int(self.adc_bits) and 1 <= self.adc_bits <= 8, where, "adc_bits", self.adc_bits, "1..8")
         _check(self.adc_type in ("mlsa", "sar"), where, "adc_type", self.adc_type, "mlsa, sar")
         _check(self.adc_mode in ("linear", "nonlinear"), where, "adc_mode", self.adc_mode, "linear, nonlinear")
+        _check(self.adc_dummy_range in ("shared", "separate"), where, "adc_dummy_range", self.adc_dummy_range,
+               "shared, separate")
         _check(self.cell_bit in (1, 2, 3, 4), where, "cell_bit", self.cell_bit, "1, 2, 3, 4")
 
 
@@ -388,7 +391,7 @@ def stage_slices(flow: FlowConfig) -> dict[str, dict[str, Any]]:
     k_train = _digest(train)
     a, d = flow.array, flow.device
     infer = {"train_key": k_train, "array": {k: getattr(a, k) for k in (
-        "rows", "parallel_rows", "read_mode", "adc_bits", "adc_mode", "cell_bit")},
+        "rows", "parallel_rows", "read_mode", "adc_bits", "adc_mode", "adc_dummy_range", "cell_bit")},
         "device": {k: getattr(d, k) for k in (
             "resistance_on_ohm", "resistance_off_ohm", "variation_sigma", "drift_time_s", "drift_nu",
             "stuck_at_fraction", "mem_cell")}}

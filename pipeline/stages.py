@@ -65,7 +65,8 @@ def algo_configs(flow: FlowConfig):
     a, d = flow.array, flow.device
     hw = HwInferConfig(enabled=True, subarray=a.rows,
                        parallel_read=a.parallel_rows if a.parallel_rows else a.rows,
-                       adc_bits=a.adc_bits, adc_mode=a.adc_mode, cell_bit=a.cell_bit,
+                       adc_bits=a.adc_bits, adc_mode=a.adc_mode, adc_dummy_range=a.adc_dummy_range,
+                       cell_bit=a.cell_bit,
                        on_off_ratio=d.on_off_ratio, vari=d.variation_sigma,
                        drift_t=d.drift_time_s, drift_v=d.drift_nu,
                        drift_mode="none" if d.drift_time_s == 0 else "to_target",
