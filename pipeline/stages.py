@@ -99,7 +99,8 @@ def run_infer(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
     metrics = evaluate(model, data, hw_cfg)
     row = {"accuracy": float(metrics["accuracy"]), "loss": float(metrics["loss"]),
            "n_images": int(metrics.get("n_images", len(data.y_test))),
-           "adc_bits": flow.array.adc_bits, "adc_mode": flow.array.adc_mode, "cell_bit": flow.array.cell_bit,
+           "adc_bits": flow.array.adc_bits, "adc_mode": flow.array.adc_mode,
+           "adc_dummy_range": flow.array.adc_dummy_range, "cell_bit": flow.array.cell_bit,
            "subarray_rows": flow.array.rows, "variation_sigma": flow.device.variation_sigma,
            "drift_time_s": flow.device.drift_time_s}
     schemas.write_table(pa.Table.from_pylist([row]), out_dir / "accuracy.parquet")
