@@ -302,8 +302,8 @@ def validate(cfg: HardwareConfig, source: str = "config") -> None:
     _check_positive_int("level_output", cfg.level_output, source, power_of_two=True)
     if cfg.level_output < 2:
         raise ConfigError(f"{source}: field 'level_output' = {cfg.level_output} must be >= 2")
-    if cfg.cell_bit not in (1, 2, 3, 4):
-        raise ConfigError(f"{source}: field 'cell_bit' = {cfg.cell_bit!r} is not allowed; allowed: 1, 2, 3, 4")
+    if isinstance(cfg.cell_bit, bool) or cfg.cell_bit not in range(1, 9):
+        raise ConfigError(f"{source}: field 'cell_bit' = {cfg.cell_bit!r} is not allowed; allowed: integers 1..8")
     if cfg.num_row_parallel is not None:
         _check_positive_int("num_row_parallel", cfg.num_row_parallel, source)
         if cfg.num_row_parallel > cfg.num_row_subarray:
