@@ -37,8 +37,14 @@ CHIP_TOLERANCE = 0.01
 LAYER_TOLERANCE = 0.03
 
 # Known gaps: config -> reason (exact metric and error); strict, so a fix is noticed.
-CHIP_XFAIL: dict[str, str] = {}
-LAYER_XFAIL: dict[str, str] = {}
+CHIP_XFAIL: dict[str, str] = {
+    "rram_cellbit3": "ADC_readDynamicEnergy_pJ 5.56 % low, readDynamicEnergy_pJ 2.61 %, TOPS_per_W 2.66 % "
+                     "(3 cells per weight; the layer 3-4 ADC energy gap below, not root-caused)",
+}
+LAYER_XFAIL: dict[str, str] = {
+    "rram_cellbit3": "L3/L4 ADC_readDynamicEnergy_pJ 14.15/14.86 % low, readDynamicEnergy_pJ 6.15/7.46 % "
+                     "(the two layers whose 3-cell synapses fill 3/4 of a 512-column PE; not root-caused)",
+}
 
 
 def _cases(xfails):
