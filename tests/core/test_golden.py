@@ -43,7 +43,7 @@ CHIP_XFAIL: dict[str, str] = {
 }
 LAYER_XFAIL: dict[str, str] = {
     "rram_cellbit3": "L3/L4 ADC_readDynamicEnergy_pJ 14.15/14.86 % low, readDynamicEnergy_pJ 6.15/7.46 % "
-                     "(the two layers whose 768 columns of 3-cell synapses span 1.5 PEs of 512 columns; not root-caused)",
+                     "(their 768 columns of 3-cell synapses span 1.5 PEs of 512 columns; not root-caused)",
 }
 
 
