@@ -455,7 +455,7 @@ FIELD_DOCS: dict[str, tuple[str, str]] = {
     "num_row_parallel": ("rows", "rows read at once (partial parallel read; argv[5]); unset: all rows (parallel) / 1 (sequential) [numRowParallel]"),
     "num_col_muxed": ("columns", "columns sharing one ADC [numColMuxed]"),
     "level_output": ("levels", "ADC levels, 2**ADC bits (32 = 5-bit) [levelOutput]"),
-    "cell_bit": ("bit", "bits per cell, 1..4 (forced to 1 for SRAM) [cellBit]"),
+    "cell_bit": ("bit", "bits per cell, 1..8 and at most synapse_bits (forced to 1 for SRAM) [cellBit]"),
     "adc_type": ("", "mlsa (multilevel sense amp) or sar [SARADC]"),
     "current_mode": ("", "MLSA with current sense amp (false: voltage sense amp) [currentMode]"),
     "relax_array_cell_height": ("", "relax the cell height to the periphery pitch [relaxArrayCellHeight]"),

@@ -144,7 +144,7 @@ class ArrayConf:
         _check(self.adc_mode in ("linear", "nonlinear"), where, "adc_mode", self.adc_mode, "linear, nonlinear")
         _check(self.adc_dummy_range in ("shared", "separate"), where, "adc_dummy_range", self.adc_dummy_range,
                "shared, separate")
-        _check(self.cell_bit in (1, 2, 3, 4), where, "cell_bit", self.cell_bit, "1, 2, 3, 4")
+        _check(self.cell_bit in range(1, 9), where, "cell_bit", self.cell_bit, "integers 1..8")
 
 
 @dataclass(frozen=True)
