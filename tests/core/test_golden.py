@@ -39,11 +39,13 @@ LAYER_TOLERANCE = 0.03
 # Known gaps: config -> reason (exact metric and error); strict, so a fix is noticed.
 CHIP_XFAIL: dict[str, str] = {
     "rram_cellbit3": "ADC_readDynamicEnergy_pJ 5.56 % low, readDynamicEnergy_pJ 2.61 %, TOPS_per_W 2.66 % "
-                     "(3 cells per weight; the layer 3-4 ADC energy gap below, not root-caused)",
+                     "(reference out-of-bounds read in layers 3-4, see LAYER_XFAIL)",
 }
 LAYER_XFAIL: dict[str, str] = {
     "rram_cellbit3": "L3/L4 ADC_readDynamicEnergy_pJ 14.15/14.86 % low, readDynamicEnergy_pJ 6.15/7.46 % "
-                     "(their 768 columns of 3-cell synapses span 1.5 PEs of 512 columns; not root-caused)",
+                     "(reference bug: Chip.cpp ReshapeArray copies 768/2 = 384 columns per novel-mapped tile but "
+                     "steps tiles by the 512-column PE, and the tile then reads 512 columns of its 384-wide rows: "
+                     "undefined out-of-bounds reads, not reproduced)",
 }
 
 
