@@ -126,6 +126,20 @@ def _envm_cell_conductance(cell_codes, conductance, wire_resistance_row, wire_re
     return g
 
 
+@njit(cache=True)
+def _column_conductance(bits, g, column_g):
+    """Sum into ``column_g`` the cell conductances ``g[i, :]`` of the rows i that ``bits`` (one input
+    bit-vector, length rows) activates, row by row as the model adds them; returns the active-row count."""
+    column_g[:] = 0.0
+    n_active = 0
+    for i in range(bits.shape[0]):
+        if bits[i] == 1:
+            n_active += 1
+            for j in range(column_g.shape[0]):
+                column_g[j] += g[i, j]
+    return n_active
+
+
 @njit(cache=True, error_model="numpy")
 def column_resistance(input_bits, cell_codes, conductance, mem_cell_type, parallel_read,
                       res_cell_access, wire_resistance_row, wire_resistance_col,
@@ -152,13 +166,7 @@ def column_resistance(input_bits, cell_codes, conductance, mem_cell_type, parall
     g = _envm_cell_conductance(cell_codes, conductance, wire_resistance_row, wire_resistance_col, access)
     column_g = np.empty(cols, dtype=np.float64)
     for k in range(n_vectors):
-        column_g[:] = 0.0
-        n_active = 0
-        for i in range(rows):
-            if input_bits[i, k] == 1:
-                n_active += 1
-                for j in range(cols):
-                    column_g[j] += g[i, j]
+        n_active = _column_conductance(input_bits[:, k], g, column_g)
         if parallel_read:
             for j in range(cols):
                 out[k, j] = 1.0 / (column_g[j] / float(num_add))
@@ -174,7 +182,7 @@ def column_resistance(input_bits, cell_codes, conductance, mem_cell_type, parall
 @njit(cache=True, error_model="numpy")
 def _envm_energy_sums(bits_t, g, parallel_read, num_add, x_scale, breaks, kinds, ca, cb, cc, mult, temp_factor,
                       open_power, add, time, clip):
-    n_vectors, rows = bits_t.shape
+    n_vectors = bits_t.shape[0]
     cols = g.shape[1]
     out = np.zeros(n_vectors, dtype=np.float64)
     open_total = 0.0  # a vector with no active row: every column open (1/(0/n) = inf in both modes)
@@ -183,13 +191,7 @@ def _envm_energy_sums(bits_t, g, parallel_read, num_add, x_scale, breaks, kinds,
                                         add, time, clip)
     column_g = np.empty(cols, dtype=np.float64)
     for k in range(n_vectors):
-        column_g[:] = 0.0
-        n_active = 0
-        for i in range(rows):
-            if bits_t[k, i] == 1:
-                n_active += 1
-                for j in range(cols):
-                    column_g[j] += g[i, j]
+        n_active = _column_conductance(bits_t[k], g, column_g)
         if n_active == 0:
             out[k] = open_total
             continue
