@@ -40,7 +40,6 @@ from .traces import conductance_lut
 
 __all__ = [
     "active_row_counts",
-    "active_row_histogram",
     "activity_row_read",
     "average_column_resistance",
     "column_resistance",
@@ -81,21 +80,6 @@ def active_row_counts(input_bits):
             if input_bits[i, k] == 1:
                 counts[k] += 1
     return counts
-
-
-@njit(cache=True)
-def active_row_histogram(input_bits, num_row_subarray):
-    """(num_row_subarray + 1,) int64: how many bit-vectors activate 0, 1, 2, ... rows.
-
-    Every per-vector read result of an SRAM subarray is a function of this count alone (its
-    column resistance is `sram_resistance_by_count` for every column), so a subarray's totals
-    are a dot product of this histogram with a per-count table.
-    """
-    counts = active_row_counts(input_bits)
-    hist = np.zeros(num_row_subarray + 1, dtype=np.int64)
-    for k in range(counts.shape[0]):
-        hist[counts[k]] += 1
-    return hist
 
 
 @njit(cache=True, error_model="numpy")

@@ -30,8 +30,8 @@ Model: NeuroSim V1.4 ProcessingUnit.cpp (``ProcessingUnitInitialize``,
   in/out ``clkPeriod``).
 * The model calls the subarray once per input bit-vector.  Here every per-vector latency, and
   every energy except the ADC's column term, depends on the vector only through its number of
-  active rows, so each subarray position takes a histogram of those counts (`kernels`) and a
-  table of per-count results (`SubArray.read_table`, cached per slice shape and clock); eNVM
+  active rows, so each subarray position takes a histogram of those counts
+  (`kernels.active_row_counts`) and a table of per-count results (`SubArray.read_table`, cached per slice shape and clock); eNVM
   vectors add their columns' ADC energy from a fused Numba kernel
   (`kernels.envm_column_energy_sums`).  Sums over vectors (latency, energy) and maxima
   (``clk_period``) are those of the model's loop, to float rounding; the input histograms are
@@ -128,13 +128,6 @@ class _SubArrayTotals:
 
     __slots__ = ("read_latency", "latency_adc", "latency_accum", "latency_other", "energy",
                  "energy_adc", "energy_accum", "energy_other", "leakage", "leakage_sram_in_use")
-
-
-def _vector_sum(value, n_vectors: int) -> float:
-    """Sum over the input vectors of a per-vector result (an array, or a scalar shared by all)."""
-    if np.ndim(value) == 0:
-        return float(value) * n_vectors
-    return float(np.sum(value))
 
 
 class PE:
@@ -262,25 +255,30 @@ class PE:
         weight = hist.astype(float)
         latency = table.latency @ weight
         energy = table.energy @ weight
-        if not sa.is_sram and self.activity is not None and counts.size:
-            n = int(counts[0])
-            resistance = average_column_resistance(n, weights.shape[1], self.activity.cell_level, p, self.cell)
-            column_sum = sa.adc_column_energy_sum(resistance)[0] - table.open_column_sum
-            extra = float(column_sum * table.adc_num_read[n] * counts.size)
-            energy[0] += extra
-            energy[1] += extra
-        elif not sa.is_sram:
-            column_sum = envm_column_energy_sums(bits, weights, p, self.cell, sa.adc_energy_kernel_args())
-            column_sum -= table.open_column_sum
-            extra = float(np.dot(column_sum, table.adc_num_read[counts]))
-            energy[0] += extra
-            energy[1] += extra
+        if not sa.is_sram:
+            extra = self._envm_column_energy(table, weights, bits, counts)
+            energy[0] += extra  # total
+            energy[1] += extra  # ADC part
         t = _SubArrayTotals()
         t.read_latency, t.latency_adc, t.latency_accum, t.latency_other = (float(v) for v in latency)
         t.energy, t.energy_adc, t.energy_accum, t.energy_other = (float(v) for v in energy)
         t.leakage = table.leakage
         t.leakage_sram_in_use = table.leakage_sram_in_use
         return max_latency, t
+
+    def _envm_column_energy(self, table, weights: np.ndarray, bits, counts: np.ndarray) -> float:
+        """ADC energy (J) the real eNVM columns add over the table's open columns, summed over the
+        vectors: (column-energy sum - open-column sum) x conversions, per vector."""
+        p, sa = self.p, self.subarray
+        if self.activity is not None:  # every vector alike: one synthetic column set
+            if not counts.size:
+                return 0.0
+            n = int(counts[0])
+            resistance = average_column_resistance(n, weights.shape[1], self.activity.cell_level, p, self.cell)
+            column_sum = sa.adc_column_energy_sum(resistance)[0] - table.open_column_sum
+            return float(column_sum * table.adc_num_read[n] * counts.size)
+        column_sum = envm_column_energy_sums(bits, weights, p, self.cell, sa.adc_energy_kernel_args())
+        return float(np.dot(column_sum - table.open_column_sum, table.adc_num_read[counts]))
 
     def calculate_performance(self, new_memory: np.ndarray, input_vector: np.ndarray, array_dup_row: int,
                               array_dup_col: int, num_subarray_row: int, num_subarray_col: int,
