@@ -1,0 +1,106 @@
+"""The one registry of reference defects that we reproduce for exact numbers.
+
+NeuroSim's binaries (V1.4 inference, V2.1 training) and its Python inference layers have
+defects: uninitialised variables, integer truncation, out-of-range reads, coding choices that
+bias results.  Where we reproduce one to match the reference's printed numbers, it is *one entry
+here* with a one-line description, and the code that reproduces it asks
+``applies("<name>", compat)``.  Nothing else in the package may special-case the reference.
+
+``compat`` is the product-wide switch (hardware config, hardware-aware inference config, flow
+config):
+
+* ``neurosim_v14``  -- reproduce DNN+NeuroSim V1.4 (inference) exactly: every quirk whose
+  ``versions`` contains it is applied.  The default.
+* ``neurosim_v21``  -- reproduce DNN+NeuroSim V2.1 (on-chip training) exactly.
+* ``corrected``     -- the physically / arithmetically consistent model: no quirk applies.
+
+The README table of quirks and their measured effect is generated from `all_quirks()`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "COMPAT_MODES",
+    "DEFAULT_COMPAT",
+    "Compat",
+    "Quirk",
+    "UnknownQuirk",
+    "active",
+    "all_quirks",
+    "applies",
+    "quirk",
+]
+
+Compat = Literal["neurosim_v14", "neurosim_v21", "corrected"]
+COMPAT_MODES: tuple[str, ...] = ("neurosim_v14", "neurosim_v21", "corrected")
+DEFAULT_COMPAT: Compat = "neurosim_v14"
+
+#: where a quirk acts
+Scope = Literal["estimator", "hw_inference", "training"]
+
+
+class UnknownQuirk(KeyError):
+    """A quirk name that is not in the registry (a typo in the code that asks for it)."""
+
+
+@dataclass(frozen=True)
+class Quirk:
+    """One reproduced reference defect."""
+
+    name: str
+    versions: frozenset[str]  # the compat modes that apply it
+    scope: Scope
+    description: str  # one line: what the reference does and what the consistent model does
+
+
+def _q(name: str, versions: tuple[str, ...], scope: Scope, description: str) -> Quirk:
+    return Quirk(name, frozenset(versions), scope, description)
+
+
+V14 = ("neurosim_v14",)
+V21 = ("neurosim_v21",)
+BOTH = ("neurosim_v14", "neurosim_v21")
+
+# --- the registry ---------------------------------------------------------------------------
+# One entry per reproduced defect, kept in one table so that the README table and the tests
+# see every one.  Add an entry here *and* ask `applies(name, compat)` where the model differs.
+_REGISTRY: dict[str, Quirk] = {
+    q.name: q
+    for q in (
+        # entries are added by the modules that reproduce them (see module docstrings)
+    )
+}
+
+
+def _check_compat(compat: str) -> None:
+    if compat not in COMPAT_MODES:
+        raise ValueError(f"compat={compat!r} is not allowed; allowed: {', '.join(COMPAT_MODES)}")
+
+
+def quirk(name: str) -> Quirk:
+    """The registered quirk called ``name``; `UnknownQuirk` for a name not in the registry."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise UnknownQuirk(name) from None
+
+
+def applies(name: str, compat: str) -> bool:
+    """Whether the quirk ``name`` is reproduced under ``compat``."""
+    _check_compat(compat)
+    return compat in quirk(name).versions
+
+
+def active(compat: str, scope: Scope | None = None) -> tuple[Quirk, ...]:
+    """The quirks applied under ``compat`` (optionally only those of one scope), in registry order."""
+    _check_compat(compat)
+    return tuple(
+        q for q in _REGISTRY.values() if compat in q.versions and (scope is None or q.scope == scope)
+    )
+
+
+def all_quirks() -> tuple[Quirk, ...]:
+    """Every registered quirk, in registry order."""
+    return tuple(_REGISTRY.values())

@@ -1,0 +1,42 @@
+"""The quirk registry: every entry is described in one line and used by the code that reproduces it."""
+from __future__ import annotations
+
+import pathlib
+import re
+
+import pytest
+
+from neurosim_core import quirks
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def _code_text() -> str:
+    files = [*ROOT.joinpath("neurosim_core").rglob("*.py"), *ROOT.joinpath("pipeline").rglob("*.py")]
+    return "\n".join(f.read_text() for f in files if f.name != "quirks.py")
+
+
+def test_every_quirk_is_one_line_and_in_a_known_mode():
+    for q in quirks.all_quirks():
+        assert re.fullmatch(r"[a-z0-9_]+", q.name), q.name
+        assert q.description and "\n" not in q.description, q.name
+        assert q.versions and q.versions <= set(quirks.COMPAT_MODES) - {"corrected"}, q.name
+
+
+def test_every_quirk_is_asked_for_by_the_code():
+    text = _code_text()
+    for q in quirks.all_quirks():
+        assert f'"{q.name}"' in text or f"'{q.name}'" in text, f"quirk {q.name} is registered but never used"
+
+
+def test_corrected_applies_nothing():
+    assert quirks.active("corrected") == ()
+    for q in quirks.all_quirks():
+        assert not quirks.applies(q.name, "corrected")
+
+
+def test_unknown_names_and_modes_are_refused():
+    with pytest.raises(quirks.UnknownQuirk):
+        quirks.applies("no_such_quirk", "neurosim_v14")
+    with pytest.raises(ValueError, match="allowed: neurosim_v14, neurosim_v21, corrected"):
+        quirks.active("v1.4")
