@@ -81,6 +81,8 @@ _REGISTRY: dict[str, Quirk] = {
            "SRAM weight mapping stores the running quotients v>>(k+1) instead of the bits of v"),
         _q("v21_dram_ifm_ignores_channels", V21, "training",
            "DRAM activation traffic counts H*W*numBitInput bits per layer, ignoring the channel count"),
+        _q("v21_write_parallel_uninitialised_precision", V21, "training",
+           "arrays written in parallel are sized with the WG output precision read before it is set (0)"),
         _q("v21_dram_breakdown_line", V21, "training",
            "the printed DRAM breakdown counts the IFM transfer 36x (24x for layer 1) while the totals count 6x (4x)"),
     )
