@@ -18,6 +18,18 @@ Tables
     input_q     list<int16> row-major unrolled activation codes c, x = c / 2**(abits-1)
                            (im2col of image 0, windows row-major; FC layers have one window)
 
+``train_traces.parquet`` (on-chip training traces, `pipeline.train_estimate`): one row per weight
+    layer, the ``traces.parquet`` columns (``weight_q`` = the *new* weights' codes) plus
+    weight_old  list<float64> row-major weights before the last training step (continuous,
+                           the V2.1 wrapper's weightOld file)
+    activity    float64    mean input bit of the layer's input file (V2.1's per-layer argument)
+    (``input_q`` of a conv layer holds the *unpadded* windows first, then a zero tail; see
+    ``tests/data/reference_v21/README.md``)
+
+``training_layers.parquet`` / ``training_chip.parquet`` (``neurosim-flow estimate-training``):
+    the V2.1 reference table's columns (per phase FW/AG/WG/WU latency and energy, PEAK
+    variants, breakdowns, area, TOPS/W; see `neurosim_core.training.report`), report units.
+
 ``floorplan.parquet`` (stage ``floorplan``): one row per layer.
     layer int32 (1-based), num_tiles, speedup, utilization (0..1), plus chip-wide columns
     repeated on every row: mem_utilization_pct, cm_tile_size, cm_pe_size, nm_num_pe, nm_pe_size.
@@ -69,6 +81,11 @@ CHIP_COLUMNS = (
     "adc_read_latency_ns", "accum_read_latency_ns", "other_read_latency_ns",
     "adc_read_dynamic_energy_pJ", "accum_read_dynamic_energy_pJ", "other_read_dynamic_energy_pJ",
     "tops_per_w", "tops", "fps", "tops_per_mm2", "mem_utilization_pct",
+)
+
+
+TRAIN_TRACES_SCHEMA = pa.schema(
+    list(TRACES_SCHEMA) + [("weight_old", pa.list_(pa.float64())), ("activity", pa.float64())]
 )
 
 

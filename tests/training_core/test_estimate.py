@@ -59,9 +59,16 @@ def small():
     return VGG8, traces
 
 
-def test_estimate_training_runs_and_is_consistent(small):
+@pytest.fixture(scope="module")
+def result(small):
     net, traces = small
-    r = estimate_training(net, traces, batch_size=200, iterations=250)
+    return estimate_training(net, traces, batch_size=200, iterations=250)
+
+
+@pytest.mark.slow
+def test_estimate_training_runs_and_is_consistent(small, result):
+    net, traces = small
+    r = result
     assert len(r.layers) == 8
     assert r.layers[0].ag.latency == 0 and r.layers[1].ag.latency > 0
     assert r.latency == pytest.approx(sum(r.total(a).latency for a in ("fw", "ag", "wg", "wu")))
@@ -73,20 +80,18 @@ def test_estimate_training_runs_and_is_consistent(small):
     assert half.total("wu").energy == pytest.approx(r.total("wu").energy)  # WU once per iteration
 
 
-def test_weight_update_latency_matches_reference_layers(small, ref21):
+def test_weight_update_latency_matches_reference_layers(result, ref21):
     """Array write pulses / arrays written in parallel: V2.1's WU PEAK latency of layers 2 and 8 to 0.5 %
     (the rest is the write-driver latency, not modelled yet)."""
-    net, traces = small
-    r = estimate_training(net, traces)
+    r = result
     for ours, layer in ((r.layers[1], "2"), (r.layers[7], "8")):
         ref = float(ref21["default"][layer]["peak_writelatency_of_weight_update_ns"]) * 1e-9
         assert ours.wu_peak.latency == pytest.approx(ref, rel=5e-3)
         assert ours.wu_peak.latency <= ref
 
 
-def test_dram_in_the_layer_breakdown_is_exact(small, ref21):
-    net, traces = small
-    r = estimate_training(net, traces)
+def test_dram_in_the_layer_breakdown_is_exact(result, ref21):
+    r = result
     for ours, layer in ((r.layers[0], "1"), (r.layers[1], "2"), (r.layers[7], "8")):
         row = ref21["default"][layer]
         assert ours.dram.latency * 1e9 == pytest.approx(float(row["dram_data_transfer_latency_ns"]), rel=6e-6)
