@@ -19,7 +19,8 @@ from neurosim_core.training.config import TrainingConfig, v21_default_hardware
 from neurosim_core.training.estimate import TrainingResult, estimate_training
 from neurosim_core.training.traces import TraceError, TrainingTrace, load_training_csv_dir, load_training_npz_dir
 
-from .schemas import NET_COLUMNS, TRAIN_TRACES_SCHEMA, read_table, write_csv, write_table
+from .schemas import read_train_traces, write_csv, write_table
+from .schemas import train_traces_to_table as _schema_to_table
 
 __all__ = ["split_settings", "load_training_traces", "train_traces_to_table", "table_to_train_traces",
            "estimate_training_from_files", "summary"]
@@ -43,43 +44,47 @@ def split_settings(values: Mapping[str, Any]) -> tuple[HardwareConfig, TrainingC
     return v21_default_hardware(**hw), TrainingConfig.from_mapping(tc, source="--set")
 
 
-def train_traces_to_table(traces: list[TrainingTrace]) -> pa.Table:
-    cols: dict[str, list] = {f.name: [] for f in TRAIN_TRACES_SCHEMA}
-    for i, t in enumerate(traces):
+def v21_windows(input_q: np.ndarray, net_row, padding: int) -> np.ndarray:
+    """A layer's real im2col windows (own padding) -> V2.1's unpadded windows, row-major.
+
+    The V2.1 wrapper's windows are the padded im2col's windows ``(i+padding, j+padding)`` with
+    ``i < H-K+1``, ``j < W-K+1`` (stride 1; FC layers: the one window).
+    """
+    h, w, _, kh, kw, _, _, stride = net_row
+    x = np.asarray(input_q)
+    if kh == kw == 1 and h == w == 1:
+        return x
+    w_out = (w + 2 * padding - kw) // stride + 1
+    ii, jj = np.meshgrid(np.arange(h - kh + 1), np.arange(w - kw + 1), indexing="ij")
+    cols = ((ii + padding) * w_out + (jj + padding)).ravel()
+    if cols.max(initial=-1) >= x.shape[1]:
+        raise TraceError(f"input codes have {x.shape[1]} windows; padding {padding} needs window {cols.max()}")
+    return x[:, cols]
+
+
+def train_traces_to_table(traces: list[TrainingTrace], epoch: int = 0) -> pa.Table:
+    """`TrainingTrace`s (V2.1 window layout) -> ``train_traces.parquet`` (padding 0, valid windows)."""
+    layers = []
+    for t in traces:
         if t.net_row is None:
             raise TraceError(f"layer {t.name}: no NetWork.csv row; cannot write train_traces.parquet")
-        half = 2 ** (t.wbits - 1)
-        cols["layer_index"].append(i)
-        cols["name"].append(t.name)
-        for c, v in zip(NET_COLUMNS, t.net_row):
-            cols[c].append(int(v))
-        cols["wbits"].append(t.wbits)
-        cols["abits"].append(t.abits)
-        cols["weight_rows"].append(t.rows)
-        cols["weight_cols"].append(t.c_out)
-        cols["weight_q"].append(np.rint(t.weight_new * half).astype(np.int16).ravel())
-        cols["input_rows"].append(t.input_q.shape[0])
-        cols["input_cols"].append(t.input_q.shape[1])
-        cols["input_q"].append(t.input_q.astype(np.int16).ravel())
-        cols["weight_old"].append(t.weight_old.ravel())
-        cols["activity"].append(float(t.activity))
-    return pa.Table.from_arrays([pa.array(cols[f.name], type=f.type) for f in TRAIN_TRACES_SCHEMA],
-                                schema=TRAIN_TRACES_SCHEMA)
+        h, w, _, kh, kw, _, _, _ = t.net_row
+        n = (h - kh + 1) * (w - kw + 1)
+        layers.append({"epoch": epoch, "name": t.name, "net_row": t.net_row, "padding": 0, "wbits": t.wbits,
+                       "abits": t.abits, "weight_q": np.rint(t.weight_new * 2 ** (t.wbits - 1)).astype(np.int16),
+                       "weight_old": t.weight_old, "input_q": t.input_q[:, :n], "activity": t.activity,
+                       "n_images": 1})
+    return _schema_to_table(layers)
 
 
-def table_to_train_traces(table: pa.Table, path: Path | str = "train_traces.parquet") -> list[TrainingTrace]:
+def table_to_train_traces(path: Path) -> list[TrainingTrace]:
+    """``train_traces.parquet`` -> `TrainingTrace`s in V2.1's window layout."""
     out = []
-    for row in table.to_pylist():
-        wr, wc = row["weight_rows"], row["weight_cols"]
-        w = np.asarray(row["weight_q"], dtype=np.float64)
-        old = np.asarray(row["weight_old"], dtype=np.float64)
-        x = np.asarray(row["input_q"], dtype=np.int16)
-        if w.size != wr * wc or old.size != wr * wc or x.size != row["input_rows"] * row["input_cols"]:
-            raise TraceError(f"{path}: layer {row['name']}: array sizes disagree with the stored shapes")
+    for row in read_train_traces(Path(path)):
         out.append(TrainingTrace.from_arrays(
-            name=row["name"], weight_new=w.reshape(wr, wc) / 2 ** (row["wbits"] - 1), weight_old=old.reshape(wr, wc),
-            input_q=x.reshape(row["input_rows"], row["input_cols"]), wbits=row["wbits"], abits=row["abits"],
-            activity=row["activity"], net_row=[row[c] for c in NET_COLUMNS], source=f"{path}: layer {row['name']}"))
+            name=row["name"], weight_new=row["weight_new"], weight_old=row["weight_old"],
+            input_q=v21_windows(row["input_q"], row["net_row"], row["padding"]), wbits=row["wbits"],
+            abits=row["abits"], activity=row["activity"], net_row=row["net_row"], source=f"{path}: {row['name']}"))
     return out
 
 
@@ -87,8 +92,7 @@ def load_training_traces(directory: Path, network=None) -> list[TrainingTrace]:
     directory = Path(directory)
     parquet = directory / "train_traces.parquet" if directory.is_dir() else directory
     if parquet.suffix == ".parquet" and parquet.is_file():
-        names = [f.name for f in TRAIN_TRACES_SCHEMA]
-        return table_to_train_traces(read_table(parquet, names, TRAIN_TRACES_SCHEMA), parquet)
+        return table_to_train_traces(parquet)
     if directory.is_dir() and any(p.suffix == ".npz" for p in directory.iterdir()):
         return load_training_npz_dir(directory)
     rows = [layer.as_row() for layer in network.layers] if network is not None else None

@@ -75,9 +75,9 @@ class TrainingTrace:
     def from_arrays(cls, *, name: str, weight_new, weight_old, input_q, wbits: int, abits: int,
                     activity: float | None = None, net_row=None, source: str = "trace") -> "TrainingTrace":
         """Build and validate a trace; ``activity=None`` measures it from ``input_q``."""
-        wn = np.asarray(weight_new, dtype=np.float64)
-        wo = np.asarray(weight_old, dtype=np.float64)
-        x = np.asarray(input_q)
+        wn = np.ascontiguousarray(weight_new, dtype=np.float64)
+        wo = np.ascontiguousarray(weight_old, dtype=np.float64)
+        x = np.ascontiguousarray(input_q)
         if wn.ndim != 2 or wn.shape != wo.shape:
             raise TraceError(f"{source}: new weights {wn.shape} and old weights {wo.shape} must be the same 2-D shape")
         if x.ndim != 2 or x.shape[0] != wn.shape[0]:
