@@ -186,6 +186,10 @@ def weight_gradient_precision(network: Network, hw: HardwareConfig, tc: Training
 
 
 def arrays_written_in_parallel(network: Network, hw: HardwareConfig, tc: TrainingConfig, grad_bits: int) -> int:
+    return _gradient_buffer(network, hw, tc, grad_bits)[0]
+
+
+def _gradient_buffer(network: Network, hw: HardwareConfig, tc: TrainingConfig, grad_bits: int) -> tuple[int, int]:
     """Sub-arrays whose weight updates the gradient buffer holds at once (V2.1 numArrayWriteParallel).
 
     The global buffer holds the largest layer input; the weight-gradient overhead starts at one
@@ -207,7 +211,18 @@ def arrays_written_in_parallel(network: Network, hw: HardwareConfig, tc: Trainin
     while buffer_bits + overhead < buffer_bits * (tc.buffer_overhead_constraint + 1):
         overhead *= 2
         n *= 2
-    return int(n)
+    return int(n), int(buffer_bits + overhead)
+
+
+def _global_buffer(chip, bits_read: float, bits_write: float, cores: int) -> Phase:
+    """One pass of ``bits_read`` out of and ``bits_write`` into the global buffer (V2: the buffer
+    cores work in parallel up to the global bus width)."""
+    gb = chip.global_buffer
+    w = gb.interface_width
+    gb.calculate_latency(w, bits_read / w, w, bits_write / w)
+    gb.calculate_power(w, bits_read / w, w, bits_write / w)
+    parallel = min(cores, math.ceil(chip.global_bus_width / w))
+    return Phase((gb.read_latency + gb.write_latency) / parallel, gb.read_dynamic_energy + gb.write_dynamic_energy)
 
 
 def _inference_traces(traces: Sequence[TrainingTrace]) -> list[LayerTrace]:
@@ -258,13 +273,14 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
 
     inference = estimate(network, _inference_traces(traces), p, tech=tech, cell=cell)
     grad_bits = weight_gradient_precision(network, hw, tc)
-    n_parallel = arrays_written_in_parallel(network, hw, tc, grad_bits)
+    n_parallel, buffer_bits = _gradient_buffer(network, hw, tc, grad_bits)
     dram = build_dram(spec=DramSpec(kind=tc.dram))  # type: ignore[arg-type]
 
     from ..chip import Chip
 
     chip = Chip(p, tech, cell, network, inference.floorplan)
     chip.initialize(p.clk_freq_hz)
+    chip.calculate_area()
     sa = chip.tile.pe.subarray
     fp = inference.floorplan
     images = tc.batch_size * tc.iterations
@@ -280,16 +296,31 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
             lat, en = dram.transfer(bits)
             return Phase(float(lat), float(en))
 
+        # global buffer: the inference pass counted one V1.4-style pass of the layer's activations;
+        # training moves them twice per phase through a buffer that also holds the weight gradients,
+        # and V2 serialises the transfer over the share of the bus the layer's tiles own
+        bits_out = layer.weight_rows * hw.input_bits * layer.num_in_vectors / (layer.k_h if fp.mark_nm[i] else 1)
+        bits_in = layer.c_out * hw.input_bits * layer.num_in_vectors / (4 if layer.pool else 1)
+        gb_inference = _global_buffer(chip, bits_out, bits_in, chip.num_buffer_core)
+        cores = math.ceil(buffer_bits / (p.global_buffer_core_rows * p.global_buffer_core_cols))
+        gb_pass = _global_buffer(chip, bits_out, bits_in, cores)
+        gb_pass = Phase(gb_pass.latency * math.ceil(total_tiles / fp.num_tiles[i]), gb_pass.energy)
+        gb_grad = _global_buffer(chip, traffic.grad_bits, traffic.grad_bits, cores)
+
         read = Phase(inf.read_latency, inf.read_dynamic_energy)
         periph = Phase(inf.buffer_latency + inf.ic_latency,
                        inf.buffer_read_dynamic_energy + inf.ic_read_dynamic_energy)
         peak_img = Phase(read.latency - periph.latency, read.energy - periph.energy)
-        fw = (read + d(traffic.fw_bits)).scale(images)
+        tiles_img = Phase(read.latency - gb_inference.latency, read.energy - gb_inference.energy)
+        fw = (tiles_img + gb_pass.scale(2) + d(traffic.fw_bits)).scale(images)
         fw_peak = peak_img.scale(images)
-        ag = Phase() if first else (read + d(traffic.ag_bits)).scale(images)
+        ag = Phase() if first else (tiles_img + gb_pass.scale(2) + d(traffic.ag_bits)).scale(images)
         ag_peak = Phase() if first else peak_img.scale(images)
-        wg = d(traffic.wg_bits).scale(images)
+        wg = (gb_pass.scale(2) + gb_grad.scale(2) + d(traffic.wg_bits)).scale(images)
         wg_peak = Phase()
+        tile_buffers = Phase(inf.buffer_latency - gb_inference.latency,
+                             inf.buffer_read_dynamic_energy - gb_inference.energy)
+        buffers = (tile_buffers + gb_pass.scale(4 if first else 6) + gb_grad.scale(2)).scale(images)
 
         # weight update
         novel = fp.mark_nm[i]
@@ -327,7 +358,7 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
             adc=Phase(inf.adc_read_latency, inf.adc_read_dynamic_energy).scale(images * k_ag),
             accum=Phase(inf.accum_read_latency, inf.accum_read_dynamic_energy).scale(images * k_ag),
             array_other=Phase(inf.other_read_latency, inf.other_read_dynamic_energy).scale(images * k_ag),
-            buffer=Phase(inf.buffer_latency, inf.buffer_read_dynamic_energy).scale(images * k_ag),
+            buffer=buffers,
             interconnect=Phase(inf.ic_latency, inf.ic_read_dynamic_energy).scale(images * k_ag),
             dram=d(traffic.breakdown_bits).scale(images),
             write_pulses=int(work.total_pulses.sum()), written_cells=int(work.written_cells.sum())))
