@@ -39,26 +39,14 @@ from ..params import HardwareConfig, resolve
 from ..tech import technology
 from ..traces import LayerTrace
 from .config import TrainingConfig
+from .phase import Phase
+from .wg_unit import WGUnitSpec, build_wg_unit
 from .dram import DramSpec, build_dram, training_traffic_bits
 from .traces import TrainingTrace
 from .weight_update import array_write_energy, envm_conductance, sram_cell_values, write_workload
 
 __all__ = ["Phase", "TrainingLayerResult", "TrainingResult", "estimate_training", "weight_gradient_precision",
            "arrays_written_in_parallel", "training_operations"]
-
-
-@dataclass(frozen=True)
-class Phase:
-    """Latency (s) and dynamic energy (J) of one phase."""
-
-    latency: float = 0.0
-    energy: float = 0.0
-
-    def __add__(self, other: "Phase") -> "Phase":
-        return Phase(self.latency + other.latency, self.energy + other.energy)
-
-    def scale(self, k: float) -> "Phase":
-        return Phase(self.latency * k, self.energy * k)
 
 
 @dataclass(frozen=True)
@@ -268,7 +256,8 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
     tech = technology(p.technode, p.roadmap)
     cell = make_cell(p, tech)
     notes = ["AG is costed as the forward read of the same arrays (BP periphery not modelled separately)",
-             "WG unit (SRAM CIM) and gradient accumulation not modelled: WG holds its DRAM traffic only",
+             "WG unit: sub-array read from the inference SRAM sub-array (V2.1 uses a multilevel sense amp); "
+             "its write drivers and the partial-sum adder tree and the gradient accumulation are not modelled",
              "WU write-driver latency and new-weight delivery through buffers not modelled"]
 
     inference = estimate(network, _inference_traces(traces), p, tech=tech, cell=cell)
@@ -277,6 +266,10 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
     dram = build_dram(spec=DramSpec(kind=tc.dram))  # type: ignore[arg-type]
 
     from ..chip import Chip
+
+    big = max(network.layers, key=lambda l: l.ifm_h * l.ifm_w * l.ifm_c)
+    wg_rows = (big.ifm_h - big.k_h + 1) * (big.ifm_w - big.k_w + 1)
+    wg_cols = big.ifm_c * hw.input_bits
 
     chip = Chip(p, tech, cell, network, inference.floorplan)
     chip.initialize(p.clk_freq_hz)
@@ -316,8 +309,13 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
         fw_peak = peak_img.scale(images)
         ag = Phase() if first else (tiles_img + gb_pass.scale(2) + d(traffic.ag_bits)).scale(images)
         ag_peak = Phase() if first else peak_img.scale(images)
-        wg = (gb_pass.scale(2) + gb_grad.scale(2) + d(traffic.wg_bits)).scale(images)
-        wg_peak = Phase()
+        # V2.1 sizes the WG unit once but sets its activity from each layer's argument
+        wg_unit = build_wg_unit(spec=WGUnitSpec(mem_rows=wg_rows, mem_cols=wg_cols, activity=trace.activity),
+                                hw=hw, tc=tc)
+        wg_img = wg_unit.layer_cost(ifm_h=layer.ifm_h, ifm_w=layer.ifm_w, ifm_c=layer.ifm_c, k_h=layer.k_h,
+                                    k_w=layer.k_w, c_out=layer.c_out, input_bits=hw.input_bits)
+        wg = (wg_img + gb_pass.scale(2) + gb_grad.scale(2) + d(traffic.wg_bits)).scale(images)
+        wg_peak = wg_img.scale(images)
         tile_buffers = Phase(inf.buffer_latency - gb_inference.latency,
                              inf.buffer_read_dynamic_energy - gb_inference.energy)
         buffers = (tile_buffers + gb_pass.scale(4 if first else 6) + gb_grad.scale(2)).scale(images)
@@ -365,8 +363,8 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
 
     ops = training_operations(network, tc.batch_size, tc.iterations)
     return TrainingResult(
-        floorplan=fp, layers=tuple(layers), area=inference.area, area_array=inference.area_array,
+        floorplan=fp, layers=tuple(layers), area=inference.area + wg_unit.area_m2, area_array=inference.area_array,
         area_ic=inference.area_ic, area_adc=inference.area_adc, area_accum=inference.area_accum,
-        area_other=inference.area_other, area_wg=0.0, num_computation=float(ops), batch_size=tc.batch_size,
+        area_other=inference.area_other, area_wg=wg_unit.area_m2, num_computation=float(ops), batch_size=tc.batch_size,
         iterations=tc.iterations, arrays_written_in_parallel=n_parallel, weight_gradient_bits=grad_bits,
         notes=tuple(dict.fromkeys(notes)))
