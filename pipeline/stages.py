@@ -115,6 +115,7 @@ def _infer_progress(n_images: int, every_s: float = 10.0):
     """A `hw_infer.evaluate` progress callback: images done, running accuracy, ETA (log + bar)."""
     from .progress import Progress
 
+    log.info("infer (hardware-aware): %d images; a progress line every %g s", n_images, every_s)
     bar = Progress(total=n_images, desc="infer (hardware-aware)", unit="image", log_every_s=every_s)
 
     def callback(done: int, total: int, correct: int) -> None:

@@ -112,6 +112,7 @@ def train(model_cfg: ModelConfig, train_cfg: TrainConfig, data_cfg: DataConfig, 
     t0 = time.perf_counter()
     run_steps, loss_acc, corr_acc, seen = 0, 0.0, 0, 0
     window = collections.deque(maxlen=train_cfg.log_every)  # (loss, correct, n) of the latest steps
+    interval: list[tuple[float, int, int]] = []  # the same, since the previous history point
     perm = None
     if step:
         log.info("train: resuming from step %d of %d (%s)", step, total, ckpt_path)
@@ -146,11 +147,16 @@ def train(model_cfg: ModelConfig, train_cfg: TrainConfig, data_cfg: DataConfig, 
         corr_acc += step_correct
         seen += len(yb)
         window.append((step_loss, step_correct, len(yb)))
+        interval.append(window[-1])
         bar.update(step, loss=sum(w[0] for w in window) / len(window),
                    acc=sum(w[1] for w in window) / sum(w[2] for w in window))
         if step % train_cfg.log_every == 0 or step == total:
+            # train_*: running means since this run started; interval_*: means since the previous point
             history.append({"step": step, "train_loss": loss_acc / max(run_steps, 1),
-                            "train_accuracy": corr_acc / max(seen, 1)})
+                            "train_accuracy": corr_acc / max(seen, 1),
+                            "interval_loss": sum(w[0] for w in interval) / len(interval),
+                            "interval_accuracy": sum(w[1] for w in interval) / sum(w[2] for w in interval)})
+            interval.clear()
     bar.close()
     train_time = time.perf_counter() - t0
 

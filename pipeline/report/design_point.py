@@ -188,7 +188,7 @@ def build_document(flow, layers: list[dict], chip: dict, acc: dict, fp: list[dic
                              f"leakage {chip['leakage_energy_pJ'] / 1e6:.4g} uJ)"),
         ("leakage power", f"{chip['leakage_power_uW']:.4g} uW"),
         ("energy efficiency", f"{chip['tops_per_w']:.4g} TOPS/W"),
-        ("throughput", f"{chip['tops']:.4g} TOPS, {chip['fps']:,.4g} FPS"),
+        ("throughput", f"{chip['tops']:.4g} TOPS, {chip['fps']:,.0f} images/s"),
         ("compute density", f"{chip['tops_per_mm2']:.4g} TOPS/mm^2"),
         ("memory utilisation", f"{chip['mem_utilization_pct']:.4g} %"),
     ]
@@ -203,7 +203,7 @@ def build_document(flow, layers: list[dict], chip: dict, acc: dict, fp: list[dic
         Column("part", "part", numeric=False),
         Column("area", "area", "mm^2", 1e-6), Column("area_share", "area share", "%", fmt="pct"),
         Column("energy", "energy per image", "nJ", 1e-3), Column("energy_share", "energy share", "%", fmt="pct"),
-        Column("latency", "latency, summed over layers", "ns"),
+        Column("latency", "latency, summed over layers", "us", 1e-3),
         Column("latency_share", "latency share", "%", fmt="pct"),
     ], share["rows"], caption="n/a: the estimator does not report that part for that quantity")
     notes += share["notes"]
@@ -304,8 +304,8 @@ def build_document(flow, layers: list[dict], chip: dict, acc: dict, fp: list[dic
         Section("Per layer", [layer_table, Paragraph("Latency and energy parts per layer:"), parts_table,
                               Figure("breakdown.png", "per-layer latency and energy parts and chip area parts",
                                      "Per-layer latency and dynamic energy by part, and the chip area by part.")]),
-        Section("Chip", [KeyValues(chip_items, caption="every chip figure of chip.csv, in its units; buffer_* "
-                                                       "and ic_* are parts of other_*")]),
+        Section("Chip", [KeyValues(chip_items, caption="every chip figure of chip.csv, in its units; the buffer "
+                                                       "and ic figures are parts of the other ones")]),
         Section("Floorplan", [fp_table, fp_chip]),
         Section("Design", [KeyValues(config_items)]),
         Section("Method and caveats", [BulletList(method + notes)]),

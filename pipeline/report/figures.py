@@ -12,7 +12,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 #: the colour of each breakdown part, the same in every figure
 PART_COLOURS = {"CIM array": "C0", "ADC": "C1", "accumulation": "C2", "buffer": "C4", "interconnect": "C3",
-                "other": "C7", "leakage": "C5", "other (incl. buffers)": "C7"}
+                "other": "C7", "leakage": "C5", "other (incl. buffers)": "#5f5f5f",
+                "not in the estimator's parts": "#d9d9d9"}
 
 
 def atomic_savefig(fig, path: Path, dpi: int = 110) -> None:
@@ -31,7 +32,7 @@ def breakdown_plot(layers: Sequence[Mapping], chip: Mapping, path: Path, title: 
     ``layers`` are rows with ``label`` and the ``<part>_latency_ns`` / ``<part>_energy_pJ``
     columns of `pipeline.report.content.split_parts`; ``area_parts`` (label, um^2) pairs.
     """
-    from .content import AREA_PARTS, LATENCY_ENERGY_PARTS
+    from .content import AREA_PARTS, LATENCY_ENERGY_PARTS, UNASSIGNED
 
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.8), layout="constrained")
     names = [r["label"] for r in layers]
@@ -51,8 +52,12 @@ def breakdown_plot(layers: Sequence[Mapping], chip: Mapping, path: Path, title: 
         ax.legend(fontsize=8)
     if area_parts is None:
         area_parts = [(label, float(chip[key])) for key, label in AREA_PARTS]
+        rest = float(chip["chip_area_um2"]) - sum(v for _, v in area_parts)
+        if rest > 1e-9 * float(chip["chip_area_um2"]):
+            area_parts.append((UNASSIGNED, rest))
     labels = [lbl for lbl, _ in area_parts]
-    axes[2].bar(labels, [v / 1e6 for _, v in area_parts], color=[PART_COLOURS.get(l, "C9") for l in labels])
+    axes[2].bar([lbl.replace("not in the ", "not in the\n") for lbl in labels], [v / 1e6 for _, v in area_parts],
+                color=[PART_COLOURS.get(lbl, "C9") for lbl in labels], edgecolor="#444444", linewidth=0.5)
     axes[2].set_ylabel("area (mm$^2$)")
     axes[2].set_title(f"chip area breakdown (total {float(chip['chip_area_um2']) / 1e6:.3g} mm$^2$)")
     axes[2].tick_params(axis="x", rotation=30)
@@ -66,7 +71,7 @@ def shares_plot(shares: Sequence[Mapping], path: Path, title: str = "") -> None:
 
     ``shares``: rows with ``quantity`` and ``parts`` [(label, fraction)] (fractions sum to 1).
     """
-    fig, ax = plt.subplots(figsize=(11, 0.9 + 0.75 * len(shares)), layout="constrained")
+    fig, ax = plt.subplots(figsize=(11, 1.6 + 0.75 * len(shares)), layout="constrained")
     seen = set()
     for i, row in enumerate(shares):
         left = 0.0
@@ -76,16 +81,16 @@ def shares_plot(shares: Sequence[Mapping], path: Path, title: str = "") -> None:
             ax.barh(i, frac * 100, left=left, color=PART_COLOURS.get(label, "C9"),
                     label=None if label in seen else label, edgecolor="white", linewidth=0.6)
             seen.add(label)
-            if frac >= 0.06:
+            if frac >= 0.04:
+                light = PART_COLOURS.get(label) == "#d9d9d9"
                 ax.text(left + frac * 50, i, f"{frac * 100:.0f} %", ha="center", va="center", fontsize=8,
-                        color="white")
+                        color="black" if light else "white")
             left += frac * 100
     ax.set_yticks(range(len(shares)), [r["quantity"] for r in shares])
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("share of the total (%)")
-    ax.legend(ncol=min(len(seen), 7), loc="upper center", bbox_to_anchor=(0.5, -0.35 - 0.05 * len(shares)),
-              fontsize=8, frameon=False)
+    fig.legend(ncol=min(len(seen), 5), loc="outside lower center", fontsize=8, frameon=False)
     ax.set_title(title or "shares of total area, energy and latency")
     atomic_savefig(fig, path)
 
@@ -101,9 +106,14 @@ def training_curve_plot(history: Sequence[Mapping], path: Path, test_accuracy: f
     fig, (ax_l, ax_a) = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
     if history:
         steps = [int(h["step"]) for h in history]
-        ax_l.plot(steps, [float(h["train_loss"]) for h in history], "o-", ms=3, color="C0")
-        ax_a.plot(steps, [100 * float(h["train_accuracy"]) for h in history], "o-", ms=3, color="C0",
-                  label="training batches (running mean)")
+        # per-interval means (the steps since the previous point) when recorded, else running means
+        interval = all("interval_loss" in h for h in history)
+        loss_key, acc_key = ("interval_loss", "interval_accuracy") if interval else ("train_loss", "train_accuracy")
+        what = "mean over the steps since the previous point" if interval else "running mean since the run started"
+        ax_l.plot(steps, [float(h[loss_key]) for h in history], "o-", ms=3, color="C0", label=f"training ({what})")
+        ax_a.plot(steps, [100 * float(h[acc_key]) for h in history], "o-", ms=3, color="C0",
+                  label=f"training batches ({what})")
+        ax_l.legend(fontsize=8, loc="upper right")
     else:
         for ax in (ax_l, ax_a):
             ax.text(0.5, 0.5, "no training history recorded", ha="center", va="center", transform=ax.transAxes)

@@ -123,7 +123,7 @@ def test_shares_split_buffer_and_interconnect_out_of_other(report):
     assert e == {"ADC": "47.6", "accumulation": "19.0", "buffer": "9.5", "interconnect": "4.8", "other": "14.3",
                  "leakage": "4.8"}
     # latency summed over the 3 layers: ADC 120, accum 60, buffer 30, IC 15, rest 120 - 45 = 75 -> of 300
-    assert by_part["other"]["latency, summed over layers (ns)"] == "75"
+    assert by_part["other"]["latency, summed over layers (us)"] == "0.075"
     assert by_part["buffer"]["latency share (%)"] == "10.0"
     # area: the estimator has no buffer area: buffers stay inside "other (incl. buffers)"
     assert by_part["buffer"]["area (mm^2)"] == "n/a"
@@ -219,6 +219,17 @@ def test_readable_names():
     assert content.readable_names(raw, kinds) == [
         "conv1", "conv2", "conv3", "stage 2 block 1 conv a", "stage 2 block 1 shortcut", "dense 1 layer 3 1x1",
         "transition 1", "fc1", "fc2", "weird"]
+
+
+def test_area_the_estimator_assigns_to_no_part_is_its_own_share():
+    chip = {c: 0.0 for c in schemas.CHIP_COLUMNS}
+    chip.update(chip_area_um2=100.0, area_cim_array_um2=30.0, area_adc_um2=20.0, area_accum_um2=10.0,
+                area_ic_um2=10.0, area_other_um2=10.0, read_dynamic_energy_pJ=1.0, other_read_dynamic_energy_pJ=1.0)
+    share = content.shares(chip, [_layer(0, "x")])
+    rows = {r["part"]: r for r in share["rows"]}
+    assert rows[content.UNASSIGNED]["area_share"] == pytest.approx(0.2)
+    assert rows["CIM array"]["area_share"] == pytest.approx(0.3)
+    assert any("in none of its parts" in n for n in share["notes"])
 
 
 def test_split_parts_flags_a_buffer_larger_than_other():
