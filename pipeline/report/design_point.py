@@ -282,10 +282,13 @@ def build_document(flow, layers: list[dict], chip: dict, acc: dict, fp: list[dic
     method = [
         "Accuracy: the same test images with the ideal digital (quantised) model and with the hardware "
         "model (ADC, cell levels, non-idealities); the drop is digital minus hardware-aware.",
-        "Area, latency and energy: the NeuroSim V1.4 estimator on the recorded traces. Buffer and interconnect "
-        "latency/energy are parts of the estimator's 'other' and are shown separately; 'other' is the rest "
-        "(decoders, muxes, switch matrices, pooling, activation, array read). The estimator does not report "
-        "buffer area separately: it is inside 'other (incl. buffers)'.",
+        "Area, latency and energy: the NeuroSim V1.4 estimator on the recorded traces. Its 'ADC' energy and "
+        "latency include the array read (word/bit-line charging) and, for SRAM, the precharger and sense "
+        "amplifiers (NeuroSim: 'ADC (or S/As and precharger for SRAM)'), so the CIM array has an area but no "
+        "energy or latency share of its own. Buffer and interconnect latency/energy are parts of the "
+        "estimator's 'other' and are shown separately; 'other' is the rest (decoders, muxes, switch matrices, "
+        "pooling, activation). The estimator does not report buffer area separately: it is inside "
+        "'other (incl. buffers)'.",
         "MACs: as NeuroSim counts them for TOPS, H_in x W_in x C_in x K_h x K_w x C_out (input feature-map "
         "size); per-layer TOPS/W = 2 x MACs / (dynamic + leakage energy)"
         + (f", divided by the post-layout factor zeta = {facts['zeta']:g} as for the chip" if facts["zeta"] else "")
@@ -296,8 +299,9 @@ def build_document(flow, layers: list[dict], chip: dict, acc: dict, fp: list[dic
     sections = [
         Section("Headline", [KeyValues(headline)]),
         Section("Training", [Figure("training_curve.png", "training loss and accuracy against the step",
-                                    "Training loss and accuracy (running means over the batches since the run "
-                                    "started) with the digital and hardware-aware test accuracies.")]),
+                                    "Training loss and accuracy on the training batches (the legend says over "
+                                    "which steps each point is a mean) with the digital and hardware-aware test "
+                                    "accuracies.")]),
         Section("Shares of area, energy and latency", [share_table, Figure(
             "shares.png", "shares of total area, energy and latency", "Shares of the chip area, of the energy per "
                                                                        "image and of the summed layer latencies.")]),

@@ -112,6 +112,15 @@ def test_report_has_tables_accuracy_and_a_drawn_plot(run):
         assert gray.std() > 0.05 and np.mean(gray < 0.9) > 0.02  # not blank: bars/lines and text drawn
 
 
+def test_stage_logs_carry_progress_lines(run):
+    work, results, keys = run
+    train_log = (results / "logs" / "train" / f"{keys['train']}.log").read_text()
+    assert re.search(r"train: step 4/4 \(100 %\), loss [0-9.]+, acc [0-9.]+, elapsed", train_log), train_log
+    infer_log = (results / "logs" / "infer" / f"{keys['infer']}.log").read_text()
+    assert re.search(r"infer \(hardware-aware\): image 16/16 \(100 %\), acc [0-9.]+", infer_log), infer_log
+    assert "infer: digital (no-hardware) accuracy" in infer_log
+
+
 def test_snakemake_report_builds(run):
     work, _, _ = run
     out = work / "report.html"
