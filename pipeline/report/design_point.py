@@ -233,12 +233,24 @@ def build_document(flow, layers: list[dict], chip: dict, acc: dict, fp: list[dic
         Column("tops_per_w", "efficiency", "TOPS/W"),
     ]
     layer_table = Table(layer_cols, rows)
-    parts_cols = [Column("label", "layer", numeric=False)]
-    for key, label in content.LATENCY_ENERGY_PARTS:
-        parts_cols.append(Column(f"{key}_latency_ns", f"{label} latency", "ns"))
-    for key, label in content.LATENCY_ENERGY_PARTS:
-        parts_cols.append(Column(f"{key}_energy_pJ", f"{label} energy", "pJ"))
-    parts_table = Table(parts_cols, rows)
+    latency_parts = Table([Column("label", "layer", numeric=False)]
+                          + [Column(f"{key}_latency_ns", label, "ns") for key, label in content.LATENCY_ENERGY_PARTS]
+                          + [Column("read_latency_ns", "total", "ns")], rows,
+                          caption="read latency by part (ns)")
+    energy_parts = Table([Column("label", "layer", numeric=False)]
+                         + [Column(f"{key}_energy_pJ", label, "pJ") for key, label in content.LATENCY_ENERGY_PARTS]
+                         + [Column("read_dynamic_energy_pJ", "total", "pJ")], rows,
+                         caption="read dynamic energy by part (pJ)")
+    total_macs = sum(r["macs"] for r in rows) if all(r["macs"] is not None for r in rows) else None
+    sums = [f"MACs {fmt_number(total_macs, 'int')} per image",
+            f"tiles {sum(int(r['num_tiles']) for r in rows)}"]
+    if has_area:
+        tiles_area = sum(float(r["tile_area_um2"]) for r in rows)
+        sums.append(f"tile area {tiles_area / 1e6:.4g} mm^2 of the chip's {chip['chip_area_um2'] / 1e6:.4g} mm^2 "
+                    f"({100 * tiles_area / chip['chip_area_um2']:.1f} %; the rest is the chip-level global buffer, "
+                    "bus, pooling, accumulation and activation)")
+    sums.append(f"dynamic energy {sum(float(r['read_dynamic_energy_pJ']) for r in rows) / 1e3:.4g} nJ "
+                f"(chip: {chip['read_dynamic_energy_pJ'] / 1e3:.4g} nJ)")
 
     # floorplan
     fp_rows = []
@@ -305,7 +317,8 @@ def build_document(flow, layers: list[dict], chip: dict, acc: dict, fp: list[dic
         Section("Shares of area, energy and latency", [share_table, Figure(
             "shares.png", "shares of total area, energy and latency", "Shares of the chip area, of the energy per "
                                                                        "image and of the summed layer latencies.")]),
-        Section("Per layer", [layer_table, Paragraph("Latency and energy parts per layer:"), parts_table,
+        Section("Per layer", [layer_table, Paragraph("Sum over the layers: " + "; ".join(sums) + "."),
+                              latency_parts, energy_parts,
                               Figure("breakdown.png", "per-layer latency and energy parts and chip area parts",
                                      "Per-layer latency and dynamic energy by part, and the chip area by part.")]),
         Section("Chip", [KeyValues(chip_items, caption="every chip figure of chip.csv, in its units; the buffer "

@@ -146,6 +146,8 @@ def test_per_layer_shapes_macs_area_and_tops_per_w(report):
     # TOPS/W = 2 * MACs / (dynamic + leakage energy) / zeta (validated: 1.22), as the estimator does for the chip
     expected = 2 * 8 * 8 * 4 * 9 * 8 / ((2000.0 + 100.0) * 1e-12) / 1e12 / 1.22
     assert float(rows[1]["efficiency (TOPS/W)"]) == pytest.approx(expected, rel=1e-3)
+    assert "tile area 0.15 mm^2 of the chip's 1 mm^2 (15.0 %" in md
+    assert f"MACs {8 * 8 * 1 * 9 * 4 + 8 * 8 * 4 * 9 * 8 + 128 * 10:,} per image" in md
 
 
 def test_every_floorplan_column_has_a_unit(report):
