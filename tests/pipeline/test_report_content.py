@@ -270,3 +270,16 @@ def test_write_document_is_atomic(tmp_path):
     md, html_path = write_document(doc, tmp_path, "x")
     assert md.read_text().startswith("# t") and html_path.read_text().startswith("<!doctype html>")
     assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_unreadable_train_metrics_or_traces_are_one_line_naming_the_file(stage_dirs, tmp_path):
+    est, inf, fp, train, traces = stage_dirs
+    (train / "metrics.json").write_text("{not json")
+    with pytest.raises(schemas.SchemaError) as err:
+        write_report(compose(), tmp_path / "r1", est, inf, fp, train, traces)
+    assert str(train / "metrics.json") in str(err.value) and "\n" not in str(err.value)
+    (train / "metrics.json").write_text("{}")
+    (traces / "traces.parquet").write_bytes(b"PAR1 truncated")
+    with pytest.raises(schemas.SchemaError) as err:
+        write_report(compose(), tmp_path / "r2", est, inf, fp, train, traces)
+    assert str(traces / "traces.parquet") in str(err.value) and "\n" not in str(err.value)
