@@ -368,7 +368,10 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
             leakage_power=inf.leakage_power, leakage_energy=leak_e,
             adc=Phase(inf.adc_read_latency, inf.adc_read_dynamic_energy).scale(images * k_ag),
             accum=Phase(inf.accum_read_latency, inf.accum_read_dynamic_energy).scale(images * k_ag),
-            array_other=Phase(inf.other_read_latency, inf.other_read_dynamic_energy).scale(images * k_ag),
+            # the inference breakdown books the buffers and the bus under "other"; V2.1 reports them apart
+            array_other=Phase(inf.other_read_latency - inf.buffer_latency - inf.ic_latency,
+                              inf.other_read_dynamic_energy - inf.buffer_read_dynamic_energy
+                              - inf.ic_read_dynamic_energy).scale(images * k_ag),
             buffer=buffers,
             interconnect=Phase(inf.ic_latency, inf.ic_read_dynamic_energy).scale(images * k_ag),
             dram=d(traffic.breakdown_bits).scale(images),
