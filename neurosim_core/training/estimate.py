@@ -202,15 +202,27 @@ def _gradient_buffer(network: Network, hw: HardwareConfig, tc: TrainingConfig, g
     return int(n), int(buffer_bits + overhead)
 
 
-def _global_buffer(chip, bits_read: float, bits_write: float, cores: int) -> Phase:
+def _global_buffer(chip, bits_read: float, bits_write: float, cores: int, compat: str = "corrected") -> Phase:
     """One pass of ``bits_read`` out of and ``bits_write`` into the global buffer (V2: the buffer
-    cores work in parallel up to the global bus width)."""
+    cores work in parallel up to the global bus width).
+
+    V2.1's register-file buffer drives each line's word line across the full width of its DFFs
+    (12 inverters wide) rather than their height, and its access adds the word-line decode to the
+    half clock cycle of the DFFs; under ``compat="neurosim_v21"`` a line costs that.
+    """
     gb = chip.global_buffer
     w = gb.interface_width
     gb.calculate_latency(w, bits_read / w, w, bits_write / w)
     gb.calculate_power(w, bits_read / w, w, bits_write / w)
+    read, write = gb.read_latency, gb.write_latency
+    if compat == "neurosim_v21" and not gb.sram and not chip.p.synchronous:
+        decoder = gb.wl_decoder
+        decoder.calculate_latency(1e20, gb.dff.w_dff * w * 0.2e-15 / 1e-6, 0.0, 0.0, gb.num_col, 1, 1)
+        half_cycle = 1.0 / gb.clk_freq / 2
+        read = (decoder.read_latency + half_cycle) * bits_read / w
+        write = (decoder.write_latency + half_cycle) * bits_write / w
     parallel = min(cores, math.ceil(chip.global_bus_width / w))
-    return Phase((gb.read_latency + gb.write_latency) / parallel, gb.read_dynamic_energy + gb.write_dynamic_energy)
+    return Phase((read + write) / parallel, gb.read_dynamic_energy + gb.write_dynamic_energy)
 
 
 def _inference_traces(traces: Sequence[TrainingTrace]) -> list[LayerTrace]:
@@ -304,9 +316,9 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
         bits_in = layer.c_out * hw.input_bits * layer.num_in_vectors / (4 if layer.pool else 1)
         gb_inference = _global_buffer(chip, bits_out, bits_in, chip.num_buffer_core)
         cores = math.ceil(buffer_bits / (p.global_buffer_core_rows * p.global_buffer_core_cols))
-        gb_pass = _global_buffer(chip, bits_out, bits_in, cores)
+        gb_pass = _global_buffer(chip, bits_out, bits_in, cores, tc.compat)
         gb_pass = Phase(gb_pass.latency * math.ceil(total_tiles / fp.num_tiles[i]), gb_pass.energy)
-        gb_grad = _global_buffer(chip, traffic.grad_bits, traffic.grad_bits, cores)
+        gb_grad = _global_buffer(chip, traffic.grad_bits, traffic.grad_bits, cores, tc.compat)
 
         read = Phase(inf.read_latency, inf.read_dynamic_energy)
         periph = Phase(inf.buffer_latency + inf.ic_latency,
