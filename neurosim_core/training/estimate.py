@@ -264,10 +264,17 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
     if hw.pipeline:
         raise EstimateError("training estimation: pipeline=true is not supported yet (V2.1 crashes there too); "
                             "set pipeline=false")
-    p = resolve(hw, source="training hardware")
+    notes: list[str] = []
+    # V2.1 prices RRAM and FeFET reads identically (only the weight update differs) and accepts RRAM
+    # below 22 nm, which the inference models refuse: under neurosim_v21 such a chip reads as FeFET
+    read_hw = hw
+    if tc.compat == "neurosim_v21" and hw.mem_cell == "rram" and hw.tech_node_nm < 22:
+        read_hw = hw.replace(mem_cell="fefet")
+        notes.append("RRAM below 22 nm: read path priced as FeFET (V2.1 prices both alike; V1.4 refuses RRAM there)")
+    p = resolve(read_hw, source="training hardware")
     tech = technology(p.technode, p.roadmap)
     cell = make_cell(p, tech)
-    notes = ["AG is costed as the forward read of the same arrays (BP periphery not modelled separately)",
+    notes += ["AG is costed as the forward read of the same arrays (BP periphery not modelled separately)",
              "WG unit: sub-array read from the inference SRAM sub-array (V2.1 uses a multilevel sense amp); "
              "its write drivers and the partial-sum adder tree are not modelled",
              "WU write-driver latency and new-weight delivery through buffers not modelled"]
@@ -331,7 +338,7 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
         ag_peak = Phase() if first else peak_img.scale(images)
         # V2.1 sizes the WG unit once but sets its activity from each layer's argument
         wg_unit = build_wg_unit(spec=WGUnitSpec(mem_rows=wg_rows, mem_cols=wg_cols, activity=trace.activity),
-                                hw=hw, tc=tc)
+                                hw=read_hw, tc=tc)
         wg_img = wg_unit.layer_cost(ifm_h=layer.ifm_h, ifm_w=layer.ifm_w, ifm_c=layer.ifm_c, k_h=layer.k_h,
                                     k_w=layer.k_w, c_out=layer.c_out, input_bits=hw.input_bits)
         weights = layer.ifm_c * layer.k_h * layer.k_w * layer.c_out
