@@ -44,12 +44,19 @@ def code_version() -> dict[str, str]:
     except importlib.metadata.PackageNotFoundError:
         version = "unknown"
     root = Path(__file__).resolve().parent.parent
+    commit = "unknown"
     try:
-        out = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty", "--abbrev=12",
-                              "--exclude=*"], capture_output=True, text=True, timeout=10)
-        commit = out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "unknown"
+        # only when the package sits at the top of its own checkout (an installed copy inside some
+        # other repository, e.g. a venv in a project's tree, must not report that repository)
+        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True,
+                             text=True, timeout=10)
+        if top.returncode == 0 and Path(top.stdout.strip()).resolve() == root:
+            out = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty", "--abbrev=12",
+                                  "--exclude=*"], capture_output=True, text=True, timeout=10)
+            if out.returncode == 0 and out.stdout.strip():
+                commit = out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        commit = "unknown"
+        pass
     return {"package_version": version, "git_commit": commit}
 
 
