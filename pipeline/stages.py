@@ -90,7 +90,9 @@ def algo_configs(flow: FlowConfig):
     # `train.max_steps` is the whole training budget (epochs follow from it), not a cap on one epoch
     train = TrainConfig(wl_weight=t.wl_weight, wl_activate=t.wl_activate, wl_grad=t.wl_grad, wl_error=t.wl_error,
                         mode=t.mode, steps=t.max_steps, max_steps=t.max_steps, batch_size=t.batch_size,
-                        lr=float(t.lr), seed=t.seed, device=t.device, num_threads=t.threads).validate()
+                        lr=float(t.lr), seed=t.seed, device=t.device, num_threads=t.threads,
+                        # a training-curve point every ~1/60 of the budget (at most every 50 steps)
+                        log_every=max(1, min(50, t.max_steps // 60))).validate()
     a, d = flow.array, flow.device
     hw = HwInferConfig(enabled=True, subarray=a.rows,
                        parallel_read=a.parallel_rows if a.parallel_rows else a.rows,
