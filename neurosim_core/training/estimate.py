@@ -257,7 +257,7 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
     cell = make_cell(p, tech)
     notes = ["AG is costed as the forward read of the same arrays (BP periphery not modelled separately)",
              "WG unit: sub-array read from the inference SRAM sub-array (V2.1 uses a multilevel sense amp); "
-             "its write drivers and the partial-sum adder tree and the gradient accumulation are not modelled",
+             "its write drivers and the partial-sum adder tree are not modelled",
              "WU write-driver latency and new-weight delivery through buffers not modelled"]
 
     inference = estimate(network, _inference_traces(traces), p, tech=tech, cell=cell)
@@ -266,6 +266,14 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
     dram = build_dram(spec=DramSpec(kind=tc.dram))  # type: ignore[arg-type]
 
     from ..chip import Chip
+
+    # weight-gradient accumulation over the batch: one adder per gradient the buffer holds
+    from ..circuits import Adder
+
+    accumulator = Adder(p, tech, cell)
+    accumulator_adders = n_parallel * hw.num_row_subarray * hw.num_col_subarray
+    accumulator.initialize(grad_bits + math.ceil(math.log2(tc.batch_size)), accumulator_adders, p.clk_freq_hz)
+    accumulator.calculate_area(0.0, 0.0)
 
     big = max(network.layers, key=lambda l: l.ifm_h * l.ifm_w * l.ifm_c)
     wg_rows = (big.ifm_h - big.k_h + 1) * (big.ifm_w - big.k_w + 1)
@@ -314,6 +322,11 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
                                 hw=hw, tc=tc)
         wg_img = wg_unit.layer_cost(ifm_h=layer.ifm_h, ifm_w=layer.ifm_w, ifm_c=layer.ifm_c, k_h=layer.k_h,
                                     k_w=layer.k_w, c_out=layer.c_out, input_bits=hw.input_bits)
+        weights = layer.ifm_c * layer.k_h * layer.k_w * layer.c_out
+        passes = math.ceil(weights / accumulator_adders)
+        accumulator.calculate_latency(1e20, 0.0, passes)
+        accumulator.calculate_power(passes, min(weights, accumulator_adders))
+        wg_img = wg_img + Phase(accumulator.read_latency, accumulator.read_dynamic_energy)
         wg = (wg_img + gb_pass.scale(2) + gb_grad.scale(2) + d(traffic.wg_bits)).scale(images)
         wg_peak = wg_img.scale(images)
         tile_buffers = Phase(inf.buffer_latency - gb_inference.latency,
