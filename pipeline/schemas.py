@@ -42,6 +42,10 @@ Tables
     (`TRAIN_STATS_COLUMNS`: epoch, layer_index, name, quantity in {input_activity, weight, delta},
     statistic, value).
 
+``training_layers.parquet`` / ``training_chip.parquet`` (``neurosim-flow estimate-training``):
+    the V2.1 reference table's columns (per phase FW/AG/WG/WU latency and energy, PEAK
+    variants, breakdowns, area, TOPS/W; see `neurosim_core.training.report`), report units.
+
 ``floorplan.parquet`` (stage ``floorplan``): one row per layer.
     layer int32 (1-based), num_tiles, speedup, utilization (0..1), plus chip-wide columns
     repeated on every row: mem_utilization_pct, cm_tile_size, cm_pe_size, nm_num_pe, nm_pe_size.
