@@ -23,15 +23,16 @@ def main(argv=None) -> int:
     ap.add_argument("--epoch", type=int, default=None)
     ap.add_argument("--results", default=None)
     ap.add_argument("--log", default=None)
-    a = ap.parse_args(argv)
+    a = ap.parse_intermixed_args(argv)
     try:
         from ..stages import setup_logging
-        from .plan import TrainingPlan, compose, epoch_dir, load_sweep, training_keys
+        from .plan import TrainingPlan, compose, epoch_dir, load_sweep, training_keys, training_overrides
         from . import stages
 
         setup_logging(Path(a.log) if a.log else None)
         args = list(a.args)
         name = args.pop(0) if a.command == "sweep" and args else None
+        args = list(training_overrides(args))
         flow = compose(tuple(args))
         results = Path(a.results or flow.results_dir)
         keys = training_keys(flow)
@@ -59,9 +60,9 @@ def main(argv=None) -> int:
 
             if not name:
                 raise ValueError("sweep needs a NAME (conf/sweep/training/<NAME>.yaml)")
-            plan = TrainingPlan.build(args, sweep_names=[name])
+            plan = TrainingPlan.build(a.args[1:], sweep_names=[name])
             points = [(label, results / "training" / training_keys(compose(pt))["training"] / "per_epoch.parquet")
-                      for label, pt in load_sweep(name, tuple(args))]
+                      for label, pt in plan.sweeps[name][1]]
             aggregate_sweep(name, points, results / "training_sweep" / name / plan.sweeps[name][0])
     except Exception as exc:  # one line, never a traceback
         print(f"neurosim-flow: error: {' '.join(str(exc).split())}", file=sys.stderr)

@@ -40,13 +40,33 @@ def compose(overrides: tuple[str, ...]) -> FlowConfig:
     return _compose(list(overrides))
 
 
+#: the training DAG composes with these unless the overrides set the same key or its group:
+#: V2.1's chip is FeFET; the embedded narrow network (16-64 channels on 16x16 maps) is too small for
+#: 128x128 sub-arrays (the floorplan needs tiles/PEs of at least 2-4 sub-arrays), so the embedded
+#: default uses 32x32 ones (the full CIFAR-10 recipe: array.rows=128 array.cols=128, V2.1's)
+TRAINING_DEFAULTS = ("device=fefet", "array.rows=32", "array.cols=32")
+
+
+def training_overrides(overrides: Sequence[str]) -> tuple[str, ...]:
+    """``TRAINING_DEFAULTS`` (those whose key or group the user does not set) + the user's overrides."""
+    ov = tuple(str(o) for o in overrides)
+    keys = {o.split("=", 1)[0].lstrip("+~") for o in ov}
+
+    def taken(default: str) -> bool:
+        key = default.split("=", 1)[0]
+        return key in keys or key.split(".", 1)[0] in keys
+    return tuple(d for d in TRAINING_DEFAULTS if not taken(d)) + ov
+
+
 def training_hardware(flow: FlowConfig):
     """The `HardwareConfig` a training estimate runs on: the flow's hardware groups with the on-chip
-    recipe's precisions (V2.1: synapse 5 bits, input 8 bits, one 5-bit cell per synapse on eNVM)."""
+    recipe's precisions (V2.1: synapse 5 bits, input 8 bits, one 5-bit cell per synapse on eNVM) and
+    layer-by-layer operation (the training estimator, like V2.1, has no pipeline mode)."""
     hw = flow.hardware()
     o = flow.onchip
     cell_bit = 1 if hw.mem_cell == "sram" else o.wl_weight
-    return dataclasses.replace(hw, synapse_bits=o.wl_weight, input_bits=o.wl_activate, cell_bit=cell_bit)
+    return dataclasses.replace(hw, synapse_bits=o.wl_weight, input_bits=o.wl_activate, cell_bit=cell_bit,
+                               pipeline=False)
 
 
 def training_slices(flow: FlowConfig) -> dict[str, dict]:
@@ -87,7 +107,7 @@ class TrainingPlan:
 
     @classmethod
     def build(cls, overrides: Sequence[str] = (), sweep_names: Sequence[str] | None = None) -> "TrainingPlan":
-        ov = tuple(str(o) for o in overrides)
+        ov = training_overrides(overrides)
         base = compose(ov)
         plan = cls(results_dir=base.results_dir, base_overrides=ov)
         plan.main_keys = plan.register(base)
@@ -136,7 +156,7 @@ class TrainingPlan:
     def estimate_inputs(self, key: str, epoch: int) -> list[str]:
         k_train = training_keys(self.flow_of("estimate_training", key))["train_onchip"]
         d = self.dir("train_onchip", k_train)
-        return [str(d / epoch_dir(epoch) / "train_traces.parquet")]
+        return [str(d / epoch_dir(epoch) / "train_traces.parquet"), str(d / epoch_dir(epoch) / "record.json")]
 
     def estimate_outputs(self, key: str, epoch: int) -> list[str]:
         return [str(self.dir("estimate_training", key) / epoch_dir(epoch) / f) for f in ESTIMATE_FILES]
@@ -210,5 +230,5 @@ def load_sweep(name: str, base: Sequence[str] = ()) -> list[tuple[str, tuple[str
     return points
 
 
-__all__ = ["TrainingPlan", "training_keys", "training_slices", "training_hardware", "load_sweep", "epoch_dir",
+__all__ = ["TRAINING_DEFAULTS", "training_overrides", "TrainingPlan", "training_keys", "training_slices", "training_hardware", "load_sweep", "epoch_dir",
            "TRAIN_FILES", "ESTIMATE_FILES", "AGGREGATE_FILES", "SWEEP_FILES"]

@@ -104,7 +104,7 @@ def run_train_collect(flow: FlowConfig, train_dir: Path) -> None:
 
 def estimator_available() -> bool:
     try:
-        from neurosim_core.training import estimate_training  # noqa: F401
+        from neurosim_core.training.estimate import estimate_training  # noqa: F401
     except ImportError:
         return False
     return True
