@@ -55,6 +55,7 @@ def _plots(rows: list[dict], history: list[dict], out_dir: Path, title: str) -> 
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.plot(ep_all, [100 * h["accuracy"] for h in history], "o-", label="test")
     ax.plot(ep_all, [100 * h["train_accuracy"] for h in history], "s--", alpha=0.7, label="train (running)")
+    ax.set_xticks(ep_all)
     ax.set_xlabel("epoch")
     ax.set_ylabel("accuracy (%)")
     ax.set_title(f"accuracy vs epoch\n{title}", fontsize=9)
@@ -73,6 +74,7 @@ def _plots(rows: list[dict], history: list[dict], out_dir: Path, title: str) -> 
             vals = np.array([r[f"{kind}_{p}_{unit}"] for r in rows])
             ax.bar(ep, vals, bottom=bottom, label=PHASE_LABELS[p])
             bottom += vals
+        ax.set_xticks(ep)
         ax.set_xlabel("epoch")
         ax.set_ylabel(f"{kind} per epoch ({unit})")
         ax.set_title(f"{kind} per epoch by phase", fontsize=9)
