@@ -26,7 +26,8 @@ Tables
     `CHIP_COLUMNS` below; SI units inside the model, report units here (um^2, ns, pJ, uW),
     the unit in each column name.
 
-``accuracy.parquet`` (stage ``infer``): one row: accuracy (0..1), loss, n_images, plus the
+``accuracy.parquet`` (stage ``infer``): one row: accuracy (0..1, hardware-aware), loss, n_images,
+    digital_accuracy (0..1, the same model and images without the hardware), plus the
     hardware-aware settings it was measured with.
 
 ``sweep.parquet`` (sweep targets): one row per design point: ``point`` (the swept value as a

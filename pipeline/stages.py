@@ -75,10 +75,17 @@ def algo_configs(flow: FlowConfig):
     return model, train, data, hw
 
 
+#: test images of the training stage's own digital check (metrics.json); fixed, so that the training
+#: key does not depend on data.n_test (the infer stage reports the digital and the hardware-aware
+#: accuracy on data.n_test images)
+TRAIN_CHECK_IMAGES = 256
+
+
 def run_train(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
     from .train import train
 
     model_cfg, train_cfg, data_cfg, _ = algo_configs(flow)
+    data_cfg = dataclasses.replace(data_cfg, n_test=TRAIN_CHECK_IMAGES)
     train(model_cfg, train_cfg, data_cfg, str(out_dir))
     write_provenance(flow, "train", out_dir)
 
@@ -97,7 +104,9 @@ def run_infer(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
     model = _load_model(flow, inputs["train"])
     data = load_data(data_cfg, model_cfg)
     metrics = evaluate(model, data, hw_cfg)
+    digital = evaluate(model, data, dataclasses.replace(hw_cfg, enabled=False))  # same images, no hardware
     row = {"accuracy": float(metrics["accuracy"]), "loss": float(metrics["loss"]),
+           "digital_accuracy": float(digital["accuracy"]),
            "n_images": int(metrics.get("n_images", len(data.y_test))),
            "adc_bits": flow.array.adc_bits, "adc_mode": flow.array.adc_mode,
            "adc_dummy_range": flow.array.adc_dummy_range, "cell_bit": flow.array.cell_bit,

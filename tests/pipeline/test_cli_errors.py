@@ -25,10 +25,10 @@ def _error_line(capsys, argv) -> str:
 
 
 @pytest.mark.parametrize("argv, fragments", [
-    (["config", "array.adc_bits=12"], ("adc_bits", "allowed: 1..8")),
+    (["config", "array.adc_bits=12"], ("override 'array.adc_bits=12'", "array.adc_bits", "allowed: integers 1..8")),
     (["config", "device=pcm2"], ("config group 'device'", "allowed: ecram, fefet, pcm, rram, sram")),
     (["config", "array.adcbits=4"], ("unknown field 'adcbits'", "adc_bits")),
-    (["stage", "train", "train.lr=fast"], ("conf/train", "'lr'", "a number")),
+    (["stage", "train", "train.lr=fast"], ("override 'train.lr=fast'", "'train.lr'", "a number in (0, 10]")),
 ])
 def test_bad_override_is_one_line(capsys, argv, fragments):
     err = _error_line(capsys, argv)
