@@ -32,7 +32,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 OPT_IN = os.environ.get("NEUROSIM_SLURM_TESTS", "") == "1"
-BINARIES = ("munged", "mungekey", "slurmctld", "slurmd", "sbatch", "squeue", "scontrol", "sinfo")
+BINARIES = ("munged", "mungekey", "slurmctld", "slurmd", "sbatch", "srun", "squeue", "scontrol", "sinfo")
 
 pytestmark = [
     pytest.mark.slurm, pytest.mark.slow,
@@ -98,7 +98,11 @@ class PrivateSlurm:
         self.host = socket.gethostname().split(".")[0]
         self.conf = base / "slurm.conf"
         self.run = base / "run"  # pid files and the MUNGE socket (must be reachable by all)
-        self.env = dict(os.environ, SLURM_CONF=str(self.conf))
+        # The Slurm job-step plugin drops every SLURM_* variable but the job id before its nested
+        # `srun`, SLURM_CONF included (a site's Slurm finds /etc/slurm or its configless server).
+        # A private configuration reaches that srun through a shim first on PATH.
+        self.bin = base / "bin"
+        self.env = dict(os.environ, SLURM_CONF=str(self.conf), PATH=f"{self.bin}{os.pathsep}{os.environ['PATH']}")
         self.pids: dict[str, int] = {}
         self.user = pwd.getpwuid(os.getuid()).pw_name
 
@@ -115,6 +119,10 @@ class PrivateSlurm:
         # Declared, not probed, size (config_overrides): the profile's per-rule requests (train: 4 CPUs,
         # 16 GB) must fit the one node; Snakemake's --jobs limits how many run at once.
         (b / "plugstack.conf").write_text("")
+        self.bin.mkdir()
+        shim = self.bin / "srun"
+        shim.write_text(f"#!/bin/sh\nSLURM_CONF={self.conf} exec {shutil.which('srun')} \"$@\"\n")
+        shim.chmod(0o755)
         self.conf.write_text(f"""# private test cluster (tests/pipeline/test_slurm.py); removed after the test
 ClusterName=nsflowtest
 SlurmctldHost={self.host}(127.0.0.1)
@@ -215,9 +223,12 @@ def test_sbatch_runs_in_the_private_cluster(local_slurm, tmp_path):
 def _snakemake(workdir: Path, *args, env=None, timeout=1500):
     cfg = workdir / "flow.yaml"
     cfg.write_text(yaml.safe_dump({"overrides": TINY + SWEEP}))
-    cmd = [str(SNAKEMAKE), "-s", str(ROOT / "Snakefile"), "-d", str(workdir), "--configfile", str(cfg),
-           "all", "sweep_adc", *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=workdir, env=env, timeout=timeout)
+    cmd = [str(SNAKEMAKE), "all", "sweep_adc", "-s", str(ROOT / "Snakefile"), "-d", str(workdir),
+           *args, "--configfile", str(cfg)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=workdir, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        raise AssertionError(f"snakemake did not finish in {timeout} s: {str(exc.stderr)[-3000:]}") from None
     assert proc.returncode == 0, (proc.stdout[-3000:] + proc.stderr[-4000:])
     return proc
 
@@ -245,7 +256,9 @@ def test_real_dag_and_sweep_through_the_slurm_profile_equal_a_local_run(local_sl
     slurm_dir, local_dir = tmp_path / "slurm", tmp_path / "local"
     slurm_dir.mkdir()
     local_dir.mkdir()
+    # no accounting database in the private cluster: job states come from squeue
     _snakemake(slurm_dir, "--profile", str(ROOT / "profiles/slurm"), "--jobs", "2",
+               "--slurm-status-command", "squeue",
                "--slurm-init-seconds-before-status-checks", "2", "--latency-wait", "10",
                "--default-resources", "slurm_partition=debug", "mem_mb=1000", "runtime=30",
                env=local_slurm.env)
