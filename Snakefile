@@ -33,3 +33,4 @@ rule all:
 
 include: "rules/stages.smk"
 include: "rules/sweeps.smk"
+include: "rules/training.smk"

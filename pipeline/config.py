@@ -26,38 +26,24 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Annotated, Any, Literal, Mapping, Sequence, Union, get_args, get_origin
 
-from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 from pydantic.dataclasses import dataclass
 
 from neurosim_core.params import SUPPORTED_NODES_NM, ConfigError, HardwareConfig, resolve
 
+from .training.config import OnchipConf, OnchipDeviceConf  # on-chip training groups (pipeline/training)
+
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
-GROUPS = ("device", "tech", "array", "chip", "network", "train", "data", "sweep")
+GROUPS = ("device", "tech", "array", "chip", "network", "train", "data", "sweep", "onchip", "onchip_device")
 
 
 class PipelineConfigError(ConfigError):
     """Bad configuration (one line: where, which field, what is allowed)."""
 
 
-# --------------------------------------------------------------------------------------------
-# Declarative field types.  Groups are strict (no silent coercion: 'abc' is not an int, 3 is not a
-# bool, 1.5 is not an int); numbers accept ints and YAML's "1e9" strings but never bool, NaN or inf.
-# --------------------------------------------------------------------------------------------
-def _not_bool(v: Any) -> Any:
-    if isinstance(v, bool):
-        raise ValueError("a bool is not a number")
-    return v
-
-
-#: a real number (int or float; "1e-3" from YAML accepted), finite
-Real = Annotated[float, BeforeValidator(_not_bool), Field(strict=False, allow_inf_nan=False)]
-
-_GROUP_CONFIG = ConfigDict(strict=True, extra="forbid")
-
-
-def group(cls):
-    """Decorator: a frozen, validated config group."""
-    return dataclass(frozen=True, config=_GROUP_CONFIG)(cls)
+# Declarative field types (`pipeline.confschema`): strict groups, finite `Real` numbers.
+from .confschema import GROUP_CONFIG as _GROUP_CONFIG  # noqa: E402
+from .confschema import Real, _not_bool, group  # noqa: E402,F401
 
 
 def _check(cond: bool, where: str, name: str, value: Any, allowed: str) -> None:
@@ -257,6 +243,8 @@ class FlowConfig:
     trace_images: int = Field(1, ge=1, le=10_000)  # test images whose activations become the traces
     estimate_mode: Literal["real", "pseudo", "average"] = "real"
     overrides: tuple[str, ...] = ()
+    onchip: OnchipConf = Field(default_factory=OnchipConf)
+    onchip_device: OnchipDeviceConf = Field(default_factory=OnchipDeviceConf)
 
     def hardware(self) -> HardwareConfig:
         """The hardware-model config (NeuroSim's Param.cpp + argv) these groups describe."""
@@ -294,7 +282,8 @@ class FlowConfig:
 
 
 _GROUP_TYPES = {"device": DeviceConf, "tech": TechConf, "array": ArrayConf, "chip": ChipConf,
-                "network": NetworkConf, "train": TrainConf, "data": DataConf, "sweep": SweepConf}
+                "network": NetworkConf, "train": TrainConf, "data": DataConf, "sweep": SweepConf,
+                "onchip": OnchipConf, "onchip_device": OnchipDeviceConf}
 
 
 def _group_options(group: str) -> list[str]:
@@ -404,8 +393,9 @@ class _Sources:
 def _typed(cls, values: Mapping[str, Any], group: str | None, src: _Sources):
     """Build ``cls`` from ``values``; any bad field is one line naming its source and what is allowed."""
     prefix = f"{group}." if group else ""
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}  # YAML lists
     try:
-        obj = cls(**dict(values))
+        obj = cls(**values)
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]) if err["loc"] else "?"
@@ -493,8 +483,6 @@ def compose(overrides: Sequence[str] = (), conf_dir: Path | None = None) -> Flow
         if values is not None and not isinstance(values, dict):
             raise PipelineConfigError(f"{src(name, None)}: group '{name}' must be a mapping of fields, got {values!r}")
         values = dict(values or {})
-        if name == "sweep" and isinstance(values.get("values"), list):
-            values["values"] = tuple(values["values"])
         groups[name] = _typed(typ, values, name, src)
     top = {k: v for k, v in raw.items() if k not in _GROUP_TYPES}
     mode = top.get("estimate_mode")
