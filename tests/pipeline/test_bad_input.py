@@ -289,6 +289,12 @@ def test_estimate_refuses_a_precision_the_traces_do_not_have(tmp_path, capsys):
     assert rc == 2 and "input_bits=6" in err[0] and "allowed: 8" in err[0]
 
 
+def test_estimate_refuses_multi_bit_sram_cells(tmp_path, capsys):
+    net, d = _traces_dir(tmp_path)
+    rc, err = _cli(capsys, ["estimate", "--network", str(net), "--traces", str(d), "--set", "cell_bit=4"])
+    assert rc == 2 and len(err) == 1 and "--set cell_bit=4 is not allowed with mem_cell=sram; allowed: 1" in err[0]
+
+
 def test_estimate_takes_the_traces_precision_when_not_set(tmp_path, capsys):
     net, d = _traces_dir(tmp_path, wbits=4, abits=4)
     out = tmp_path / "out"
