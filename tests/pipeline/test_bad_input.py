@@ -361,3 +361,23 @@ def test_snakemake_bad_field_exits_2_with_one_error_line_before_any_job(tmp_path
     assert errors == ["neurosim-flow: error: override 'array.col_mux=1000': field 'array.col_mux' = 1000 is not "
                       "allowed; allowed: integers dividing array.cols (128), e.g. 1, 2, 4, 8"]
     assert "Traceback" not in proc.stderr and not (tmp_path / "results").exists()
+
+
+def test_subarray_too_large_for_the_network_is_refused_before_training(tmp_path):
+    """array.rows within its range but larger than the network's PEs: refused at DAG time (one line),
+    not by the floorplan job after training; the layer table is cached for the next parse."""
+    from pipeline.precheck import check_floorplan
+
+    check_floorplan(compose([]), tmp_path)
+    assert list((tmp_path / ".cache" / "network").glob("*.csv"))
+    with pytest.raises(PipelineConfigError) as err:
+        check_floorplan(compose(["array.rows=1024"]), tmp_path)
+    _assert_one_line(str(err.value), "override 'array.rows=1024': field 'array.rows' = 1024 does not fit network "
+                                     "'vgg8'", "decrease array.rows")
+    snakemake = Path(sys.executable).with_name("snakemake")
+    proc = subprocess.run([str(snakemake), "--cores", "1", "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path),
+                           "--config", "overrides=[array.rows=1024]"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert [line for line in proc.stderr.splitlines() if "error" in line][0].startswith(
+        "neurosim-flow: error: override 'array.rows=1024': field 'array.rows' = 1024 does not fit")
+    assert not list((tmp_path / "results").glob("train/*"))
