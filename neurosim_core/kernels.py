@@ -392,6 +392,50 @@ def _envm_energy_sums(bits_t, g, parallel_read, num_add, x_scale, breaks, kinds,
     return out
 
 
+@njit(cache=True)
+def _cell_conductance_table(conductance, rows, cols, wire_resistance_row, wire_resistance_col, resistance_access):
+    """(levels, rows, cols): `_envm_cell_conductance` of a cell of every level at every position (the
+    same arithmetic), so that a subarray's cell conductances are a gather."""
+    table = np.empty((conductance.shape[0], rows, cols), dtype=np.float64)
+    for level in range(conductance.shape[0]):
+        for i in range(rows):
+            for j in range(cols):
+                total = (1.0 / conductance[level] + (j + 1) * wire_resistance_row
+                         + float(rows - i) * wire_resistance_col + resistance_access)
+                table[level, i, j] = 1.0 / total
+    return table
+
+
+@njit(cache=True)
+def _gather_conductance(cell_codes, table):
+    rows, cols = cell_codes.shape
+    g = np.empty((rows, cols), dtype=np.float64)
+    for i in range(rows):
+        for j in range(cols):
+            g[i, j] = table[cell_codes[i, j], i, j]
+    return g
+
+
+_TABLE_MAX_LEVELS = 16  # cell_bit <= 4: tabulate (a table of 16 x 128 x 128 doubles is 2 MB)
+_TABLES: dict = {}
+
+
+def _cell_conductance(codes: np.ndarray, p, access: float) -> np.ndarray:
+    """`_envm_cell_conductance` of a subarray's cells; for cell_bit <= 4 gathered from a table
+    cached per (levels, shape, wire and access resistances): thousands of subarrays share it."""
+    lut = conductance_lut(p.cell_bit, p.max_conductance, p.min_conductance)
+    wrr, wrc = float(p.wire_resistance_row), float(p.wire_resistance_col)
+    if lut.shape[0] > _TABLE_MAX_LEVELS:
+        return _envm_cell_conductance(codes, lut, wrr, wrc, access)
+    key = (lut.tobytes(), codes.shape, wrr, wrc, access)
+    table = _TABLES.get(key)
+    if table is None:
+        if len(_TABLES) >= 32:
+            _TABLES.clear()
+        table = _TABLES[key] = _cell_conductance_table(lut, codes.shape[0], codes.shape[1], wrr, wrc, access)
+    return _gather_conductance(codes, table)
+
+
 def envm_column_energy_sums(input_bits: np.ndarray, cell_codes: np.ndarray, p, cell, energy_args: tuple) -> np.ndarray:
     """(n_vectors,) the ADC's column-energy sum of every input vector of an eNVM subarray, fused:
     `column_resistance` and `circuits.adc.conversion_energy` (``energy_args``: the ADC's
@@ -400,10 +444,9 @@ def envm_column_energy_sums(input_bits: np.ndarray, cell_codes: np.ndarray, p, c
     times slower.)"""
     bits_t = np.ascontiguousarray(np.asarray(input_bits, dtype=np.uint8).T)
     codes = np.ascontiguousarray(cell_codes, dtype=np.uint8)
-    lut = conductance_lut(p.cell_bit, p.max_conductance, p.min_conductance)
     access = (float(cell.resistance_access) if cell.mem_cell_type == MemCellType.RRAM
               and cell.access_type == CellAccessType.CMOS_access else 0.0)
-    g = _envm_cell_conductance(codes, lut, float(p.wire_resistance_row), float(p.wire_resistance_col), access)
+    g = _cell_conductance(codes, p, access)
     return _envm_energy_sums(bits_t, g, bool(p.parallel_read), num_add_parallel(p.num_row_subarray, p.num_row_parallel),
                              *energy_args)
 

@@ -349,3 +349,16 @@ def test_envm_energy_degenerate_arguments():
         changed = list(args)
         changed[i] = value
         _assert_energy_matches(bits, codes, p, cell, tuple(changed))
+
+
+@pytest.mark.parametrize("cell_bit", [1, 4, 5])
+def test_cell_conductance_table_gathers_the_same_values(cell_bit):
+    """The cached per-level table (cell_bit <= 4) gives every cell exactly `_envm_cell_conductance`."""
+    from neurosim_core.kernels import _cell_conductance, _envm_cell_conductance
+    rng = np.random.default_rng(cell_bit)
+    _, codes, p, _ = _envm_case(rng, rows=40, cols=24, nvec=1, cell_bit=cell_bit)
+    lut = conductance_lut(p.cell_bit, p.max_conductance, p.min_conductance)
+    for access in (25000.0, 0.0):
+        direct = _envm_cell_conductance(codes, lut, p.wire_resistance_row, p.wire_resistance_col, access)
+        assert np.array_equal(_cell_conductance(codes, p, access), direct)
+        assert np.array_equal(_cell_conductance(codes, p, access), direct)  # from the cache
