@@ -44,12 +44,19 @@ def code_version() -> dict[str, str]:
     except importlib.metadata.PackageNotFoundError:
         version = "unknown"
     root = Path(__file__).resolve().parent.parent
+    commit = "unknown"
     try:
-        out = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty", "--abbrev=12",
-                              "--exclude=*"], capture_output=True, text=True, timeout=10)
-        commit = out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "unknown"
+        # only when the package sits at the top of its own checkout (an installed copy inside some
+        # other repository, e.g. a venv in a project's tree, must not report that repository)
+        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True,
+                             text=True, timeout=10)
+        if top.returncode == 0 and Path(top.stdout.strip()).resolve() == root:
+            out = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty", "--abbrev=12",
+                                  "--exclude=*"], capture_output=True, text=True, timeout=10)
+            if out.returncode == 0 and out.stdout.strip():
+                commit = out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        commit = "unknown"
+        pass
     return {"package_version": version, "git_commit": commit}
 
 
@@ -83,7 +90,9 @@ def algo_configs(flow: FlowConfig):
     # `train.max_steps` is the whole training budget (epochs follow from it), not a cap on one epoch
     train = TrainConfig(wl_weight=t.wl_weight, wl_activate=t.wl_activate, wl_grad=t.wl_grad, wl_error=t.wl_error,
                         mode=t.mode, steps=t.max_steps, max_steps=t.max_steps, batch_size=t.batch_size,
-                        lr=float(t.lr), seed=t.seed, device=t.device, num_threads=t.threads).validate()
+                        lr=float(t.lr), seed=t.seed, device=t.device, num_threads=t.threads,
+                        # a training-curve point every ~1/60 of the budget (at most every 50 steps)
+                        log_every=max(1, min(50, t.max_steps // 60))).validate()
     a, d = flow.array, flow.device
     hw = HwInferConfig(enabled=True, subarray=a.rows,
                        parallel_read=a.parallel_rows if a.parallel_rows else a.rows,
@@ -97,18 +106,31 @@ def algo_configs(flow: FlowConfig):
     return model, train, data, hw
 
 
+#: test images of the training stage's own digital check (metrics.json); fixed, so that the training
+#: key does not depend on data.n_test (the infer stage reports the digital and the hardware-aware
+#: accuracy on data.n_test images)
+TRAIN_CHECK_IMAGES = 256
+
+
 def run_train(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
     from .train import train
 
     model_cfg, train_cfg, data_cfg, _ = algo_configs(flow)
+    data_cfg = dataclasses.replace(data_cfg, n_test=TRAIN_CHECK_IMAGES)
     train(model_cfg, train_cfg, data_cfg, str(out_dir))
     write_provenance(flow, "train", out_dir)
 
 
 def _load_model(flow: FlowConfig, train_dir: Path):
+    from .integrity import IntegrityError, rebuild_command
     from .train import load_trained
 
-    return load_trained(str(train_dir))
+    try:
+        return load_trained(str(train_dir))
+    except Exception as exc:  # truncated or foreign file: one line naming it and how to rebuild it
+        raise IntegrityError(f"{train_dir / 'model.pt'}: not a readable trained model "
+                             f"({type(exc).__name__}: {' '.join(str(exc).split())[:120]}); rebuild it with: "
+                             f"{rebuild_command(train_dir, flow.overrides)}") from None
 
 
 def _infer_progress(n_images: int, every_s: float = 10.0):
@@ -242,13 +264,18 @@ def run_stage(stage: str, flow: FlowConfig, results_dir: Path) -> Path:
     keys = stage_keys(flow)
     out_dir = results_dir / stage / keys[stage]
     inputs = {up: results_dir / up / keys[up] for up in UPSTREAM[stage]}
+    from .integrity import MANIFEST, verify_stage_dir, write_manifest
+
     for up, d in inputs.items():
         if not d.exists():
             raise FileNotFoundError(f"{d}: upstream stage '{up}' has no result; run it first")
+        verify_stage_dir(d, flow.overrides)
     out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / MANIFEST).unlink(missing_ok=True)  # being rebuilt: not a finished result until the end
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     t0 = time.perf_counter()
     log.info("stage %s -> %s", stage, out_dir)
     RUNNERS[stage](flow, out_dir, inputs)
+    write_manifest(out_dir)  # last: the stage's files are complete
     log.info("stage %s done in %.1f s", stage, time.perf_counter() - t0)
     return out_dir

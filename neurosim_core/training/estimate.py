@@ -43,7 +43,7 @@ from .phase import Phase
 from .wg_unit import WGUnitSpec, build_wg_unit
 from .dram import DramSpec, build_dram, training_traffic_bits
 from .traces import TrainingTrace
-from .weight_update import array_write_energy, envm_conductance, sram_cell_values, write_workload
+from .weight_update import array_write_energy, sram_cell_values, write_workload
 
 __all__ = ["Phase", "TrainingLayerResult", "TrainingResult", "estimate_training", "weight_gradient_precision",
            "arrays_written_in_parallel", "training_operations"]
@@ -202,15 +202,49 @@ def _gradient_buffer(network: Network, hw: HardwareConfig, tc: TrainingConfig, g
     return int(n), int(buffer_bits + overhead)
 
 
-def _global_buffer(chip, bits_read: float, bits_write: float, cores: int) -> Phase:
+def _global_buffer(chip, bits_read: float, bits_write: float, cores: int, compat: str = "corrected") -> Phase:
     """One pass of ``bits_read`` out of and ``bits_write`` into the global buffer (V2: the buffer
-    cores work in parallel up to the global bus width)."""
+    cores work in parallel up to the global bus width).
+
+    V2.1's register-file buffer drives each line's word line across the full width of its DFFs
+    (12 inverters wide) rather than their height, and its access adds the word-line decode to the
+    half clock cycle of the DFFs; under ``compat="neurosim_v21"`` a line costs that.
+    """
     gb = chip.global_buffer
     w = gb.interface_width
     gb.calculate_latency(w, bits_read / w, w, bits_write / w)
     gb.calculate_power(w, bits_read / w, w, bits_write / w)
+    read, write = gb.read_latency, gb.write_latency
+    if compat == "neurosim_v21" and not gb.sram and not chip.p.synchronous:
+        decoder = gb.wl_decoder
+        decoder.calculate_latency(1e20, gb.dff.w_dff * w * 0.2e-15 / 1e-6, 0.0, 0.0, gb.num_col, 1, 1)
+        half_cycle = 1.0 / gb.clk_freq / 2
+        read = (decoder.read_latency + half_cycle) * bits_read / w
+        write = (decoder.write_latency + half_cycle) * bits_write / w
     parallel = min(cores, math.ceil(chip.global_bus_width / w))
-    return Phase((gb.read_latency + gb.write_latency) / parallel, gb.read_dynamic_energy + gb.write_dynamic_energy)
+    return Phase((read + write) / parallel, gb.read_dynamic_energy + gb.write_dynamic_energy)
+
+
+def _write_driver_latency(sa, work, hw: HardwareConfig) -> np.ndarray:
+    """Per sub-array: the line drivers' part of a weight update (s).
+
+    Every selected row is driven twice (SET, RESET phase) for each write operation of a row
+    (``ceil(cols * activity_col_write / cols)``), through the row and column switch matrices, which
+    work at the same time (the slower one counts).  The row count is the sub-array's physical rows
+    times the write activity of its mapped rows (V2.1's accounting).
+    """
+    if hw.mem_cell == "sram":
+        return np.zeros_like(work.rows)
+    ops_per_row = np.ceil(work.cols * work.activity_col_write / work.cols)
+    n_write = 2 * ops_per_row * hw.num_row_subarray * work.activity_row_write
+    taus = []
+    for sm in (sa.wl_switch_matrix, sa.sl_switch_matrix):
+        if not getattr(sm, "initialized", False):
+            continue
+        sm.calculate_latency(1e20, sa.cap_col, sa.res_col, 0, 1, unit_cap=sa.unit_cap, unit_res=sa.unit_res,
+                             drive_cap_in=sa.drive_cap_in)
+        taus.append(sm.write_latency - sm.dff.read_latency)
+    return max(taus, default=0.0) * n_write
 
 
 def _inference_traces(traces: Sequence[TrainingTrace]) -> list[LayerTrace]:
@@ -252,10 +286,17 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
     if hw.pipeline:
         raise EstimateError("training estimation: pipeline=true is not supported yet (V2.1 crashes there too); "
                             "set pipeline=false")
-    p = resolve(hw, source="training hardware")
+    notes: list[str] = []
+    # V2.1 prices RRAM and FeFET reads identically (only the weight update differs) and accepts RRAM
+    # below 22 nm, which the inference models refuse: under neurosim_v21 such a chip reads as FeFET
+    read_hw = hw
+    if tc.compat == "neurosim_v21" and hw.mem_cell == "rram" and hw.tech_node_nm < 22:
+        read_hw = hw.replace(mem_cell="fefet")
+        notes.append("RRAM below 22 nm: read path priced as FeFET (V2.1 prices both alike; V1.4 refuses RRAM there)")
+    p = resolve(read_hw, source="training hardware")
     tech = technology(p.technode, p.roadmap)
     cell = make_cell(p, tech)
-    notes = ["AG is costed as the forward read of the same arrays (BP periphery not modelled separately)",
+    notes += ["AG is costed as the forward read of the same arrays (BP periphery not modelled separately)",
              "WG unit: sub-array read from the inference SRAM sub-array (V2.1 uses a multilevel sense amp); "
              "its write drivers and the partial-sum adder tree are not modelled",
              "WU write-driver latency and new-weight delivery through buffers not modelled"]
@@ -304,9 +345,9 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
         bits_in = layer.c_out * hw.input_bits * layer.num_in_vectors / (4 if layer.pool else 1)
         gb_inference = _global_buffer(chip, bits_out, bits_in, chip.num_buffer_core)
         cores = math.ceil(buffer_bits / (p.global_buffer_core_rows * p.global_buffer_core_cols))
-        gb_pass = _global_buffer(chip, bits_out, bits_in, cores)
+        gb_pass = _global_buffer(chip, bits_out, bits_in, cores, tc.compat)
         gb_pass = Phase(gb_pass.latency * math.ceil(total_tiles / fp.num_tiles[i]), gb_pass.energy)
-        gb_grad = _global_buffer(chip, traffic.grad_bits, traffic.grad_bits, cores)
+        gb_grad = _global_buffer(chip, traffic.grad_bits, traffic.grad_bits, cores, tc.compat)
 
         read = Phase(inf.read_latency, inf.read_dynamic_energy)
         periph = Phase(inf.buffer_latency + inf.ic_latency,
@@ -319,7 +360,7 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
         ag_peak = Phase() if first else peak_img.scale(images)
         # V2.1 sizes the WG unit once but sets its activity from each layer's argument
         wg_unit = build_wg_unit(spec=WGUnitSpec(mem_rows=wg_rows, mem_cols=wg_cols, activity=trace.activity),
-                                hw=hw, tc=tc)
+                                hw=read_hw, tc=tc)
         wg_img = wg_unit.layer_cost(ifm_h=layer.ifm_h, ifm_w=layer.ifm_w, ifm_c=layer.ifm_c, k_h=layer.k_h,
                                     k_w=layer.k_w, c_out=layer.c_out, input_bits=hw.input_bits)
         weights = layer.ifm_c * layer.k_h * layer.k_w * layer.c_out
@@ -339,16 +380,16 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
         if hw.mem_cell == "sram":
             new = sram_cell_values(trace.weight_new, synapse_bits=hw.synapse_bits, compat=tc.compat)
             old = sram_cell_values(trace.weight_old, synapse_bits=hw.synapse_bits, compat=tc.compat)
-        else:
-            new = envm_conductance(trace.weight_new, g_max=p.max_conductance, g_min=p.min_conductance)
-            old = envm_conductance(trace.weight_old, g_max=p.max_conductance, g_min=p.min_conductance)
+        else:  # the kernel maps the weights to conductances on the fly
+            new, old = trace.weight_new, trace.weight_old
         work = write_workload(new, old, cell=hw.mem_cell, row_order=np.arange(trace.rows), row_block_starts=starts,
                               sub_cols=hw.num_col_subarray, g_max=p.max_conductance, g_min=p.min_conductance,
                               max_levels=tc.max_num_level, write_voltage=tc.write_voltage_v,
                               write_pulse_width=tc.write_pulse_width_s, polarization_uc_cm2=tc.polarization_uc_cm2,
-                              feature_size_m=tech.feature_size, compat=tc.compat)
+                              feature_size_m=tech.feature_size, compat=tc.compat, weights=hw.mem_cell != "sram")
         pulse_width = tc.write_pulse_width_s if hw.mem_cell != "sram" else 0.0
-        wu_lat = float(work.total_pulses.sum()) * pulse_width / n_parallel
+        wu_lat = (float(work.total_pulses.sum()) * pulse_width
+                  + float(_write_driver_latency(sa, work, hw).sum())) / n_parallel
         if hw.mem_cell == "sram":
             wu_en = 0.0
             notes.append(f"layer {i + 1}: SRAM write energy not modelled")
@@ -368,7 +409,10 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
             leakage_power=inf.leakage_power, leakage_energy=leak_e,
             adc=Phase(inf.adc_read_latency, inf.adc_read_dynamic_energy).scale(images * k_ag),
             accum=Phase(inf.accum_read_latency, inf.accum_read_dynamic_energy).scale(images * k_ag),
-            array_other=Phase(inf.other_read_latency, inf.other_read_dynamic_energy).scale(images * k_ag),
+            # the inference breakdown books the buffers and the bus under "other"; V2.1 reports them apart
+            array_other=Phase(inf.other_read_latency - inf.buffer_latency - inf.ic_latency,
+                              inf.other_read_dynamic_energy - inf.buffer_read_dynamic_energy
+                              - inf.ic_read_dynamic_energy).scale(images * k_ag),
             buffer=buffers,
             interconnect=Phase(inf.ic_latency, inf.ic_read_dynamic_energy).scale(images * k_ag),
             dram=d(traffic.breakdown_bits).scale(images),

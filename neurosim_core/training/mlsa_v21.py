@@ -94,23 +94,33 @@ class MlsaV21Model:
 
     def sensing_time(self, column_resistance) -> float:
         """Slowest column's sensing time of one conversion (s), clamped to 1..10 ns."""
-        r = np.atleast_1d(np.asarray(column_resistance, dtype=np.float64)) * 0.5 / self.spec.read_voltage_v
+        return float(self.sensing_times(np.atleast_2d(np.asarray(column_resistance, dtype=np.float64)).reshape(1, -1))[0])
+
+    def sensing_times(self, column_resistance) -> np.ndarray:
+        """Per vector (rows of a 2-D ``column_resistance``): the slowest column's sensing time (s)."""
+        r_all = np.atleast_2d(np.asarray(column_resistance, dtype=np.float64)) * 0.5 / self.spec.read_voltage_v
         fit = _LATENCY_LP.get(self.spec.node_nm)
-        if self.spec.roadmap == "hp" or fit is None:
-            t = np.where(np.isinf(r) | (r == 0), 0.0, 1e-9)
-        else:
-            t_max = (fit.a * np.log(r / 1000) + fit.b) * 1e-9
-            ratio = self.rref[1:-1][None, :] / r[:, None] if len(self.rref) > 2 else np.zeros((r.size, 0))
-            low = np.polyval(fit.low, ratio)
-            high = np.polyval(fit.high, ratio)
-            if quirks.applies("v21_mlsa_chained_comparison", self.compat):
-                mid = np.where(ratio <= 0.9, low, high)
+        refs = self.rref[1:]  # the fit loops over references 1 .. levels-2
+        out = np.empty(r_all.shape[0])
+        chained = quirks.applies("v21_mlsa_chained_comparison", self.compat)
+        for start in range(0, r_all.shape[0], 256):
+            r = r_all[start:start + 256]
+            open_col = np.isinf(r) | (r == 0)
+            if self.spec.roadmap == "hp" or fit is None:
+                t = np.where(open_col, 0.0, 1e-9)
             else:
-                mid = np.where(ratio <= 0.9, low, np.where(ratio >= 1.1, high, 1.0))
-            per_ref = np.where((ratio >= 20) | (ratio <= 0.05), 1e-9, t_max[:, None] * mid)
-            t = per_ref.max(axis=1, initial=0.0)
-            t = np.where(np.isinf(r) | (r == 0), 0.0, t)
-        return float(np.clip(t.max(initial=0.0), 1e-9, 10e-9))
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    t_max = (fit.a * np.log(r / 1000) + fit.b) * 1e-9
+                    ratio = refs[None, None, :] / r[:, :, None]
+                low = np.polyval(fit.low, ratio)
+                high = np.polyval(fit.high, ratio)
+                mid = np.where(ratio <= 0.9, low, high) if chained else \
+                    np.where(ratio <= 0.9, low, np.where(ratio >= 1.1, high, 1.0))
+                per_ref = np.where((ratio >= 20) | (ratio <= 0.05), 1e-9, t_max[:, :, None] * mid)
+                t = per_ref.max(axis=2, initial=0.0) if refs.size else np.zeros_like(r)
+                t = np.where(open_col, 0.0, t)
+            out[start:start + 256] = np.clip(t.max(axis=1, initial=0.0), 1e-9, 10e-9)
+        return out
 
     def column_power(self, column_resistance) -> np.ndarray:
         r = np.asarray(column_resistance, dtype=np.float64) * 0.5 / self.spec.read_voltage_v
@@ -141,3 +151,38 @@ def build_mlsa_v21(*, spec: MlsaV21Spec, tech, compat: str) -> MlsaV21Model:
     i = np.arange(spec.level_output - 1)
     rref = spec.resistance_on_ohm / spec.ladder_rows + (i + 1) * (spec.resistance_off_ohm / spec.ladder_rows) / spec.level_output
     return MlsaV21Model(area_m2=float(area), leakage_w=0.0, spec=spec, rref=rref, compat=compat)
+
+
+def v21_adc_builder(hw):
+    """An ADC builder for `neurosim_core.plugins.ComponentLibrary` that prices the chip's column ADCs
+    with V2.1's multilevel sense amp (area, per-vector sensing time and column power).
+
+    The plug-in contract has one conversion latency; V2.1's depends on the columns read.  It is
+    evaluated here on a column with half of its rows on at the mean cell conductance (the sensing
+    time is clamped to >= 1 ns and is exactly 1 ns at 22 nm and below, where it does not depend on
+    the data).  The energy of each vector's conversion uses that vector's own sensing time.
+    """
+    from ..arch import ActionCost, ComponentModel
+
+    def build(spec, env):
+        mlsa = build_mlsa_v21(spec=MlsaV21Spec(
+            num_adc=spec.num_adc, level_output=spec.levels, current_mode=hw.current_mode,
+            resistance_on_ohm=hw.resistance_on_ohm, resistance_off_ohm=hw.resistance_off_ohm,
+            ladder_rows=hw.num_row_subarray, read_voltage_v=spec.read_voltage_v, node_nm=hw.tech_node_nm,
+            roadmap=hw.roadmap, temperature_k=env.temperature_k), tech=env.tech, compat=env.compat)
+        g_mean = (1 / hw.resistance_on_ohm + 1 / hw.resistance_off_ohm) / 2
+        typical = np.full(1, 1 / (g_mean * max(hw.num_row_subarray // 2, 1)))
+        t_typical = mlsa.sensing_time(typical) if hw.current_mode else 1e-9
+
+        def column_energy(*, column_resistance):
+            r = np.atleast_2d(np.asarray(column_resistance, dtype=np.float64))
+            t = mlsa.sensing_times(r) if hw.current_mode else np.full(r.shape[0], 1e-9)
+            power = np.maximum(mlsa.column_power(r), 0.0).sum(axis=-1)
+            return ActionCost(energy_j=power * t)
+
+        return ComponentModel(kind=f"mlsa_v21_{spec.levels}", area_m2=mlsa.area_m2,
+                              height_m=mlsa.area_m2 / spec.width_m, width_m=spec.width_m, leakage_w=0.0,
+                              actions={"convert": ActionCost(latency_s=t_typical, energy_j=0.0)},
+                              dynamic={"column_energy": column_energy})
+
+    return build
