@@ -23,7 +23,7 @@ def test_bad_values_are_one_line_errors(override, field):
     with pytest.raises(PipelineConfigError) as exc:
         compose([override])
     msg = str(exc.value)
-    assert "\n" not in msg and f"'{field}'" in msg and "allowed" in msg
+    assert "\n" not in msg and field in msg and "allowed" in msg
 
 
 def test_training_sweep_points_and_errors(tmp_path, monkeypatch):
