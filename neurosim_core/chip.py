@@ -25,12 +25,14 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from . import quirks
 from .circuits import AdderTree, BitShifter, Buffer, HTree, MaxPooling, Sigmoid, XYBus
 from .constants import AreaModify
 from .floorplan import Floorplan
 from .network import LayerSpec, Network
 from .params import Params
 from .pe import ActivityModel
+from .plugins import BUILT_IN, ComponentLibrary
 from .tile import Tile
 from .traces import LayerTrace, input_bit_matrix, novel_mapping_rows, weight_cell_codes
 
@@ -157,7 +159,8 @@ def layer_tile_slices(layer: LayerSpec, novel: bool, fp: Floorplan, p: Params, c
     rows_per_pe = cin_rows // n_row_tiles
     cols_per_tile = weight_cols // n_col_tiles
     for i in range(n_row_tiles):
-        index = novel_mapping_rows(i * size, rows_per_pe, num_pe, cin_rows)
+        index = novel_mapping_rows(i * size, rows_per_pe, num_pe, cin_rows,
+                                   kernel_position_major=quirks.applies("novel_mapping_row_order", p.compat))
         for j in range(n_col_tiles):
             rows = min(size * num_pe, weight_rows - i * size * num_pe)
             cols = min(size, weight_cols - j * size)
@@ -173,12 +176,12 @@ def _ceil_log2(x: float) -> int:
 class Chip:
     """The chip-level model for one network and floorplan (NeuroSim V1.4 Chip.cpp)."""
 
-    def __init__(self, p: Params, tech, cell, network: Network, fp: Floorplan):
+    def __init__(self, p: Params, tech, cell, network: Network, fp: Floorplan, library: ComponentLibrary = BUILT_IN):
         if p.sync_data_transfer:
             raise ChipModelError("sync_data_transfer is not supported by this chip model; set it to false")
         self.p, self.tech, self.cell = p, tech, cell
         self.network, self.fp = network, fp
-        self.tile = Tile(p, tech, cell)
+        self.tile = Tile(p, tech, cell, library)
         self._activity: dict[int, ActivityModel | None] = {}  # per layer (see _activity_model)
         self.global_buffer = Buffer(p, tech, cell)
         self.htree = HTree(p, tech, cell)
@@ -325,7 +328,7 @@ class Chip:
             raise ChipModelError(
                 f"trace '{trace.name}': weight_q has shape {trace.weight_q.shape}, layer {index + 1} needs "
                 f"({rows}, {layer.c_out})")
-        n_vectors = layer.num_in_vectors
+        n_vectors = layer.windows(p.compat)
         if trace.input_q.shape[0] != rows or trace.input_q.shape[1] < n_vectors:
             raise ChipModelError(
                 f"trace '{trace.name}': input_q has shape {trace.input_q.shape}, layer {index + 1} needs "
@@ -363,7 +366,7 @@ class Chip:
         """Carve layer ``index`` into tiles and find its longest sensing delay (the clock pass)."""
         slices = self.layer_slices(index, trace)
         novel, num_pe, pe_size, speed_rows, speed_cols = self._tile_args(index)
-        n_bits = self.network.layers[index].num_in_vectors * self.p.input_bits
+        n_bits = self.network.layers[index].windows(self.p.compat) * self.p.input_bits
         clock_period = 0.0
         self.tile.pe.activity = self._activity.get(index)
         if self.p.synchronous:
@@ -377,7 +380,7 @@ class Chip:
     def layer_performance(self, index: int, evaluation: "LayerEvaluation", clk_freq: float) -> LayerPerformance:
         """The tiles of layer ``index`` at the chip clock ``clk_freq`` (tiles in parallel)."""
         novel, num_pe, pe_size, speed_rows, speed_cols = self._tile_args(index)
-        n_bits = self.network.layers[index].num_in_vectors * self.p.input_bits
+        n_bits = self.network.layers[index].windows(self.p.compat) * self.p.input_bits
         perf = LayerPerformance()
         self.tile.pe.activity = self._activity.get(index)
         for part in evaluation.slices:
@@ -396,7 +399,7 @@ class Chip:
         for unit in (self.global_buffer, self.htree, self.xy_bus, self.accumulation, self.sigmoid, self.relu,
                      self.max_pool):
             unit.clk_freq = clk_freq
-        n_vec = layer.num_in_vectors
+        n_vec = layer.windows(p.compat)
         cps = p.num_col_per_synapse
         weight_rows = layer.weight_rows * p.num_row_per_synapse
         weight_cols = layer.c_out * cps

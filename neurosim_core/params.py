@@ -16,6 +16,9 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any, Mapping
 
+from . import quirks
+from .quirks import COMPAT_MODES, DEFAULT_COMPAT
+
 __all__ = [
     "ConfigError",
     "HardwareConfig",
@@ -43,6 +46,7 @@ CHOICES: dict[str, tuple[Any, ...]] = {
     "activity_mode": ("real", "pseudo", "average"),
     "tech_node_nm": SUPPORTED_NODES_NM,
     "temperature_k": tuple(range(300, 401)),
+    "compat": COMPAT_MODES,
 }
 
 
@@ -136,6 +140,10 @@ class HardwareConfig:
     new_switch_matrix_size_ratio: float | None = None
     switch_matrix_size_ratio: float | None = None
 
+    # --- reference compatibility (neurosim_core.quirks) -------------------------------------
+    # neurosim_v14: reproduce the reference's defects for its exact numbers; corrected: consistent model
+    compat: str = DEFAULT_COMPAT
+
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], source: str = "config") -> "HardwareConfig":
         """Build from a plain mapping; unknown keys are an error naming the key."""
@@ -202,6 +210,7 @@ class Params:
     """
 
     cfg: HardwareConfig
+    compat: str  # neurosim_core.quirks mode: which reference defects are reproduced
     # operation
     conventional_parallel: bool
     conventional_sequential: bool
@@ -271,6 +280,15 @@ class Params:
     @property
     def is_envm(self) -> bool:
         return self.cfg.mem_cell in ("rram", "fefet")
+
+    @property
+    def synapses_per_mux(self) -> int:
+        """Synapses (groups of ``num_col_per_synapse`` columns) one ADC reads in turn: the shift-add
+        and partial-sum counts.  V1.4 writes ceil(numColMuxed/numCellPerSynapse) over integers,
+        which truncates (quirk ``integer_synapses_per_mux``)."""
+        if quirks.applies("integer_synapses_per_mux", self.compat):
+            return self.num_col_muxed // self.num_col_per_synapse
+        return -(-self.num_col_muxed // self.num_col_per_synapse)
 
 
 def _check_choice(name: str, value: Any, source: str) -> None:
@@ -386,6 +404,7 @@ def resolve(cfg: HardwareConfig, source: str = "config") -> Params:
 
     return Params(
         cfg=cfg,
+        compat=cfg.compat,
         conventional_parallel=parallel,
         conventional_sequential=sequential,
         parallel_read=parallel,
@@ -503,6 +522,7 @@ FIELD_DOCS: dict[str, tuple[str, str]] = {
     "activity_mode": ("", "real: per-vector traces; pseudo: one measured activity per layer; average: the two fields below (IEDM'19 Fig. 7)"),
     "average_row_activity": ("", "average mode: fraction of a subarray's rows one input bit-vector activates, 0..1"),
     "average_cell_level": ("", "average mode: mean cell conductance level, 0 (G_min) .. 1 (G_max)"),
+    "compat": ("", "neurosim_v14: reproduce V1.4's defects (exact reference numbers); neurosim_v21: V2.1's; corrected: the consistent model (README quirk table)"),
 }
 
 

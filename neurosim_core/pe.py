@@ -54,7 +54,8 @@ from .circuits.arithmetic import AdderTree
 from .circuits.dff import DFF
 from .circuits.interconnect import Bus
 from .constants import AreaModify, BusMode
-from .kernels import active_row_counts, average_column_resistance, envm_column_energy_sums
+from .kernels import active_row_counts, average_column_resistance, envm_column_energy_sums, subarray_read_inputs
+from .plugins import BUILT_IN, ComponentLibrary
 from .subarray import SubArray
 
 __all__ = [
@@ -133,11 +134,11 @@ class _SubArrayTotals:
 class PE:
     """A processing element (NeuroSim V1.4 ProcessingUnit.cpp model); see the module docstring."""
 
-    def __init__(self, p, tech, cell):
+    def __init__(self, p, tech, cell, library: ComponentLibrary = BUILT_IN):
         self.p = p
         self.tech = tech
         self.cell = cell
-        self.subarray = SubArray(p, tech, cell)
+        self.subarray = SubArray(p, tech, cell, adc=library.adc)
         self.nm = _Periphery(p, tech, cell)
         self.cm = _Periphery(p, tech, cell)
         self._tables: dict = {}
@@ -277,7 +278,12 @@ class PE:
             resistance = average_column_resistance(n, weights.shape[1], self.activity.cell_level, p, self.cell)
             column_sum = sa.adc_column_energy_sum(resistance)[0] - table.open_column_sum
             return float(column_sum * table.adc_num_read[n] * counts.size)
-        column_sum = envm_column_energy_sums(bits, weights, p, self.cell, sa.adc_energy_kernel_args())
+        args = sa.adc_energy_kernel_args()
+        if args is None:  # a plug-in ADC prices the column resistances itself
+            _, resistance = subarray_read_inputs(bits, weights, p, self.cell, sa.res_cell_access)
+            column_sum = sa.adc_column_energy_sum(resistance)
+        else:
+            column_sum = envm_column_energy_sums(bits, weights, p, self.cell, args)
         return float(np.dot(column_sum - table.open_column_sum, table.adc_num_read[counts]))
 
     def calculate_performance(self, new_memory: np.ndarray, input_vector: np.ndarray, array_dup_row: int,
@@ -297,7 +303,7 @@ class PE:
         inputs = input_vector[:, :num_in_vector]
         wmr, wmc = weight_matrix_row, weight_matrix_col
         adder = unit.adder_tree
-        adder_reads = (num_in_vector // p.input_bits) * (p.num_col_muxed // p.num_col_per_synapse)
+        adder_reads = (num_in_vector // p.input_bits) * p.synapses_per_mux
         adder_units = math.ceil(wmr / nrs)
 
         read_latency = read_energy = 0.0

@@ -42,7 +42,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import formula
+from . import formula, quirks
+from .arch import ActionCost, ComponentModel, Macro, Part, Use, energy
 from .circuits.adc import MultilevelSAEncoder, MultilevelSenseAmp, SarADC
 from .circuits.arithmetic import Adder, ShiftAdd
 from .circuits.decoders import DecoderDriver, RowDecoder, WLNewDecoderDriver
@@ -51,6 +52,7 @@ from .circuits.sram_periphery import Precharger, SenseAmp, SRAMWriteDriver
 from .circuits.switching import LevelShifter, Mux, NewSwitchMatrix, SwitchMatrix
 from .circuits.base import Component
 from .kernels import sram_resistance_by_count
+from .plugins import AdcBuilder, AdcSlot
 from .constants import (
     COL_MODE,
     CPP_1NM,
@@ -84,6 +86,12 @@ from .constants import (
 )
 
 __all__ = ["SubArray"]
+
+
+def _snapshot(kind: str, circuit: Component) -> ComponentModel:
+    """Transitional: an old-shape circuit's computed read energy as the cost of one "read"."""
+    return ComponentModel(kind=kind, area_m2=circuit.area, height_m=circuit.height, width_m=circuit.width,
+                          leakage_w=circuit.leakage, actions={"read": ActionCost(energy_j=circuit.read_dynamic_energy)})
 
 #: ramp input the model uses for "ideal step" inputs
 _STEP = 1e20
@@ -149,7 +157,7 @@ class SubArray(Component):
     partial-sum DFF energy, so both settings give the model's numbers).
     """
 
-    def __init__(self, p, tech, cell):
+    def __init__(self, p, tech, cell, adc: "AdcBuilder | None" = None):
         super().__init__(p, tech, cell)
         self.conventional_parallel = bool(p.conventional_parallel)
         self.conventional_sequential = bool(p.conventional_sequential)
@@ -200,6 +208,9 @@ class SubArray(Component):
         self.multilevel_sense_amp = MultilevelSenseAmp(p, tech, cell)
         self.multilevel_sa_encoder = MultilevelSAEncoder(p, tech, cell)
         self.sar_adc = SarADC(p, tech, cell)
+        if adc is not None:  # a plug-in ADC (neurosim_core.plugins) takes the single-ADC slot
+            self.use_sar_adc = True
+            self.sar_adc = AdcSlot(adc, p, tech, cell)
 
         # derived electrical quantities (set by initialize)
         self.res_cell_access = 0.0
@@ -299,14 +310,18 @@ class SubArray(Component):
             self.shift_add_input.initialize(num_adder, input_bits, clk, _NONSPIKING, self.num_read_pulse)
 
     def _per_half_parallel_rows(self, value: float) -> float:
-        """``value / (num_row_parallel / 2)`` in the model's integer arithmetic (inf for 1 row)."""
-        half = self.num_row_parallel // 2
-        return value / half if half else math.inf
+        """``value / (num_row_parallel / 2)``: half of the enabled rows assumed on.  V1.4 halves in
+        integers (quirk ``integer_half_parallel_rows``: one parallel row gives an infinite value)."""
+        if quirks.applies("integer_half_parallel_rows", self.p.compat):
+            half = self.num_row_parallel // 2
+            return value / half if half else math.inf
+        return value / (self.num_row_parallel / 2)
 
     def _init_adc(self, level_output: int, parallel: bool) -> None:
         clk, n_read = self.clk_freq, self.num_read_cell_per_operation_neuro
         if self.use_sar_adc:
             self.sar_adc.initialize(self._num_adc, level_output, clk, n_read)
+            self.sar_adc.column_cap = self.column_cap
         else:
             self.multilevel_sense_amp.initialize(self._num_adc, level_output, clk, n_read, parallel,
                                                  self.current_mode, res_cell_access=self.res_cell_access)
@@ -776,7 +791,7 @@ class SubArray(Component):
                 return latency, 0.0, 0.0, 0.0
         self._accumulation_latency()
         ncps = self.num_cell_per_synapse
-        groups = n_mux // ncps  # model: ceil(numColMuxed/numCellPerSynapse) in integers
+        groups = self.p.synapses_per_mux
         saw = self._shift_add_adder_latency(self.shift_add_weight)
         sai = self._shift_add_adder_latency(self.shift_add_input)
         other = 0.0
@@ -879,7 +894,7 @@ class SubArray(Component):
                 return latency, 0.0, 0.0, 0.0
         self._accumulation_latency()
         ncps = self.num_cell_per_synapse
-        groups = n_mux // ncps  # model: ceil(numColMuxed/numCellPerSynapse) in integers
+        groups = self.p.synapses_per_mux
         saw = self._shift_add_adder_latency(self.shift_add_weight)
         sai = self._shift_add_adder_latency(self.shift_add_input)
         other = np.zeros_like(act)
@@ -941,9 +956,33 @@ class SubArray(Component):
             if self.conventional_parallel or self.avg_weight_bit > 1:
                 self.multilevel_sa_encoder.calculate_power(num_read_encoder)
 
-    def _adc_energy(self):
-        return (self.multilevel_sense_amp.read_dynamic_energy, self.multilevel_sa_encoder.read_dynamic_energy,
-                self.sar_adc.read_dynamic_energy)
+    def _adc_parts(self) -> list:
+        return [("sense_amp", self.multilevel_sense_amp, "adc"), ("encoder", self.multilevel_sa_encoder, "adc"),
+                ("sar_adc", self.sar_adc, "adc")]
+
+    def _mux_parts_list(self) -> list:
+        if self.num_col_muxed <= 1:
+            return []
+        return [("column_mux", self.mux, "other"), ("column_mux_decoder", self.mux_decoder, "other")]
+
+    def _evaluate(self, entries, array_energy, array_leakage: float):
+        """Energy of this read and the subarray leakage, by the evaluator of `neurosim_core.arch`.
+
+        ``entries``: (role, circuit, bucket[, read]) of the periphery; ``read=False``: a part that
+        only leaks during this read (write path, the precharger of a parallel read).  Transitional: circuits not yet
+        converted to `arch` builders enter as snapshots of their computed read energy (one
+        "read" per operation).  NeuroSim's "ADC" energy is the ADC bucket plus the array's.
+        Returns (total, adc, accumulation, other, array) and sets ``leakage``.
+        """
+        parts = [Part("array", ComponentModel(kind="cim_array", area_m2=self.area_array, height_m=self.height_array,
+                                              width_m=self.width_array, leakage_w=array_leakage,
+                                              actions={"read": ActionCost(energy_j=array_energy)}), "array")]
+        parts += [Part(entry[0], _snapshot(entry[0], entry[1]), entry[2]) for entry in entries]
+        idle = {entry[0] for entry in entries if len(entry) > 3 and not entry[3]}
+        macro = Macro("subarray", tuple(parts))
+        e = energy(macro, [Use(part.role, "read") for part in parts if part.role not in idle])
+        self.leakage = macro.leakage_w()
+        return e.total, e.adc + e.array, e.accumulation, e.other, e.array
 
     def _mux_power(self) -> tuple[float, float]:
         """(read energy, leakage) of the column mux + its decoder (0 when not muxed)."""
@@ -965,7 +1004,7 @@ class SubArray(Component):
         self._shift_add_power()
 
     def _shift_add_power(self) -> None:
-        ncps, groups = self.num_cell_per_synapse, self.num_col_muxed // self.num_cell_per_synapse
+        ncps, groups = self.num_cell_per_synapse, self.p.synapses_per_mux
         if ncps > 1:
             self.shift_add_weight.calculate_power((ncps - 1) * groups)
         if self.num_read_pulse > 1:
@@ -998,28 +1037,13 @@ class SubArray(Component):
             if self.num_read_pulse > 1:
                 sai.calculate_power(1)
             array = self.cap_row1 * vdd2 * num_row * act  # WL charging; BL discharge is in the precharger
-            dec, pre, sa, adder, dff = self.wl_decoder, self.precharger, self.sense_amp, self.adder, self.dff
-            total = 0.0
-            total += dec.read_dynamic_energy
-            total += pre.read_dynamic_energy
-            total += array
-            total += adder.read_dynamic_energy
-            total += dff.read_dynamic_energy
-            total += sa.read_dynamic_energy
-            total += saw.read_dynamic_energy + sai.read_dynamic_energy
-            adc = pre.read_dynamic_energy + array + sa.read_dynamic_energy
-            accum = adder.read_dynamic_energy + dff.read_dynamic_energy + saw.read_dynamic_energy + sai.read_dynamic_energy
-            other = dec.read_dynamic_energy
-            leakage += dec.leakage
-            leakage += pre.leakage
-            leakage += self.sram_write_driver.leakage
-            leakage += sa.leakage
-            leakage += dff.leakage
-            leakage += adder.leakage
-            leakage += saw.leakage + sai.leakage
-            self.leakage = leakage
             self.leakage_sram_in_use *= (num_row - 1) * num_col
-            return total, adc, accum, other, array
+            return self._evaluate(
+                [("wl_decoder", self.wl_decoder, "other"), ("precharger", self.precharger, "adc"),
+                 ("sense_amp", self.sense_amp, "adc"), ("write_driver", self.sram_write_driver, "other", False),
+                 ("accumulator_register", self.dff, "accumulation"), ("accumulator_adder", self.adder, "accumulation"),
+                 ("shift_add_weight", saw, "accumulation"), ("shift_add_input", sai, "accumulation")],
+                array, leakage)
 
         sm, n_add = self.wl_switch_matrix, self.num_add
         sm.calculate_power(n_mux, 2 * write_rows, act, self.activity_col_write)
@@ -1032,37 +1056,14 @@ class SubArray(Component):
         array = self.cap_row1 * vdd2 * num_row * act
         array = array + (self.drive_cap_in + self.drive_cap_out) * vdd2 * p.buffer_number * 2 * num_row * act
         array = array * n_mux
-        mlsa_e, enc_e, sar_e = self._adc_energy()
-        adder, dff = self.adder, self.dff
-        total = 0.0
-        total += sm.read_dynamic_energy
-        total += array
-        total += mlsa_e
-        total += enc_e
-        if n_mux > 1:
-            total += self.mux.read_dynamic_energy
-            total += self.mux_decoder.read_dynamic_energy
-        total += adder.read_dynamic_energy
-        total += dff.read_dynamic_energy
-        total += saw.read_dynamic_energy + sai.read_dynamic_energy
-        total += sar_e
-        adc = array + mlsa_e + enc_e + sar_e  # the precharger is not used in parallel read
-        accum = saw.read_dynamic_energy + sai.read_dynamic_energy + adder.read_dynamic_energy + dff.read_dynamic_energy
-        other = sm.read_dynamic_energy + mux_energy
-        leakage += sm.leakage
-        leakage += self.precharger.leakage
-        leakage += self.sram_write_driver.leakage
-        leakage += self.multilevel_sense_amp.leakage
-        leakage += self.multilevel_sa_encoder.leakage
-        leakage += saw.leakage + sai.leakage
-        leakage += dff.leakage
-        leakage += adder.leakage
-        if n_mux > 1:
-            leakage += self.mux.leakage
-            leakage += self.mux_decoder.leakage
-        self.leakage = leakage
         self.leakage_sram_in_use *= (num_row * num_col - self.num_row_parallel * self._num_adc)
-        return total, adc, accum, other, array
+        # the precharger is not used in parallel read (it only leaks)
+        return self._evaluate(
+            [("wl_switch_matrix", sm, "other"), ("precharger", self.precharger, "adc", False),
+             ("write_driver", self.sram_write_driver, "other", False), *self._adc_parts(), *self._mux_parts_list(),
+             ("partial_sum_register", self.dff, "accumulation"), ("partial_sum_adder", self.adder, "accumulation"),
+             ("shift_add_weight", saw, "accumulation"), ("shift_add_input", sai, "accumulation")],
+            array, leakage)
 
     def _write_ops_per_row_power(self) -> float:
         """Average number of write operations per row (model's energy variant, >= 1)."""
@@ -1100,36 +1101,13 @@ class SubArray(Component):
             array = cap_bl * cell.read_voltage * cell.read_voltage * num_read_cells  # selected BLs
             array += self.cap_row2 * vdd2  # selected WL
             array = array * (num_row * act * n_mux)
-            dec, ndd, dd, adder, dff = (self.wl_decoder, self.wl_new_decoder_driver, self.wl_decoder_driver,
-                                        self.adder, self.dff)
-            mlsa_e, enc_e, sar_e = self._adc_energy()
-            total = 0.0
-            total += dec.read_dynamic_energy
-            total += ndd.read_dynamic_energy
-            total += dd.read_dynamic_energy
-            total += mux_energy
-            total += adder.read_dynamic_energy
-            total += dff.read_dynamic_energy
-            total += saw.read_dynamic_energy + sai.read_dynamic_energy
-            total += array
-            total += mlsa_e + enc_e
-            total += sar_e
-            adc = array + mlsa_e + enc_e + sar_e
-            accum = adder.read_dynamic_energy + dff.read_dynamic_energy + saw.read_dynamic_energy + sai.read_dynamic_energy
-            other = dec.read_dynamic_energy + ndd.read_dynamic_energy + dd.read_dynamic_energy + mux_energy
-            leakage = 0.0
-            leakage += dec.leakage
-            leakage += dd.leakage
-            leakage += ndd.leakage
-            leakage += slsm.leakage
-            leakage += mux_leak
-            leakage += self.multilevel_sense_amp.leakage
-            leakage += self.multilevel_sa_encoder.leakage
-            leakage += dff.leakage
-            leakage += adder.leakage
-            leakage += saw.leakage + sai.leakage
-            self.leakage = leakage
-            return total, adc, accum, other, array
+            return self._evaluate(
+                [("wl_decoder", self.wl_decoder, "other"), ("wl_new_decoder_driver", self.wl_new_decoder_driver, "other"),
+                 ("wl_decoder_driver", self.wl_decoder_driver, "other"), ("sl_switch_matrix", slsm, "other", False),
+                 *self._mux_parts_list(), *self._adc_parts(),
+                 ("accumulator_register", self.dff, "accumulation"), ("accumulator_adder", self.adder, "accumulation"),
+                 ("shift_add_weight", saw, "accumulation"), ("shift_add_input", sai, "accumulation")],
+                array, 0.0)
 
         n_add = self.num_add
         row_driver = self.wl_new_switch_matrix if self.is_1t1r else self.wl_switch_matrix
@@ -1142,37 +1120,16 @@ class SubArray(Component):
         array = self.cap_row2 * vdd2 * num_row * act  # selected WLs
         array = array + (self.drive_cap_in + self.drive_cap_out) * vdd2 * p.buffer_number * 2 * num_row * act
         array = array * n_mux
-        mlsa_e, enc_e, sar_e = self._adc_energy()
-        adder, dff = self.adder, self.dff
-        total = 0.0
-        total += row_driver.read_dynamic_energy
-        total += adder.read_dynamic_energy
-        total += dff.read_dynamic_energy
-        total += mux_energy
-        total += mlsa_e
-        total += enc_e
-        total += saw.read_dynamic_energy + sai.read_dynamic_energy
-        total += array
-        total += sar_e
-        adc = array + mlsa_e + enc_e + sar_e
-        accum = saw.read_dynamic_energy + sai.read_dynamic_energy + adder.read_dynamic_energy + dff.read_dynamic_energy
-        other = row_driver.read_dynamic_energy + mux_energy
         repeater_leak = 0.0
         if p.buffer_number > 0:
             repeater_leak = (formula.gate_leakage(INV, 1, self.width_inv_n, self.width_inv_p, p.temperature_k, tech)
                              * p.buffer_number * 2 * p.num_row_subarray)
-        leakage = 0.0
-        leakage += repeater_leak
-        leakage += row_driver.leakage
-        leakage += slsm.leakage
-        leakage += mux_leak
-        leakage += self.multilevel_sense_amp.leakage
-        leakage += self.multilevel_sa_encoder.leakage
-        leakage += saw.leakage + sai.leakage
-        leakage += dff.leakage
-        leakage += adder.leakage
-        self.leakage = leakage
-        return total, adc, accum, other, array
+        return self._evaluate(
+            [("wl_driver", row_driver, "other"), ("sl_switch_matrix", slsm, "other", False), *self._mux_parts_list(),
+             *self._adc_parts(),
+             ("partial_sum_register", self.dff, "accumulation"), ("partial_sum_adder", self.adder, "accumulation"),
+             ("shift_add_weight", saw, "accumulation"), ("shift_add_input", sai, "accumulation")],
+            array, repeater_leak)
 
     def _zero_idle_adc_energy(self, num_read) -> None:
         """Sequential eNVM: a vector with no active row reads the ADC 0 times (reference: NaN * 0)."""

@@ -30,9 +30,11 @@ semantics in snake_case.  Differences in form:
   plus ``clk_period``, the running maximum sensing latency); with ``calculate_clk_freq`` only
   ``clk_period`` is meaningful.  Without it, the tile's circuits run at ``clk_freq``
   (``None``: ``p.clk_freq_hz``), the model's updated ``param->clkFreq``.
-* Reproduced model quirks: the tile buffers use the *PE* buffer type (``p.pe_buffer``); in a
-  conventional tile without duplication the loop over the PE grid also adds, for grid positions
-  outside the weights, the previous PE's results again, and the tile leakage uses the last PE's.
+* Reproduced model quirks (``neurosim_core.quirks``, off with ``compat="corrected"``): the tile
+  buffers use the *PE* buffer type (``tile_buffer_uses_pe_buffer_type``); in a conventional tile
+  without duplication the loop over the PE grid also adds, for grid positions outside the weights,
+  the previous PE's results again (``tile_remerges_previous_pe``).  The tile leakage counts every
+  PE of the grid (empty ones leak too).
 * ``sync_data_transfer`` is not supported (the chip model refuses it too).
 """
 from __future__ import annotations
@@ -41,12 +43,14 @@ import math
 
 import numpy as np
 
+from . import quirks
 from .circuits.arithmetic import AdderTree, BitShifter
 from .circuits.buffer import Buffer
 from .circuits.functional import Sigmoid
 from .circuits.interconnect import HTree
 from .constants import AreaModify
 from .pe import PE, Performance, num_bit_subarray_output
+from .plugins import BUILT_IN, ComponentLibrary
 
 __all__ = ["Tile", "tile_initialize", "tile_calculate_area", "tile_calculate_performance"]
 
@@ -74,11 +78,11 @@ class _TilePeriphery:
 class Tile:
     """A tile (NeuroSim V1.4 Tile.cpp model); see the module docstring."""
 
-    def __init__(self, p, tech, cell):
+    def __init__(self, p, tech, cell, library: ComponentLibrary = BUILT_IN):
         self.p = p
         self.tech = tech
         self.cell = cell
-        self.pe = PE(p, tech, cell)
+        self.pe = PE(p, tech, cell, library)
         self.nm = _TilePeriphery(p, tech, cell)
         self.cm = _TilePeriphery(p, tech, cell)
 
@@ -87,7 +91,8 @@ class Tile:
         """Tile output/input buffers: one core of the tile-buffer size, or smaller if that suffices."""
         p = self.p
         core_bits = p.tile_buffer_core_rows * p.tile_buffer_core_cols
-        wire_res, clk, sram = p.unit_length_wire_resistance, p.clk_freq_hz, p.pe_buffer == "sram"
+        buffer_type = p.pe_buffer if quirks.applies("tile_buffer_uses_pe_buffer_type", p.compat) else p.tile_buffer
+        wire_res, clk, sram = p.unit_length_wire_resistance, p.clk_freq_hz, buffer_type == "sram"
         out_total = out_bits * num_pe * p.num_col_subarray / p.num_col_muxed
         unit.num_out_buffer_core = math.ceil(out_total / core_bits)
         if out_total < core_bits:
@@ -215,7 +220,7 @@ class Tile:
                                 pe_size: float, nm: bool, htree_end: int) -> None:
         """In-tile activation, tile buffers and H-tree (the part after the PEs, non-clock pass)."""
         p = self.p
-        reads = (num_in_vector // p.input_bits) * (p.num_col_muxed // p.num_col_per_synapse)
+        reads = (num_in_vector // p.input_bits) * p.synapses_per_mux
         outputs = weight_matrix_col // p.num_col_per_synapse
         if not p.chip_activation:
             if p.relu:
@@ -315,7 +320,8 @@ class Tile:
                     if i * pe_size < wmr and j * pe_size < wmc:
                         pe_perf = self._pe_block(memory, inputs, i, j, pe_size, wmr, wmc, num_in_vector,
                                                  calculate_clk_freq, acc, clk)
-                    # model quirk: outside the weights the previous PE's results are merged again
+                    elif not quirks.applies("tile_remerges_previous_pe", p.compat):
+                        continue  # an empty grid position computes nothing
                     acc.merge_pe(pe_perf)
             accumulation.calculate_latency(acc_reads, int(num_pe), 0)  # clock pass too (state, see above)
             accumulation.calculate_power(acc_reads, int(num_pe))
@@ -359,7 +365,7 @@ class Tile:
             return Performance(clk_period=acc.clk_period)
         acc.divide_latencies(speed_up_row * speed_up_col)
         accumulation = unit.accumulation
-        acc_reads = (num_in_vector // p.input_bits) * (p.num_col_muxed // p.num_col_per_synapse)
+        acc_reads = (num_in_vector // p.input_bits) * p.synapses_per_mux
         accumulation.calculate_latency(acc_reads, int(num_pe), 0)
         accumulation.calculate_power(acc_reads, int(num_pe))
         acc.latency(accumulation.read_latency, "accum")

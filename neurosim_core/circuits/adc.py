@@ -47,7 +47,7 @@ from enum import IntEnum
 import numpy as np
 from numba import njit
 
-from .. import formula
+from .. import formula, quirks
 from ..constants import (
     INV,
     MAX_TRANSISTOR_HEIGHT,
@@ -470,8 +470,11 @@ class MultilevelSenseAmp(Component):
         vdd2 = tech.vdd ** 2
         gn, gp = self.gatecap_senseamp_n, self.gatecap_senseamp_p
         jn, jp = self.junctioncap_senseamp_n, self.junctioncap_senseamp_p
-        # the model divides integers here: 1/(level_output - 1) is 0 beyond 2 levels
-        column_share = 1 // (levels - 1) + 1 / shared
+        # each of the levels-1 reference columns is shared by the sense amps of the array
+        if quirks.applies("mlsa_integer_column_share", p.compat):
+            column_share = 1 // (levels - 1) + 1 / shared  # integer 1/(levels-1): 0 beyond 2 levels
+        else:
+            column_share = 1 / (levels - 1) + 1 / shared
         energy = column_cap * 2 * column_share / 2 * vread2
         energy += reference_energy_peri / shared
         mirror = (jn + gn) if self.current_mode else jn

@@ -28,7 +28,7 @@ import warnings
 
 import numpy as np
 
-from .. import formula
+from .. import formula, quirks
 from ..constants import (
     INV,
     MAX_TRANSISTOR_HEIGHT,
@@ -67,16 +67,18 @@ def _special_layout(tech) -> bool:
     return tech.feature_size_in_nano <= 2
 
 
-def _tree_stages(num_inputs: int):
+def _tree_stages(num_inputs: int, compat: str):
     """Number of adders in each stage of a binary tree over ``num_inputs`` operands.
 
-    The stage count is ceil(log2(n)); each stage has floor(j/2) adders and leaves floor(j/2)
-    operands (the model's integer halving, which drops an odd operand).
+    The stage count is ceil(log2(n)); each stage has floor(j/2) adders and passes ceil(j/2)
+    operands on (an odd one is carried).  V1.4 passes floor(j/2), dropping the odd operand
+    (quirk ``adder_tree_drops_odd_operand``).
     """
+    drop_odd = quirks.applies("adder_tree_drops_odd_operand", compat)
     j = num_inputs
     for _ in range(math.ceil(math.log2(num_inputs))):
         yield j // 2
-        j //= 2
+        j = j // 2 if drop_odd else j - j // 2
 
 
 def _stage_delay(res: float, gm: float, cap: float, ramp_input: float) -> tuple[float, float]:
@@ -223,7 +225,7 @@ class AdderTree(Component):
                        option: AreaModify = AreaModify.NONE) -> None:
         # all full adders of one tree, laid out as one wide adder per tree
         full_adders = sum((self.num_adder_bit + k) * adders
-                          for k, adders in enumerate(_tree_stages(self.num_subcore_row)))
+                          for k, adders in enumerate(_tree_stages(self.num_subcore_row, self.p.compat)))
         self.adder.initialize(full_adders, self.num_adder_tree, self.clk_freq)
         if new_width and option == AreaModify.NONE:
             self.adder.calculate_area(0.0, new_width, AreaModify.NONE)
@@ -267,7 +269,7 @@ class AdderTree(Component):
         energy = 0.0
         leakage = 0.0
         adder = self.adder
-        for k, adders in enumerate(_tree_stages(self._inputs(num_unit_add))):
+        for k, adders in enumerate(_tree_stages(self._inputs(num_unit_add), self.p.compat)):
             adder.initialize(self.num_adder_bit + k, adders, self.clk_freq)
             adder.calculate_power(1, adders)
             energy += adder.read_dynamic_energy

@@ -1,0 +1,27 @@
+"""What every circuit builder needs besides its own spec: technology and operating conditions."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..tech import Technology
+
+__all__ = ["CircuitEnv"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CircuitEnv:
+    """Technology, temperature, clock and the reference-compatibility mode (`neurosim_core.quirks`)."""
+
+    tech: Technology
+    temperature_k: int = 300
+    clk_freq_hz: float = 1e9
+    synchronous: bool = True
+    compat: str = "neurosim_v14"
+
+    @classmethod
+    def of(cls, p, tech: Technology, clk_freq_hz: float | None = None) -> "CircuitEnv":
+        """The environment of resolved parameters ``p`` (optionally at another clock)."""
+        cfg = p.cfg
+        return cls(tech=tech, temperature_k=cfg.temperature_k,
+                   clk_freq_hz=cfg.clk_freq_hz if clk_freq_hz is None else clk_freq_hz,
+                   synchronous=cfg.synchronous, compat=p.compat)
