@@ -45,7 +45,7 @@ STAGE_FILES = {
     "traces": ("traces.parquet", "network.csv", "config.yaml"),
     "floorplan": ("floorplan.parquet", "floorplan.csv", "config.yaml"),
     "estimate": ("layers.parquet", "layers.csv", "chip.parquet", "chip.csv", "config.yaml"),
-    "report": ("report.md", "report.html", "breakdown.png", "config.yaml"),
+    "report": ("report.md", "report.html", "breakdown.png", "shares.png", "training_curve.png", "config.yaml"),
 }
 #: upstream stages of each stage
 UPSTREAM = {
@@ -54,7 +54,7 @@ UPSTREAM = {
     "traces": ("train",),
     "floorplan": ("traces",),
     "estimate": ("traces", "floorplan"),
-    "report": ("estimate", "infer", "floorplan"),
+    "report": ("estimate", "infer", "floorplan", "train", "traces"),
 }
 SWEEP_FILES = ("sweep.parquet", "sweep.csv", "sweep.md", "metrics.png", "accuracy_vs_energy.png")
 

@@ -8,9 +8,12 @@ a half-written result that looks complete.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import importlib.metadata
 import json
 import logging
 import os
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -32,6 +35,24 @@ def _atomic_write_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+@functools.lru_cache(maxsize=1)
+def code_version() -> dict[str, str]:
+    """The code a result was made with: the installed package version and the git commit of the
+    checkout (``<sha>`` or ``<sha>-dirty`` with uncommitted changes; ``unknown`` outside git)."""
+    try:
+        version = importlib.metadata.version("neurosim-flow")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    root = Path(__file__).resolve().parent.parent
+    try:
+        out = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty", "--abbrev=12",
+                              "--exclude=*"], capture_output=True, text=True, timeout=10)
+        commit = out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "unknown"
+    except (OSError, subprocess.SubprocessError):
+        commit = "unknown"
+    return {"package_version": version, "git_commit": commit}
+
+
 def write_provenance(flow: FlowConfig, stage: str, out_dir: Path) -> None:
     doc = {
         "stage": stage,
@@ -40,6 +61,7 @@ def write_provenance(flow: FlowConfig, stage: str, out_dir: Path) -> None:
         "overrides": list(flow.overrides),
         "resolved": flow.to_dict(),
         "created_unix_s": round(time.time(), 3),
+        **code_version(),
     }
     _atomic_write_text(out_dir / "config.yaml", yaml.safe_dump(json.loads(json.dumps(doc, default=str)),
                                                                sort_keys=False))
@@ -89,6 +111,20 @@ def _load_model(flow: FlowConfig, train_dir: Path):
     return load_trained(str(train_dir))
 
 
+def _infer_progress(n_images: int, every_s: float = 10.0):
+    """A `hw_infer.evaluate` progress callback: images done, running accuracy, ETA (log + bar)."""
+    from .progress import Progress
+
+    log.info("infer (hardware-aware): %d images; a progress line every %g s", n_images, every_s)
+    bar = Progress(total=n_images, desc="infer (hardware-aware)", unit="image", log_every_s=every_s)
+
+    def callback(done: int, total: int, correct: int) -> None:
+        bar.update(done, acc=correct / max(done, 1))
+        if done >= total:
+            bar.close()
+    return callback
+
+
 def run_infer(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
     from .data import load_data
     from .hw_infer import evaluate
@@ -96,9 +132,15 @@ def run_infer(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
     model_cfg, train_cfg, data_cfg, hw_cfg = algo_configs(flow)
     model = _load_model(flow, inputs["train"])
     data = load_data(data_cfg, model_cfg)
-    metrics = evaluate(model, data, hw_cfg)
+    # the same images without the hardware model: the reference point of the accuracy drop
+    digital = evaluate(model, data, dataclasses.replace(hw_cfg, enabled=False))
+    log.info("infer: digital (no-hardware) accuracy %.2f %% on %d images", 100 * digital["accuracy"], digital["n"])
+    metrics = evaluate(model, data, hw_cfg, progress=_infer_progress(len(data.y_test)))
+    log.info("infer: hardware-aware accuracy %.2f %% (drop %.2f points)", 100 * metrics["accuracy"],
+             100 * (digital["accuracy"] - metrics["accuracy"]))
     row = {"accuracy": float(metrics["accuracy"]), "loss": float(metrics["loss"]),
-           "n_images": int(metrics.get("n_images", len(data.y_test))),
+           "digital_accuracy": float(digital["accuracy"]), "digital_loss": float(digital["loss"]),
+           "n_images": int(metrics.get("n", len(data.y_test))),
            "adc_bits": flow.array.adc_bits, "adc_mode": flow.array.adc_mode,
            "adc_dummy_range": flow.array.adc_dummy_range, "cell_bit": flow.array.cell_bit,
            "subarray_rows": flow.array.rows, "variation_sigma": flow.device.variation_sigma,
@@ -157,10 +199,14 @@ def run_estimate(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> No
     from neurosim_core.params import resolve
 
     network, traces = _network_and_traces(inputs["traces"] / "traces.parquet")
-    from .tables import chip_row, layer_rows
+    from .tables import chip_row, layer_rows, layer_tile_areas_um2
 
-    result = estimate(network, traces, resolve(flow.hardware()))
-    layers = pa.Table.from_pylist(layer_rows(result))
+    params = resolve(flow.hardware())
+    result = estimate(network, traces, params)
+    rows = layer_rows(result)
+    for row, area in zip(rows, layer_tile_areas_um2(network, params, result.floorplan)):
+        row["tile_area_um2"] = area
+    layers = pa.Table.from_pylist(rows)
     chip = pa.Table.from_pylist([chip_row(result)])
     for name, table in (("layers", layers), ("chip", chip)):
         schemas.write_table(table, out_dir / f"{name}.parquet")
@@ -172,7 +218,7 @@ def run_report(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None
     from .report import write_report
 
     write_report(flow, out_dir, estimate_dir=inputs["estimate"], infer_dir=inputs["infer"],
-                 floorplan_dir=inputs["floorplan"])
+                 floorplan_dir=inputs["floorplan"], train_dir=inputs.get("train"), traces_dir=inputs.get("traces"))
     write_provenance(flow, "report", out_dir)
 
 
