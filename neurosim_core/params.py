@@ -265,13 +265,61 @@ class Params:
     delta: float
     epsilon: float
     zeta: float
-
-    def __getattr__(self, name: str) -> Any:  # fall through to the user config
-        cfg = object.__getattribute__(self, "cfg")
-        try:
-            return getattr(cfg, name)
-        except AttributeError:
-            raise AttributeError(f"Params has no field '{name}'") from None
+    # user options, as given (HardwareConfig); the derived values above take precedence
+    operation_mode: str
+    mem_cell: str
+    access: str
+    transistor: str
+    roadmap: str
+    tech_node_nm: int
+    temperature_k: int
+    clk_freq_hz: float
+    synchronous: bool
+    synapse_bits: int
+    input_bits: int
+    num_row_subarray: int
+    num_col_subarray: int
+    adc_type: str
+    current_mode: bool
+    relax_array_cell_height: bool
+    relax_array_cell_width: bool
+    global_bus: str
+    global_buffer: str
+    global_buffer_core_rows: int
+    global_buffer_core_cols: int
+    tile_buffer: str
+    tile_buffer_core_rows: int
+    tile_buffer_core_cols: int
+    pe_buffer: str
+    chip_activation: bool
+    relu: bool
+    novel_mapping: bool
+    pipeline: bool
+    speedup_degree: int
+    validated: bool
+    global_bus_delay_tolerance: float
+    local_bus_delay_tolerance: float
+    tree_folded_ratio: int
+    max_global_bus_width: int
+    input_toggle: float
+    output_toggle: float
+    sync_data_transfer: bool
+    algo_weight_max: float
+    algo_weight_min: float
+    resistance_on_ohm: float
+    resistance_off_ohm: float
+    read_voltage_v: float | None
+    read_pulse_width_s: float
+    access_voltage_v: float
+    write_voltage_v: float
+    min_sense_voltage_v: float
+    height_in_feature_size_1t1r: float
+    width_in_feature_size_1t1r: float
+    height_in_feature_size_crossbar: float
+    width_in_feature_size_crossbar: float
+    activity_mode: str
+    average_row_activity: float
+    average_cell_level: float
 
     @property
     def is_sram(self) -> bool:
@@ -362,6 +410,13 @@ def validate(cfg: HardwareConfig, source: str = "config") -> None:
                           "novel_mapping, pipeline, synchronous and global_buffer=register_file")
 
 
+def _params(**derived: Any) -> Params:
+    """Params from the derived values plus every user option they do not override, as given."""
+    cfg = derived["cfg"]
+    given = {f.name: getattr(cfg, f.name) for f in fields(HardwareConfig) if f.name not in derived}
+    return Params(**given, **derived)
+
+
 def resolve(cfg: HardwareConfig, source: str = "config") -> Params:
     """Validate ``cfg`` and derive every technology-dependent parameter."""
     validate(cfg, source)
@@ -402,7 +457,7 @@ def resolve(cfg: HardwareConfig, source: str = "config") -> Params:
     else:
         cal = dict(alpha=1.0, beta=1.0, gamma=1.0, delta=1.0, epsilon=1.0, zeta=1.0)
 
-    return Params(
+    return _params(
         cfg=cfg,
         compat=cfg.compat,
         conventional_parallel=parallel,

@@ -100,11 +100,17 @@ def _estimate(config):
 
 
 def _within_printed(ours: float, printed: str) -> bool:
-    """ours rounds to the printed value: |ours - ref| <= half a unit of the last printed digit."""
+    """ours rounds to the printed value: |ours - ref| <= half a unit of its last significant digit.
+
+    The reference prints with ``%g`` (6 significant digits, trailing zeros dropped: "1.5e+09" is
+    1.50000e+09), some columns with more digits; the precision is the larger of the two.
+    """
     ref = Decimal(printed.strip())
     if ref == 0:
         return ours == 0
-    half_ulp = 0.5 * 10.0 ** ref.as_tuple().exponent
+    shown = len(ref.normalize().as_tuple().digits)
+    digits = max(6, shown)
+    half_ulp = 0.5 * 10.0 ** (ref.adjusted() - digits + 1)
     return abs(ours - float(ref)) <= half_ulp * (1 + 1e-9)
 
 
@@ -155,7 +161,8 @@ def test_printed_precision_check_can_fail():
     assert _within_printed(1.234565e-3, "0.00123456") and _within_printed(123456.4, "123456")
     assert not _within_printed(1.23458e-3, "0.00123456") and not _within_printed(123457.0, "123456")
     assert _within_printed(0.0, "0") and not _within_printed(1e-30, "0")
-    assert _within_printed(1.5e9, "1.5e+09") and not _within_printed(1.5006e9, "1.5e+09")
+    assert _within_printed(1.5000049e9, "1.5e+09") and not _within_printed(1.500006e9, "1.5e+09")
+    assert _within_printed(519.9843754, "519.984375") and not _within_printed(519.98438, "519.984375")
 
 
 def _parser():
