@@ -21,7 +21,7 @@ multiplies by the clock period, as NeuroSim's main does), seconds otherwise.  Th
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -133,6 +133,8 @@ class TileSlice:
     inputs: np.ndarray
     num_row_matrix: int
     num_col_matrix: int
+    #: memo of this slice's input-row activity, shared by the clock and performance passes
+    input_rows: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def layer_tile_slices(layer: LayerSpec, novel: bool, fp: Floorplan, p: Params, cell_codes: np.ndarray,
@@ -373,7 +375,8 @@ class Chip:
             for part in slices:
                 perf = self.tile.calculate_performance(
                     part.weights, part.inputs, novel, num_pe, pe_size, speed_rows, speed_cols,
-                    part.num_row_matrix, part.num_col_matrix, n_bits, True, clk_period=clock_period)
+                    part.num_row_matrix, part.num_col_matrix, n_bits, True, clk_period=clock_period,
+                    input_rows=part.input_rows)
                 clock_period = max(clock_period, perf.clk_period)
         return LayerEvaluation(index, slices, clock_period)
 
@@ -386,7 +389,8 @@ class Chip:
         for part in evaluation.slices:
             tile_perf = self.tile.calculate_performance(
                 part.weights, part.inputs, novel, num_pe, pe_size, speed_rows, speed_cols,
-                part.num_row_matrix, part.num_col_matrix, n_bits, False, clk_freq=clk_freq)
+                part.num_row_matrix, part.num_col_matrix, n_bits, False, clk_freq=clk_freq,
+                input_rows=part.input_rows)
             perf.merge_tile(tile_perf)
         return perf
 

@@ -97,6 +97,9 @@ def _snapshot(kind: str, circuit: Component) -> ComponentModel:
 _STEP = 1e20
 #: wire capacitance per metre used for rows and columns (0.2 fF/um)
 _WIRE_CAP_PER_M = 0.2e-15 / 1e-6
+#: inference never writes the array: every write activity / write count the periphery takes is 0
+#: (the write path is the on-chip training estimator's, `neurosim_core.training`)
+_NO_WRITE = 0.0
 #: model's "NONSPIKING" shift-add mode (input bits in binary)
 _NONSPIKING = 0
 
@@ -182,9 +185,6 @@ class SubArray(Component):
         self.num_read_cell_per_operation_neuro = p.num_col_subarray
         self.num_write_cell_per_operation_neuro = p.num_col_subarray
         self.num_write_cell_per_operation_memory = p.num_col_subarray // 8
-        # the model's processing element never sets the write activities: 0 for inference
-        self.activity_row_write = 0.0
-        self.activity_col_write = 0.0
 
         # circuit modules (the model's member objects; unused ones keep zero results)
         self.wl_level_shifter = LevelShifter(p, tech, cell)
@@ -256,9 +256,6 @@ class SubArray(Component):
     def _num_adc(self) -> int:
         """Number of ADCs (columns // num_col_muxed)."""
         return self.num_col // self.num_col_muxed
-
-    def _write_ops_per_row(self) -> int:
-        return math.ceil(self.num_col * self.activity_col_write / self.num_write_cell_per_operation_neuro)
 
     def _row_bus_kwargs(self) -> dict:
         return dict(unit_cap=self.unit_cap, unit_res=self.unit_res, drive_cap_in=self.drive_cap_in)
@@ -334,7 +331,7 @@ class SubArray(Component):
             self.mux_decoder.initialize(DecoderMode.REGULAR_ROW, math.ceil(math.log2(self.num_col_muxed)), True, False)
 
     def _switch_matrix_init(self, sm: SwitchMatrix, mode: int, num_output: int, res_tg: float) -> None:
-        sm.initialize(mode, num_output, res_tg, True, False, 0.0, self.activity_col_write,
+        sm.initialize(mode, num_output, res_tg, True, False, 0.0, _NO_WRITE,
                       self.num_write_cell_per_operation_memory, self.num_write_cell_per_operation_neuro,
                       1, self.clk_freq)
 
@@ -417,9 +414,9 @@ class SubArray(Component):
             self._init_mux(self._per_half_parallel_rows(self.res_cell_access))
             self._init_adc(self.level_output, parallel=True)
             self._init_accumulation_parallel()
-        self.precharger.initialize(num_col, self.res_col, self.activity_col_write,
+        self.precharger.initialize(num_col, self.res_col, _NO_WRITE,
                                    self.num_read_cell_per_operation_neuro, self.num_write_cell_per_operation_neuro)
-        self.sram_write_driver.initialize(num_col, self.activity_col_write, self.num_write_cell_per_operation_neuro)
+        self.sram_write_driver.initialize(num_col, _NO_WRITE, self.num_write_cell_per_operation_neuro)
 
     def _initialize_envm(self) -> None:
         p, tech, cell = self.p, self.tech, self.cell
@@ -453,7 +450,7 @@ class SubArray(Component):
         if cell.write_voltage > 1.5:
             self.wl_level_shifter.initialize(num_row, 0.0, clk)
             self.bl_level_shifter.initialize(num_row, 0.0, clk)
-            self.sl_level_shifter.initialize(num_col, self.activity_col_write, clk)
+            self.sl_level_shifter.initialize(num_col, _NO_WRITE, clk)
 
         if self.conventional_sequential:
             res_tg = self.res_mem_cell_on
@@ -739,7 +736,7 @@ class SubArray(Component):
     def _row_driver_latency_parallel(self) -> tuple[float, float]:
         """(row driver delay, repeater-chain delay) of the parallel-mode row path."""
         p, sram = self.p, self.is_sram
-        num_write = 2 * self._write_ops_per_row() * self.num_row * self.activity_row_write
+        num_write = _NO_WRITE
         if not sram and self.is_1t1r:
             driver, cap_row, kwargs = self.wl_new_switch_matrix, self.cap_row2, {}
         else:
@@ -770,7 +767,7 @@ class SubArray(Component):
         if clk_pass or not self.synchronous:
             rows, buffer_latency = self._row_driver_latency_parallel()
             if sram:
-                num_write = self._write_ops_per_row() * self.num_row * self.activity_row_write
+                num_write = _NO_WRITE
                 self.precharger.calculate_latency(_STEP, self.cap_col, 1, num_write)
             self._adc_latency()
             mux = self._mux_latency(col_ramp)
@@ -833,9 +830,9 @@ class SubArray(Component):
         beta, num_row = self._beta, self.num_row
         ops_per_row = math.ceil(self.num_col / self.num_read_cell_per_operation_neuro)
         if clk_pass or not self.synchronous:
-            num_write = num_row * self.activity_row_write
+            num_write = _NO_WRITE
             self.wl_decoder.calculate_latency(_STEP, self.cap_row1, 0, self.res_row, self.num_col, 1, num_write)
-            self.precharger.calculate_latency(_STEP, self.cap_col, 1, self._write_ops_per_row() * num_write)
+            self.precharger.calculate_latency(_STEP, self.cap_col, 1, num_write)
             self.sense_amp.calculate_latency(1)
             self.col_delay = self._sram_bitline_delay()
             if clk_pass:
@@ -872,7 +869,7 @@ class SubArray(Component):
         self.col_delay = tau * 0.2  # a 15-20 % swing is enough to sense
         rows = mux = 0.0
         if clk_pass or not self.synchronous:
-            num_write = 2 * self._write_ops_per_row() * num_row * self.activity_row_write
+            num_write = _NO_WRITE
             self.wl_decoder.calculate_latency(_STEP, self.cap_row2, 0, self.res_row, self.num_col, 1, num_write)
             ramp = self.wl_decoder.ramp_output
             if self.is_1t1r:
@@ -1016,7 +1013,7 @@ class SubArray(Component):
         num_row, num_col, n_mux = self.num_row, self.num_col, self.num_col_muxed
         ops_per_row = (num_col // self.num_read_cell_per_operation_neuro
                        if num_col > self.num_read_cell_per_operation_neuro else 1)
-        write_rows = self._write_ops_per_row_power() * num_row * self.activity_row_write
+        write_rows = _NO_WRITE
         cell_leak = formula.gate_leakage(INV, 1, cell.width_sram_cell_nmos * self._fin * f,
                                          cell.width_sram_cell_pmos * self._fin * f, p.temperature_k, tech) * tech.vdd * 2
         self.leakage_sram_in_use = cell_leak
@@ -1026,7 +1023,7 @@ class SubArray(Component):
             reads = ops_per_row * num_row * act
             ncps = self.num_cell_per_synapse
             per_op = self.num_read_cell_per_operation_neuro // ncps
-            self.wl_decoder.calculate_power(num_row * act, num_row * self.activity_row_write)
+            self.wl_decoder.calculate_power(num_row * act, _NO_WRITE)
             self.precharger.calculate_power(reads, write_rows)
             self.sram_write_driver.calculate_power(write_rows)
             self.adder.calculate_power(reads, per_op)
@@ -1046,7 +1043,7 @@ class SubArray(Component):
                 array, leakage)
 
         sm, n_add = self.wl_switch_matrix, self.num_add
-        sm.calculate_power(n_mux, 2 * write_rows, act, self.activity_col_write)
+        sm.calculate_power(n_mux, 2 * write_rows, act, _NO_WRITE)
         self.precharger.calculate_power(n_mux * n_add, write_rows)
         self.sram_write_driver.calculate_power(write_rows)
         self.reference_energy_peri = self.cap_row1 / p.num_col_subarray * vdd2 * num_row
@@ -1065,22 +1062,15 @@ class SubArray(Component):
              ("shift_add_weight", saw, "accumulation"), ("shift_add_input", sai, "accumulation")],
             array, leakage)
 
-    def _write_ops_per_row_power(self) -> float:
-        """Average number of write operations per row (model's energy variant, >= 1)."""
-        writes = self.num_col * self.activity_col_write
-        if writes > self.num_write_cell_per_operation_neuro:
-            return writes / self.num_write_cell_per_operation_neuro
-        return 1.0
-
     def _power_envm(self, res2, act):
         p, tech, cell = self.p, self.tech, self.cell
         vdd2 = tech.vdd * tech.vdd
         num_row, num_col, n_mux = self.num_row, self.num_col, self.num_col_muxed
         self.leakage_sram_in_use = 0.0
         num_read_cells = math.ceil(num_col / n_mux)
-        write_rows = 2 * self._write_ops_per_row() * num_row * self.activity_row_write
+        write_rows = _NO_WRITE
         sai, saw, slsm = self.shift_add_input, self.shift_add_weight, self.sl_switch_matrix
-        slsm.calculate_power(0, write_rows, act, self.activity_col_write)
+        slsm.calculate_power(0, write_rows, act, _NO_WRITE)
         mux_energy, mux_leak = self._mux_power()
         if self.conventional_sequential:
             row_reads = num_row * act * n_mux
@@ -1114,7 +1104,7 @@ class SubArray(Component):
         if self.is_1t1r:
             row_driver.calculate_power(n_mux, write_rows, act)
         else:
-            row_driver.calculate_power(n_mux, write_rows, act, self.activity_col_write)
+            row_driver.calculate_power(n_mux, write_rows, act, _NO_WRITE)
         self._adc_power(res2, n_add, n_mux * n_add)
         self._partial_sum_power()
         array = self.cap_row2 * vdd2 * num_row * act  # selected WLs

@@ -1,6 +1,6 @@
 """Circuit models of the CIM macro (one module per family; see neurosim_core/DESIGN.md)."""
-from .adc import (Comparator, CurrentSenseAmp, MultilevelSAEncoder, MultilevelSenseAmp, ReadCircuit,
-                  ReadCircuitMode, SarADC, VoltageSenseAmp)
+from .adc import MultilevelSAEncoder, MultilevelSenseAmp, SarADC
+from .sensing import Comparator, CurrentSenseAmp, ReadCircuit, ReadCircuitMode, VoltageSenseAmp
 from .arithmetic import Adder, AdderTree, BitShifter, ShiftAdd
 from .base import Component
 from .buffer import Buffer

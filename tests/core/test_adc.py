@@ -16,16 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neurosim_core.cell import make_cell
-from neurosim_core.circuits.adc import (
-    Comparator,
-    CurrentSenseAmp,
-    MultilevelSAEncoder,
-    MultilevelSenseAmp,
-    ReadCircuit,
-    ReadCircuitMode,
-    SarADC,
-    VoltageSenseAmp,
-)
+from neurosim_core.circuits.adc import MultilevelSAEncoder, MultilevelSenseAmp, SarADC
+from neurosim_core.circuits.sensing import Comparator, CurrentSenseAmp, ReadCircuit, ReadCircuitMode, VoltageSenseAmp
 from neurosim_core.constants import AreaModify
 from neurosim_core.params import HardwareConfig, resolve
 from neurosim_core.tech import technology
