@@ -356,7 +356,7 @@ class Chip:
         return None
 
     def _tile_args(self, index: int) -> tuple:
-        fp, p = self.fp, self.p
+        fp = self.fp
         novel = fp.mark_nm[index]
         if novel:
             num_pe, pe_size = fp.num_pe_nm, fp.desired_pe_size_nm

@@ -10,8 +10,7 @@ converts them to the column names and units of the reference runs' tidy table
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .floorplan import Floorplan
 
