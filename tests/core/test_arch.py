@@ -78,3 +78,18 @@ def test_dff_bank_is_a_pure_function_of_spec_and_env():
     assert folded.height_m == pytest.approx(4 * a.height_m)
     gamma = dff_bank(DffBankSpec(num_dff=64, gamma=0.5), env)
     assert gamma.cost("clock").energy_j == pytest.approx(0.5 * a.cost("clock").energy_j)
+
+
+def test_adder_bank_costs_scale_with_bits_and_not_with_bank_size():
+    from neurosim_core.circuits.arithmetic import AdderBankSpec, adder_bank
+    env = CircuitEnv(tech=technology(22, "lstp"))
+    a8 = adder_bank(AdderBankSpec(num_bit=8, num_adder=16), env)
+    a16 = adder_bank(AdderBankSpec(num_bit=16, num_adder=16), env)
+    a8x2 = adder_bank(AdderBankSpec(num_bit=8, num_adder=32), env)
+    # one addition: longer carry chain and more transitions with more bits; the bank size only adds area/leakage
+    assert a16.cost("add").latency_s > a8.cost("add").latency_s
+    assert a16.cost("add").energy_j > a8.cost("add").energy_j
+    assert a8x2.cost("add") == a8.cost("add")
+    assert a8x2.area_m2 == pytest.approx(2 * a8.area_m2) and a8x2.leakage_w == pytest.approx(2 * a8.leakage_w)
+    loaded = adder_bank(AdderBankSpec(num_bit=8, num_adder=16, cap_load_f=50e-15), env)
+    assert loaded.cost("add").latency_s > a8.cost("add").latency_s
