@@ -81,6 +81,28 @@ class SubArrayEnergy:
             return []
         return [("column_mux", self.mux, "other"), ("column_mux_decoder", self.mux_decoder, "other")]
 
+    def _accumulation(self, reads, adders_per_op, bits_per_op) -> None:
+        """The adder + register that accumulate partial sums: ``reads`` additions of
+        ``adders_per_op`` adders, each clocking the register and capturing ``bits_per_op`` bits."""
+        self._accum_ops = (reads, adders_per_op, bits_per_op)
+
+    def _accumulation_ops_none(self) -> None:
+        self._accum_ops = None  # no partial sums to add (one row group)
+
+    def _accumulation_parts(self) -> tuple[list[Part], list[Use]]:
+        """Real models priced per action (`adder_bank`, `dff_bank`): parts and uses of this read."""
+        if self._accum_ops is None:
+            return [], []
+        reads, adders_per_op, bits_per_op = self._accum_ops
+        register = self.dff.model(gamma=self.p.gamma if self.validated else 1.0)
+        adder = self.adder.model()
+        parts = [Part("accumulation_register", register, "accumulation"),
+                 Part("accumulation_adder", adder, "accumulation")]
+        uses = [Use("accumulation_register", "clock", reads),
+                Use("accumulation_register", "capture", reads * np.minimum(bits_per_op, register.port("num_dff"))),
+                Use("accumulation_adder", "add", reads * np.minimum(adders_per_op, adder.port("num_adder")))]
+        return parts, uses
+
     def _evaluate(self, entries, array_energy, array_leakage: float):
         """Energy of this read and the subarray leakage, by the evaluator of `neurosim_core.arch`.
 
@@ -95,8 +117,10 @@ class SubArrayEnergy:
                                               actions={"read": ActionCost(energy_j=array_energy)}), "array")]
         parts += [Part(entry[0], _snapshot(entry[0], entry[1]), entry[2]) for entry in entries]
         idle = {entry[0] for entry in entries if len(entry) > 3 and not entry[3]}
-        macro = Macro("subarray", tuple(parts))
-        e = energy(macro, [Use(part.role, "read") for part in parts if part.role not in idle])
+        uses = [Use(part.role, "read") for part in parts if part.role not in idle]
+        accumulation, accumulation_uses = self._accumulation_parts()
+        macro = Macro("subarray", tuple(parts + accumulation))
+        e = energy(macro, uses + accumulation_uses)
         self.leakage = macro.leakage_w()
         return e.total, e.adc + e.array, e.accumulation, e.other, e.array
 
@@ -113,10 +137,10 @@ class SubArrayEnergy:
         """Parallel modes: adder + DFF of the row-group partial sums, and the shift-adders."""
         n_mux, n_add = self.num_col_muxed, self.num_add
         if n_add > 1:
-            self.adder.calculate_power(n_mux * (n_add - 1), self._num_adc)
-            self.dff.calculate_power(n_mux * (n_add - 1), self._num_adc * (math.log2(self.level_output)
-                                                                          + math.ceil(math.log2(n_add)) / 2),
-                                     self.validated)
+            self._accumulation(n_mux * (n_add - 1), self._num_adc,
+                               self._num_adc * (math.log2(self.level_output) + math.ceil(math.log2(n_add)) / 2))
+        else:
+            self._accumulation_ops_none()
         self._shift_add_power()
 
     def _shift_add_power(self) -> None:
@@ -145,8 +169,7 @@ class SubArrayEnergy:
             self.wl_decoder.calculate_power(num_row * act, _NO_WRITE)
             self.precharger.calculate_power(reads, write_rows)
             self.sram_write_driver.calculate_power(write_rows)
-            self.adder.calculate_power(reads, per_op)
-            self.dff.calculate_power(reads, per_op * (math.ceil(math.log2(num_row)) / 2 + 1), self.validated)
+            self._accumulation(reads, per_op, per_op * (math.ceil(math.log2(num_row)) / 2 + 1))
             self.sense_amp.calculate_power(reads)
             if ncps > 1:
                 saw.calculate_power(ncps - 1)
@@ -157,8 +180,7 @@ class SubArrayEnergy:
             return self._evaluate(
                 [("wl_decoder", self.wl_decoder, "other"), ("precharger", self.precharger, "adc"),
                  ("sense_amp", self.sense_amp, "adc"), ("write_driver", self.sram_write_driver, "other", False),
-                 ("accumulator_register", self.dff, "accumulation"), ("accumulator_adder", self.adder, "accumulation"),
-                 ("shift_add_weight", saw, "accumulation"), ("shift_add_input", sai, "accumulation")],
+                                  ("shift_add_weight", saw, "accumulation"), ("shift_add_input", sai, "accumulation")],
                 array, leakage)
 
         sm, n_add = self.wl_switch_matrix, self.num_add
@@ -177,8 +199,7 @@ class SubArrayEnergy:
         return self._evaluate(
             [("wl_switch_matrix", sm, "other"), ("precharger", self.precharger, "adc", False),
              ("write_driver", self.sram_write_driver, "other", False), *self._adc_parts(), *self._mux_parts_list(),
-             ("partial_sum_register", self.dff, "accumulation"), ("partial_sum_adder", self.adder, "accumulation"),
-             ("shift_add_weight", saw, "accumulation"), ("shift_add_input", sai, "accumulation")],
+                          ("shift_add_weight", saw, "accumulation"), ("shift_add_input", sai, "accumulation")],
             array, leakage)
 
     def _power_envm(self, res2, act):
@@ -200,10 +221,8 @@ class SubArrayEnergy:
                 self.wl_decoder_driver.calculate_power(num_read_cells, num_col, row_reads, write_rows)
             self._adc_power(res2, num_row * act, row_reads)
             self._zero_idle_adc_energy(num_row * act)
-            self.adder.calculate_power(n_mux * num_row * act, num_read_cells)
-            self.dff.calculate_power(n_mux * num_row * act,
-                                     num_read_cells * (math.ceil(math.log2(num_row)) / 2 + self.avg_weight_bit),
-                                     self.validated)
+            self._accumulation(n_mux * num_row * act, num_read_cells,
+                               num_read_cells * (math.ceil(math.log2(num_row)) / 2 + self.avg_weight_bit))
             self._shift_add_power()
             cap_bl = self.length_col * _WIRE_CAP_PER_M
             array = cap_bl * cell.read_voltage * cell.read_voltage * num_read_cells  # selected BLs
@@ -213,8 +232,7 @@ class SubArrayEnergy:
                 [("wl_decoder", self.wl_decoder, "other"), ("wl_new_decoder_driver", self.wl_new_decoder_driver, "other"),
                  ("wl_decoder_driver", self.wl_decoder_driver, "other"), ("sl_switch_matrix", slsm, "other", False),
                  *self._mux_parts_list(), *self._adc_parts(),
-                 ("accumulator_register", self.dff, "accumulation"), ("accumulator_adder", self.adder, "accumulation"),
-                 ("shift_add_weight", saw, "accumulation"), ("shift_add_input", sai, "accumulation")],
+                                  ("shift_add_weight", saw, "accumulation"), ("shift_add_input", sai, "accumulation")],
                 array, 0.0)
 
         n_add = self.num_add
@@ -235,8 +253,7 @@ class SubArrayEnergy:
         return self._evaluate(
             [("wl_driver", row_driver, "other"), ("sl_switch_matrix", slsm, "other", False), *self._mux_parts_list(),
              *self._adc_parts(),
-             ("partial_sum_register", self.dff, "accumulation"), ("partial_sum_adder", self.adder, "accumulation"),
-             ("shift_add_weight", saw, "accumulation"), ("shift_add_input", sai, "accumulation")],
+                          ("shift_add_weight", saw, "accumulation"), ("shift_add_input", sai, "accumulation")],
             array, repeater_leak)
 
     def _zero_idle_adc_energy(self, num_read) -> None:

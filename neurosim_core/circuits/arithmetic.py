@@ -207,7 +207,7 @@ class Adder(Component):
         self._fit = (0.0, 0.0)
         self.initialized = True
 
-    def _model(self, cap_load: float = 0.0, ramp_input: float = _STEP_RAMP) -> ComponentModel:
+    def model(self, cap_load: float = 0.0, ramp_input: float = _STEP_RAMP) -> ComponentModel:
         key = (self.num_bit, self.num_adder, cap_load, ramp_input, self._fit)
         cache = self.__dict__.setdefault("_models", {})
         if key not in cache:
@@ -221,7 +221,7 @@ class Adder(Component):
                        option: AreaModify = AreaModify.NONE) -> None:
         fit = option == AreaModify.NONE
         self._fit = (new_height if fit else 0.0, new_width if fit and not new_height else 0.0)
-        m = self._model()
+        m = self.model()
         self.height, self.width, self.area = m.height_m, m.width_m, m.area_m2
         self.h_adder, self.w_adder = m.port("adder_height_m"), m.port("adder_width_m")
         self.apply_area_modify(option, new_height, new_width)
@@ -230,13 +230,13 @@ class Adder(Component):
     def calculate_latency(self, ramp_input: float, cap_load: float, num_read) -> None:
         """Carry-path delay of one addition times ``num_read`` (seconds; the model does not
         round the adder to clock cycles)."""
-        m = self._model(cap_load, ramp_input)
+        m = self.model(cap_load, ramp_input)
         self.ramp_input, self.cap_load = ramp_input, cap_load
         self.read_latency = m.cost("add").latency_s * num_read
         self.ramp_output = m.port("ramp_output")
 
     def calculate_power(self, num_read, num_adder_per_operation) -> None:
-        m = self._model()
+        m = self.model()
         self.leakage = m.leakage_w
         self.read_dynamic_energy = (m.cost("add").energy_j * np.minimum(num_adder_per_operation, self.num_adder)
                                     * num_read)
