@@ -200,6 +200,7 @@ class SubArray(SubArrayLatency, SubArrayEnergy, Component):
         self.multilevel_sa_encoder = MultilevelSAEncoder(p, tech, cell)
         self.sar_adc = SarADC(p, tech, cell)
         self._accum_ops = None  # (reads, adders per read, bits per read) of the last read's accumulation
+        self._shift_ops: list = []  # (role, shift-add unit, shift-adds per read) of the last read
         if adc is not None:  # a plug-in ADC (neurosim_core.plugins) takes the single-ADC slot
             self.use_sar_adc = True
             self.sar_adc = AdcSlot(adc, p, tech, cell)

@@ -119,6 +119,9 @@ class SubArrayEnergy:
         idle = {entry[0] for entry in entries if len(entry) > 3 and not entry[3]}
         uses = [Use(part.role, "read") for part in parts if part.role not in idle]
         accumulation, accumulation_uses = self._accumulation_parts()
+        for role, unit, times in self._shift_ops:
+            accumulation.append(Part(role, unit.model(), "accumulation"))
+            accumulation_uses.append(Use(role, "shift_add", times))
         macro = Macro("subarray", tuple(parts + accumulation))
         e = energy(macro, uses + accumulation_uses)
         self.leakage = macro.leakage_w()
@@ -144,11 +147,17 @@ class SubArrayEnergy:
         self._shift_add_power()
 
     def _shift_add_power(self) -> None:
-        ncps, groups = self.num_cell_per_synapse, self.p.synapses_per_mux
-        if ncps > 1:
-            self.shift_add_weight.calculate_power((ncps - 1) * groups)
+        groups = self.p.synapses_per_mux
+        self._shift_adds((self.num_cell_per_synapse - 1) * groups, groups)
+
+    def _shift_adds(self, weight_times, input_times) -> None:
+        """Shift-and-adds of one read: over the cells of a synapse (weight) and the input bits."""
+        ops = []
+        if self.num_cell_per_synapse > 1:
+            ops.append(("shift_add_weight", self.shift_add_weight, weight_times))
         if self.num_read_pulse > 1:
-            self.shift_add_input.calculate_power(groups)
+            ops.append(("shift_add_input", self.shift_add_input, input_times))
+        self._shift_ops = ops
 
     def _power_sram(self, res2, act):
         p, tech, cell = self.p, self.tech, self.cell
@@ -161,7 +170,6 @@ class SubArrayEnergy:
                                          cell.width_sram_cell_pmos * self._fin * f, p.temperature_k, tech) * tech.vdd * 2
         self.leakage_sram_in_use = cell_leak
         leakage = cell_leak * num_row * num_col
-        sai, saw = self.shift_add_input, self.shift_add_weight
         if self.conventional_sequential:
             reads = ops_per_row * num_row * act
             ncps = self.num_cell_per_synapse
@@ -171,16 +179,12 @@ class SubArrayEnergy:
             self.sram_write_driver.calculate_power(write_rows)
             self._accumulation(reads, per_op, per_op * (math.ceil(math.log2(num_row)) / 2 + 1))
             self.sense_amp.calculate_power(reads)
-            if ncps > 1:
-                saw.calculate_power(ncps - 1)
-            if self.num_read_pulse > 1:
-                sai.calculate_power(1)
+            self._shift_adds(ncps - 1, 1)
             array = self.cap_row1 * vdd2 * num_row * act  # WL charging; BL discharge is in the precharger
             self.leakage_sram_in_use *= (num_row - 1) * num_col
             return self._evaluate(
                 [("wl_decoder", self.wl_decoder, "other"), ("precharger", self.precharger, "adc"),
-                 ("sense_amp", self.sense_amp, "adc"), ("write_driver", self.sram_write_driver, "other", False),
-                                  ("shift_add_weight", saw, "accumulation"), ("shift_add_input", sai, "accumulation")],
+                 ("sense_amp", self.sense_amp, "adc"), ("write_driver", self.sram_write_driver, "other", False),],
                 array, leakage)
 
         sm, n_add = self.wl_switch_matrix, self.num_add
@@ -198,8 +202,7 @@ class SubArrayEnergy:
         # the precharger is not used in parallel read (it only leaks)
         return self._evaluate(
             [("wl_switch_matrix", sm, "other"), ("precharger", self.precharger, "adc", False),
-             ("write_driver", self.sram_write_driver, "other", False), *self._adc_parts(), *self._mux_parts_list(),
-                          ("shift_add_weight", saw, "accumulation"), ("shift_add_input", sai, "accumulation")],
+             ("write_driver", self.sram_write_driver, "other", False), *self._adc_parts(), *self._mux_parts_list(),],
             array, leakage)
 
     def _power_envm(self, res2, act):
@@ -209,7 +212,7 @@ class SubArrayEnergy:
         self.leakage_sram_in_use = 0.0
         num_read_cells = math.ceil(num_col / n_mux)
         write_rows = _NO_WRITE
-        sai, saw, slsm = self.shift_add_input, self.shift_add_weight, self.sl_switch_matrix
+        slsm = self.sl_switch_matrix
         slsm.calculate_power(0, write_rows, act, _NO_WRITE)
         mux_energy, mux_leak = self._mux_power()
         if self.conventional_sequential:
@@ -231,8 +234,7 @@ class SubArrayEnergy:
             return self._evaluate(
                 [("wl_decoder", self.wl_decoder, "other"), ("wl_new_decoder_driver", self.wl_new_decoder_driver, "other"),
                  ("wl_decoder_driver", self.wl_decoder_driver, "other"), ("sl_switch_matrix", slsm, "other", False),
-                 *self._mux_parts_list(), *self._adc_parts(),
-                                  ("shift_add_weight", saw, "accumulation"), ("shift_add_input", sai, "accumulation")],
+                 *self._mux_parts_list(), *self._adc_parts(),],
                 array, 0.0)
 
         n_add = self.num_add
@@ -252,8 +254,7 @@ class SubArrayEnergy:
                              * p.buffer_number * 2 * p.num_row_subarray)
         return self._evaluate(
             [("wl_driver", row_driver, "other"), ("sl_switch_matrix", slsm, "other", False), *self._mux_parts_list(),
-             *self._adc_parts(),
-                          ("shift_add_weight", saw, "accumulation"), ("shift_add_input", sai, "accumulation")],
+             *self._adc_parts(),],
             array, repeater_leak)
 
     def _zero_idle_adc_energy(self, num_read) -> None:

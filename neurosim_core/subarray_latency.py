@@ -62,7 +62,7 @@ class SubArrayLatency:
         return float(arr[0]) if single else arr
 
     def _shift_add_adder_latency(self, shift_add: ShiftAdd) -> float:
-        return shift_add.adder.read_latency if shift_add.initialized else 0.0
+        return shift_add.adder_latency if shift_add.initialized else 0.0
 
     def _sram_bitline_delay(self) -> float:
         """Elmore delay of the SRAM bitline to a half-sense-voltage swing."""

@@ -48,10 +48,10 @@ from ..constants import (
 )
 from ..arch import ActionCost, ComponentModel
 from .base import Component
-from .dff import DFF
+from .dff import DFF, DffBankSpec, dff_bank
 from .env import CircuitEnv
 
-__all__ = ["Adder", "AdderBankSpec", "AdderTree", "ShiftAdd", "BitShifter", "adder_bank"]
+__all__ = ["Adder", "AdderBankSpec", "AdderTree", "ShiftAdd", "ShiftAddSpec", "BitShifter", "adder_bank", "shift_add"]
 
 # GAA special layout of the NAND2: (gate factor, nMOS tuning factor, pMOS tuning factor)
 _GAA_NAND_CAP = {2: (1.0, 22.0 / 15.0, 8.0 / 15.0), 1: (1.0, 23.0 / 15.0, 7.0 / 15.0)}
@@ -312,75 +312,119 @@ class AdderTree(Component):
         self.leakage = leakage * self.num_adder_tree
 
 
+@dataclass(frozen=True, kw_only=True)
+class ShiftAddSpec:
+    """``num_unit`` shift-and-add units (non-spiking) of ``num_adder_bit``-bit adders accumulating
+    ``num_read_pulse`` input bits; laid out in rows of ``fit_width_m`` (else columns of
+    ``fit_height_m``).  ``gamma``/``delta``: calibrated switching activity of register/adder."""
+
+    num_unit: int
+    num_adder_bit: int
+    num_read_pulse: int = 1
+    fit_height_m: float = 0.0
+    fit_width_m: float = 0.0
+    gamma: float = 1.0
+    delta: float = 1.0
+
+
+def shift_add(spec: ShiftAddSpec, env: CircuitEnv) -> ComponentModel:
+    """Shift-and-add units: an adder plus a shift register each (NeuroSim V1.4 shift-add model).
+
+    Composed of `adder_bank` and `dff_bank`.  Action ``"shift_add"``: one shift-and-add of every
+    unit -- energy of all adders adding and every register bit captured, latency of one adder
+    onto the register plus the register (one clock cycle when synchronous).  A PISO control
+    INV + NAND2 row counts in the area only.
+    """
+    tech = env.tech
+    f = tech.feature_size
+    n = int(spec.num_unit)
+    # the adder output has one extra bit; num_read_pulse-1 more bits for the shift extension
+    num_dff = (spec.num_adder_bit + 1 + spec.num_read_pulse - 1) * n
+    fit_w = spec.fit_width_m
+    fit_h = 0.0 if fit_w else spec.fit_height_m
+    register = dff_bank(DffBankSpec(num_dff=num_dff, fit_width_m=fit_w, fit_height_m=fit_h, gamma=spec.gamma), env)
+    probe = dff_bank(DffBankSpec(num_dff=num_dff), env)
+    adder = adder_bank(AdderBankSpec(num_bit=spec.num_adder_bit, num_adder=n, cap_load_f=probe.port("cap_tg_drain"),
+                                     fit_width_m=fit_w, fit_height_m=fit_h, delta=spec.delta), env)
+    h_region = f * MAX_TRANSISTOR_HEIGHT
+    w_inv_n, w_p = MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f
+    _, _, w_inv = formula.gate_area(INV, 1, w_inv_n, w_p, h_region, tech)
+    nand_n = MIN_NMOS_SIZE * f if _special_layout(tech) else 2 * MIN_NMOS_SIZE * f
+    _, _, w_nand = formula.gate_area(NAND, 2, nand_n, w_p, h_region, tech)
+    if fit_w:  # the INV and NAND2 share one standard-cell row
+        cell_height = _CELL_HEIGHT_BY_NODE.get(tech.feature_size_in_nano, MAX_TRANSISTOR_HEIGHT)
+        height, width = adder.height_m + f * cell_height + register.height_m, fit_w
+    else:
+        height, width = fit_h, adder.width_m + w_inv + w_nand + register.width_m
+    add, clock, capture = adder.cost("add"), register.cost("clock"), register.cost("capture")
+    if env.synchronous:
+        latency = 1.0 / env.clk_freq_hz
+    else:
+        latency = add.latency_s + clock.latency_s
+    return ComponentModel(
+        kind="shift_add", area_m2=height * width, height_m=height, width_m=width,
+        leakage_w=adder.leakage_w + register.leakage_w,
+        actions={"shift_add": ActionCost(latency_s=latency,
+                                         energy_j=add.energy_j * n + clock.energy_j + capture.energy_j * num_dff)},
+        ports={"adder_latency_s": add.latency_s, "register_latency_s": clock.latency_s},
+    )
+
+
 class ShiftAdd(Component):
-    """``num_unit`` shift-and-add units (non-spiking): an adder plus a shift register each."""
+    """Transitional adapter over `shift_add` for the callers not yet converted."""
 
     def initialize(self, num_unit: int, num_adder_bit: int, clk_freq: float, spiking_mode=0,
                    num_read_pulse: int = 1) -> None:
         """``spiking_mode`` must be 0 (the model's NONSPIKING, the only mode V1.4 uses)."""
         if spiking_mode:
             raise NotImplementedError("ShiftAdd: only the non-spiking (binary) mode is modelled")
-        tech = self.tech
-        f = tech.feature_size
         self.num_unit = int(num_unit)
         self.num_adder_bit = int(num_adder_bit)
-        self.num_adder = self.num_unit
-        self.clk_freq = clk_freq
         self.num_read_pulse = int(num_read_pulse)
-        # the adder output has one extra bit; num_read_pulse-1 more bits for the shift extension
-        self.num_dff = (self.num_adder_bit + 1 + self.num_read_pulse - 1) * self.num_unit
-        self.dff = DFF(self.p, tech, self.cell)
-        self.dff.initialize(self.num_dff, clk_freq)
-        self.adder = Adder(self.p, tech, self.cell)
-        self.adder.initialize(self.num_adder_bit, self.num_adder, clk_freq)
-        # the PISO control INV and NAND2 only count in the area
-        self.width_inv_n = MIN_NMOS_SIZE * f
-        self.width_inv_p = tech.pn_size_ratio * MIN_NMOS_SIZE * f
-        self.width_nand_n = 2 * MIN_NMOS_SIZE * f
-        self.width_nand_p = tech.pn_size_ratio * MIN_NMOS_SIZE * f
+        self.clk_freq = clk_freq
+        self._fit = (0.0, 0.0)
         self.initialized = True
+
+    def model(self) -> ComponentModel:
+        p = self.p
+        key = (self.num_unit, self.num_adder_bit, self.num_read_pulse, self.clk_freq, self._fit)
+        cache = self.__dict__.setdefault("_models", {})
+        if key not in cache:
+            cache[key] = shift_add(ShiftAddSpec(num_unit=self.num_unit, num_adder_bit=self.num_adder_bit,
+                                                num_read_pulse=self.num_read_pulse, fit_height_m=self._fit[0],
+                                                fit_width_m=self._fit[1], gamma=p.gamma if p.validated else 1.0,
+                                                delta=p.delta if p.validated else 1.0),
+                                   CircuitEnv.of(p, self.tech, self.clk_freq))
+        return cache[key]
 
     def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
                        option: AreaModify = AreaModify.NONE) -> None:
-        tech = self.tech
-        f = tech.feature_size
-        h_region = f * MAX_TRANSISTOR_HEIGHT
-        _, _, w_inv = formula.gate_area(INV, 1, self.width_inv_n, self.width_inv_p, h_region, tech)
-        nand_n = self.width_nand_n / 2.0 if _special_layout(tech) else self.width_nand_n
-        _, _, w_nand = formula.gate_area(NAND, 2, nand_n, self.width_nand_p, h_region, tech)
-        if new_width and option == AreaModify.NONE:
-            self.adder.calculate_area(0.0, new_width, AreaModify.NONE)
-            self.dff.calculate_area(0.0, new_width, AreaModify.NONE)
-            # the INV and NAND2 share one standard-cell row
-            cell_height = _CELL_HEIGHT_BY_NODE.get(tech.feature_size_in_nano, MAX_TRANSISTOR_HEIGHT)
-            self.height = self.adder.height + f * cell_height + self.dff.height
-            self.width = new_width
-        else:
-            self.adder.calculate_area(new_height, 0.0, AreaModify.NONE)
-            self.dff.calculate_area(new_height, 0.0, AreaModify.NONE)
-            self.height = new_height
-            self.width = self.adder.width + w_inv + w_nand + self.dff.width
-        self.area = self.height * self.width
+        fit = option == AreaModify.NONE
+        self._fit = (new_height, new_width if fit else 0.0)
+        m = self.model()
+        self.height, self.width, self.area = m.height_m, m.width_m, m.area_m2
         self.apply_area_modify(option, new_height, new_width)
+
+    @property
+    def adder_latency(self) -> float:
+        """Latency (s) of one addition of the unit's adder onto its register."""
+        return self.model().port("adder_latency_s")
 
     def calculate_latency(self, num_read) -> None:
         """One shift-and-add per read; all but the last hide behind the next read pulse."""
-        self.adder.calculate_latency(_STEP_RAMP, self.dff.cap_tg_drain, 1)
-        self.dff.calculate_latency(_STEP_RAMP, 1)
         if self.p.synchronous:
             self.read_latency = num_read  # clock cycles
             return
-        shift_add = self.adder.read_latency + self.dff.read_latency
+        shift = self.model().cost("shift_add").latency_s
         latency = 0.0
-        if shift_add > self.cell.read_pulse_width:
-            latency += (shift_add - self.cell.read_pulse_width) * (num_read - 1)
-        self.read_latency = latency + shift_add
+        if shift > self.cell.read_pulse_width:
+            latency += (shift - self.cell.read_pulse_width) * (num_read - 1)
+        self.read_latency = latency + shift
 
     def calculate_power(self, num_read) -> None:
-        self.adder.calculate_power(num_read, self.num_adder)
-        self.dff.calculate_power(num_read, self.num_dff, self.p.validated)
-        self.read_dynamic_energy = self.adder.read_dynamic_energy + self.dff.read_dynamic_energy
-        self.leakage = self.adder.leakage + self.dff.leakage
+        m = self.model()
+        self.read_dynamic_energy = m.cost("shift_add").energy_j * num_read
+        self.leakage = m.leakage_w
 
 
 class BitShifter(Component):
