@@ -75,6 +75,9 @@ class ComponentModel:
     ``actions``: fixed cost per action.  ``dynamic``: actions whose cost depends on data, as
     functions ``f(**data) -> ActionCost`` vectorised over NumPy arrays.  ``ports``: electrical
     values other components need (input/output capacitance, drive resistance, ...), by name.
+    ``compiled``: optional, a dynamic action in the argument form of a compiled kernel (the
+    built-in ADCs' ``column_energy`` as `circuits.adc.conversion_energy` arguments, which the
+    eNVM fast path fuses with the column sums); a model without it is priced by ``dynamic``.
     """
 
     kind: str
@@ -85,11 +88,11 @@ class ComponentModel:
     actions: Mapping[str, ActionCost] = field(default_factory=dict)
     dynamic: Mapping[str, Callable[..., ActionCost]] = field(default_factory=dict)
     ports: Mapping[str, float] = field(default_factory=dict)
+    compiled: Mapping[str, tuple] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "actions", _frozen(self.actions))
-        object.__setattr__(self, "dynamic", _frozen(self.dynamic))
-        object.__setattr__(self, "ports", _frozen(self.ports))
+        for name in ("actions", "dynamic", "ports", "compiled"):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
 
     def cost(self, action: str, **data) -> ActionCost:
         """The cost of one ``action`` (``data``: the arrays a data-dependent action needs)."""

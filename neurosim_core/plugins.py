@@ -32,25 +32,9 @@ import numpy as np
 
 from .arch import ComponentModel
 from .circuits.base import Component
-from .circuits.env import CircuitEnv
+from .circuits.env import AdcSpec, CircuitEnv
 
 __all__ = ["AdcSpec", "AdcBuilder", "ComponentLibrary", "BUILT_IN"]
-
-
-@dataclass(frozen=True, kw_only=True)
-class AdcSpec:
-    """What an ADC builder is asked for (SI units)."""
-
-    num_adc: int  # ADCs of one subarray (columns / columns muxed per ADC)
-    levels: int  # output levels (2**bits)
-    column_cap_f: float  # capacitance of one column (bit line)
-    read_voltage_v: float  # column read voltage
-    width_m: float  # width of the array the ADC row sits under
-    parallel_read: bool  # rows read in parallel (True) or one at a time
-
-    @property
-    def bits(self) -> int:
-        return int(round(np.log2(self.levels)))
 
 
 AdcBuilder = Callable[[AdcSpec, CircuitEnv], ComponentModel]
@@ -67,8 +51,9 @@ BUILT_IN = ComponentLibrary()
 
 
 class AdcSlot(Component):
-    """Where a plug-in ADC sits in the subarray (internal): the subarray's ADC interface, priced by
-    the plug-in's `ComponentModel`.  ``column_cap`` is set by the subarray before the area."""
+    """Where an ADC model sits in the subarray (internal): the subarray's ADC interface, priced by
+    the builder's `ComponentModel` (a plug-in, or the built-in SAR ADC `circuits.adc.sar_adc`).
+    ``column_cap`` is set by the subarray before the area."""
 
     def __init__(self, builder: AdcBuilder, p, tech, cell):
         super().__init__(p, tech, cell)
@@ -116,7 +101,9 @@ class AdcSlot(Component):
         return np.broadcast_to(energy, (r.shape[0],)) + self.model.cost("convert").energy_j
 
     def energy_kernel_args(self):
-        return None  # no compiled kernel: the PE passes the column resistances
+        """The compiled form of ``column_energy`` when the model has one (the built-in ADCs), else
+        None: the PE then passes every vector's column resistances to ``column_energy``."""
+        return self.model.compiled.get("column_energy")
 
     def calculate_power(self, column_resistance, num_read):
         r = np.asarray(column_resistance, dtype=float)

@@ -43,7 +43,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import formula, quirks
-from .circuits.adc import MultilevelSAEncoder, MultilevelSenseAmp, SarADC
+from .circuits.adc import MultilevelSAEncoder, MultilevelSenseAmp, sar_adc
 from .circuits.arithmetic import Adder, ShiftAdd
 from .circuits.decoders import DecoderDriver, RowDecoder, WLNewDecoderDriver
 from .circuits.dff import DFF
@@ -167,7 +167,6 @@ class SubArray(SubArrayLatency, SubArrayEnergy, Component):
         self.num_read_pulse = p.input_bits
         self.avg_weight_bit = p.cell_bit
         self.num_cell_per_synapse = p.num_col_per_synapse
-        self.use_sar_adc = p.adc_type == "sar"
         self.current_mode = bool(p.current_mode)
         self.validated = bool(p.validated)
         self.synchronous = bool(p.synchronous)
@@ -198,12 +197,13 @@ class SubArray(SubArrayLatency, SubArrayEnergy, Component):
         self.shift_add_weight = ShiftAdd(p, tech, cell)
         self.multilevel_sense_amp = MultilevelSenseAmp(p, tech, cell)
         self.multilevel_sa_encoder = MultilevelSAEncoder(p, tech, cell)
-        self.sar_adc = SarADC(p, tech, cell)
+        # the ADC role as an arch model (a plug-in, or the built-in SAR); the MLSA above is the
+        # other built-in ADC, not yet converted, in which case the slot stays empty
+        builder = adc if adc is not None else (sar_adc if p.adc_type == "sar" else None)
+        self.use_adc_slot = builder is not None
+        self.adc_slot = AdcSlot(builder, p, tech, cell) if builder is not None else Component(p, tech, cell)
         self._accum_ops = None  # (reads, adders per read, bits per read) of the last read's accumulation
         self._shift_ops: list = []  # (role, shift-add unit, shift-adds per read) of the last read
-        if adc is not None:  # a plug-in ADC (neurosim_core.plugins) takes the single-ADC slot
-            self.use_sar_adc = True
-            self.sar_adc = AdcSlot(adc, p, tech, cell)
 
         # derived electrical quantities (set by initialize)
         self.res_cell_access = 0.0
@@ -292,9 +292,9 @@ class SubArray(SubArrayLatency, SubArrayEnergy, Component):
 
     def _init_adc(self, level_output: int, parallel: bool) -> None:
         clk, n_read = self.clk_freq, self.num_read_cell_per_operation_neuro
-        if self.use_sar_adc:
-            self.sar_adc.initialize(self._num_adc, level_output, clk, n_read)
-            self.sar_adc.column_cap = self.column_cap
+        if self.use_adc_slot:
+            self.adc_slot.initialize(self._num_adc, level_output, clk, n_read)
+            self.adc_slot.column_cap = self.column_cap
         else:
             self.multilevel_sense_amp.initialize(self._num_adc, level_output, clk, n_read, parallel,
                                                  self.current_mode, res_cell_access=self.res_cell_access)
@@ -496,9 +496,8 @@ class SubArray(SubArrayLatency, SubArrayEnergy, Component):
                 self.mux.calculate_area(0.0, w_arr, none)
                 self.mux_decoder.calculate_area(0.0, 0.0, none)
                 self.mux.calculate_area(max(self.mux_decoder.height, self.mux.height), w_arr, AreaModify.OVERRIDE)
-            if self.use_sar_adc:
-                self.sar_adc.calculate_unit_area()
-                self.sar_adc.calculate_area(0.0, w_arr, none)
+            if self.use_adc_slot:
+                self.adc_slot.calculate_area(0.0, w_arr, none)
             else:
                 self.multilevel_sense_amp.calculate_area(0.0, w_arr, none, array_height=self.array_height,
                                                          array_width_unit=self.array_width_unit)
@@ -568,7 +567,7 @@ class SubArray(SubArrayLatency, SubArrayEnergy, Component):
             self.area_accum = adder.area + dff.area * 2 + sai.area + saw.area
             self.area_other = dec.area + wd.area
             return
-        mlsa, enc, sar, sm = self.multilevel_sense_amp, self.multilevel_sa_encoder, self.sar_adc, self.wl_switch_matrix
+        mlsa, enc, sar, sm = self.multilevel_sense_amp, self.multilevel_sa_encoder, self.adc_slot, self.wl_switch_matrix
         buffer_area = self._buffer_area()
         mux_h, mux_dec_w, mux_area = self._mux_parts()
         acc_h, acc_area = self._partial_sum_parts()
@@ -587,7 +586,7 @@ class SubArray(SubArrayLatency, SubArrayEnergy, Component):
         return 0.0, 0.0
 
     def _area_totals_envm(self) -> None:
-        mlsa, enc, sar = self.multilevel_sense_amp, self.multilevel_sa_encoder, self.sar_adc
+        mlsa, enc, sar = self.multilevel_sense_amp, self.multilevel_sa_encoder, self.adc_slot
         sai, saw, slsm = self.shift_add_input, self.shift_add_weight, self.sl_switch_matrix
         mux_h, mux_dec_w, mux_area = self._mux_parts()
         if self.cell.write_voltage > 1.5:

@@ -64,8 +64,8 @@ class SubArrayEnergy:
 
     def _adc_power(self, res2, num_read, num_read_encoder) -> None:
         self.adc_num_read = np.broadcast_to(np.asarray(num_read, dtype=float), (res2.shape[0],))
-        if self.use_sar_adc:
-            self.sar_adc.calculate_power(res2, num_read)
+        if self.use_adc_slot:
+            self.adc_slot.calculate_power(res2, num_read)
         else:
             self.multilevel_sense_amp.calculate_power(res2, num_read, column_cap=self.column_cap,
                                                       reference_energy_peri=self.reference_energy_peri)
@@ -74,7 +74,7 @@ class SubArrayEnergy:
 
     def _adc_parts(self) -> list:
         return [("sense_amp", self.multilevel_sense_amp, "adc"), ("encoder", self.multilevel_sa_encoder, "adc"),
-                ("sar_adc", self.sar_adc, "adc")]
+                ("adc_slot", self.adc_slot, "adc")]
 
     def _mux_parts_list(self) -> list:
         if self.num_col_muxed <= 1:
@@ -262,7 +262,7 @@ class SubArrayEnergy:
         idle = np.asarray(num_read) == 0
         if not idle.any():
             return
-        adc = self.sar_adc if self.use_sar_adc else self.multilevel_sense_amp
+        adc = self.adc_slot if self.use_adc_slot else self.multilevel_sense_amp
         energy = np.broadcast_to(np.asarray(adc.read_dynamic_energy, dtype=float), idle.shape)
         adc.read_dynamic_energy = np.where(idle, 0.0, energy)
 
@@ -274,13 +274,13 @@ class SubArrayEnergy:
         columns of eNVM vectors to a table built with open columns.
         """
         r = np.asarray(column_resistance, dtype=float)
-        if self.use_sar_adc:
-            return self.sar_adc.column_energy_sum(r)
+        if self.use_adc_slot:
+            return self.adc_slot.column_energy_sum(r)
         return self.multilevel_sense_amp.column_energy_sum(r, column_cap=self.column_cap)
 
     def adc_energy_kernel_args(self) -> tuple:
         """The ADC's `circuits.adc.conversion_energy` arguments after the column resistance."""
-        if self.use_sar_adc:
-            return self.sar_adc.energy_kernel_args()
+        if self.use_adc_slot:
+            return self.adc_slot.energy_kernel_args()
         return self.multilevel_sense_amp.energy_kernel_args(self.column_cap)
 

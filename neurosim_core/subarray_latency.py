@@ -77,8 +77,8 @@ class SubArrayLatency:
         return elmore * math.log(tech.vdd / (tech.vdd - cell.min_sense_voltage / 2))
 
     def _adc_latency(self) -> None:
-        if self.use_sar_adc:
-            self.sar_adc.calculate_latency(1)
+        if self.use_adc_slot:
+            self.adc_slot.calculate_latency(1)
         else:
             # the sensing time is set by the reference ladder, not by the input vector
             self.multilevel_sense_amp.calculate_latency(None, 1, 1, column_cap=self.column_cap)
@@ -182,7 +182,7 @@ class SubArrayLatency:
                     latency += self.precharger.read_latency
                 latency += self.multilevel_sense_amp.read_latency
                 latency += self.multilevel_sa_encoder.read_latency
-                latency += self.sar_adc.read_latency
+                latency += self.adc_slot.read_latency
                 latency *= beta
                 self.row_delay = rows + buffer_latency
                 self.mux_delay = self.mux.read_latency + self.mux_decoder.read_latency
@@ -208,10 +208,10 @@ class SubArrayLatency:
         else:
             if sram:
                 sense = (self.precharger.read_latency + self.col_delay + self.multilevel_sense_amp.read_latency
-                         + self.multilevel_sa_encoder.read_latency + self.sar_adc.read_latency)
+                         + self.multilevel_sa_encoder.read_latency + self.adc_slot.read_latency)
             else:
                 sense = (self.multilevel_sense_amp.read_latency + self.multilevel_sa_encoder.read_latency
-                         + self.sar_adc.read_latency + self.col_delay)
+                         + self.adc_slot.read_latency + self.col_delay)
             adc = sense * n_mux * beta * n_add
             other = max(rows * n_add, mux) * n_mux * beta
             accum = _cmax(self.adder.read_latency * n_mux * (n_add - 1) + saw * (ncps - 1) * groups + sai * groups
@@ -288,7 +288,7 @@ class SubArrayLatency:
                 latency += self.col_delay
                 latency += self.multilevel_sense_amp.read_latency
                 latency += self.multilevel_sa_encoder.read_latency
-                latency += self.sar_adc.read_latency
+                latency += self.adc_slot.read_latency
                 latency *= beta
                 return latency, 0.0, 0.0, 0.0
         self._accumulation_latency()
@@ -308,7 +308,7 @@ class SubArrayLatency:
                     accum = accum + groups * _cmax(math.ceil(sai * clk) - (adc + accum) / np.float64(groups), 0)
             else:
                 adc = (self.multilevel_sense_amp.read_latency + self.multilevel_sa_encoder.read_latency
-                       + self.sar_adc.read_latency + self.col_delay) * (num_row * act * n_mux) * beta
+                       + self.adc_slot.read_latency + self.col_delay) * (num_row * act * n_mux) * beta
                 other = _cmax(rows * num_row * act, mux) * n_mux * beta
                 accum = _cmax(self.adder.read_latency * n_mux * (num_row * act - 1) + saw * (ncps - 1) * groups
                               + sai * groups - adc - other, 0)

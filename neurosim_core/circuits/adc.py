@@ -16,8 +16,8 @@ Models (NeuroSim V1.4, DNN+NeuroSim manual "ADC" section):
   column and of the shared reference columns, over the sensing time.
 * `MultilevelSAEncoder`: V1.4 ``MultilevelSAEncoder.cpp`` model (thermometer-to-binary NAND
   encoder; its dynamic energy is neglected by the model, only leakage counts).
-* `SarADC`: V1.4 ``SarADC.cpp`` model (area in unit transistors vs. bits, one cycle per bit
-  plus one, per-node power fits vs. column resistance).
+* `sar_adc`: V1.4 SAR ADC model as a builder of the subarray's ``adc`` role (area in unit
+  transistors vs. bits, one cycle per bit plus one, per-node power fits vs. column resistance).
 
 The fits take the column resistance at a nominal 0.5 V read voltage, so a column resistance is
 first scaled by ``0.5 / p.read_voltage``.  An open column (no activated cell, resistance
@@ -53,12 +53,14 @@ from ..constants import (
     AreaModify,
     MemCellType,
 )
+from ..arch import ActionCost, ComponentModel
 from .base import Component
+from .env import AdcSpec, CircuitEnv
 
 __all__ = [
     "MultilevelSenseAmp",
     "MultilevelSAEncoder",
-    "SarADC",
+    "sar_adc",
     "column_latency_table",
 ]
 
@@ -594,85 +596,44 @@ class MultilevelSAEncoder(Component):
 
 
 # ==========================================================================================
-class SarADC(Component):
-    """Successive-approximation ADC, one per column group (``log2(level_output)`` bits)."""
+def sar_adc(spec: AdcSpec, env: CircuitEnv) -> ComponentModel:
+    """Successive-approximation ADCs, one per column group (NeuroSim V1.4 SAR ADC model).
 
-    def initialize(self, num_col: int, level_output: int, clk_freq: float, num_read_cell_per_operation_neuro: int) -> None:
-        f = self.tech.feature_size
-        self.num_col = int(num_col)
-        self.level_output = int(level_output)
-        self.clk_freq = clk_freq
-        self.num_read_cell_per_operation_neuro = num_read_cell_per_operation_neuro
-        self.width_nmos = MIN_NMOS_SIZE * f
-        self.width_pmos = self.tech.pn_size_ratio * MIN_NMOS_SIZE * f
-        self.initialized = True
+    Area: (269 + 109 per extra bit) minimum nMOS + (209 + 73 per extra bit) minimum pMOS per ADC,
+    laid out under the array (``spec.width_m`` wide).  Action ``"convert"``: (bits + 1) ns, no
+    input-independent energy.  Dynamic action ``"column_energy"``: per column, the per-node power
+    fit vs column resistance (at the fits' 0.5 V read voltage) over (bits + 1) ns, summed over the
+    columns; an open column draws the model's fixed 1 uW.  Leakage is 0 (in the fits).
+    """
+    tech = env.tech
+    f = tech.feature_size
+    bits = math.log2(spec.levels)
+    h = f * MAX_TRANSISTOR_HEIGHT
+    _, h_n, w_n = formula.gate_area(INV, 1, MIN_NMOS_SIZE * f, 0, h, tech)
+    _, h_p, w_p = formula.gate_area(INV, 1, 0, tech.pn_size_ratio * MIN_NMOS_SIZE * f, h, tech)
+    area_unit = (h_n * w_n) * (269 + (bits - 1) * 109) + (h_p * w_p) * (209 + (bits - 1) * 73)
+    area = area_unit * spec.num_adc
+    if not spec.width_m:
+        raise ValueError("SAR ADC: the array width (spec.width_m) is needed for its layout")
+    node = tech.feature_size_in_nano
+    if tech.roadmap == "hp":
+        a, b, c, e = _SAR_POWER_HP[_hp_key(_SAR_POWER_HP, node)]
+    else:
+        a, b, c, e = _SAR_POWER_LSTP[node]
+    time = (bits + 1) * 1e-9
+    fit = ((), (("pow", c, e, (a * bits + b) * 1e-6),))
+    compiled = (_CADENCE_READ_VOLTAGE / spec.read_voltage_v, *_fit_arrays(*fit), 1.0,
+                1 + 1.3e-3 * (env.temperature_k - 300), _OPEN_COLUMN_POWER, 0.0, time, False)
 
-    @property
-    def bits(self) -> float:
-        return math.log2(self.level_output)
+    def column_energy(*, column_resistance) -> ActionCost:
+        r = np.ascontiguousarray(np.atleast_2d(column_resistance), dtype=float)
+        return ActionCost(energy_j=_column_energy_sum_kernel(r, *compiled))
 
-    def calculate_unit_area(self) -> None:
-        """One ADC = (269 + 109 per extra bit) min nMOS + (209 + 73 per extra bit) min pMOS."""
-        tech = self.tech
-        h = tech.feature_size * MAX_TRANSISTOR_HEIGHT
-        _, h_n, w_n = formula.gate_area(INV, 1, self.width_nmos, 0, h, tech)
-        _, h_p, w_p = formula.gate_area(INV, 1, 0, self.width_pmos, h, tech)
-        self.area_unit = (h_n * w_n) * (269 + (self.bits - 1) * 109) + (h_p * w_p) * (209 + (self.bits - 1) * 73)
+    return ComponentModel(
+        kind=f"sar_adc_{int(bits)}b", area_m2=area, height_m=area / spec.width_m, width_m=spec.width_m,
+        leakage_w=0.0, actions={"convert": ActionCost(latency_s=time, energy_j=0.0)},
+        dynamic={"column_energy": column_energy}, compiled={"column_energy": compiled},
+        ports={"area_unit_m2": area_unit},
+    )
 
-    def calculate_area(self, height_array: float, width_array: float, option: AreaModify = AreaModify.NONE) -> None:
-        self.area = self.area_unit * self.num_col
-        if width_array and option == AreaModify.NONE:
-            self.width = width_array
-            self.height = self.area / width_array
-        elif height_array and option == AreaModify.NONE:
-            self.height = height_array
-            self.width = self.area / height_array
-        else:
-            raise ValueError("SarADC: calculate_area needs a width or height with option NONE")
 
-    def calculate_latency(self, num_read):
-        """(bits + 1) ns per conversion; ``num_read`` scalar or per-vector array."""
-        self.read_latency = (self.bits + 1) * 1e-9 * num_read
-        return self.read_latency
-
-    def column_energy(self, column_resistance) -> np.ndarray:
-        """Energy (J) of one conversion per column resistance (ohm, any shape)."""
-        p = self.p
-        r = np.asarray(column_resistance, dtype=float) * (_CADENCE_READ_VOLTAGE / p.read_voltage)
-        if p.roadmap == "hp":
-            a, b, c, e = _SAR_POWER_HP[_hp_key(_SAR_POWER_HP, p.technode)]
-        else:
-            a, b, c, e = _SAR_POWER_LSTP[p.technode]
-        with np.errstate(divide="ignore"):
-            power = (a * self.bits + b) * 1e-6 + c * np.exp(e * np.log10(r))
-        power = np.where(r == 0, 0.0, power)
-        power = np.where(np.isinf(r), _OPEN_COLUMN_POWER, power)
-        return power * _temperature_factor(p) * (self.bits + 1) * 1e-9
-
-    def column_energy_sum(self, column_resistance) -> np.ndarray:
-        """(n_vectors,) sum over the columns of `column_energy` (J); ``column_resistance``: ohm,
-        (n_vectors, n_columns).  `calculate_power` is this times ``num_read``."""
-        r = np.ascontiguousarray(column_resistance, dtype=float)
-        return _column_energy_sum_kernel(r, *self.energy_kernel_args())
-
-    def energy_kernel_args(self) -> tuple:
-        """`conversion_energy` arguments after the resistance."""
-        p = self.p
-        if p.roadmap == "hp":
-            a, b, c, e = _SAR_POWER_HP[_hp_key(_SAR_POWER_HP, p.technode)]
-        else:
-            a, b, c, e = _SAR_POWER_LSTP[p.technode]
-        fit = ((), (("pow", c, e, (a * self.bits + b) * 1e-6),))
-        return (_CADENCE_READ_VOLTAGE / p.read_voltage, *_fit_arrays(*fit), 1.0, _temperature_factor(p),
-                _OPEN_COLUMN_POWER, 0.0, (self.bits + 1) * 1e-9, False)
-
-    def calculate_power(self, column_resistance, num_read):
-        """Read dynamic energy (J): sum over columns of `column_energy`, times ``num_read``.
-
-        ``column_resistance``: (n_vectors, n_columns) or (n_columns,); ``num_read``: scalar or
-        (n_vectors,).  Returns and stores ``read_dynamic_energy`` ((n_vectors,) or float)."""
-        r, batched = _vectors(column_resistance)
-        energy = self.column_energy_sum(r) * np.asarray(num_read, dtype=float)
-        self.leakage = 0.0
-        self.read_dynamic_energy = _per_vector(energy, batched)
-        return self.read_dynamic_energy

@@ -3,12 +3,11 @@ import importlib.util
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from neurosim_core.arch import ActionCost, ComponentModel
+from neurosim_core.arch import ComponentModel
 from neurosim_core.cell import make_cell
-from neurosim_core.circuits.adc import SarADC
+from neurosim_core.circuits.adc import sar_adc
 from neurosim_core.estimate import estimate
 from neurosim_core.network import Network
 from neurosim_core.params import HardwareConfig, resolve
@@ -27,19 +26,12 @@ def _vgg8(layers: int = 8):
 
 
 def _sar_as_plugin(p, tech, cell):
-    """The built-in SAR ADC, wrapped as a user plug-in: the boundary must not change its numbers."""
+    """The built-in SAR ADC as a user plug-in without its compiled kernel: the generic plug-in
+    path (every vector's column resistances through the model) must give the same numbers."""
     def build(spec, env):
-        sar = SarADC(p, tech, cell)
-        sar.initialize(spec.num_adc, spec.levels, env.clk_freq_hz, 0)
-        sar.calculate_unit_area()
-        sar.calculate_area(0.0, spec.width_m)
-
-        def column_energy(*, column_resistance):
-            return ActionCost(energy_j=sar.column_energy_sum(np.atleast_2d(column_resistance)))
-
-        return ComponentModel(kind="sar_plugin", area_m2=sar.area, height_m=sar.height, width_m=sar.width,
-                              actions={"convert": ActionCost(latency_s=(spec.bits + 1) * 1e-9)},
-                              dynamic={"column_energy": column_energy})
+        m = sar_adc(spec, env)
+        return ComponentModel(kind="sar_plugin", area_m2=m.area_m2, height_m=m.height_m, width_m=m.width_m,
+                              actions=dict(m.actions), dynamic=dict(m.dynamic))
     return build
 
 
