@@ -25,3 +25,4 @@ rule all:
 
 include: "rules/stages.smk"
 include: "rules/sweeps.smk"
+include: "rules/training.smk"

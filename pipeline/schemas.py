@@ -47,8 +47,12 @@ Tables
     variants, breakdowns, area, TOPS/W; see `neurosim_core.training.report`), report units.
 
 ``floorplan.parquet`` (stage ``floorplan``): one row per layer.
-    layer int32 (1-based), num_tiles, speedup, utilization (0..1), plus chip-wide columns
-    repeated on every row: mem_utilization_pct, cm_tile_size, cm_pe_size, nm_num_pe, nm_pe_size.
+    layer int32 (1-based), num_tiles (tiles holding the layer, count), speedup (weight copies,
+    count), utilization (fraction 0..1 of the layer's tiles' cells holding its weights), plus
+    chip-wide columns repeated on every row: mem_utilization_pct (% of all cells holding
+    weights), cm_tile_size / cm_pe_size (conventional-mapping tile / PE side, in memory cells;
+    rows = columns), nm_num_pe (PEs per novel-mapped tile, count; 0 without novel mapping),
+    nm_pe_size (novel-mapping PE side, in memory cells; 0 without novel mapping).
 
 ``layers.parquet`` / ``chip.parquet`` (stage ``estimate``): see `LAYER_COLUMNS` and
     `CHIP_COLUMNS` below; SI units inside the model, report units here (um^2, ns, pJ, uW),

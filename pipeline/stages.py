@@ -44,12 +44,19 @@ def code_version() -> dict[str, str]:
     except importlib.metadata.PackageNotFoundError:
         version = "unknown"
     root = Path(__file__).resolve().parent.parent
+    commit = "unknown"
     try:
-        out = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty", "--abbrev=12",
-                              "--exclude=*"], capture_output=True, text=True, timeout=10)
-        commit = out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else "unknown"
+        # only when the package sits at the top of its own checkout (an installed copy inside some
+        # other repository, e.g. a venv in a project's tree, must not report that repository)
+        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True,
+                             text=True, timeout=10)
+        if top.returncode == 0 and Path(top.stdout.strip()).resolve() == root:
+            out = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty", "--abbrev=12",
+                                  "--exclude=*"], capture_output=True, text=True, timeout=10)
+            if out.returncode == 0 and out.stdout.strip():
+                commit = out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        commit = "unknown"
+        pass
     return {"package_version": version, "git_commit": commit}
 
 
@@ -83,7 +90,9 @@ def algo_configs(flow: FlowConfig):
     # `train.max_steps` is the whole training budget (epochs follow from it), not a cap on one epoch
     train = TrainConfig(wl_weight=t.wl_weight, wl_activate=t.wl_activate, wl_grad=t.wl_grad, wl_error=t.wl_error,
                         mode=t.mode, steps=t.max_steps, max_steps=t.max_steps, batch_size=t.batch_size,
-                        lr=float(t.lr), seed=t.seed, device=t.device, num_threads=t.threads).validate()
+                        lr=float(t.lr), seed=t.seed, device=t.device, num_threads=t.threads,
+                        # a training-curve point every ~1/60 of the budget (at most every 50 steps)
+                        log_every=max(1, min(50, t.max_steps // 60))).validate()
     a, d = flow.array, flow.device
     hw = HwInferConfig(enabled=True, subarray=a.rows,
                        parallel_read=a.parallel_rows if a.parallel_rows else a.rows,

@@ -72,7 +72,7 @@ def train(model_cfg: ModelConfig, train_cfg: TrainConfig, data_cfg: DataConfig, 
           data: Dataset | None = None, progress_every_s: float = 10.0) -> dict:
     """Train (or resume) and evaluate; returns the metrics dict also written to ``metrics.json``.
 
-    Progress (step, loss and accuracy over the last ``log_every`` steps, elapsed time, ETA) goes to
+    Progress (step, loss and accuracy over the latest 50 steps, elapsed time, ETA) goes to
     the ``neurosim_flow`` logger every ``progress_every_s`` seconds and at the end, and to a tqdm
     bar when stderr is a terminal (`pipeline.progress`).
     """
@@ -111,7 +111,7 @@ def train(model_cfg: ModelConfig, train_cfg: TrainConfig, data_cfg: DataConfig, 
     model.train()
     t0 = time.perf_counter()
     run_steps, loss_acc, corr_acc, seen = 0, 0.0, 0, 0
-    window = collections.deque(maxlen=train_cfg.log_every)  # (loss, correct, n) of the latest steps
+    window = collections.deque(maxlen=50)  # (loss, correct, n) of the latest 50 steps, for progress lines
     interval: list[tuple[float, int, int]] = []  # the same, since the previous history point
     perm = None
     if step:

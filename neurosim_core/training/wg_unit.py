@@ -24,6 +24,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from .. import formula
 from ..cell import make_cell
 from ..constants import NMOS, PMOS
@@ -31,6 +33,7 @@ from ..params import HardwareConfig, resolve
 from ..subarray import SubArray
 from ..tech import technology
 from .config import TrainingConfig
+from .mlsa_v21 import MlsaV21Spec, build_mlsa_v21
 from .phase import Phase
 
 __all__ = ["WGUnitSpec", "WGUnitModel", "build_wg_unit"]
@@ -95,6 +98,21 @@ def build_wg_unit(*, spec: WGUnitSpec, hw: HardwareConfig, tc: TrainingConfig) -
     table = sa.read_table(sub_cols, False, sub_rows)
     n_active = min(sub_rows, math.ceil(sub_rows * spec.activity))
     read = Phase(float(table.latency[0][n_active]), float(table.energy[0][n_active]))
+    area_subarray = sa.area
+    if tc.compat == "neurosim_v21":
+        # V2.1 prices the unit's ADCs with its own multilevel sense-amp fits (`mlsa_v21`): swap the
+        # ADC part of the sub-array's read and area; column = the active cells' access paths in parallel
+        main = resolve(hw, source="weight-gradient unit")
+        mlsa = build_mlsa_v21(spec=MlsaV21Spec(
+            num_adc=sub_cols // tc.num_row_muxed_wg, level_output=tc.level_output_wg, current_mode=hw.current_mode,
+            resistance_on_ohm=hw.resistance_on_ohm, resistance_off_ohm=hw.resistance_off_ohm,
+            ladder_rows=hw.num_row_subarray, read_voltage_v=main.read_voltage, node_nm=p.technode,
+            roadmap=hw.roadmap, temperature_k=hw.temperature_k), tech=tech, compat=tc.compat)
+        column_r = (sa.res_cell_access + main.wire_resistance_col) / max(n_active, 1)
+        adc_latency, adc_energy = mlsa.convert(np.full(sub_cols, column_r), tc.num_row_muxed_wg * hw.input_bits)
+        read = Phase(read.latency - float(table.latency[1][n_active]) + adc_latency,
+                     read.energy - float(table.energy[1][n_active]) + adc_energy)
+        area_subarray = sa.area - sa.area_adc + mlsa.area_m2
 
     # write: flip Q and Q-bar of every written cell; one RC-limited row write after another
     f = tech.feature_size
@@ -109,5 +127,5 @@ def build_wg_unit(*, spec: WGUnitSpec, hw: HardwareConfig, tc: TrainingConfig) -
                   cell.cap_sram_cell * tech.vdd ** 2 * 2 * sub_cols * spec.activity * rows_written)
     n = arrays_in_row * arrays_in_col
     return WGUnitModel(sub_rows=sub_rows, sub_cols=sub_cols, arrays_in_row=arrays_in_row,
-                       arrays_in_col=arrays_in_col, area_m2=sa.area * n, leakage_w=float(table.leakage) * n,
+                       arrays_in_col=arrays_in_col, area_m2=area_subarray * n, leakage_w=float(table.leakage) * n,
                        read=read, write=write)

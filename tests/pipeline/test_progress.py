@@ -3,6 +3,7 @@ elapsed time and ETA, to the log; a bar only on a terminal."""
 import io
 import logging
 
+import pytest
 import torch
 
 from pipeline.progress import Progress, format_duration
@@ -78,3 +79,28 @@ def test_hw_inference_reports_each_batch_through_the_callback():
                    progress=lambda done, total, correct: calls.append((done, total, correct)))
     assert [c[:2] for c in calls] == [(4, 10), (8, 10), (10, 10)]
     assert calls[-1][2] == round(out["accuracy"] * 10)
+
+
+def test_training_logs_progress_and_records_interval_means(tmp_path, caplog):
+    """A few WAGE steps on random data: progress lines in the log, interval means in the history."""
+    from pipeline.algo_config import DataConfig, ModelConfig, TrainConfig
+    from pipeline.data import Dataset
+    from pipeline.train import train
+
+    g = torch.Generator().manual_seed(0)
+    data = Dataset(x_train=torch.rand(64, 1, 32, 32, generator=g) * 2 - 1,
+                   y_train=torch.randint(0, 10, (64,), generator=g),
+                   x_test=torch.rand(16, 1, 32, 32, generator=g) * 2 - 1,
+                   y_test=torch.randint(0, 10, (16,), generator=g), name="random")
+    model_cfg = ModelConfig(name="vgg8", width_mult=0.0625, num_classes=10, in_channels=1, image_size=32)
+    train_cfg = TrainConfig(steps=6, max_steps=6, batch_size=16, log_every=2, seed=0, device="cpu", num_threads=1)
+    with caplog.at_level(logging.INFO, logger="neurosim_flow"):
+        metrics = train(model_cfg, train_cfg, DataConfig(name="mnist_embedded"), str(tmp_path), data=data)
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("train: step")]
+    assert lines and lines[-1].startswith("train: step 6/6 (100 %), loss ")
+    assert any("digital test accuracy" in r.getMessage() for r in caplog.records)
+    h = metrics["history"]
+    assert [p["step"] for p in h] == [2, 4, 6]
+    assert all(0 <= p["interval_accuracy"] <= 1 and p["interval_loss"] > 0 for p in h)
+    # the running mean of the last point is the mean of the interval means (equal-sized intervals)
+    assert h[-1]["train_loss"] == pytest.approx(sum(p["interval_loss"] for p in h) / 3)
