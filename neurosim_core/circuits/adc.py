@@ -39,6 +39,7 @@ standard-cell layout (NeuroSim ``speciallayout``, on by default, not a user opti
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
@@ -155,6 +156,42 @@ def _fit_arrays(breaks, segments):
     return np.asarray(breaks, dtype=np.float64), kinds, ca, cb, cc
 
 
+class LatencyFit(NamedTuple):
+    """MLSA sensing latency (s) vs reference-column resistance: piecewise fit, then above
+    ``res_threshold_ohm`` linear in R, scaled by the column capacitance relative to ``ref_cap_f``."""
+
+    breaks: tuple
+    segments: tuple
+    ref_cap_f: float
+    d_c_s: float
+    r2_ohm: float
+    res_threshold_ohm: float
+
+
+class PiecewiseFit(NamedTuple):
+    """Piecewise fit: ``segments[i]`` covers ``breaks[i-1] <= x < breaks[i]``."""
+
+    breaks: tuple
+    segments: tuple
+
+
+class PowerLawFit(NamedTuple):
+    """``static_uw``*1e-6 (times the sense amps where stated) + c*exp(e*log10(R)) (W)."""
+
+    static_uw: float
+    c: float
+    e: float
+
+
+class SarPowerFit(NamedTuple):
+    """SAR ADC power (W): (a_uw_per_bit*bits + b_uw)*1e-6 + c*exp(e*log10(R))."""
+
+    a_uw_per_bit: float
+    b_uw: float
+    c: float
+    e: float
+
+
 # MLSA sensing latency fits (s) vs. reference-column resistance, per mode and node:
 # (breaks, segments, ref_cap [F], dC [s], R2 [ohm], res_threshold [ohm]).  Above res_threshold the
 # latency grows linearly with R, scaled by the column capacitance relative to ref_cap.
@@ -204,6 +241,9 @@ _LATENCY_VOLTAGE = {
                            ("lin", 5.44698e-16, 4.38466e-10)), 0.2e-15, 0.11e-9, 0.5e6, 60.9e3),
 }
 
+_LATENCY_CURRENT = {node: LatencyFit(*fit) for node, fit in _LATENCY_CURRENT.items()}
+_LATENCY_VOLTAGE = {node: LatencyFit(*fit) for node, fit in _LATENCY_VOLTAGE.items()}
+
 # MLSA current-mirror power per sense amp (W) vs. scaled column resistance, LSTP roadmap.
 _MLSA_POWER_LSTP = {
     130: ((4832, 379269), (("lin", -4.12599e-11, 1.48536e-06), ("log", -2.6617e-07, 3.56576e-06), ("log", -1.25872e-07, 1.81453e-06))),
@@ -220,11 +260,14 @@ _MLSA_POWER_LSTP = {
     2: ((20691,), (("lin", -2.01487e-13, 4.21066e-08), ("log", -7.43005e-09, 1.13414e-07))),
     1: ((20691,), (("lin", -1.68865e-13, 3.80513e-08), ("log", -6.64737e-09, 1.02221e-07))),
 }
+_MLSA_POWER_LSTP = {node: PiecewiseFit(*fit) for node, fit in _MLSA_POWER_LSTP.items()}
 # MLSA power, HP roadmap: (static uW per sense amp, c, e) -> static*(L-1)*1e-6 + c*exp(e*log10(R));
 # nodes below 10 nm use the 7 nm entry (the model's placeholder values)
 _MLSA_POWER_HP = {130: (19.898, 0.17452, -2.367), 90: (13.09, 0.14900, -2.345), 65: (9.9579, 0.1083, -2.321),
                   45: (7.7017, 0.0754, -2.296), 32: (3.9648, 0.079, -2.313), 22: (1.8939, 0.073, -2.311),
                   14: (1.2, 0.0584, -2.311), 10: (0.8, 0.0318, -2.311), 7: (0.5, 0.0210, -2.311)}
+
+_MLSA_POWER_HP = {node: PowerLawFit(*fit) for node, fit in _MLSA_POWER_HP.items()}
 
 # SAR ADC power: (a, b, c, e) -> (a*log2(L) + b)*1e-6 + c*exp(e*log10(R)); HP nodes below 10 nm use 7 nm
 _SAR_POWER_HP = {130: (6.4806, 49.047, 0.207452, -2.367), 90: (4.3474, 31.782, 0.164900, -2.345),
@@ -239,6 +282,8 @@ _SAR_POWER_LSTP = {130: (8.4483, 65.243, 0.169380, -2.303), 90: (5.9869, 37.462,
                    7: (0.1061, 0.8847, 0.043555, -2.303), 5: (0.0645, 0.5511, 0.0388, -2.303),
                    3: (0.0333, 0.2849, 0.0388, -2.303), 2: (0.0207, 0.1764, 0.0313, -2.303),
                    1: (0.0101, 0.0843, 0.0288, -2.303)}
+_SAR_POWER_HP = {node: SarPowerFit(*fit) for node, fit in _SAR_POWER_HP.items()}
+_SAR_POWER_LSTP = {node: SarPowerFit(*fit) for node, fit in _SAR_POWER_LSTP.items()}
 
 def _hp_key(table: dict, node: int) -> int:
     """HP tables stop at 7 nm: smaller nodes use the 7 nm placeholder entry."""

@@ -30,7 +30,7 @@ from ..constants import (
     HEIGHT_WIDTH_RATIO_LIMIT,
     AreaModify,
 )
-from .adc import _CADENCE_READ_VOLTAGE, _OPEN_COLUMN_POWER, _hp_key, _per_vector, _vectors
+from .adc import _CADENCE_READ_VOLTAGE, _OPEN_COLUMN_POWER, PowerLawFit, _hp_key, _per_vector, _vectors
 from .base import Component
 
 __all__ = ["CurrentSenseAmp", "VoltageSenseAmp", "ReadCircuit", "ReadCircuitMode", "Comparator"]
@@ -53,6 +53,8 @@ _CSA_LATENCY_LSTP = {
     45: ((0.0714, 0.7651), (3.7949, -5.6685, 2.6492, 0.4807), (0.000001, -0.00006, 0.0001, -0.0171, 1.0057)),
 }
 _CSA_LATENCY_LSTP[32] = _CSA_LATENCY_LSTP[45]
+_CSA_POWER_HP = {node: PowerLawFit(*fit) for node, fit in _CSA_POWER_HP.items()}
+_CSA_POWER_LSTP = {node: PowerLawFit(*fit) for node, fit in _CSA_POWER_LSTP.items()}
 
 
 
