@@ -423,13 +423,14 @@ _TABLES: dict = {}
 def _cell_conductance(codes: np.ndarray, p, access: float) -> np.ndarray:
     """`_envm_cell_conductance` of a subarray's cells; for cell_bit <= 4 gathered from a table
     cached per (levels, shape, wire and access resistances): thousands of subarrays share it."""
-    lut = conductance_lut(p.cell_bit, p.max_conductance, p.min_conductance)
-    wrr, wrc = float(p.wire_resistance_row), float(p.wire_resistance_col)
-    if lut.shape[0] > _TABLE_MAX_LEVELS:
-        return _envm_cell_conductance(codes, lut, wrr, wrc, access)
-    key = (lut.tobytes(), codes.shape, wrr, wrc, access)
+    key = (p.cell_bit, p.max_conductance, p.min_conductance, codes.shape, p.wire_resistance_row,
+           p.wire_resistance_col, access)
     table = _TABLES.get(key)
     if table is None:
+        lut = conductance_lut(p.cell_bit, p.max_conductance, p.min_conductance)
+        wrr, wrc = float(p.wire_resistance_row), float(p.wire_resistance_col)
+        if lut.shape[0] > _TABLE_MAX_LEVELS:
+            return _envm_cell_conductance(codes, lut, wrr, wrc, access)
         if len(_TABLES) >= 32:
             _TABLES.clear()
         table = _TABLES[key] = _cell_conductance_table(lut, codes.shape[0], codes.shape[1], wrr, wrc, access)
@@ -439,10 +440,12 @@ def _cell_conductance(codes: np.ndarray, p, access: float) -> np.ndarray:
 def envm_column_energy_sums(input_bits: np.ndarray, cell_codes: np.ndarray, p, cell, energy_args: tuple) -> np.ndarray:
     """(n_vectors,) the ADC's column-energy sum of every input vector of an eNVM subarray, fused:
     `column_resistance` and `circuits.adc.conversion_energy` (``energy_args``: the ADC's
-    `SubArray.adc_energy_kernel_args`) without the (n_vectors, n_columns) resistance array.  (Numba
-    ``parallel`` was tried: on a shared 2-core machine its threads oversubscribe and it is several
-    times slower.)"""
-    bits_t = np.ascontiguousarray(np.asarray(input_bits, dtype=np.uint8).T)
+    `SubArray.adc_energy_kernel_args`) without the (n_vectors, n_columns) resistance array; equal
+    to that column-by-column sum to rounding (~1e-15 relative).  (Numba ``parallel`` was tried: on a
+    shared 2-core machine its threads oversubscribe and it is several times slower.)"""
+    bits_t = np.asarray(input_bits, dtype=np.uint8).T
+    if not bits_t.flags.c_contiguous:
+        bits_t = np.ascontiguousarray(bits_t)
     codes = np.ascontiguousarray(cell_codes, dtype=np.uint8)
     access = (float(cell.resistance_access) if cell.mem_cell_type == MemCellType.RRAM
               and cell.access_type == CellAccessType.CMOS_access else 0.0)
