@@ -196,6 +196,9 @@ def _gradient_buffer(network: Network, hw: HardwareConfig, tc: TrainingConfig, g
     cells = hw.num_row_subarray * hw.num_col_subarray
     overhead = cells * ncps * (precision + math.ceil(math.log2(tc.batch_size)))
     n = max(1, overhead // (cells * hw.synapse_bits))
+    # V2.1 never leaves its doubling loop when that start is 0 bits (batch of 1 with the quirk):
+    # start from one bit per cell instead
+    overhead = max(overhead, cells * ncps)
     while buffer_bits + overhead < buffer_bits * (tc.buffer_overhead_constraint + 1):
         overhead *= 2
         n *= 2
