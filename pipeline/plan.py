@@ -13,7 +13,7 @@ from typing import Sequence
 
 from functools import lru_cache
 
-from .config import FlowConfig, _digest
+from .config import FlowConfig, PipelineConfigError, _digest
 from .config import compose as _compose_uncached
 from .config import stage_keys as _stage_keys_uncached
 
@@ -84,7 +84,12 @@ class Plan:
         plan = cls(results_dir=base.results_dir, base_overrides=tuple(overrides))
         plan.main_keys = plan._register(base)
         for name in sweep_names:
-            sweep = compose(list(overrides) + [f"sweep={name}"]).sweep
+            try:
+                sweep = compose(list(overrides) + [f"sweep={name}"]).sweep
+            except PipelineConfigError as exc:
+                msg = str(exc)
+                raise PipelineConfigError(msg if msg.startswith(f"conf/sweep/{name}.yaml") else
+                                          f"conf/sweep/{name}.yaml: {msg}") from None
             points = [(format_value(v), tuple(list(overrides) + [f"{sweep.param}={format_value(v)}"]))
                       for v in sweep.values]
             key = _digest({"sweep": name, "param": sweep.param, "points": [p for _, p in points]})
@@ -100,9 +105,29 @@ class Plan:
     def _register_sweep(self, name: str) -> None:
         """Compose a sweep's design points (Hydra time) only when a job of theirs is asked for."""
         if name not in self._registered_sweeps:
-            for _, pt in self.sweeps[name][1]:
-                self._register(compose(pt))
+            key, points = self.sweeps[name]
+            param = compose(list(self.base_overrides) + [f"sweep={name}"]).sweep.param
+            for value, pt in points:
+                try:
+                    flow = compose(pt)
+                except PipelineConfigError as exc:  # a bad value in the sweep file: name the file
+                    msg = str(exc).replace(f"override '{param}={value}'", f"value {value!r} of sweep.values")
+                    raise PipelineConfigError(f"conf/sweep/{name}.yaml: {param}={value}: {msg}") from None
+                self.verify(self._register(flow), pt)
             self._registered_sweeps.add(name)
+
+    def verify(self, keys: dict[str, str], overrides: Sequence[str] = ()) -> None:
+        """Check the existing results of one design point against their manifests (corrupt files)."""
+        from .integrity import verify_stage_dir
+
+        for stage, key in keys.items():
+            verify_stage_dir(self.stage_dir(stage, key), overrides)
+
+    def flow(self, overrides: Sequence[str]) -> FlowConfig:
+        return compose(overrides)
+
+    def main_flow(self) -> FlowConfig:
+        return compose(self.base_overrides)
 
     # ---- paths ------------------------------------------------------------------------------
     def stage_dir(self, stage: str, key: str) -> Path:
@@ -112,9 +137,10 @@ class Plan:
         return [str(self.stage_dir(stage, key) / f) for f in STAGE_FILES[stage]]
 
     def overrides_of(self, stage: str, key: str) -> tuple[str, ...]:
-        if key not in self.registry.get(stage, {}):
-            for name in self.sweeps:
-                self._register_sweep(name)
+        for name in self.sweeps:  # the sweeps' points, one sweep at a time, until one produces the key
+            if key in self.registry.get(stage, {}):
+                break
+            self._register_sweep(name)
         try:
             return self.registry[stage][key]
         except KeyError:

@@ -15,10 +15,27 @@ def _sweep_out(name):
     return paths
 
 
+def _sweep_inputs(name):
+    # A bad value in conf/sweep/<name>.yaml (or a corrupt result of a point): one line, status 2,
+    # while Snakemake builds the DAG, before any job starts.
+    try:
+        files = PLAN.sweep_inputs(name)
+        if workflow.is_main_process:
+            for value, point in PLAN.sweeps[name][1]:
+                try:
+                    check_floorplan(PLAN.flow(point), PLAN.results_dir)
+                except ConfigError as exc:
+                    raise ConfigError(f"conf/sweep/{name}.yaml: {value}: {exc}") from None
+        return files
+    except (ConfigError, IntegrityError) as exc:
+        print(f"neurosim-flow: error: {exc}", file=sys.stderr, flush=True)
+        sys.exit(2)
+
+
 for _name in PLAN.sweeps:
     rule:
         name: f"sweep_{_name}_aggregate"
-        input: lambda wc, n=_name: PLAN.sweep_inputs(n)  # composes the points only when asked for
+        input: lambda wc, n=_name: _sweep_inputs(n)  # composes the points only when asked for
         output: _sweep_out(_name)
         params: overrides=" ".join(f"'{o}'" for o in OVERRIDES), name=_name
         log: f"{R}/logs/sweep/{_name}.log"
