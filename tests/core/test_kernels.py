@@ -351,7 +351,7 @@ def test_envm_energy_degenerate_arguments():
         _assert_energy_matches(bits, codes, p, cell, tuple(changed))
 
 
-@pytest.mark.parametrize("cell_bit", [1, 4, 5])
+@pytest.mark.parametrize("cell_bit", [1, 2, 3, 4, 5])
 def test_cell_conductance_table_gathers_the_same_values(cell_bit):
     """The cached per-level table (cell_bit <= 4) gives every cell exactly `_envm_cell_conductance`."""
     from neurosim_core.kernels import _cell_conductance, _envm_cell_conductance
