@@ -215,8 +215,12 @@ def _affine_segments(breaks, kinds, ca, cb, mult, temp_factor, add, clip):
         if clip:  # alpha u + beta = 0 at u = -beta / alpha; energy < 0 on the side where alpha u < -beta
             u0 = -b / a
             x0 = math.exp(u0) if f == _SEG_LOG else u0
-            clip_lo[s] = x0 * (1.0 - _BAND) if x0 > 0.0 else x0 * (1.0 + _BAND) - _X_LO
-            clip_hi[s] = x0 * (1.0 + _BAND) + (0.0 if x0 > 0.0 else _X_LO)
+            if x0 > 0.0:  # (x0 = inf: never reached)
+                clip_lo[s] = x0 * (1.0 - _BAND)
+                clip_hi[s] = x0 * (1.0 + _BAND)
+            else:  # at or below 0: no column is near it (x >= lo > _X_LO)
+                clip_lo[s] = x0 * (1.0 + _BAND) - _X_LO
+                clip_hi[s] = x0 * (1.0 - _BAND) + _X_LO
             clipped_low[s] = a > 0.0
     return form, lo, hi, alpha, beta, clip_lo, clip_hi, clipped_low
 

@@ -328,7 +328,7 @@ def test_envm_energy_other_adcs(kind):
     _assert_energy_matches(bits, codes, p, cell, _adc_args(kind))
 
 
-@pytest.mark.parametrize("add", [-2.0e-5, -6.3e-5, -1.0])
+@pytest.mark.parametrize("add", [-2.0e-5, -2.6e-5, -6.3e-5, -1.0])  # clip point on a log, the lin, no segment
 def test_envm_energy_clip_point_inside_the_data(add):
     """A negative constant term puts the fit's clip point (energy < 0 -> 0) among the columns: columns
     on the clipped side add exactly 0, those near it are evaluated one by one."""
