@@ -11,7 +11,10 @@ _ov = config.get("overrides", [])
 OVERRIDES = [str(_ov)] if isinstance(_ov, str) else [str(o) for o in _ov]  # one override or a list
 
 try:
-    PLAN = Plan.build(OVERRIDES)
+    PLAN = Plan.build(OVERRIDES, cores=int(config.get("dse_cores") or workflow.cores or 2))
+    # the targets are not known to the workflow while this file is parsed: read them off the command line,
+    # so that a bad design point of a requested sweep fails in one line before any job starts
+    PLAN.check_requested((getattr(workflow.dag_settings, "targets", None) or ()) or sys.argv[1:])
 except ConfigError as exc:  # a bad override or config file: one line, before any job starts
     sys.exit(f"neurosim-flow: error: {exc}")
 PY = sys.executable

@@ -44,9 +44,9 @@ def cmd_stage(args) -> int:
 
 
 def cmd_sweep(args) -> int:
-    from .report import aggregate_sweep
+    from .dse.sweep_report import aggregate_sweep
 
-    aggregate_sweep(args.name, args.overrides, Path(args.out) if args.out else None)
+    aggregate_sweep(args.name, args.overrides, Path(args.out) if args.out else None, cores=args.cores)
     return 0
 
 
@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("name")
     w.add_argument("overrides", nargs="*")
     w.add_argument("--out")
+    w.add_argument("--cores", type=int, default=2, help="the --cores the sweep ran with (sizes its estimate chunks)")
     w.set_defaults(func=cmd_sweep)
     e = sub.add_parser("estimate", help="estimate a network directly from trace files")
     e.add_argument("--network", required=True, help="NetWork.csv (8 columns per layer)")

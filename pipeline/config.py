@@ -237,12 +237,23 @@ class DataConf:
 
 @dataclass(frozen=True)
 class SweepConf:
+    """A sweep file as Hydra sees it; `pipeline.dse.spec.load_spec` reads and validates it in full
+    (one- or multi-parameter form, constraints, samples, Monte-Carlo seeds, chunking)."""
     name: str = "adc"
-    param: str = "array.adc_bits"
+    param: str | None = None
     values: tuple = ()
+    params: dict | None = None
+    base: list | None = None
+    constraints: list | None = None
+    sample: dict | None = None
+    mc_seeds: int = 1
+    chunk_size: int | None = None
+    radar: list | None = None
+    description: str = ""
 
     def validate(self, where: str) -> None:
-        _check(len(self.values) >= 1, where, "values", self.values, "a non-empty list")
+        _check(len(self.values) >= 1 or bool(self.params), where, "values", self.values,
+               "a non-empty list (or a params: mapping)")
 
 
 @dataclass(frozen=True)
@@ -260,6 +271,8 @@ class FlowConfig:
     results_dir: str = "results"
     trace_images: int = 1
     estimate_mode: str = "trace"
+    #: Monte-Carlo draw of the hardware-aware inference's device variation (0: the training seed's draw)
+    mc_seed: int = 0
     overrides: tuple[str, ...] = ()
 
     def hardware(self) -> HardwareConfig:
@@ -323,7 +336,7 @@ def _check_overrides(overrides: Sequence[str]) -> None:
                     f"override '{ov}': unknown option '{value}' for config group '{key}'; allowed: {', '.join(opts)}")
         else:
             head = key.split(".", 1)[0]
-            top = {"results_dir", "trace_images", "estimate_mode"}
+            top = {"results_dir", "trace_images", "estimate_mode", "mc_seed"}
             if head not in _GROUP_TYPES and key not in top:
                 raise PipelineConfigError(
                     f"override '{ov}': unknown key '{key}'; allowed: {', '.join(sorted(_GROUP_TYPES))}.<field> "
@@ -369,7 +382,10 @@ def compose(overrides: Sequence[str] = (), conf_dir: Path | None = None) -> Flow
     top = {k: v for k, v in raw.items() if k not in _GROUP_TYPES}
     flow = FlowConfig(**groups, results_dir=str(top.get("results_dir", "results")),
                       trace_images=int(top.get("trace_images", 1)),
-                      estimate_mode=str(top.get("estimate_mode", "trace")), overrides=tuple(overrides))
+                      estimate_mode=str(top.get("estimate_mode", "trace")), mc_seed=top.get("mc_seed", 0),
+                      overrides=tuple(overrides))
+    _check(_is_int(flow.mc_seed) and flow.mc_seed >= 0, "conf/config.yaml", "mc_seed", flow.mc_seed,
+           "an integer >= 0")
     _check(flow.estimate_mode in ESTIMATE_MODES, "conf/config.yaml", "estimate_mode", flow.estimate_mode,
            ", ".join(ESTIMATE_MODES))
     resolve(flow.hardware(), source=f"hardware config (overrides {list(overrides)})")
@@ -395,6 +411,8 @@ def stage_slices(flow: FlowConfig) -> dict[str, dict[str, Any]]:
         "device": {k: getattr(d, k) for k in (
             "resistance_on_ohm", "resistance_off_ohm", "variation_sigma", "drift_time_s", "drift_nu",
             "stuck_at_fraction", "mem_cell")}}
+    if flow.mc_seed:  # only a non-default draw changes the key (existing infer results stay valid)
+        infer["mc_seed"] = flow.mc_seed
     traces = {"train_key": k_train, "trace_images": flow.trace_images}
     k_traces = _digest(traces)
     hw = asd(flow.hardware())

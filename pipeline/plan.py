@@ -20,7 +20,11 @@ from .config import stage_keys as _stage_keys_uncached
 
 @lru_cache(maxsize=None)
 def _compose_cached(overrides: tuple[str, ...]) -> FlowConfig:
-    return _compose_uncached(overrides)
+    # Hydra once per choice of group options; scalar field overrides applied on the typed config
+    # (equal to `pipeline.config.compose`, see pipeline/dse/fastcompose.py)
+    from .dse.fastcompose import fast_compose
+
+    return fast_compose(overrides)
 
 
 def compose(overrides) -> FlowConfig:
@@ -56,7 +60,9 @@ UPSTREAM = {
     "estimate": ("traces", "floorplan"),
     "report": ("estimate", "infer", "floorplan"),
 }
-SWEEP_FILES = ("sweep.parquet", "sweep.csv", "sweep.md", "metrics.png", "accuracy_vs_energy.png")
+#: files every sweep writes (more with several parameters: see `pipeline.dse.sweep_report.report_files`)
+SWEEP_FILES = ("sweep.parquet", "sweep.csv", "sweep.md", "sweep.html", "metrics.png", "accuracy_vs_energy.png",
+               "pareto.png", "radar.png")
 
 
 def format_value(v) -> str:
@@ -74,21 +80,27 @@ class Plan:
     #: sweep name -> (key, [(value, overrides)])
     sweeps: dict[str, tuple[str, list[tuple[str, tuple[str, ...]]]]] = field(default_factory=dict)
     main_keys: dict[str, str] = field(default_factory=dict)
+    specs: dict = field(default_factory=dict)  # sweep name -> pipeline.dse.spec.SweepSpec
+    cores: int = 2
     _registered_sweeps: set[str] = field(default_factory=set)
 
     # ---- construction -----------------------------------------------------------------------
     @classmethod
-    def build(cls, overrides: Sequence[str] = (), sweep_names: Sequence[str] = ("adc", "device", "array", "tech")
-              ) -> "Plan":
+    def build(cls, overrides: Sequence[str] = (), sweep_names: Sequence[str] | None = None,
+              cores: int = 2) -> "Plan":
+        """``sweep_names``: the sweep files to plan (default: every ``conf/sweep/*.yaml``); ``cores``
+        sizes the default estimate chunks (`pipeline.dse.spec.default_chunk_size`)."""
+        from .dse.spec import load_spec, sweep_names as all_sweeps
+
         base = compose(overrides)
-        plan = cls(results_dir=base.results_dir, base_overrides=tuple(overrides))
+        plan = cls(results_dir=base.results_dir, base_overrides=tuple(overrides), cores=cores)
         plan.main_keys = plan._register(base)
-        for name in sweep_names:
-            sweep = compose(list(overrides) + [f"sweep={name}"]).sweep
-            points = [(format_value(v), tuple(list(overrides) + [f"{sweep.param}={format_value(v)}"]))
-                      for v in sweep.values]
-            key = _digest({"sweep": name, "param": sweep.param, "points": [p for _, p in points]})
-            plan.sweeps[name] = (key, points)
+        for name in (all_sweeps() if sweep_names is None else sweep_names):
+            spec = load_spec(name)  # parses and validates the file; composes nothing
+            points = spec.points(overrides)
+            key = _digest({"sweep": name, "points": [p.overrides for p in points], "mc_seeds": spec.mc_seeds})
+            plan.sweeps[name] = (key, [(p.label, p.overrides) for p in points])
+            plan.specs[name] = spec
         return plan
 
     def _register(self, flow: FlowConfig) -> dict[str, str]:
@@ -100,9 +112,33 @@ class Plan:
     def _register_sweep(self, name: str) -> None:
         """Compose a sweep's design points (Hydra time) only when a job of theirs is asked for."""
         if name not in self._registered_sweeps:
-            for _, pt in self.sweeps[name][1]:
-                self._register(compose(pt))
+            from .config import PipelineConfigError
+            from .dse.spec import SweepSpecError
+
+            labels = {pt: label for label, pt in self.sweeps[name][1]}
+            for pt in self.mc_points(name):
+                try:
+                    flow = compose(pt)
+                except PipelineConfigError as exc:  # (ConfigError from the hardware model too)
+                    raise SweepSpecError(f"{self.specs[name].path}: design point '{labels.get(pt, pt)}' is not valid "
+                                         f"({exc}); add a constraint that excludes it") from None
+                except ValueError as exc:
+                    raise SweepSpecError(f"{self.specs[name].path}: design point '{labels.get(pt, pt)}' is not valid "
+                                         f"({exc}); add a constraint that excludes it") from None
+                self._register(flow)
             self._registered_sweeps.add(name)
+
+    def check_requested(self, targets) -> None:
+        """Compose every design point of the sweeps among ``targets`` now (a bad point: one line)."""
+        for t in targets:
+            for name in self.sweeps:
+                if t in (f"sweep_{name}", f"sweep_{name}_aggregate"):
+                    self._register_sweep(name)
+
+    def mc_points(self, name: str) -> list[tuple[str, ...]]:
+        """Every design point x Monte-Carlo draw (``mc_seed=s`` for s >= 1) of sweep ``name``."""
+        seeds = self.specs[name].mc_seeds
+        return [pt + ((f"mc_seed={s}",) if s else ()) for _, pt in self.sweeps[name][1] for s in range(seeds)]
 
     # ---- paths ------------------------------------------------------------------------------
     def stage_dir(self, stage: str, key: str) -> Path:
@@ -137,13 +173,49 @@ class Plan:
     def sweep_dir(self, name: str) -> Path:
         return Path(self.results_dir) / "sweep" / name / self.sweeps[name][0]
 
+    def sweep_files(self, name: str) -> list[str]:
+        from .dse.sweep_report import report_files
+
+        return report_files(self.specs[name])
+
     def sweep_targets(self, name: str) -> list[str]:
-        return [str(self.sweep_dir(name) / f) for f in SWEEP_FILES]
+        return [str(self.sweep_dir(name) / f) for f in self.sweep_files(name)]
+
+    # ---- batched estimation (pipeline.dse.batch) ----------------------------------------------
+    def chunk_size(self, name: str) -> int:
+        from .dse.spec import default_chunk_size
+
+        spec = self.specs[name]
+        return spec.chunk_size or default_chunk_size(len(self.sweeps[name][1]), self.cores)
+
+    def chunk_dirs(self, name: str) -> list[str]:
+        from .dse.spec import chunks
+
+        size = self.chunk_size(name)
+        return [str(self.sweep_dir(name) / "chunks" / f"s{size}_{i}")
+                for i in range(len(chunks(len(self.sweeps[name][1]), size)))]
+
+    def chunk_inputs(self, name: str, size: int, index: int) -> list[str]:
+        """The traces a chunk of points reads (each traces result once)."""
+        from .dse.spec import chunks
+
+        self._register_sweep(name)
+        points = self.sweeps[name][1]
+        files: list[str] = []
+        for i in chunks(len(points), size)[index]:
+            for f in self.outputs("traces", stage_keys(compose(points[i][1]))["traces"]):
+                if f not in files:
+                    files.append(f)
+        return files
 
     def sweep_inputs(self, name: str) -> list[str]:
+        """Everything a sweep's aggregation reads: the estimate chunks, each point x draw's accuracy
+        and the trained models' metrics (digital accuracy)."""
         self._register_sweep(name)
-        files = []
-        for _, pt in self.sweeps[name][1]:
+        files = list(self.chunk_dirs(name))
+        for pt in self.mc_points(name):
             keys = stage_keys(compose(pt))
-            files += self.outputs("estimate", keys["estimate"]) + self.outputs("infer", keys["infer"])
+            for f in self.outputs("infer", keys["infer"])[:1] + self.outputs("train", keys["train"])[1:2]:
+                if f not in files:
+                    files.append(f)
         return files
