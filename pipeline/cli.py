@@ -3,7 +3,7 @@
     neurosim-flow config [OVERRIDE ...]                 print the resolved config and stage keys
     neurosim-flow stage STAGE [OVERRIDE ...]            run one stage (train, infer, traces, ...)
     neurosim-flow sweep NAME [OVERRIDE ...]             aggregate a finished sweep into tables + plots
-    neurosim-flow estimate --network NET.csv --traces DIR [--set key=value ...] [--out DIR]
+    neurosim-flow estimate --network NET.csv [--traces DIR] [--set key=value ...] [--out DIR]
                                                         estimate a network from trace files directly
 
 Errors are one line (``neurosim-flow: error: ...``) and exit status 2.
@@ -63,7 +63,8 @@ def cmd_estimate(args) -> int:
         values[k] = _parse_value(v)
     cfg = HardwareConfig.from_mapping(values, source="--set")
     p = resolve(cfg, source="--set")
-    summary = estimate_from_files(Path(args.network), Path(args.traces), p, Path(args.out) if args.out else None)
+    summary = estimate_from_files(Path(args.network), Path(args.traces) if args.traces else None, p,
+                                  Path(args.out) if args.out else None)
     print(summary)
     return 0
 
@@ -89,8 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     w.set_defaults(func=cmd_sweep)
     e = sub.add_parser("estimate", help="estimate a network directly from trace files")
     e.add_argument("--network", required=True, help="NetWork.csv (8 columns per layer)")
-    e.add_argument("--traces", required=True,
-                   help="directory of traces: *.npz (compact), traces.parquet, or the reference's weight*/input*.csv")
+    e.add_argument("--traces", help="directory of traces: *.npz (compact), traces.parquet, or the reference's "
+                                    "weight*/input*.csv (not needed with --set activity_mode=average)")
     e.add_argument("--set", action="append", metavar="KEY=VALUE", help="HardwareConfig field, repeatable")
     e.add_argument("--out", help="write layers/chip tables (Parquet + CSV) here")
     e.set_defaults(func=cmd_estimate)

@@ -51,15 +51,16 @@ def _fmt(v) -> str:
 
 
 def run_chunk(name: str, index: int, overrides: Sequence[str], results_dir: Path, chunk_size: int,
-              out_dir: Path) -> list[Path]:
-    """Estimate chunk ``index`` (of ``chunk_size`` points) of sweep ``name``; returns the files written."""
+              out_dir: Path, spec=None) -> list[Path]:
+    """Estimate chunk ``index`` (of ``chunk_size`` points) of sweep ``name`` (``spec``: its parsed file,
+    default ``conf/sweep/<name>.yaml``); returns the files written."""
     from neurosim_core.params import resolve
 
     from ..plan import compose, stage_keys
     from ..stages import _network_and_traces
     from .spec import chunks, load_spec
 
-    spec = load_spec(name)
+    spec = spec or load_spec(name)
     points = spec.points(overrides)
     parts = chunks(len(points), chunk_size)
     if not 0 <= index < len(parts):

@@ -320,6 +320,15 @@ def _check_value(path: str, pname: str, value) -> None:
             raise SweepSpecError(f"{path}: parameter '{pname}' value {value!r}: {exc}") from None
 
 
+def _num(v):
+    if isinstance(v, str):
+        try:
+            return float(v)
+        except ValueError:
+            return v
+    return v
+
+
 def _parse_param(path: str, name, raw, sampled: bool) -> Param:
     if not isinstance(name, str) or not name:
         raise _err(path, "parameter name", name, "group.field (e.g. array.adc_bits) or a config group (e.g. device)")
@@ -329,7 +338,7 @@ def _parse_param(path: str, name, raw, sampled: bool) -> Param:
         unknown = set(raw) - {"low", "high", "log", "int"}
         if unknown or "low" not in raw or "high" not in raw:
             raise _err(path, f"parameter '{name}'", raw, "a list of values or {low: x, high: y, log: bool, int: bool}")
-        low, high = raw["low"], raw["high"]
+        low, high = (_num(raw["low"]), _num(raw["high"]))  # YAML 1.1 reads 1.0e4 as a string
         ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (low, high)) and low < high
         if not ok or (raw.get("log") and low <= 0):
             raise _err(path, f"parameter '{name}' range", raw, "numbers low < high (low > 0 with log: true)")
