@@ -2,8 +2,10 @@
 # Wiring only: paths come from pipeline.plan, work is done by `python -m pipeline.cli stage ...`.
 #   snakemake --cores 2                                   main job on the embedded default
 #   snakemake --cores 2 --config 'overrides=[array.adc_bits=4,device=rram]'
-#   snakemake --cores 16 sweep_adc                        (sweep_device, sweep_array, sweep_tech)
+#   snakemake --cores 16 sweep_adc                        (any conf/sweep/<name>.yaml: sweep_<name>)
+#   snakemake --cores 1 reproduce_iedm19_table1 reproduce_v14_table7
 import sys
+from pathlib import Path
 from neurosim_core.params import ConfigError
 from pipeline.plan import Plan
 
@@ -28,3 +30,4 @@ rule all:
 
 include: "rules/stages.smk"
 include: "rules/sweeps.smk"
+include: "rules/dse.smk"

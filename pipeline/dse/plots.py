@@ -168,6 +168,11 @@ def metrics_plot(df: pl.DataFrame, params: Sequence[str], path: Path, title: str
             ax.set_yscale("log")
         if not numeric:
             ax.set_xticks(list(range(len(xs))), [str(x) for x in xs])
+        elif len(xs) <= 12:
+            if min(xs) > 0 and max(xs) / min(xs) >= 8:
+                ax.set_xscale("log", base=2)
+            ax.set_xticks(xs, [str(x) for x in xs])
+            ax.minorticks_off()
         ax.set_xlabel(_short(px))
         ax.set_ylabel(lbl)
         ax.grid(alpha=0.3)
