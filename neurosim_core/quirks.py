@@ -70,6 +70,21 @@ _REGISTRY: dict[str, Quirk] = {
     q.name: q
     for q in (
         # entries are added by the modules that reproduce them (see module docstrings)
+        # --- V2.1 on-chip training (neurosim_core/training) ---
+        _q("v21_write_row_set_or_reset", V21, "training",
+           "weight update: a row with both SET and RESET cells is counted only as a SET row in the selected-row counts"),
+        _q("v21_write_avg_cols_int_division", V21, "training",
+           "weight update: selected columns per selected row averaged with integer division (truncated)"),
+        _q("v21_fefet_pr_midpoint_int_division", V21, "training",
+           "FeFET write energy: the polarisation mid-level maxNumLevel/2 is an integer division"),
+        _q("v21_sram_weight_quotient", V21, "training",
+           "SRAM weight mapping stores the running quotients v>>(k+1) instead of the bits of v"),
+        _q("v21_dram_ifm_ignores_channels", V21, "training",
+           "DRAM activation traffic counts H*W*numBitInput bits per layer, ignoring the channel count"),
+        _q("v21_write_parallel_uninitialised_precision", V21, "training",
+           "arrays written in parallel are sized with the WG output precision read before it is set (0)"),
+        _q("v21_dram_breakdown_line", V21, "training",
+           "the printed DRAM breakdown counts the IFM transfer 36x (24x for layer 1) while the totals count 6x (4x)"),
     )
 }
 

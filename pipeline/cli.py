@@ -5,6 +5,8 @@
     neurosim-flow sweep NAME [OVERRIDE ...]             aggregate a finished sweep into tables + plots
     neurosim-flow estimate --network NET.csv [--traces DIR] [--set key=value ...] [--out DIR]
                                                         estimate a network from trace files directly
+    neurosim-flow estimate-training --network NET.csv --traces DIR [--set key=value ...] [--out DIR]
+                                                        on-chip training estimate (DNN+NeuroSim V2.1 model)
 
 Errors are one line (``neurosim-flow: error: ...``) and exit status 2.
 """
@@ -69,6 +71,20 @@ def cmd_estimate(args) -> int:
     return 0
 
 
+def cmd_estimate_training(args) -> int:
+    from .train_estimate import estimate_training_from_files
+
+    values = {}
+    for item in args.set or []:
+        if "=" not in item:
+            raise ValueError(f"--set '{item}': expected key=value (a HardwareConfig or TrainingConfig field)")
+        k, v = item.split("=", 1)
+        values[k] = _parse_value(v)
+    print(estimate_training_from_files(Path(args.network), Path(args.traces), values,
+                                       Path(args.out) if args.out else None))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="neurosim-flow", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -95,6 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--set", action="append", metavar="KEY=VALUE", help="HardwareConfig field, repeatable")
     e.add_argument("--out", help="write layers/chip tables (Parquet + CSV) here")
     e.set_defaults(func=cmd_estimate)
+    t = sub.add_parser("estimate-training", help="on-chip training estimate from training trace files")
+    t.add_argument("--network", required=True, help="NetWork.csv (8 columns per layer)")
+    t.add_argument("--traces", required=True,
+                   help="directory of training traces: *.npz, train_traces.parquet, or the V2.1 CSV layout")
+    t.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="HardwareConfig or TrainingConfig field, repeatable (default chip: V2.1's)")
+    t.add_argument("--out", help="write training_layers/training_chip tables (Parquet + CSV) here")
+    t.set_defaults(func=cmd_estimate_training)
     return ap
 
 

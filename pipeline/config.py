@@ -16,8 +16,10 @@ from typing import Any, Mapping, Sequence
 
 from neurosim_core.params import ConfigError, HardwareConfig, resolve
 
+from .training.config import OnchipConf, OnchipDeviceConf  # on-chip training groups (pipeline/training)
+
 CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
-GROUPS = ("device", "tech", "array", "chip", "network", "train", "data", "sweep")
+GROUPS = ("device", "tech", "array", "chip", "network", "train", "data", "sweep", "onchip", "onchip_device")
 
 
 class PipelineConfigError(ConfigError):
@@ -274,6 +276,8 @@ class FlowConfig:
     #: Monte-Carlo draw of the hardware-aware inference's device variation (0: the training seed's draw)
     mc_seed: int = 0
     overrides: tuple[str, ...] = ()
+    onchip: OnchipConf = dataclasses.field(default_factory=OnchipConf)
+    onchip_device: OnchipDeviceConf = dataclasses.field(default_factory=OnchipDeviceConf)
 
     def hardware(self) -> HardwareConfig:
         """The hardware-model config (NeuroSim's Param.cpp + argv) these groups describe."""
@@ -315,7 +319,8 @@ class FlowConfig:
 ESTIMATE_MODES = ("trace", "pseudo", "average")
 
 _GROUP_TYPES = {"device": DeviceConf, "tech": TechConf, "array": ArrayConf, "chip": ChipConf,
-                "network": NetworkConf, "train": TrainConf, "data": DataConf, "sweep": SweepConf}
+                "network": NetworkConf, "train": TrainConf, "data": DataConf, "sweep": SweepConf,
+                "onchip": OnchipConf, "onchip_device": OnchipDeviceConf}
 
 
 def _group_options(group: str) -> list[str]:

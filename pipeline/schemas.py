@@ -18,6 +18,34 @@ Tables
     input_q     list<int16> row-major unrolled activation codes c, x = c / 2**(abits-1)
                            (im2col of image 0, windows row-major; FC layers have one window)
 
+``train_traces.parquet`` (on-chip training, stage ``train_onchip``, one file per traced epoch):
+    what the V2.1 training estimator reads per layer, one row per weight layer in network order.
+    epoch       int32      0-based epoch whose end the row describes
+    layer_index, name, ifm_h .. stride, wbits, abits   as in ``traces.parquet``
+    padding     int32      the layer's zero padding (the V2.1 wrapper's unpadded windows are the
+                           padded im2col's windows (i+padding, j+padding), i, j < H-K+1)
+    weight_rows, weight_cols int32
+    weight_q    list<int16> NEW weight codes after the epoch's last update, w = q / 2**(wbits-1)
+                           (the V2.1 ``weight<name>.csv`` = Q(w, wbits)), row-major (rows, Cout)
+    weight_old  list<float32> the weights BEFORE that last update, continuous (c2c noise kept,
+                           not re-quantised; the V2.1 ``weightOld<name>.csv`` = param + grad)
+    input_rows, input_cols int32
+    input_q     list<int16> activation codes of test image 0 in the layer's real im2col (its own
+                           padding and stride, windows row-major; FC: one window), as ``traces.parquet``
+    activity    float64    mean input bit (two's complement abits-bit codes, every bit of every
+                           window) averaged over the first ``n_images`` test images, this layout
+    n_images    int32      K, the images averaged into ``activity`` (1 = the V2.1 wrapper's one image)
+    `train_traces_to_table` / `read_train_traces` write and read it.
+
+``train_history.parquet`` / ``train_stats.parquet`` (stage ``train_onchip``): per epoch accuracy,
+    loss (`TRAIN_HISTORY_COLUMNS`); the V2.0-style statistics in one tidy table
+    (`TRAIN_STATS_COLUMNS`: epoch, layer_index, name, quantity in {input_activity, weight, delta},
+    statistic, value).
+
+``training_layers.parquet`` / ``training_chip.parquet`` (``neurosim-flow estimate-training``):
+    the V2.1 reference table's columns (per phase FW/AG/WG/WU latency and energy, PEAK
+    variants, breakdowns, area, TOPS/W; see `neurosim_core.training.report`), report units.
+
 ``floorplan.parquet`` (stage ``floorplan``): one row per layer.
     layer int32 (1-based), num_tiles, speedup, utilization (0..1), plus chip-wide columns
     repeated on every row: mem_utilization_pct, cm_tile_size, cm_pe_size, nm_num_pe, nm_pe_size.
@@ -173,3 +201,86 @@ def table_to_traces(table: pa.Table, path: Path | str = "traces.parquet") -> lis
 def read_traces(path: Path) -> list[dict]:
     table = read_table(path, [f.name for f in TRACES_SCHEMA], TRACES_SCHEMA)
     return table_to_traces(table, path)
+
+
+# --- on-chip training traces ------------------------------------------------------------------
+TRAIN_TRACES_SCHEMA = pa.schema(
+    [("epoch", pa.int32()), ("layer_index", pa.int32()), ("name", pa.string())]
+    + [(c, pa.int32()) for c in NET_COLUMNS]
+    + [("padding", pa.int32()), ("wbits", pa.int32()), ("abits", pa.int32()),
+       ("weight_rows", pa.int32()), ("weight_cols", pa.int32()), ("weight_q", pa.list_(pa.int16())),
+       ("weight_old", pa.list_(pa.float32())),
+       ("input_rows", pa.int32()), ("input_cols", pa.int32()), ("input_q", pa.list_(pa.int16())),
+       ("activity", pa.float64()), ("n_images", pa.int32())]
+)
+
+TRAIN_HISTORY_COLUMNS = ("epoch", "accuracy", "loss", "train_loss", "train_accuracy", "grad_scale", "steps",
+                         "n_test", "epoch_time_s")
+TRAIN_STATS_COLUMNS = ("epoch", "layer_index", "name", "quantity", "statistic", "value")
+
+
+def train_traces_to_table(layers: Iterable[Mapping]) -> pa.Table:
+    """Build ``train_traces.parquet`` from dicts with epoch, name, net_row (8 ints), padding,
+    weight_q (int codes), weight_old (floats), input_q, activity, n_images, wbits, abits."""
+    cols: dict[str, list] = {f.name: [] for f in TRAIN_TRACES_SCHEMA}
+    for i, layer in enumerate(layers):
+        w = np.asarray(layer["weight_q"])
+        wo = np.asarray(layer["weight_old"], dtype=np.float32)
+        x = np.asarray(layer["input_q"])
+        if w.ndim != 2 or x.ndim != 2 or w.shape[0] != x.shape[0] or wo.shape != w.shape:
+            raise SchemaError(f"layer {layer['name']}: weight {w.shape}, weight_old {wo.shape} and input {x.shape} "
+                              "disagree")
+        cols["epoch"].append(int(layer["epoch"]))
+        cols["layer_index"].append(i)
+        cols["name"].append(str(layer["name"]))
+        for c, v in zip(NET_COLUMNS, layer["net_row"]):
+            cols[c].append(int(v))
+        for c in ("padding", "wbits", "abits", "n_images"):
+            cols[c].append(int(layer[c]))
+        cols["weight_rows"].append(w.shape[0])
+        cols["weight_cols"].append(w.shape[1])
+        cols["weight_q"].append(w.astype(np.int16).ravel())
+        cols["weight_old"].append(wo.ravel())
+        cols["input_rows"].append(x.shape[0])
+        cols["input_cols"].append(x.shape[1])
+        cols["input_q"].append(x.astype(np.int16).ravel())
+        cols["activity"].append(float(layer["activity"]))
+    arrays = [pa.array(cols[f.name], type=f.type) for f in TRAIN_TRACES_SCHEMA]
+    return pa.Table.from_arrays(arrays, schema=TRAIN_TRACES_SCHEMA)
+
+
+def read_train_traces(path: Path) -> list[dict]:
+    """Read ``train_traces.parquet`` back (schema, shapes, code ranges checked; one-line errors):
+    dicts with epoch, name, net_row, padding, wbits, abits, weight_q (int16 (rows, Cout)),
+    weight_new (float64, = weight_q / 2**(wbits-1)), weight_old (float64), input_q, activity, n_images."""
+    table = read_table(path, [f.name for f in TRAIN_TRACES_SCHEMA], TRAIN_TRACES_SCHEMA)
+    out = []
+    for row in table.to_pylist():
+        name = row["name"]
+        w = np.asarray(row["weight_q"], dtype=np.int16)
+        wo = np.asarray(row["weight_old"], dtype=np.float64)
+        x = np.asarray(row["input_q"], dtype=np.int16)
+        wr, wc, xr, xc = row["weight_rows"], row["weight_cols"], row["input_rows"], row["input_cols"]
+        for col, arr, n in (("weight_q", w, wr * wc), ("weight_old", wo, wr * wc), ("input_q", x, xr * xc)):
+            if arr.size != n:
+                raise SchemaError(f"{path}: layer '{name}' column '{col}' has {arr.size} values, expected {n}")
+        if wr != xr:
+            raise SchemaError(f"{path}: layer '{name}': weight_rows {wr} != input_rows {xr}")
+        wmax, amax = 2 ** (row["wbits"] - 1), 2 ** (row["abits"] - 1)
+        if w.size and (w.min() <= -wmax or w.max() >= wmax):
+            raise SchemaError(f"{path}: layer '{name}' column 'weight_q' outside [-{wmax - 1}, {wmax - 1}]")
+        if wo.size and (not np.all(np.isfinite(wo)) or np.abs(wo).max() > 1.0):
+            raise SchemaError(f"{path}: layer '{name}' column 'weight_old' not finite or outside [-1, 1]")
+        if x.size and (x.min() < -amax or x.max() >= amax):
+            raise SchemaError(f"{path}: layer '{name}' column 'input_q' outside [-{amax}, {amax - 1}]")
+        if not 0.0 <= row["activity"] <= 1.0:
+            raise SchemaError(f"{path}: layer '{name}' column 'activity' = {row['activity']} outside [0, 1]")
+        out.append({
+            "epoch": int(row["epoch"]), "name": name,
+            "net_row": tuple(int(row[c]) for c in NET_COLUMNS), "padding": int(row["padding"]),
+            "wbits": int(row["wbits"]), "abits": int(row["abits"]),
+            "weight_q": w.reshape(wr, wc), "weight_new": w.reshape(wr, wc) / float(wmax),
+            "weight_old": wo.reshape(wr, wc), "input_q": x.reshape(xr, xc),
+            "activity": float(row["activity"]), "n_images": int(row["n_images"]),
+        })
+    return out

@@ -1,0 +1,341 @@
+"""On-chip training estimate: per layer FW / AG / WG / WU phases + DRAM, per epoch, and the chip totals.
+
+Follows DNN+NeuroSim V2 (Peng, Huang, Chang, Yu, IEEE TCAD 2021, Sec. III) / V2.1:
+
+* **FW** (forward): the inference read of one image on the same chip (the inference estimator's
+  circuits: sub-arrays, ADCs, adder trees, buffers, H-tree), plus the layer's activations out to
+  DRAM and back (`dram.training_traffic_bits`).
+* **AG** (activation gradient, none for layer 1): the same arrays read in the transposed direction
+  through the BP periphery.  *Approximation*: costed as the forward read of the same arrays
+  (the BP periphery mirrors the forward one: ``level_output_ag`` / ``num_row_muxed_ag`` equal
+  the forward ADC and mux at V2.1's defaults; V2.1's own AG figures are within 1-5 % of its FW
+  ones), plus its DRAM traffic.
+* **WG** (weight gradient): the activation and weight-gradient DRAM traffic.  The SRAM
+  compute-in-memory weight-gradient unit and the gradient accumulation adder are NOT modelled
+  yet (listed in the result's ``notes``).
+* **WU** (weight update): per sub-array, the write pulses of new vs old conductance
+  (`weight_update.write_workload`), rows sequential, sub-arrays sequential, divided by the
+  arrays written in parallel (``numArrayWriteParallel``, set by the buffer-overhead budget);
+  energy of the cells and of the word/bit/source lines.  Write-driver latency and the delivery
+  of new weights through buffers are NOT modelled yet.
+* **Scaling**: FW, AG, WG per image x ``batch_size`` x ``iterations``; WU x ``iterations``.
+  Layer by layer: latencies add up; a layer's leakage energy is the other layers' tiles leaking
+  during its FW + AG.  TOPS counts ``3 x MACs x 2 - 2 x MACs(layer 1)`` operations per image.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+from typing import Sequence
+
+import numpy as np
+
+from .. import quirks
+from ..cell import make_cell
+from ..estimate import EstimateError, estimate
+from ..floorplan import Floorplan
+from ..network import Network
+from ..params import HardwareConfig, resolve
+from ..tech import technology
+from ..traces import LayerTrace
+from .config import TrainingConfig
+from .dram import DramSpec, build_dram, training_traffic_bits
+from .traces import TrainingTrace
+from .weight_update import array_write_energy, envm_conductance, sram_cell_values, write_workload
+
+__all__ = ["Phase", "TrainingLayerResult", "TrainingResult", "estimate_training", "weight_gradient_precision",
+           "arrays_written_in_parallel", "training_operations"]
+
+
+@dataclass(frozen=True)
+class Phase:
+    """Latency (s) and dynamic energy (J) of one phase."""
+
+    latency: float = 0.0
+    energy: float = 0.0
+
+    def __add__(self, other: "Phase") -> "Phase":
+        return Phase(self.latency + other.latency, self.energy + other.energy)
+
+    def scale(self, k: float) -> "Phase":
+        return Phase(self.latency * k, self.energy * k)
+
+
+@dataclass(frozen=True)
+class TrainingLayerResult:
+    """One layer, per epoch (SI units).  ``*_peak`` leave out buffers, interconnect and DRAM."""
+
+    index: int
+    name: str
+    num_tiles: int
+    speedup: int
+    utilization: float
+    fw: Phase
+    ag: Phase
+    wg: Phase
+    wu: Phase
+    fw_peak: Phase
+    ag_peak: Phase
+    wg_peak: Phase
+    wu_peak: Phase
+    leakage_power: float
+    leakage_energy: float
+    adc: Phase  # FW + AG breakdown
+    accum: Phase
+    array_other: Phase
+    buffer: Phase
+    interconnect: Phase
+    dram: Phase  # what the breakdown line prints (see quirk v21_dram_breakdown_line)
+    write_pulses: int  # WU pulse slots per iteration (all sub-arrays)
+    written_cells: int
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    floorplan: Floorplan
+    layers: tuple[TrainingLayerResult, ...]
+    area: float
+    area_array: float
+    area_ic: float
+    area_adc: float
+    area_accum: float
+    area_other: float
+    area_wg: float
+    num_computation: float  # operations per epoch
+    batch_size: int
+    iterations: int
+    arrays_written_in_parallel: int
+    weight_gradient_bits: int
+    notes: tuple[str, ...] = ()
+
+    def total(self, attr: str) -> Phase:
+        out = Phase()
+        for layer in self.layers:
+            out = out + getattr(layer, attr)
+        return out
+
+    @property
+    def latency(self) -> float:
+        return sum(self.total(a).latency for a in ("fw", "ag", "wg", "wu"))
+
+    @property
+    def energy(self) -> float:
+        return sum(self.total(a).energy for a in ("fw", "ag", "wg", "wu"))
+
+    @property
+    def peak_latency(self) -> float:
+        return sum(self.total(a).latency for a in ("fw_peak", "ag_peak", "wg_peak", "wu_peak"))
+
+    @property
+    def peak_energy(self) -> float:
+        return sum(self.total(a).energy for a in ("fw_peak", "ag_peak", "wg_peak", "wu_peak"))
+
+    @property
+    def leakage_energy(self) -> float:
+        return sum(layer.leakage_energy for layer in self.layers)
+
+    @property
+    def leakage_power(self) -> float:
+        return sum(layer.leakage_power for layer in self.layers)
+
+    @property
+    def tops_per_w(self) -> float:
+        return self.num_computation / ((self.energy + self.leakage_energy) * 1e12)
+
+    @property
+    def tops(self) -> float:
+        return self.num_computation / (self.latency * 1e12)
+
+    @property
+    def epochs_per_s(self) -> float:
+        return 1.0 / self.latency
+
+    @property
+    def peak_tops_per_w(self) -> float:
+        return self.num_computation / (self.peak_energy * 1e12)
+
+    @property
+    def peak_tops(self) -> float:
+        return self.num_computation / (self.peak_latency * 1e12)
+
+    def to_rows(self) -> list[dict]:
+        """Rows in the reference table's columns and units (ns, pJ, uW, um^2); scope '1'..'n', 'chip'."""
+        from .report import result_rows
+
+        return result_rows(self)
+
+
+def training_operations(network: Network, batch_size: int, iterations: int) -> float:
+    """Operations of one epoch for TOPS: FW + AG + WG, each 2*MACs per layer, no AG for layer 1."""
+    return float((3 * network.num_computation - network.layers[0].num_computation) * batch_size * iterations)
+
+
+def weight_gradient_precision(network: Network, hw: HardwareConfig, tc: TrainingConfig) -> int:
+    """Bits of one weight gradient leaving the WG unit: ADC bits + input bits + accumulation stages.
+
+    The WG unit is sized for the layer with the largest IFM (H*W*C); its array rows hold the
+    ``(H-K+1)(W-K+1)`` valid windows, and partial sums of ``floor(rows/numRowSubArrayWG)`` arrays
+    add up in an adder tree of ``ceil(log2(n))`` stages (V2, Sec. III-B).
+    """
+    big = max(network.layers, key=lambda l: l.ifm_h * l.ifm_w * l.ifm_c)
+    mem_rows = (big.ifm_h - big.k_h + 1) * (big.ifm_w - big.k_w + 1)
+    n_arrays = max(1, mem_rows // tc.num_row_subarray_wg)
+    stages = math.ceil(math.log2(n_arrays)) if n_arrays > 1 else 0
+    adc_bits = math.log2(tc.level_output_wg) if tc.parallel_bp else math.log2(tc.num_row_subarray_wg)
+    return int(adc_bits + hw.input_bits + stages)
+
+
+def arrays_written_in_parallel(network: Network, hw: HardwareConfig, tc: TrainingConfig, grad_bits: int) -> int:
+    """Sub-arrays whose weight updates the gradient buffer holds at once (V2.1 numArrayWriteParallel).
+
+    The global buffer holds the largest layer input; the weight-gradient overhead starts at one
+    sub-array of gradients (``outPrecision + ceil(log2(batch))`` bits per cell) and doubles, with
+    the parallel writes, while it stays under ``buffer_overhead_constraint`` x the buffer.  V2.1
+    reads ``outPrecision`` before it is set (quirk ``v21_write_parallel_uninitialised_precision``:
+    0 there).
+    """
+    ncps = math.ceil(hw.synapse_bits / hw.cell_bit) if hw.mem_cell != "sram" else hw.synapse_bits
+    if hw.pipeline:
+        buffer_bits = hw.input_bits * sum(l.ifm_h * l.ifm_w * l.ifm_c / 2 for l in network.layers)
+    else:
+        buffer_bits = hw.input_bits * max(l.ifm_h * l.ifm_w * l.ifm_c for l in network.layers)
+    buffer_bits = int(buffer_bits)
+    precision = 0 if quirks.applies("v21_write_parallel_uninitialised_precision", tc.compat) else grad_bits
+    cells = hw.num_row_subarray * hw.num_col_subarray
+    overhead = cells * ncps * (precision + math.ceil(math.log2(tc.batch_size)))
+    n = max(1, overhead // (cells * hw.synapse_bits))
+    while buffer_bits + overhead < buffer_bits * (tc.buffer_overhead_constraint + 1):
+        overhead *= 2
+        n *= 2
+    return int(n)
+
+
+def _inference_traces(traces: Sequence[TrainingTrace]) -> list[LayerTrace]:
+    out = []
+    for t in traces:
+        half = 2 ** (t.wbits - 1)
+        q = np.rint(t.weight_new * half).astype(np.int16)
+        out.append(LayerTrace(name=t.name, weight_q=q, input_q=t.input_q, wbits=t.wbits, abits=t.abits,
+                              net_row=t.net_row))
+    return out
+
+
+def _row_blocks(layer, rows: int, hw: HardwareConfig, novel: bool) -> list[int]:
+    """Starts of the sub-array row blocks in the weight matrix (novel mapping: per kernel position)."""
+    sub = hw.num_row_subarray
+    if novel and layer.k_h * layer.k_w > 1:
+        per_pe = layer.ifm_c
+        return [k * per_pe + s for k in range(layer.k_h * layer.k_w) for s in range(0, per_pe, sub)]
+    return list(range(0, rows, sub))
+
+
+def estimate_training(network: Network, traces: Sequence[TrainingTrace], params: HardwareConfig | None = None,
+                      batch_size: int | None = None, iterations: int | None = None, *,
+                      training: TrainingConfig | None = None) -> TrainingResult:
+    """Estimate one training epoch of ``network`` on chip ``params`` (default: V2.1's chip).
+
+    ``batch_size`` / ``iterations`` override the training config's (images per iteration,
+    iterations per epoch).
+    """
+    from .config import v21_default_hardware
+
+    hw = params if params is not None else v21_default_hardware()
+    tc = training if training is not None else TrainingConfig()
+    if batch_size is not None or iterations is not None:
+        tc = tc.replace(batch_size=batch_size if batch_size is not None else tc.batch_size,
+                        iterations=iterations if iterations is not None else tc.iterations)
+    if len(traces) != len(network):
+        raise EstimateError(f"{len(traces)} layer traces given for a network of {len(network)} layers")
+    if hw.pipeline:
+        raise EstimateError("training estimation: pipeline=true is not supported yet (V2.1 crashes there too); "
+                            "set pipeline=false")
+    p = resolve(hw, source="training hardware")
+    tech = technology(p.technode, p.roadmap)
+    cell = make_cell(p, tech)
+    notes = ["AG is costed as the forward read of the same arrays (BP periphery not modelled separately)",
+             "WG unit (SRAM CIM) and gradient accumulation not modelled: WG holds its DRAM traffic only",
+             "WU write-driver latency and new-weight delivery through buffers not modelled"]
+
+    inference = estimate(network, _inference_traces(traces), p, tech=tech, cell=cell)
+    grad_bits = weight_gradient_precision(network, hw, tc)
+    n_parallel = arrays_written_in_parallel(network, hw, tc, grad_bits)
+    dram = build_dram(spec=DramSpec(kind=tc.dram))  # type: ignore[arg-type]
+
+    from ..chip import Chip
+
+    chip = Chip(p, tech, cell, network, inference.floorplan)
+    chip.initialize(p.clk_freq_hz)
+    sa = chip.tile.pe.subarray
+    fp = inference.floorplan
+    images = tc.batch_size * tc.iterations
+    total_tiles = sum(fp.num_tiles)
+    layers = []
+    for i, (layer, trace, inf) in enumerate(zip(network.layers, traces, inference.layers)):
+        first = i == 0
+        traffic = training_traffic_bits(ifm_h=layer.ifm_h, ifm_w=layer.ifm_w, ifm_c=layer.ifm_c, k_h=layer.k_h,
+                                        k_w=layer.k_w, c_out=layer.c_out, input_bits=hw.input_bits,
+                                        grad_bits_per_weight=grad_bits, first_layer=first, compat=tc.compat)
+
+        def d(bits: float) -> Phase:
+            lat, en = dram.transfer(bits)
+            return Phase(float(lat), float(en))
+
+        read = Phase(inf.read_latency, inf.read_dynamic_energy)
+        periph = Phase(inf.buffer_latency + inf.ic_latency,
+                       inf.buffer_read_dynamic_energy + inf.ic_read_dynamic_energy)
+        peak_img = Phase(read.latency - periph.latency, read.energy - periph.energy)
+        fw = (read + d(traffic.fw_bits)).scale(images)
+        fw_peak = peak_img.scale(images)
+        ag = Phase() if first else (read + d(traffic.ag_bits)).scale(images)
+        ag_peak = Phase() if first else peak_img.scale(images)
+        wg = d(traffic.wg_bits).scale(images)
+        wg_peak = Phase()
+
+        # weight update
+        novel = fp.mark_nm[i]
+        starts = _row_blocks(layer, trace.rows, hw, novel)
+        if hw.mem_cell == "sram":
+            new = sram_cell_values(trace.weight_new, synapse_bits=hw.synapse_bits, compat=tc.compat)
+            old = sram_cell_values(trace.weight_old, synapse_bits=hw.synapse_bits, compat=tc.compat)
+        else:
+            new = envm_conductance(trace.weight_new, g_max=p.max_conductance, g_min=p.min_conductance)
+            old = envm_conductance(trace.weight_old, g_max=p.max_conductance, g_min=p.min_conductance)
+        work = write_workload(new, old, cell=hw.mem_cell, row_order=np.arange(trace.rows), row_block_starts=starts,
+                              sub_cols=hw.num_col_subarray, g_max=p.max_conductance, g_min=p.min_conductance,
+                              max_levels=tc.max_num_level, write_voltage=tc.write_voltage_v,
+                              write_pulse_width=tc.write_pulse_width_s, polarization_uc_cm2=tc.polarization_uc_cm2,
+                              feature_size_m=tech.feature_size, compat=tc.compat)
+        pulse_width = tc.write_pulse_width_s if hw.mem_cell != "sram" else 0.0
+        wu_lat = float(work.total_pulses.sum()) * pulse_width / n_parallel
+        if hw.mem_cell == "sram":
+            wu_en = 0.0
+            notes.append(f"layer {i + 1}: SRAM write energy not modelled")
+        else:
+            wu_en = float(array_write_energy(work, cell=hw.mem_cell, cap_row1=sa.cap_row1, cap_row2=sa.cap_row2,
+                                             cap_col=sa.cap_col, vdd=tech.vdd, write_voltage=tc.write_voltage_v,
+                                             gate_cap_fefet=tc.gate_cap_fefet_f).sum())
+        wu_peak = Phase(wu_lat, wu_en).scale(tc.iterations)
+        wu = wu_peak
+        n = fp.num_tiles[i]
+        tile_leak = inf.leakage_power / n if n else 0.0
+        leak_e = (total_tiles - n) * tile_leak * (fw.latency + ag.latency)
+        k_ag = 1 if first else 2
+        layers.append(TrainingLayerResult(
+            index=i, name=network.names[i], num_tiles=n, speedup=fp.speedup[i], utilization=fp.utilization[i],
+            fw=fw, ag=ag, wg=wg, wu=wu, fw_peak=fw_peak, ag_peak=ag_peak, wg_peak=wg_peak, wu_peak=wu_peak,
+            leakage_power=inf.leakage_power, leakage_energy=leak_e,
+            adc=Phase(inf.adc_read_latency, inf.adc_read_dynamic_energy).scale(images * k_ag),
+            accum=Phase(inf.accum_read_latency, inf.accum_read_dynamic_energy).scale(images * k_ag),
+            array_other=Phase(inf.other_read_latency, inf.other_read_dynamic_energy).scale(images * k_ag),
+            buffer=Phase(inf.buffer_latency, inf.buffer_read_dynamic_energy).scale(images * k_ag),
+            interconnect=Phase(inf.ic_latency, inf.ic_read_dynamic_energy).scale(images * k_ag),
+            dram=d(traffic.breakdown_bits).scale(images),
+            write_pulses=int(work.total_pulses.sum()), written_cells=int(work.written_cells.sum())))
+
+    ops = training_operations(network, tc.batch_size, tc.iterations)
+    return TrainingResult(
+        floorplan=fp, layers=tuple(layers), area=inference.area, area_array=inference.area_array,
+        area_ic=inference.area_ic, area_adc=inference.area_adc, area_accum=inference.area_accum,
+        area_other=inference.area_other, area_wg=0.0, num_computation=float(ops), batch_size=tc.batch_size,
+        iterations=tc.iterations, arrays_written_in_parallel=n_parallel, weight_gradient_bits=grad_bits,
+        notes=tuple(dict.fromkeys(notes)))

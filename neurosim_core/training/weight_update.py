@@ -1,0 +1,195 @@
+"""Weight update (WU): the write workload of new vs old weights, and the cell/line write energies.
+
+Model (DNN+NeuroSim V2 paper, TCAD 2021, Sec. III-C "weight update"; V2.1 manual): after a
+training step every sub-array is rewritten row by row.  A cell whose conductance must move by at
+least one device step ``dG_min = (G_max - G_min) / max(maxNumLevelLTP, maxNumLevelLTD)`` receives
+``ceil(|dG| / dG_min)`` identical pulses; in one row all potentiating (SET, LTP) cells are pulsed
+together and then all depressing (RESET, LTD) cells, so a row costs ``max SET pulses + max RESET
+pulses`` pulse slots.  SRAM cells need one write per changed bit.
+
+`write_workload` turns a layer's new and old conductance (or SRAM bit) matrices, cut into
+sub-arrays, into per-sub-array counts (vectorised over all sub-arrays at once).  The energy of
+those writes is a per-action cost of the cell and of the array's lines:
+
+* RRAM cell: ``Vw^2 / R_avg * t_pulse`` per pulse with ``R_avg = (1/G_new + 1/G_old) / 2``;
+* FeFET cell: polarisation switching, ``dPr * Vw * 2F^2`` with the remanent polarisation linear
+  in conductance over ``[-Pr, +Pr]`` and erase-before-program (``dPr = |Pr_new + P| + |Pr_old + P|``);
+* lines (1T1R): the selected word line at ``Vdd`` per pulse, bit/source lines at ``Vw`` for the
+  selected (and, for RRAM, unselected) columns, and for FeFET the selected gates.
+
+Reference defects kept under ``compat="neurosim_v21"`` (entries in ``neurosim_core.quirks``):
+``v21_write_row_set_or_reset`` (a row with both SET and RESET cells counts only as a SET row in
+the selected-row counts), ``v21_write_avg_cols_int_division`` (selected columns per row averaged
+with integer division), ``v21_sram_weight_quotient`` (SRAM cell values are running quotients,
+not base-2 digits, so the changed-bit test compares those), ``v21_fefet_pr_midpoint_int_division``
+(the FeFET polarisation mid-level ``maxNumLevel/2`` in integer arithmetic).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal, Sequence
+
+import numpy as np
+
+from .. import quirks
+
+__all__ = ["WriteWorkload", "write_workload", "envm_conductance", "sram_cell_values", "array_write_energy",
+           "subarray_blocks"]
+
+CellKind = Literal["sram", "rram", "fefet"]
+
+
+def envm_conductance(weights: np.ndarray, *, g_max: float, g_min: float) -> np.ndarray:
+    """Linear weight -> conductance map of V2.1's training mode: ``(w+1)/2*(Gmax-Gmin)+Gmin``."""
+    return (np.asarray(weights, dtype=np.float64) + 1) / 2 * (g_max - g_min) + g_min
+
+
+def sram_cell_values(weights: np.ndarray, *, synapse_bits: int, compat: str) -> np.ndarray:
+    """SRAM cell contents (rows, cols*synapse_bits), most significant cell first.
+
+    ``v = int(2^sb/2*(w-1) + 2^sb +- 0.5)``; the consistent model stores its base-2 digits, V2.1
+    stores the running quotients ``v >> (k+1)`` (quirk ``v21_sram_weight_quotient``).
+    """
+    full = 2.0 ** synapse_bits
+    v = full / 2 * (np.asarray(weights, dtype=np.float64) - 1) + full
+    v = np.trunc(np.where(v >= 0, v + 0.5, v - 0.5)).astype(np.int64)
+    shifts = np.arange(synapse_bits, 0, -1) if quirks.applies("v21_sram_weight_quotient", compat) else \
+        np.arange(synapse_bits - 1, -1, -1)
+    cells = v[:, :, None] >> shifts
+    if not quirks.applies("v21_sram_weight_quotient", compat):
+        cells = cells & 1
+    return cells.reshape(v.shape[0], -1)
+
+
+@dataclass(frozen=True)
+class WriteWorkload:
+    """Per sub-array write counts (1-D arrays, one entry per sub-array, in the given order)."""
+
+    rows: np.ndarray  # mapped rows of the sub-array
+    cols: np.ndarray  # mapped columns of the sub-array
+    set_pulses: np.ndarray  # sum over rows of the row's max SET pulse count (pulse slots)
+    reset_pulses: np.ndarray  # same for RESET
+    set_rows: np.ndarray  # rows selected for SET
+    reset_rows: np.ndarray  # rows selected for RESET
+    set_cols_avg: np.ndarray  # SET cells per selected SET row
+    reset_cols_avg: np.ndarray  # RESET cells per selected RESET row
+    written_cells: np.ndarray  # cells written at least once
+    cell_energy_j: np.ndarray  # energy in the cells themselves (RRAM / FeFET models); 0 for SRAM
+
+    @property
+    def total_pulses(self) -> np.ndarray:
+        return self.set_pulses + self.reset_pulses
+
+    @property
+    def activity_row_write(self) -> np.ndarray:
+        return (self.set_rows + self.reset_rows) / 2.0 / self.rows
+
+    @property
+    def activity_col_write(self) -> np.ndarray:
+        return (self.set_cols_avg + self.reset_cols_avg) / 2.0 / self.cols
+
+    @property
+    def pulses_avg(self) -> np.ndarray:
+        """Pulses per selected row pair (V2.1 numWritePulseAVG, an int there)."""
+        return np.trunc(self.total_pulses / np.maximum(1, (self.set_rows + self.reset_rows) / 2.0))
+
+
+def subarray_blocks(num_rows: int, num_cols: int, sub_rows: int, sub_cols: int):
+    """Plain tiling of a (num_rows, num_cols) matrix: (row order, row-block starts, col-block size)."""
+    return np.arange(num_rows), np.arange(0, num_rows, sub_rows), sub_cols
+
+
+def write_workload(new: np.ndarray, old: np.ndarray, *, cell: CellKind, row_order: np.ndarray,
+                   row_block_starts: Sequence[int], sub_cols: int, g_max: float = 0.0, g_min: float = 0.0,
+                   max_levels: int = 1, write_voltage: float = 0.0, write_pulse_width: float = 0.0,
+                   polarization_uc_cm2: float = 0.0, feature_size_m: float = 0.0,
+                   compat: str = "corrected") -> WriteWorkload:
+    """Write counts of every sub-array of one layer.
+
+    ``new`` / ``old``: conductances (eNVM, S) or SRAM cell values, shape (rows, cols).  The
+    sub-arrays are the row blocks of ``new[row_order]`` starting at ``row_block_starts`` times the
+    column blocks of width ``sub_cols``; the result is ordered row block major.
+    """
+    new = np.asarray(new, dtype=np.float64)[row_order]
+    old = np.asarray(old, dtype=np.float64)[row_order]
+    n_rows, n_cols = new.shape
+    n_cb = max(1, math.ceil(n_cols / sub_cols))
+    pad = n_cb * sub_cols - n_cols
+    if pad:
+        new = np.pad(new, ((0, 0), (0, pad)))
+        old = np.pad(old, ((0, 0), (0, pad)))
+    delta = (new - old).reshape(n_rows, n_cb, sub_cols)
+    if cell == "sram":
+        written = delta != 0
+        pulses = written.astype(np.float64)
+        cell_e = np.zeros_like(pulses)
+    else:
+        dg_min = (g_max - g_min) / max_levels
+        mag = np.abs(delta)
+        written = mag >= dg_min
+        pulses = np.where(written, np.ceil(mag / dg_min), 0.0)
+        nw = new.reshape(n_rows, n_cb, sub_cols)
+        od = old.reshape(n_rows, n_cb, sub_cols)
+        if cell == "rram":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                r_avg = np.abs(1 / nw + 1 / od) / 2
+                cell_e = np.where(written, write_voltage ** 2 / r_avg * write_pulse_width * pulses, 0.0)
+        else:  # fefet: polarisation linear in G over [-P, P], erase before program (1 uC/cm^2 = 0.01 C/m^2)
+            mid = max_levels // 2 if quirks.applies("v21_fefet_pr_midpoint_int_division", compat) else max_levels / 2
+            scale = polarization_uc_cm2 * 2 / max_levels
+            pr_new = (nw / dg_min - mid) * scale
+            pr_old = (od / dg_min - mid) * scale
+            d_pr = np.abs(pr_new + polarization_uc_cm2) + np.abs(pr_old + polarization_uc_cm2)
+            cell_e = np.where(written, d_pr * 0.01 * write_voltage * 2 * feature_size_m ** 2, 0.0)
+    is_set = written & (delta > 0)
+    is_reset = written & (delta < 0)
+    # per (row, column block)
+    set_max = np.where(is_set, pulses, 0.0).max(axis=2)
+    reset_max = np.where(is_reset, pulses, 0.0).max(axis=2)
+    n_set = is_set.sum(axis=2)
+    n_reset = is_reset.sum(axis=2)
+    row_set = n_set > 0
+    row_reset = n_reset > 0
+    if quirks.applies("v21_write_row_set_or_reset", compat):
+        row_reset = row_reset & ~row_set
+    cell_e_rb = cell_e.sum(axis=2)
+    starts = np.asarray(row_block_starts, dtype=np.intp)
+
+    def red(a):  # (rows, col blocks) -> one value per sub-array, row-block major
+        return np.add.reduceat(np.asarray(a, dtype=np.float64), starts, axis=0).reshape(-1)
+
+    rows_per_block = np.diff(np.append(starts, n_rows))
+    col_sizes = np.minimum(sub_cols, n_cols - sub_cols * np.arange(n_cb))
+    rows_arr = np.repeat(rows_per_block, n_cb).astype(np.float64)
+    cols_arr = np.tile(col_sizes, len(starts)).astype(np.float64)
+    set_rows, reset_rows = red(row_set), red(row_reset)
+    set_cells, reset_cells = red(n_set), red(n_reset)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if quirks.applies("v21_write_avg_cols_int_division", compat):
+            set_avg = np.where(set_rows > 0, np.floor(set_cells / np.maximum(set_rows, 1)), 0.0)
+            reset_avg = np.where(reset_rows > 0, np.floor(reset_cells / np.maximum(reset_rows, 1)), 0.0)
+        else:
+            set_avg = np.where(set_rows > 0, set_cells / np.maximum(set_rows, 1), 0.0)
+            reset_avg = np.where(reset_rows > 0, reset_cells / np.maximum(reset_rows, 1), 0.0)
+    return WriteWorkload(rows=rows_arr, cols=cols_arr, set_pulses=red(set_max), reset_pulses=red(reset_max),
+                         set_rows=set_rows, reset_rows=reset_rows, set_cols_avg=set_avg, reset_cols_avg=reset_avg,
+                         written_cells=red(written.sum(axis=2)), cell_energy_j=red(cell_e_rb))
+
+
+def array_write_energy(w: WriteWorkload, *, cell: CellKind, cap_row1: float, cap_row2: float, cap_col: float,
+                       vdd: float, write_voltage: float, gate_cap_fefet: float = 0.0) -> np.ndarray:
+    """Energy (J) per sub-array of the array writes: cells + word/bit/source-line switching (1T1R)."""
+    vw2 = write_voltage ** 2
+    e = w.cell_energy_j + cap_row2 * vdd ** 2 * (w.set_pulses + w.reset_pulses)  # selected WL per pulse
+    if cell == "fefet":
+        e = e + (cap_col + gate_cap_fefet * w.set_rows) * vw2 * w.set_cols_avg * w.set_pulses
+        e = e + (cap_col + gate_cap_fefet * w.reset_rows) * vw2 * w.reset_cols_avg * w.reset_pulses
+    elif cell == "rram":
+        unsel_set = np.where(w.cols >= w.set_cols_avg, w.cols - w.set_cols_avg, w.cols)
+        unsel_reset = np.where(w.cols >= w.reset_cols_avg, w.cols - w.reset_cols_avg, w.cols)
+        e = e + cap_col * vw2 * unsel_set * w.set_pulses + cap_row1 * vw2 * w.set_cols_avg * w.set_pulses
+        e = e + cap_col * vw2 * w.reset_cols_avg * w.reset_pulses + cap_row1 * vw2 * unsel_reset * w.reset_pulses
+    else:
+        raise ValueError("SRAM write energy is the write driver's and precharger's (see the sub-array model)")
+    return e
