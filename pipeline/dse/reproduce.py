@@ -42,7 +42,8 @@ NOTES = {
         "C++ on the same traces to 0.000 % on 45 configurations). Areas do not depend on traces; TOPS and TOPS/W "
         "do (the number of active rows per read sets ADC and read energy and, with the synchronous clock, the "
         "cycle time). The manual does not state every Param.cpp setting used for this table (e.g. the synaptic "
-        "R_on, pipeline and buffer settings); we take V1.4's defaults."),
+        "R_on, pipeline and buffer settings); we take V1.4's defaults. The published TOPS/mm2 are rounded to two "
+        "decimals (0.01, 0.02), which alone explains ratios up to 2 on the 22 nm rows."),
 }
 
 
