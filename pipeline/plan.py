@@ -112,21 +112,21 @@ class Plan:
     def _register_sweep(self, name: str) -> None:
         """Compose a sweep's design points (Hydra time) only when a job of theirs is asked for."""
         if name not in self._registered_sweeps:
-            from .config import PipelineConfigError
-            from .dse.spec import SweepSpecError
-
             labels = {pt: label for label, pt in self.sweeps[name][1]}
+            for _, pt in self.sweeps[name][1]:  # a bad point fails naming the point, not a draw
+                self._compose_point(name, pt, labels)
             for pt in self.mc_points(name):
-                try:
-                    flow = compose(pt)
-                except PipelineConfigError as exc:  # (ConfigError from the hardware model too)
-                    raise SweepSpecError(f"{self.specs[name].path}: design point '{labels.get(pt, pt)}' is not valid "
-                                         f"({exc}); add a constraint that excludes it") from None
-                except ValueError as exc:
-                    raise SweepSpecError(f"{self.specs[name].path}: design point '{labels.get(pt, pt)}' is not valid "
-                                         f"({exc}); add a constraint that excludes it") from None
-                self._register(flow)
+                self._register(self._compose_point(name, pt, labels))
             self._registered_sweeps.add(name)
+
+    def _compose_point(self, name: str, pt: tuple[str, ...], labels: dict) -> FlowConfig:
+        from .dse.spec import SweepSpecError
+
+        try:
+            return compose(pt)
+        except ValueError as exc:  # PipelineConfigError, the hardware model's ConfigError
+            raise SweepSpecError(f"{self.specs[name].path}: design point '{labels.get(pt, pt)}' is not valid "
+                                 f"({exc}); add a constraint that excludes it") from None
 
     def check_requested(self, targets) -> None:
         """Compose every design point of the sweeps among ``targets`` now (a bad point: one line)."""
@@ -135,10 +135,22 @@ class Plan:
                 if t in (f"sweep_{name}", f"sweep_{name}_aggregate"):
                     self._register_sweep(name)
 
+    def draws(self, name: str) -> list[tuple[tuple[str, ...], int, tuple[str, ...]]]:
+        """(point, draw s, the point's overrides with ``mc_seed=s``) for every Monte-Carlo draw of sweep
+        ``name``; a point without random non-idealities (no variation, no stuck-at cells) gets one draw."""
+        seeds = self.specs[name].mc_seeds
+        out = []
+        for _, pt in self.sweeps[name][1]:
+            n = seeds
+            if seeds > 1:
+                d = compose(pt).device
+                n = seeds if (d.variation_sigma > 0 or d.stuck_at_fraction > 0) else 1
+            out += [(pt, s, pt + ((f"mc_seed={s}",) if s else ())) for s in range(n)]
+        return out
+
     def mc_points(self, name: str) -> list[tuple[str, ...]]:
         """Every design point x Monte-Carlo draw (``mc_seed=s`` for s >= 1) of sweep ``name``."""
-        seeds = self.specs[name].mc_seeds
-        return [pt + ((f"mc_seed={s}",) if s else ()) for _, pt in self.sweeps[name][1] for s in range(seeds)]
+        return [ov for _, _, ov in self.draws(name)]
 
     # ---- paths ------------------------------------------------------------------------------
     def stage_dir(self, stage: str, key: str) -> Path:

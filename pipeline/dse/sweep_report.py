@@ -94,11 +94,10 @@ def build_table(plan, name: str) -> tuple[pl.DataFrame, float | None]:
     infer = []
     train_keys = []
     ids = {p: pid for p, pid in ((pt.overrides, pt.id) for pt in spec.points(plan.base_overrides))}
-    for (label, pt) in plan.sweeps[name][1]:
-        for s in range(spec.mc_seeds):
-            keys = stage_keys(compose(pt + ((f"mc_seed={s}",) if s else ())))
-            infer.append((ids[pt], s, results / "infer" / keys["infer"] / "accuracy.parquet"))
-            train_keys.append(keys["train"])
+    for pt, s, ov in plan.draws(name):
+        keys = stage_keys(compose(ov))
+        infer.append((ids[pt], s, results / "infer" / keys["infer"] / "accuracy.parquet"))
+        train_keys.append(keys["train"])
     df = analysis.sweep_table(points, analysis.scan_accuracy(infer), [f"p:{n}" for n in spec.param_names])
     df = _typed_params(df, spec.param_names)
     want = len(plan.sweeps[name][1])

@@ -386,3 +386,19 @@ def test_estimate_cli_average_mode_without_traces(tmp_path, capsys):
     assert "TOPS/W" in capsys.readouterr().out and (tmp_path / "chip.parquet").exists()
     assert main(["estimate", "--network", str(net)]) == 2
     assert "--traces is required in activity_mode=real" in capsys.readouterr().err
+
+
+def test_mc_draws_per_point_share_training_and_skip_deterministic_points():
+    from pipeline.plan import Plan
+
+    plan = Plan.build(["train.max_steps=7"], sweep_names=("variation",))
+    draws = plan.draws("variation")
+    per_point = {}
+    for pt, s, ov in draws:
+        per_point.setdefault(pt, []).append(s)
+        assert ov == pt + ((f"mc_seed={s}",) if s else ())
+    for pt, seeds in per_point.items():
+        sigma = compose(pt).device.variation_sigma
+        assert seeds == (list(range(5)) if sigma > 0 else [0]), pt
+    keys = [stage_keys(compose(ov)) for _, _, ov in draws]
+    assert len({k["train"] for k in keys}) == 1 and len({k["infer"] for k in keys}) == len(draws) == 32
