@@ -13,7 +13,10 @@ for _table in TABLES:
             md=report(f"{R}/reproduce/{_table}/table.md", category="published tables"),
             csv=f"{R}/reproduce/{_table}/table.csv",
             parquet=f"{R}/reproduce/{_table}/table.parquet",
-        params: table=_table, traces=str(Path(workflow.basedir) / "tests" / "data" / "traces_vgg8")
+        params:
+            table=_table, traces=str(Path(workflow.basedir) / "tests" / "data" / "traces_vgg8"),
+            out=f"{R}/reproduce/{_table}",
         log: f"{R}/logs/reproduce/{_table}.log"
-        shell: f"{PY} -m pipeline.dse.reproduce {{params.table}} --traces {{params.traces}} "
-               f"--out {R}/reproduce/{_table} > {{log}} 2>&1"
+        # `shell:` is evaluated when the job runs: the loop variable must travel in params
+        shell: f"{PY} -m pipeline.dse.reproduce {{params.table}} --traces {{params.traces}} --out {{params.out}} "
+               f"> {{log}} 2>&1"

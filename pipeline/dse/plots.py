@@ -4,7 +4,6 @@ All figures read the sweep table (`pipeline.dse.analysis.sweep_table`, report un
 """
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Sequence
 

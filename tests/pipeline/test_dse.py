@@ -4,7 +4,6 @@ front vs brute force, plots, the ResNet-18 table and the average mode without tr
 from __future__ import annotations
 
 import itertools
-import json
 import math
 from pathlib import Path
 

@@ -48,7 +48,7 @@ def test_reproduction_targets(tmp_path):
 
 def test_sweep_device_shares_training(tmp_path):
     counts = _dry_run("sweep_device", cwd=tmp_path)
-    assert counts["train"] == 1 and counts["estimate"] == 3
+    assert counts["train"] == 1 and counts["dse_chunk"] == 1 and counts["infer"] == 3
 
 
 def test_plan_paths_are_keyed():
