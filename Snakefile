@@ -31,3 +31,4 @@ rule all:
 include: "rules/stages.smk"
 include: "rules/sweeps.smk"
 include: "rules/dse.smk"
+include: "rules/training.smk"

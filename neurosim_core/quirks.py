@@ -83,6 +83,8 @@ _REGISTRY: dict[str, Quirk] = {
            "DRAM activation traffic counts H*W*numBitInput bits per layer, ignoring the channel count"),
         _q("v21_write_parallel_uninitialised_precision", V21, "training",
            "arrays written in parallel are sized with the WG output precision read before it is set (0)"),
+        _q("v21_mlsa_chained_comparison", V21, "training",
+           "V2.1 multilevel sense-amp latency fit: 'mid <= ratio <= up' is always true, so (0.9, 1.1) takes the upper fit"),
         _q("v21_dram_breakdown_line", V21, "training",
            "the printed DRAM breakdown counts the IFM transfer 36x (24x for layer 1) while the totals count 6x (4x)"),
     )

@@ -774,11 +774,12 @@ def hw_mode(model: nn.Module, hw: HwInferConfig, dtype=torch.float32):
 
 
 @torch.no_grad()
-def evaluate(model: nn.Module, data, hw_cfg: HwInferConfig) -> dict:
+def evaluate(model: nn.Module, data, hw_cfg: HwInferConfig, progress=None) -> dict:
     """Accuracy and loss of ``model`` on ``data`` (a ``Dataset`` -> its test split, or ``(x, y)``).
 
     ``loss`` is the WAGE SSE per sample; ``ce_loss`` the cross-entropy.  With
-    ``hw_cfg.enabled=False`` the ideal digital model is evaluated.
+    ``hw_cfg.enabled=False`` the ideal digital model is evaluated.  ``progress``, if given, is
+    called after each batch as ``progress(images_done, images_total, correct_so_far)``.
     """
     hw_cfg.validate()
     x, y = (data.x_test, data.y_test) if hasattr(data, "x_test") else data
@@ -794,6 +795,8 @@ def evaluate(model: nn.Module, data, hw_cfg: HwInferConfig) -> dict:
             oh = F.one_hot(yb, out.shape[1]).to(out.dtype)
             sse += float(0.5 * ((out - oh) ** 2).sum())
             ce += float(F.cross_entropy(out, yb, reduction="sum"))
+            if progress is not None:
+                progress(min(i + hw_cfg.batch_size, n), n, correct)
     return {"accuracy": correct / max(n, 1), "loss": sse / max(n, 1), "ce_loss": ce / max(n, 1), "n": n}
 
 

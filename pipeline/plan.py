@@ -49,7 +49,7 @@ STAGE_FILES = {
     "traces": ("traces.parquet", "network.csv", "config.yaml"),
     "floorplan": ("floorplan.parquet", "floorplan.csv", "config.yaml"),
     "estimate": ("layers.parquet", "layers.csv", "chip.parquet", "chip.csv", "config.yaml"),
-    "report": ("report.md", "report.html", "breakdown.png", "config.yaml"),
+    "report": ("report.md", "report.html", "breakdown.png", "shares.png", "training_curve.png", "config.yaml"),
 }
 #: upstream stages of each stage
 UPSTREAM = {
@@ -58,7 +58,7 @@ UPSTREAM = {
     "traces": ("train",),
     "floorplan": ("traces",),
     "estimate": ("traces", "floorplan"),
-    "report": ("estimate", "infer", "floorplan"),
+    "report": ("estimate", "infer", "floorplan", "train", "traces"),
 }
 #: files every sweep writes (more with several parameters: see `pipeline.dse.sweep_report.report_files`)
 SWEEP_FILES = ("sweep.parquet", "sweep.csv", "sweep.md", "sweep.html", "metrics.png", "accuracy_vs_energy.png",

@@ -47,15 +47,23 @@ Tables
     variants, breakdowns, area, TOPS/W; see `neurosim_core.training.report`), report units.
 
 ``floorplan.parquet`` (stage ``floorplan``): one row per layer.
-    layer int32 (1-based), num_tiles, speedup, utilization (0..1), plus chip-wide columns
-    repeated on every row: mem_utilization_pct, cm_tile_size, cm_pe_size, nm_num_pe, nm_pe_size.
+    layer int32 (1-based), num_tiles (tiles holding the layer, count), speedup (weight copies,
+    count), utilization (fraction 0..1 of the layer's tiles' cells holding its weights), plus
+    chip-wide columns repeated on every row: mem_utilization_pct (% of all cells holding
+    weights), cm_tile_size / cm_pe_size (conventional-mapping tile / PE side, in memory cells;
+    rows = columns), nm_num_pe (PEs per novel-mapped tile, count; 0 without novel mapping),
+    nm_pe_size (novel-mapping PE side, in memory cells; 0 without novel mapping).
 
 ``layers.parquet`` / ``chip.parquet`` (stage ``estimate``): see `LAYER_COLUMNS` and
     `CHIP_COLUMNS` below; SI units inside the model, report units here (um^2, ns, pJ, uW),
-    the unit in each column name.
+    the unit in each column name.  The ``buffer_*`` and ``ic_*`` figures are parts of the
+    ``other_*`` ones (the estimator counts them there).  ``layers.parquet`` also has
+    `LAYER_EXTRA_COLUMNS` (absent from results written before they were added; readers must
+    not require them): ``tile_area_um2``, the area of the tiles the layer occupies.
 
-``accuracy.parquet`` (stage ``infer``): one row: accuracy (0..1), loss, n_images, plus the
-    hardware-aware settings it was measured with.
+``accuracy.parquet`` (stage ``infer``): one row: accuracy (0..1, hardware-aware), loss,
+    digital_accuracy / digital_loss (the same images through the ideal digital model; absent
+    from older results), n_images, plus the hardware-aware settings it was measured with.
 
 ``sweep.parquet`` (sweep targets): one row per design point: ``point`` (the swept value as a
     string), ``param``, every ``CHIP_COLUMNS`` figure, ``accuracy``.
@@ -89,6 +97,9 @@ LAYER_COLUMNS = (
     "adc_read_latency_ns", "accum_read_latency_ns", "other_read_latency_ns",
     "adc_read_dynamic_energy_pJ", "accum_read_dynamic_energy_pJ", "other_read_dynamic_energy_pJ",
 )
+
+#: per-layer columns added after the first release (optional when reading)
+LAYER_EXTRA_COLUMNS = ("tile_area_um2",)
 
 CHIP_COLUMNS = (
     "chip_area_um2", "area_cim_array_um2", "area_ic_um2", "area_adc_um2", "area_accum_um2", "area_other_um2",

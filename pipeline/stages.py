@@ -8,9 +8,12 @@ a half-written result that looks complete.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import importlib.metadata
 import json
 import logging
 import os
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -32,6 +35,31 @@ def _atomic_write_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+@functools.lru_cache(maxsize=1)
+def code_version() -> dict[str, str]:
+    """The code a result was made with: the installed package version and the git commit of the
+    checkout (``<sha>`` or ``<sha>-dirty`` with uncommitted changes; ``unknown`` outside git)."""
+    try:
+        version = importlib.metadata.version("neurosim-flow")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    root = Path(__file__).resolve().parent.parent
+    commit = "unknown"
+    try:
+        # only when the package sits at the top of its own checkout (an installed copy inside some
+        # other repository, e.g. a venv in a project's tree, must not report that repository)
+        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True,
+                             text=True, timeout=10)
+        if top.returncode == 0 and Path(top.stdout.strip()).resolve() == root:
+            out = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty", "--abbrev=12",
+                                  "--exclude=*"], capture_output=True, text=True, timeout=10)
+            if out.returncode == 0 and out.stdout.strip():
+                commit = out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return {"package_version": version, "git_commit": commit}
+
+
 def write_provenance(flow: FlowConfig, stage: str, out_dir: Path) -> None:
     doc = {
         "stage": stage,
@@ -40,6 +68,7 @@ def write_provenance(flow: FlowConfig, stage: str, out_dir: Path) -> None:
         "overrides": list(flow.overrides),
         "resolved": flow.to_dict(),
         "created_unix_s": round(time.time(), 3),
+        **code_version(),
     }
     _atomic_write_text(out_dir / "config.yaml", yaml.safe_dump(json.loads(json.dumps(doc, default=str)),
                                                                sort_keys=False))
@@ -61,7 +90,9 @@ def algo_configs(flow: FlowConfig):
     # `train.max_steps` is the whole training budget (epochs follow from it), not a cap on one epoch
     train = TrainConfig(wl_weight=t.wl_weight, wl_activate=t.wl_activate, wl_grad=t.wl_grad, wl_error=t.wl_error,
                         mode=t.mode, steps=t.max_steps, max_steps=t.max_steps, batch_size=t.batch_size,
-                        lr=float(t.lr), seed=t.seed, device=t.device, num_threads=t.threads).validate()
+                        lr=float(t.lr), seed=t.seed, device=t.device, num_threads=t.threads,
+                        # a training-curve point every ~1/60 of the budget (at most every 50 steps)
+                        log_every=max(1, min(50, t.max_steps // 60))).validate()
     a, d = flow.array, flow.device
     hw = HwInferConfig(enabled=True, subarray=a.rows,
                        parallel_read=a.parallel_rows if a.parallel_rows else a.rows,
@@ -89,6 +120,20 @@ def _load_model(flow: FlowConfig, train_dir: Path):
     return load_trained(str(train_dir))
 
 
+def _infer_progress(n_images: int, every_s: float = 10.0):
+    """A `hw_infer.evaluate` progress callback: images done, running accuracy, ETA (log + bar)."""
+    from .progress import Progress
+
+    log.info("infer (hardware-aware): %d images; a progress line every %g s", n_images, every_s)
+    bar = Progress(total=n_images, desc="infer (hardware-aware)", unit="image", log_every_s=every_s)
+
+    def callback(done: int, total: int, correct: int) -> None:
+        bar.update(done, acc=correct / max(done, 1))
+        if done >= total:
+            bar.close()
+    return callback
+
+
 def run_infer(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
     from .data import load_data
     from .hw_infer import evaluate
@@ -96,9 +141,15 @@ def run_infer(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
     model_cfg, train_cfg, data_cfg, hw_cfg = algo_configs(flow)
     model = _load_model(flow, inputs["train"])
     data = load_data(data_cfg, model_cfg)
-    metrics = evaluate(model, data, hw_cfg)
+    # the same images without the hardware model: the reference point of the accuracy drop
+    digital = evaluate(model, data, dataclasses.replace(hw_cfg, enabled=False))
+    log.info("infer: digital (no-hardware) accuracy %.2f %% on %d images", 100 * digital["accuracy"], digital["n"])
+    metrics = evaluate(model, data, hw_cfg, progress=_infer_progress(len(data.y_test)))
+    log.info("infer: hardware-aware accuracy %.2f %% (drop %.2f points)", 100 * metrics["accuracy"],
+             100 * (digital["accuracy"] - metrics["accuracy"]))
     row = {"accuracy": float(metrics["accuracy"]), "loss": float(metrics["loss"]),
-           "n_images": int(metrics.get("n_images", len(data.y_test))),
+           "digital_accuracy": float(digital["accuracy"]), "digital_loss": float(digital["loss"]),
+           "n_images": int(metrics.get("n", len(data.y_test))),
            "adc_bits": flow.array.adc_bits, "adc_mode": flow.array.adc_mode,
            "adc_dummy_range": flow.array.adc_dummy_range, "cell_bit": flow.array.cell_bit,
            "subarray_rows": flow.array.rows, "variation_sigma": flow.device.variation_sigma,
@@ -157,10 +208,14 @@ def run_estimate(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> No
     from neurosim_core.params import resolve
 
     network, traces = _network_and_traces(inputs["traces"] / "traces.parquet")
-    from .tables import chip_row, layer_rows
+    from .tables import chip_row, layer_rows, layer_tile_areas_um2
 
-    result = estimate(network, traces, resolve(flow.hardware()))
-    layers = pa.Table.from_pylist(layer_rows(result))
+    params = resolve(flow.hardware())
+    result = estimate(network, traces, params)
+    rows = layer_rows(result)
+    for row, area in zip(rows, layer_tile_areas_um2(network, params, result.floorplan)):
+        row["tile_area_um2"] = area
+    layers = pa.Table.from_pylist(rows)
     chip = pa.Table.from_pylist([chip_row(result)])
     for name, table in (("layers", layers), ("chip", chip)):
         schemas.write_table(table, out_dir / f"{name}.parquet")
@@ -172,7 +227,7 @@ def run_report(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None
     from .report import write_report
 
     write_report(flow, out_dir, estimate_dir=inputs["estimate"], infer_dir=inputs["infer"],
-                 floorplan_dir=inputs["floorplan"])
+                 floorplan_dir=inputs["floorplan"], train_dir=inputs.get("train"), traces_dir=inputs.get("traces"))
     write_provenance(flow, "report", out_dir)
 
 

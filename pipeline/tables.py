@@ -68,3 +68,23 @@ def summary(result) -> str:
               f"TOPS/W {c['tops_per_w']:.6g}   TOPS {c['tops']:.6g}   FPS {c['fps']:.6g}   "
               f"TOPS/mm^2 {c['tops_per_mm2']:.6g}"]
     return "\n".join(lines)
+
+
+def layer_tile_areas_um2(network, p, fp) -> list[float]:
+    """Area (um^2) of the tiles each layer occupies: its tile count x the area of one tile of its
+    mapping (novel or conventional), from the chip model's own area calculation
+    (`neurosim_core.chip.Chip.calculate_area`: tile outline height x width).  The chip-level
+    global buffer, bus, pooling, accumulation and activation are not assigned to layers.
+    The estimate result does not carry tile areas, so the chip is sized once more here (cheap: no
+    trace is evaluated)."""
+    from neurosim_core.cell import make_cell
+    from neurosim_core.chip import Chip
+    from neurosim_core.tech import technology
+
+    tech = technology(p.technode, p.roadmap)
+    chip = Chip(p, tech, make_cell(p, tech), network, fp)
+    chip.initialize(p.clk_freq_hz)
+    area = chip.calculate_area()
+    cm = area.cm_tile_height * area.cm_tile_width * UM2
+    nm = area.nm_tile_height * area.nm_tile_width * UM2
+    return [n * (nm if novel else cm) for n, novel in zip(fp.num_tiles, fp.mark_nm)]

@@ -12,7 +12,9 @@ same ``out_dir`` resumes from it) and ``metrics.json``.
 """
 from __future__ import annotations
 
+import collections
 import json
+import logging
 import math
 import os
 import time
@@ -24,7 +26,10 @@ import torch.nn.functional as F
 from .algo_config import DataConfig, ModelConfig, TrainConfig, to_dict
 from .data import Dataset, load_data
 from .models import build_model
+from .progress import Progress
 from .quant import clip_weights_, qg
+
+log = logging.getLogger("neurosim_flow")
 
 
 def resolve_device(name: str) -> torch.device:
@@ -64,8 +69,13 @@ def evaluate_digital(model: nn.Module, x: torch.Tensor, y: torch.Tensor, mode: s
 
 
 def train(model_cfg: ModelConfig, train_cfg: TrainConfig, data_cfg: DataConfig, out_dir: str,
-          data: Dataset | None = None) -> dict:
-    """Train (or resume) and evaluate; returns the metrics dict also written to ``metrics.json``."""
+          data: Dataset | None = None, progress_every_s: float = 10.0) -> dict:
+    """Train (or resume) and evaluate; returns the metrics dict also written to ``metrics.json``.
+
+    Progress (step, loss and accuracy over the latest 50 steps, elapsed time, ETA) goes to
+    the ``neurosim_flow`` logger every ``progress_every_s`` seconds and at the end, and to a tqdm
+    bar when stderr is a terminal (`pipeline.progress`).
+    """
     model_cfg.validate(); train_cfg.validate(); data_cfg.validate()
     torch.set_num_threads(train_cfg.num_threads)
     device = resolve_device(train_cfg.device)
@@ -101,7 +111,12 @@ def train(model_cfg: ModelConfig, train_cfg: TrainConfig, data_cfg: DataConfig, 
     model.train()
     t0 = time.perf_counter()
     run_steps, loss_acc, corr_acc, seen = 0, 0.0, 0, 0
+    window = collections.deque(maxlen=50)  # (loss, correct, n) of the latest 50 steps, for progress lines
+    interval: list[tuple[float, int, int]] = []  # the same, since the previous history point
     perm = None
+    if step:
+        log.info("train: resuming from step %d of %d (%s)", step, total, ckpt_path)
+    bar = Progress(total=total, desc="train", unit="step", initial=min(step, total), log_every_s=progress_every_s)
     while step < total:
         epoch, k = divmod(step, steps_per_epoch)
         if perm is None or k == 0:
@@ -126,15 +141,28 @@ def train(model_cfg: ModelConfig, train_cfg: TrainConfig, data_cfg: DataConfig, 
             clip_weights_(model)
         step += 1
         run_steps += 1
-        loss_acc += float(loss.detach()) / (len(yb) if wage else 1)
-        corr_acc += int((out.detach().argmax(1) == yb).sum())
+        step_loss = float(loss.detach()) / (len(yb) if wage else 1)
+        step_correct = int((out.detach().argmax(1) == yb).sum())
+        loss_acc += step_loss
+        corr_acc += step_correct
         seen += len(yb)
+        window.append((step_loss, step_correct, len(yb)))
+        interval.append(window[-1])
+        bar.update(step, loss=sum(w[0] for w in window) / len(window),
+                   acc=sum(w[1] for w in window) / sum(w[2] for w in window))
         if step % train_cfg.log_every == 0 or step == total:
+            # train_*: running means since this run started; interval_*: means since the previous point
             history.append({"step": step, "train_loss": loss_acc / max(run_steps, 1),
-                            "train_accuracy": corr_acc / max(seen, 1)})
+                            "train_accuracy": corr_acc / max(seen, 1),
+                            "interval_loss": sum(w[0] for w in interval) / len(interval),
+                            "interval_accuracy": sum(w[1] for w in interval) / sum(w[2] for w in interval)})
+            interval.clear()
+    bar.close()
     train_time = time.perf_counter() - t0
 
     ev = evaluate_digital(model, data.x_test, data.y_test, train_cfg.mode, train_cfg.eval_batch_size, device)
+    log.info("train: %d steps (%d this run) in %.1f s; digital test accuracy %.2f %% on %d images",
+             step, run_steps, train_time, 100 * ev["accuracy"], ev["n"])
     torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step, "history": history,
                 "gen_cpu": gen_cpu.get_state(), "gen_dev": gen_dev.get_state(),
                 "model_cfg": to_dict(model_cfg), "train_cfg": to_dict(train_cfg)}, ckpt_path)

@@ -4,6 +4,8 @@ from pipeline.plan import STAGE_FILES
 #: outputs shown by `snakemake --report` (category, subcategory)
 REPORTED = {
     ("report", "breakdown.png"): ("design point", "plots"),
+    ("report", "shares.png"): ("design point", "plots"),
+    ("report", "training_curve.png"): ("design point", "plots"),
     ("report", "report.html"): ("design point", "summary"),
     ("estimate", "layers.csv"): ("design point", "tables"),
     ("estimate", "chip.csv"): ("design point", "tables"),

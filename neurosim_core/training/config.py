@@ -77,7 +77,7 @@ def v21_default_hardware(**changes: Any) -> HardwareConfig:
     base = HardwareConfig(
         mem_cell="fefet", tech_node_nm=32, cell_bit=5, synapse_bits=5, input_bits=8, level_output=64,
         num_row_subarray=128, num_col_subarray=128, num_col_muxed=8, pipeline=False, speedup_degree=1,
-        validated=False, global_bus="htree", novel_mapping=True, resistance_on_ohm=240e3, resistance_off_ohm=24e6,
+        validated=False, synchronous=False, global_bus="htree", novel_mapping=True, resistance_on_ohm=240e3, resistance_off_ohm=24e6,
         read_voltage_v=0.5, read_pulse_width_s=10e-9, access_voltage_v=1.1, write_voltage_v=4.0,
         height_in_feature_size_1t1r=4, width_in_feature_size_1t1r=4, height_in_feature_size_sram=8,
         width_in_feature_size_sram=20, max_global_bus_width=8192)

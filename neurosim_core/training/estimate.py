@@ -39,26 +39,14 @@ from ..params import HardwareConfig, resolve
 from ..tech import technology
 from ..traces import LayerTrace
 from .config import TrainingConfig
+from .phase import Phase
+from .wg_unit import WGUnitSpec, build_wg_unit
 from .dram import DramSpec, build_dram, training_traffic_bits
 from .traces import TrainingTrace
 from .weight_update import array_write_energy, envm_conductance, sram_cell_values, write_workload
 
 __all__ = ["Phase", "TrainingLayerResult", "TrainingResult", "estimate_training", "weight_gradient_precision",
            "arrays_written_in_parallel", "training_operations"]
-
-
-@dataclass(frozen=True)
-class Phase:
-    """Latency (s) and dynamic energy (J) of one phase."""
-
-    latency: float = 0.0
-    energy: float = 0.0
-
-    def __add__(self, other: "Phase") -> "Phase":
-        return Phase(self.latency + other.latency, self.energy + other.energy)
-
-    def scale(self, k: float) -> "Phase":
-        return Phase(self.latency * k, self.energy * k)
 
 
 @dataclass(frozen=True)
@@ -186,6 +174,10 @@ def weight_gradient_precision(network: Network, hw: HardwareConfig, tc: Training
 
 
 def arrays_written_in_parallel(network: Network, hw: HardwareConfig, tc: TrainingConfig, grad_bits: int) -> int:
+    return _gradient_buffer(network, hw, tc, grad_bits)[0]
+
+
+def _gradient_buffer(network: Network, hw: HardwareConfig, tc: TrainingConfig, grad_bits: int) -> tuple[int, int]:
     """Sub-arrays whose weight updates the gradient buffer holds at once (V2.1 numArrayWriteParallel).
 
     The global buffer holds the largest layer input; the weight-gradient overhead starts at one
@@ -207,7 +199,30 @@ def arrays_written_in_parallel(network: Network, hw: HardwareConfig, tc: Trainin
     while buffer_bits + overhead < buffer_bits * (tc.buffer_overhead_constraint + 1):
         overhead *= 2
         n *= 2
-    return int(n)
+    return int(n), int(buffer_bits + overhead)
+
+
+def _global_buffer(chip, bits_read: float, bits_write: float, cores: int, compat: str = "corrected") -> Phase:
+    """One pass of ``bits_read`` out of and ``bits_write`` into the global buffer (V2: the buffer
+    cores work in parallel up to the global bus width).
+
+    V2.1's register-file buffer drives each line's word line across the full width of its DFFs
+    (12 inverters wide) rather than their height, and its access adds the word-line decode to the
+    half clock cycle of the DFFs; under ``compat="neurosim_v21"`` a line costs that.
+    """
+    gb = chip.global_buffer
+    w = gb.interface_width
+    gb.calculate_latency(w, bits_read / w, w, bits_write / w)
+    gb.calculate_power(w, bits_read / w, w, bits_write / w)
+    read, write = gb.read_latency, gb.write_latency
+    if compat == "neurosim_v21" and not gb.sram and not chip.p.synchronous:
+        decoder = gb.wl_decoder
+        decoder.calculate_latency(1e20, gb.dff.w_dff * w * 0.2e-15 / 1e-6, 0.0, 0.0, gb.num_col, 1, 1)
+        half_cycle = 1.0 / gb.clk_freq / 2
+        read = (decoder.read_latency + half_cycle) * bits_read / w
+        write = (decoder.write_latency + half_cycle) * bits_write / w
+    parallel = min(cores, math.ceil(chip.global_bus_width / w))
+    return Phase((read + write) / parallel, gb.read_dynamic_energy + gb.write_dynamic_energy)
 
 
 def _inference_traces(traces: Sequence[TrainingTrace]) -> list[LayerTrace]:
@@ -249,22 +264,43 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
     if hw.pipeline:
         raise EstimateError("training estimation: pipeline=true is not supported yet (V2.1 crashes there too); "
                             "set pipeline=false")
-    p = resolve(hw, source="training hardware")
+    notes: list[str] = []
+    # V2.1 prices RRAM and FeFET reads identically (only the weight update differs) and accepts RRAM
+    # below 22 nm, which the inference models refuse: under neurosim_v21 such a chip reads as FeFET
+    read_hw = hw
+    if tc.compat == "neurosim_v21" and hw.mem_cell == "rram" and hw.tech_node_nm < 22:
+        read_hw = hw.replace(mem_cell="fefet")
+        notes.append("RRAM below 22 nm: read path priced as FeFET (V2.1 prices both alike; V1.4 refuses RRAM there)")
+    p = resolve(read_hw, source="training hardware")
     tech = technology(p.technode, p.roadmap)
     cell = make_cell(p, tech)
-    notes = ["AG is costed as the forward read of the same arrays (BP periphery not modelled separately)",
-             "WG unit (SRAM CIM) and gradient accumulation not modelled: WG holds its DRAM traffic only",
+    notes += ["AG is costed as the forward read of the same arrays (BP periphery not modelled separately)",
+             "WG unit: sub-array read from the inference SRAM sub-array (V2.1 uses a multilevel sense amp); "
+             "its write drivers and the partial-sum adder tree are not modelled",
              "WU write-driver latency and new-weight delivery through buffers not modelled"]
 
     inference = estimate(network, _inference_traces(traces), p, tech=tech, cell=cell)
     grad_bits = weight_gradient_precision(network, hw, tc)
-    n_parallel = arrays_written_in_parallel(network, hw, tc, grad_bits)
+    n_parallel, buffer_bits = _gradient_buffer(network, hw, tc, grad_bits)
     dram = build_dram(spec=DramSpec(kind=tc.dram))  # type: ignore[arg-type]
 
     from ..chip import Chip
 
+    # weight-gradient accumulation over the batch: one adder per gradient the buffer holds
+    from ..circuits import Adder
+
+    accumulator = Adder(p, tech, cell)
+    accumulator_adders = n_parallel * hw.num_row_subarray * hw.num_col_subarray
+    accumulator.initialize(grad_bits + math.ceil(math.log2(tc.batch_size)), accumulator_adders, p.clk_freq_hz)
+    accumulator.calculate_area(0.0, 0.0)
+
+    big = max(network.layers, key=lambda l: l.ifm_h * l.ifm_w * l.ifm_c)
+    wg_rows = (big.ifm_h - big.k_h + 1) * (big.ifm_w - big.k_w + 1)
+    wg_cols = big.ifm_c * hw.input_bits
+
     chip = Chip(p, tech, cell, network, inference.floorplan)
     chip.initialize(p.clk_freq_hz)
+    chip.calculate_area()
     sa = chip.tile.pe.subarray
     fp = inference.floorplan
     images = tc.batch_size * tc.iterations
@@ -280,16 +316,41 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
             lat, en = dram.transfer(bits)
             return Phase(float(lat), float(en))
 
+        # global buffer: the inference pass counted one V1.4-style pass of the layer's activations;
+        # training moves them twice per phase through a buffer that also holds the weight gradients,
+        # and V2 serialises the transfer over the share of the bus the layer's tiles own
+        bits_out = layer.weight_rows * hw.input_bits * layer.num_in_vectors / (layer.k_h if fp.mark_nm[i] else 1)
+        bits_in = layer.c_out * hw.input_bits * layer.num_in_vectors / (4 if layer.pool else 1)
+        gb_inference = _global_buffer(chip, bits_out, bits_in, chip.num_buffer_core)
+        cores = math.ceil(buffer_bits / (p.global_buffer_core_rows * p.global_buffer_core_cols))
+        gb_pass = _global_buffer(chip, bits_out, bits_in, cores, tc.compat)
+        gb_pass = Phase(gb_pass.latency * math.ceil(total_tiles / fp.num_tiles[i]), gb_pass.energy)
+        gb_grad = _global_buffer(chip, traffic.grad_bits, traffic.grad_bits, cores, tc.compat)
+
         read = Phase(inf.read_latency, inf.read_dynamic_energy)
         periph = Phase(inf.buffer_latency + inf.ic_latency,
                        inf.buffer_read_dynamic_energy + inf.ic_read_dynamic_energy)
         peak_img = Phase(read.latency - periph.latency, read.energy - periph.energy)
-        fw = (read + d(traffic.fw_bits)).scale(images)
+        tiles_img = Phase(read.latency - gb_inference.latency, read.energy - gb_inference.energy)
+        fw = (tiles_img + gb_pass.scale(2) + d(traffic.fw_bits)).scale(images)
         fw_peak = peak_img.scale(images)
-        ag = Phase() if first else (read + d(traffic.ag_bits)).scale(images)
+        ag = Phase() if first else (tiles_img + gb_pass.scale(2) + d(traffic.ag_bits)).scale(images)
         ag_peak = Phase() if first else peak_img.scale(images)
-        wg = d(traffic.wg_bits).scale(images)
-        wg_peak = Phase()
+        # V2.1 sizes the WG unit once but sets its activity from each layer's argument
+        wg_unit = build_wg_unit(spec=WGUnitSpec(mem_rows=wg_rows, mem_cols=wg_cols, activity=trace.activity),
+                                hw=read_hw, tc=tc)
+        wg_img = wg_unit.layer_cost(ifm_h=layer.ifm_h, ifm_w=layer.ifm_w, ifm_c=layer.ifm_c, k_h=layer.k_h,
+                                    k_w=layer.k_w, c_out=layer.c_out, input_bits=hw.input_bits)
+        weights = layer.ifm_c * layer.k_h * layer.k_w * layer.c_out
+        passes = math.ceil(weights / accumulator_adders)
+        accumulator.calculate_latency(1e20, 0.0, passes)
+        accumulator.calculate_power(passes, min(weights, accumulator_adders))
+        wg_img = wg_img + Phase(accumulator.read_latency, accumulator.read_dynamic_energy)
+        wg = (wg_img + gb_pass.scale(2) + gb_grad.scale(2) + d(traffic.wg_bits)).scale(images)
+        wg_peak = wg_img.scale(images)
+        tile_buffers = Phase(inf.buffer_latency - gb_inference.latency,
+                             inf.buffer_read_dynamic_energy - gb_inference.energy)
+        buffers = (tile_buffers + gb_pass.scale(4 if first else 6) + gb_grad.scale(2)).scale(images)
 
         # weight update
         novel = fp.mark_nm[i]
@@ -326,16 +387,19 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
             leakage_power=inf.leakage_power, leakage_energy=leak_e,
             adc=Phase(inf.adc_read_latency, inf.adc_read_dynamic_energy).scale(images * k_ag),
             accum=Phase(inf.accum_read_latency, inf.accum_read_dynamic_energy).scale(images * k_ag),
-            array_other=Phase(inf.other_read_latency, inf.other_read_dynamic_energy).scale(images * k_ag),
-            buffer=Phase(inf.buffer_latency, inf.buffer_read_dynamic_energy).scale(images * k_ag),
+            # the inference breakdown books the buffers and the bus under "other"; V2.1 reports them apart
+            array_other=Phase(inf.other_read_latency - inf.buffer_latency - inf.ic_latency,
+                              inf.other_read_dynamic_energy - inf.buffer_read_dynamic_energy
+                              - inf.ic_read_dynamic_energy).scale(images * k_ag),
+            buffer=buffers,
             interconnect=Phase(inf.ic_latency, inf.ic_read_dynamic_energy).scale(images * k_ag),
             dram=d(traffic.breakdown_bits).scale(images),
             write_pulses=int(work.total_pulses.sum()), written_cells=int(work.written_cells.sum())))
 
     ops = training_operations(network, tc.batch_size, tc.iterations)
     return TrainingResult(
-        floorplan=fp, layers=tuple(layers), area=inference.area, area_array=inference.area_array,
+        floorplan=fp, layers=tuple(layers), area=inference.area + wg_unit.area_m2, area_array=inference.area_array,
         area_ic=inference.area_ic, area_adc=inference.area_adc, area_accum=inference.area_accum,
-        area_other=inference.area_other, area_wg=0.0, num_computation=float(ops), batch_size=tc.batch_size,
+        area_other=inference.area_other, area_wg=wg_unit.area_m2, num_computation=float(ops), batch_size=tc.batch_size,
         iterations=tc.iterations, arrays_written_in_parallel=n_parallel, weight_gradient_bits=grad_bits,
         notes=tuple(dict.fromkeys(notes)))

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Literal, Sequence
 
 import numpy as np
+from numba import njit
 
 from .. import quirks
 
@@ -100,6 +101,55 @@ def subarray_blocks(num_rows: int, num_cols: int, sub_rows: int, sub_cols: int):
     return np.arange(num_rows), np.arange(0, num_rows, sub_rows), sub_cols
 
 
+@njit(cache=True, nogil=True)
+def _row_stats(new, old, order, sub_cols, n_cb, mode, dg_min, rram_k, mid, scale, pol, fefet_k):
+    """Per (row, column block): max SET / RESET pulses, SET / RESET cell counts, written cells, cell energy.
+
+    mode 0: SRAM (a changed value is one write); 1: RRAM (V^2/R_avg*t per pulse); 2: FeFET
+    (polarisation switching, erase before program)."""
+    n_rows = order.shape[0]
+    n_cols = new.shape[1]
+    set_max = np.zeros((n_rows, n_cb))
+    reset_max = np.zeros((n_rows, n_cb))
+    n_set = np.zeros((n_rows, n_cb))
+    n_reset = np.zeros((n_rows, n_cb))
+    n_written = np.zeros((n_rows, n_cb))
+    cell_e = np.zeros((n_rows, n_cb))
+    for r in range(n_rows):
+        src = order[r]
+        for c in range(n_cols):
+            gn = new[src, c]
+            go = old[src, c]
+            d = gn - go
+            b = c // sub_cols
+            if mode == 0:
+                if d == 0.0:
+                    continue
+                p = 1.0
+            else:
+                mag = abs(d)
+                if mag < dg_min:
+                    continue
+                p = math.ceil(mag / dg_min)
+                if mode == 1:
+                    if gn > 0.0 and go > 0.0:  # an open (0 S) cell draws no write current
+                        cell_e[r, b] += rram_k / (abs(1.0 / gn + 1.0 / go) / 2.0) * p
+                else:
+                    pr_new = (gn / dg_min - mid) * scale
+                    pr_old = (go / dg_min - mid) * scale
+                    cell_e[r, b] += (abs(pr_new + pol) + abs(pr_old + pol)) * fefet_k
+            n_written[r, b] += 1.0
+            if d > 0:
+                n_set[r, b] += 1.0
+                if p > set_max[r, b]:
+                    set_max[r, b] = p
+            else:
+                n_reset[r, b] += 1.0
+                if p > reset_max[r, b]:
+                    reset_max[r, b] = p
+    return set_max, reset_max, n_set, n_reset, n_written, cell_e
+
+
 def write_workload(new: np.ndarray, old: np.ndarray, *, cell: CellKind, row_order: np.ndarray,
                    row_block_starts: Sequence[int], sub_cols: int, g_max: float = 0.0, g_min: float = 0.0,
                    max_levels: int = 1, write_voltage: float = 0.0, write_pulse_width: float = 0.0,
@@ -111,49 +161,23 @@ def write_workload(new: np.ndarray, old: np.ndarray, *, cell: CellKind, row_orde
     sub-arrays are the row blocks of ``new[row_order]`` starting at ``row_block_starts`` times the
     column blocks of width ``sub_cols``; the result is ordered row block major.
     """
-    new = np.asarray(new, dtype=np.float64)[row_order]
-    old = np.asarray(old, dtype=np.float64)[row_order]
-    n_rows, n_cols = new.shape
+    new = np.asarray(new, dtype=np.float64)
+    old = np.asarray(old, dtype=np.float64)
+    order = np.asarray(row_order, dtype=np.int64)
+    n_rows, n_cols = len(order), new.shape[1]
     n_cb = max(1, math.ceil(n_cols / sub_cols))
-    pad = n_cb * sub_cols - n_cols
-    if pad:
-        new = np.pad(new, ((0, 0), (0, pad)))
-        old = np.pad(old, ((0, 0), (0, pad)))
-    delta = (new - old).reshape(n_rows, n_cb, sub_cols)
-    if cell == "sram":
-        written = delta != 0
-        pulses = written.astype(np.float64)
-        cell_e = np.zeros_like(pulses)
-    else:
-        dg_min = (g_max - g_min) / max_levels
-        mag = np.abs(delta)
-        written = mag >= dg_min
-        pulses = np.where(written, np.ceil(mag / dg_min), 0.0)
-        nw = new.reshape(n_rows, n_cb, sub_cols)
-        od = old.reshape(n_rows, n_cb, sub_cols)
-        if cell == "rram":
-            with np.errstate(divide="ignore", invalid="ignore"):
-                r_avg = np.abs(1 / nw + 1 / od) / 2
-                cell_e = np.where(written, write_voltage ** 2 / r_avg * write_pulse_width * pulses, 0.0)
-        else:  # fefet: polarisation linear in G over [-P, P], erase before program (1 uC/cm^2 = 0.01 C/m^2)
-            mid = max_levels // 2 if quirks.applies("v21_fefet_pr_midpoint_int_division", compat) else max_levels / 2
-            scale = polarization_uc_cm2 * 2 / max_levels
-            pr_new = (nw / dg_min - mid) * scale
-            pr_old = (od / dg_min - mid) * scale
-            d_pr = np.abs(pr_new + polarization_uc_cm2) + np.abs(pr_old + polarization_uc_cm2)
-            cell_e = np.where(written, d_pr * 0.01 * write_voltage * 2 * feature_size_m ** 2, 0.0)
-    is_set = written & (delta > 0)
-    is_reset = written & (delta < 0)
-    # per (row, column block)
-    set_max = np.where(is_set, pulses, 0.0).max(axis=2)
-    reset_max = np.where(is_reset, pulses, 0.0).max(axis=2)
-    n_set = is_set.sum(axis=2)
-    n_reset = is_reset.sum(axis=2)
+    mode = {"sram": 0, "rram": 1, "fefet": 2}[cell]
+    dg_min = (g_max - g_min) / max_levels if mode else 1.0
+    mid = (max_levels // 2 if quirks.applies("v21_fefet_pr_midpoint_int_division", compat) else max_levels / 2)
+    scale = polarization_uc_cm2 * 2 / max_levels
+    fefet_k = 0.01 * write_voltage * 2 * feature_size_m ** 2  # 1 uC/cm^2 = 0.01 C/m^2, cell area 2F^2
+    set_max, reset_max, n_set, n_reset, n_written, cell_e = _row_stats(
+        new, old, order, sub_cols, n_cb, mode, dg_min, write_voltage ** 2 * write_pulse_width, float(mid), scale,
+        polarization_uc_cm2, fefet_k)
     row_set = n_set > 0
     row_reset = n_reset > 0
     if quirks.applies("v21_write_row_set_or_reset", compat):
         row_reset = row_reset & ~row_set
-    cell_e_rb = cell_e.sum(axis=2)
     starts = np.asarray(row_block_starts, dtype=np.intp)
 
     def red(a):  # (rows, col blocks) -> one value per sub-array, row-block major
@@ -174,7 +198,7 @@ def write_workload(new: np.ndarray, old: np.ndarray, *, cell: CellKind, row_orde
             reset_avg = np.where(reset_rows > 0, reset_cells / np.maximum(reset_rows, 1), 0.0)
     return WriteWorkload(rows=rows_arr, cols=cols_arr, set_pulses=red(set_max), reset_pulses=red(reset_max),
                          set_rows=set_rows, reset_rows=reset_rows, set_cols_avg=set_avg, reset_cols_avg=reset_avg,
-                         written_cells=red(written.sum(axis=2)), cell_energy_j=red(cell_e_rb))
+                         written_cells=red(n_written), cell_energy_j=red(cell_e))
 
 
 def array_write_energy(w: WriteWorkload, *, cell: CellKind, cap_row1: float, cap_row2: float, cap_col: float,

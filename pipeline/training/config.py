@@ -37,6 +37,7 @@ class OnchipConf:
       and one step stand for the epoch, exactly what the V2.1 estimate reads, so our estimates are
       comparable with the reference's; raise them for lower-variance statistics.
     * ``image_size``: input size the data are adapted to (16: MNIST area-downsampled, fast).
+    * ``width_mult``: network width for on-chip training (null: the ``network`` group's).
     """
 
     wl_weight: int = 5
@@ -56,6 +57,7 @@ class OnchipConf:
     device: str = "auto"
     threads: int = 1
     image_size: int = 16
+    width_mult: float | None = 0.125
     eval_batch_size: int = 500
     trace_every: int = 1
     trace_images: int = 1
@@ -89,6 +91,8 @@ class OnchipConf:
             _fail(where, "device", self.device, "auto, cpu, cuda")
         if not (_int(self.image_size) and self.image_size >= 8 and self.image_size % 8 == 0):
             _fail(where, "image_size", self.image_size, "a multiple of 8, >= 8")
+        if self.width_mult is not None and not (_num(self.width_mult) and 0 < self.width_mult <= 4):
+            _fail(where, "width_mult", self.width_mult, "null or a number in (0, 4]")
         if not (_int(self.seed) and self.seed >= 0):
             _fail(where, "seed", self.seed, "an integer >= 0")
 

@@ -90,21 +90,35 @@ def test_every_stage_output_exists_and_passes_its_schema(run):
 def test_report_has_tables_accuracy_and_a_drawn_plot(run):
     work, results, keys = run
     rep = results / "report" / keys["report"]
-    acc = schemas.read_table(results / "infer" / keys["infer"] / "accuracy.parquet", ("accuracy",))
+    acc = schemas.read_table(results / "infer" / keys["infer"] / "accuracy.parquet",
+                             ("accuracy", "digital_accuracy")).to_pylist()[0]
     md = (rep / "report.md").read_text()
-    for heading in ("## Headline", "## Per layer", "## Chip", "## Floorplan"):
+    for heading in ("## Headline", "## Training", "## Shares of area, energy and latency", "## Per layer",
+                    "## Chip", "## Floorplan", "## Design"):
         assert heading in md
-    assert f"{acc.column('accuracy')[0].as_py() * 100:.2f} %" in md
-    assert "| Conv0" in md and "tops_per_w" in md
+    assert f"| accuracy, hardware-aware | {acc['accuracy'] * 100:.2f} % |" in md
+    assert f"| accuracy, digital (no hardware model) | {acc['digital_accuracy'] * 100:.2f} % |" in md
+    assert "| 1 | conv1 | Conv0 | 32x32x1 | 3x3 conv -> 16 |" in md and "efficiency (TOPS/W)" in md
     html = (rep / "report.html").read_text()
-    assert html.count("<table>") == 4 and "TOPS/W" in html and 'src="breakdown.png"' in html
+    assert html.count("<table") >= 8 and "TOPS/W" in html
+    for png in ("breakdown.png", "shares.png", "training_curve.png"):
+        assert f'src="{png}"' in html
 
-    import matplotlib.image as mpimg
+        import matplotlib.image as mpimg
 
-    img = mpimg.imread(rep / "breakdown.png")
-    assert img.ndim == 3 and img.shape[0] > 300 and img.shape[1] > 800
-    gray = img[..., :3].mean(axis=2)
-    assert gray.std() > 0.05 and np.mean(gray < 0.9) > 0.03  # not blank: bars and text drawn
+        img = mpimg.imread(rep / png)
+        assert img.ndim == 3 and img.shape[0] > 250 and img.shape[1] > 800
+        gray = img[..., :3].mean(axis=2)
+        assert gray.std() > 0.05 and np.mean(gray < 0.9) > 0.02  # not blank: bars/lines and text drawn
+
+
+def test_stage_logs_carry_progress_lines(run):
+    work, results, keys = run
+    train_log = (results / "logs" / "train" / f"{keys['train']}.log").read_text()
+    assert re.search(r"train: step 4/4 \(100 %\), loss [0-9.]+, acc [0-9.]+, elapsed", train_log), train_log
+    infer_log = (results / "logs" / "infer" / f"{keys['infer']}.log").read_text()
+    assert re.search(r"infer \(hardware-aware\): image 16/16 \(100 %\), acc [0-9.]+", infer_log), infer_log
+    assert "infer: digital (no-hardware) accuracy" in infer_log
 
 
 def test_snakemake_report_builds(run):

@@ -92,3 +92,26 @@ def test_sram_cells_quotient_quirk():
     w = np.array([[0.5]])  # v = int(16*(0.5-1)+32+0.5) = 24 = 0b11000
     assert sram_cell_values(w, synapse_bits=5, compat="corrected").tolist() == [[1, 1, 0, 0, 0]]
     assert sram_cell_values(w, synapse_bits=5, compat="neurosim_v21").tolist() == [[0, 1, 3, 6, 12]]
+
+
+def test_mlsa_v21_component():
+    """V2.1's multilevel sense amp: flash area ((48 nMOS + 24 pMOS) x (levels-1) per ADC), sensing time
+    clamped to 1..10 ns (1 ns at 22 nm and below), power grows with the levels."""
+    from neurosim_core.tech import technology
+    from neurosim_core.training.mlsa_v21 import MlsaV21Spec, build_mlsa_v21
+
+    def build(levels, node=32, current=True):
+        spec = MlsaV21Spec(num_adc=16, level_output=levels, current_mode=current, resistance_on_ohm=240e3,
+                           resistance_off_ohm=24e6, ladder_rows=128, read_voltage_v=0.5, node_nm=node)
+        return build_mlsa_v21(spec=spec, tech=technology(node, "lstp"), compat="neurosim_v21")
+
+    m16, m32 = build(16), build(32)
+    assert m32.area_m2 == pytest.approx(m16.area_m2 * 31 / 15)
+    assert build(16, current=False).area_m2 > m16.area_m2
+    r = np.full(128, 2e3)
+    t = m16.sensing_time(r)
+    assert 1e-9 <= t <= 10e-9
+    assert build(16, node=22).sensing_time(r) == 1e-9
+    lat, en = m16.convert(r, 64)
+    assert lat == pytest.approx(t * 64) and en > 0
+    assert m32.convert(r, 64)[1] > en

@@ -1,0 +1,336 @@
+"""Device-aware WAGE training (DNN+NeuroSim V2.1 semantics), resumable per epoch, with per-epoch
+accuracy/loss, training traces (``train_traces.parquet``) and V2.0-style statistics.
+
+The loop follows the V2.1 wrapper's ``train.py`` (documented in
+``shared/reference/neurosim_v21/README.md``, "What the V2.1 python wrapper computes" and
+"Python-side training non-idealities"), on our own WAGE layers (`pipeline.quant`):
+
+* forward with ``Q(C(w, wl_weight))`` weights and ``Q(C(x, wl_activate))`` activations, SSE loss,
+  backward with ``QE`` error quantisation (all from `pipeline.quant`);
+* per parameter: momentum ``v = gamma v + alpha g`` (reset each epoch, as V2.1), the normalised
+  gradient ``x = grad_scale * v / 2^round(log2 max|v|)`` (`pipeline.quant.pow2_round`), the device
+  update `pipeline.training.device.device_update` (pulses through the non-linear LTP/LTD curve,
+  stochastic rounding), then ``w -= d``, c2c noise where ``d != 0``, clip (`apply_update_`);
+* ``grad_scale`` is divided by ``lr_decay_factor`` at each of ``lr_decay_epochs``.
+
+Per traced epoch the trace set holds the new weight codes, the weights before the epoch's last
+update (the true pre-step weights; V2.1 writes ``param + grad``, which differs from them only by the
+last step's c2c noise and clipping), the input codes of test image 0 for every layer and the
+activity averaged over ``trace_images`` test images (see `pipeline.schemas`).
+
+Determinism: the initial weights come from ``torch.manual_seed(seed)``; the shuffle of epoch ``e``
+from its own generator seeded by ``(seed, e)``; the d2d draws from a generator seeded by ``seed``;
+stochastic rounding and c2c noise from one generator whose state is checkpointed each epoch.  A run
+resumed from a checkpoint reproduces the uninterrupted run exactly (tested).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from ..quant import QConv2d, pow2_round, quant_layers
+from .config import OnchipConf, OnchipDeviceConf
+from .device import apply_update_, device_a, device_update
+
+_POPCOUNT = torch.tensor([bin(i).count("1") for i in range(256)], dtype=torch.float64)
+
+
+def resolve_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("onchip.device='cuda' but CUDA is not available here; allowed: cpu, auto")
+    return torch.device(name)
+
+
+def sse_loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """WAGE / V2.1 loss: 0.5 * sum over batch and classes of (logits - onehot)^2."""
+    onehot = F.one_hot(target, logits.shape[1]).to(logits.dtype)
+    return 0.5 * ((logits - onehot) ** 2).sum()
+
+
+# ------------------------------------------------------------------------------------------------
+@dataclass
+class DeviceState:
+    """Per-parameter device parameters (``A`` in pulses for LTP / LTD)."""
+
+    a_ltp: list[torch.Tensor]
+    a_ltd: list[torch.Tensor]
+
+
+def make_device_state(params: list[torch.Tensor], dev: OnchipDeviceConf, seed: int) -> DeviceState:
+    """``A`` of every device; with d2d variation one N(0, d2d) draw per device, shared by LTP/LTD."""
+    gen = torch.Generator().manual_seed(seed * 7919 + 17)
+    a_ltp, a_ltd = [], []
+    for p in params:
+        d2d = torch.randn(p.shape, generator=gen, dtype=torch.float64) * dev.d2d_sigma if dev.d2d_sigma > 0 else None
+        shape = p.shape if d2d is not None else ()
+        a_ltp.append(device_a(shape, dev.nonlinearity_ltp, d2d, dev.max_level, p.device, p.dtype))
+        a_ltd.append(device_a(shape, dev.nonlinearity_ltd, d2d, dev.max_level, p.device, p.dtype))
+    return DeviceState(a_ltp, a_ltd)
+
+
+def onchip_step(params: list[torch.Tensor], velocity: list[torch.Tensor], state: DeviceState,
+                conf: OnchipConf, dev: OnchipDeviceConf, grad_scale: float, gen: torch.Generator | None
+                ) -> list[torch.Tensor]:
+    """One V2.1 weight update of every parameter from its ``.grad``; returns the updates ``d``
+    (``w_new = clip(w - d + c2c)``).  Momentum buffers are updated in place."""
+    deltas = []
+    with torch.no_grad():
+        for i, p in enumerate(params):
+            g = p.grad if p.grad is not None else torch.zeros_like(p)
+            v = velocity[i].mul_(conf.momentum_gamma).add_(g, alpha=conf.momentum_alpha)
+            m = v.abs().max()
+            if m == 0 or not torch.isfinite(m):
+                d = torch.zeros_like(p)
+            else:
+                x = v * (grad_scale / pow2_round(m))
+                d = device_update(p.data, x, state.a_ltp[i], state.a_ltd[i], dev.max_level, conf.wl_weight,
+                                  conf.wl_grad, generator=gen, continuous_pulses=dev.continuous_pulses)
+            apply_update_(p.data, d, dev.c2c_sigma, conf.wl_weight, generator=gen)
+            deltas.append(d)
+    return deltas
+
+
+# ------------------------------------------------------------------------------------------------
+def _bits_mean(codes: torch.Tensor, abits: int) -> torch.Tensor:
+    """Mean bit of two's-complement ``abits``-bit codes (0..1)."""
+    u = torch.remainder(codes.to(torch.int64), 2 ** abits)
+    if abits <= 8:
+        ones = _POPCOUNT.to(codes.device)[u]
+    else:
+        ones = sum(((u >> b) & 1).double() for b in range(abits))
+    return ones.mean() / abits
+
+
+@torch.no_grad()
+def capture_traces(model: nn.Module, images: torch.Tensor, weight_old: list[torch.Tensor], epoch: int,
+                   abits: int, wbits: int) -> list[dict]:
+    """Rows of ``train_traces.parquet`` for every quantised layer: codes of image 0, activity over
+    all ``images`` (K), new weight codes and the given pre-update weights."""
+    from ..models import network_table
+
+    layers = quant_layers(model)
+    captured: dict[nn.Module, torch.Tensor] = {}
+    hooks = [m.register_forward_hook(lambda mod, inp, out: captured.__setitem__(mod, inp[0].detach()))
+             for m in layers]
+    was = model.training
+    model.eval()
+    try:
+        model(images)
+    finally:
+        for h in hooks:
+            h.remove()
+        model.train(was)
+    rows = network_table(model, (1,) + tuple(images.shape[1:]))
+    sa, sw = 2 ** (abits - 1), 2 ** (wbits - 1)
+    out = []
+    for m, row, w_old in zip(layers, rows, weight_old):
+        inp = captured[m].double()
+        if isinstance(m, QConv2d):
+            cols = F.unfold(inp, m.kernel_size, padding=m.padding, stride=m.stride)   # (K, rows, L)
+            pad = int(m.padding[0])
+        else:
+            cols = inp.reshape(inp.shape[0], -1, 1)                                     # (K, Cin, 1)
+            pad = 0
+        codes = torch.clamp(torch.floor(cols * sa + 1e-9), -sa, sa - 1)
+        w = m.weight.detach()
+        q = torch.clamp(torch.round(w.double() * sw), -(sw - 1), sw - 1)
+        out.append({
+            "epoch": epoch, "name": m.name, "net_row": tuple(int(v) for v in row), "padding": pad,
+            "wbits": wbits, "abits": abits,
+            "weight_q": q.reshape(q.shape[0], -1).t().cpu().numpy().astype(np.int16),
+            "weight_old": w_old.detach().reshape(w_old.shape[0], -1).t().float().cpu().numpy(),
+            "input_q": codes[0].cpu().numpy().astype(np.int16),
+            "activity": float(_bits_mean(codes, abits)), "n_images": int(images.shape[0]),
+        })
+    return out
+
+
+def _delta_stats(d: torch.Tensor) -> dict[str, float]:
+    d = d.detach().double()
+    nz = d != 0
+    return {"mean": float(d.mean()), "std": float(d.std()) if d.numel() > 1 else 0.0,
+            "mean_abs": float(d.abs().mean()), "nonzero_frac": float(nz.double().mean()),
+            "ltp_frac": float((d < 0).double().mean()), "ltd_frac": float((d > 0).double().mean())}
+
+
+def _weight_stats(w: torch.Tensor, wbits: int) -> dict[str, float]:
+    w = w.detach().double()
+    lim = 1.0 - 2.0 ** (1 - wbits)
+    q = torch.quantile(w.flatten()[: 1 << 24], torch.tensor([0.05, 0.5, 0.95], dtype=w.dtype, device=w.device))
+    return {"mean": float(w.mean()), "std": float(w.std()) if w.numel() > 1 else 0.0, "min": float(w.min()),
+            "max": float(w.max()), "p05": float(q[0]), "p50": float(q[1]), "p95": float(q[2]),
+            "saturated_frac": float((w.abs() >= lim - 1e-6).double().mean())}
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch: int, device) -> tuple[float, float]:
+    """Test accuracy and mean per-image SSE loss."""
+    was = model.training
+    model.eval()
+    correct, loss = 0, 0.0
+    for i in range(0, len(y), batch):
+        xb, yb = x[i:i + batch].to(device), y[i:i + batch].to(device)
+        out = model(xb)
+        loss += float(sse_loss(out, yb))
+        correct += int((out.argmax(1) == yb).sum())
+    model.train(was)
+    return correct / max(len(y), 1), loss / max(len(y), 1)
+
+
+# ------------------------------------------------------------------------------------------------
+def _atomic_torch_save(obj, path: Path) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    torch.save(obj, tmp)
+    tmp.replace(path)
+
+
+class OnchipRun:
+    """One on-chip training run: model, learning devices, momentum and generators; `run_epoch`
+    trains one epoch and returns its record, statistics rows and trace rows; `save`/`load` move the
+    whole state between epochs (or processes: the ``training`` DAG runs one job per epoch)."""
+
+    def __init__(self, model: nn.Module, data, conf: OnchipConf, dev: OnchipDeviceConf):
+        self.model, self.data, self.conf, self.dev = model, data, conf, dev
+        self.device = next(model.parameters()).device
+        layers = quant_layers(model)
+        self.params = [m.weight for m in layers]
+        self.names = [m.name for m in layers]
+        if len(self.params) != len(list(model.parameters())):
+            raise ValueError("on-chip training expects every parameter to be a quantised layer weight (no biases)")
+        self.state = make_device_state(self.params, dev, conf.seed)
+        self.gen = torch.Generator(device=self.device).manual_seed(conf.seed + 1)
+        self.velocity = [torch.zeros_like(p) for p in self.params]
+        self.next_epoch = 0
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_torch_save({"model": self.model.state_dict(), "velocity": self.velocity, "gen": self.gen.get_state(),
+                            "epoch": self.next_epoch, "conf": asdict(self.conf), "device_conf": asdict(self.dev)},
+                           path)
+
+    def load(self, path: Path) -> None:
+        ck = torch.load(path, map_location=self.device, weights_only=False)
+        self.model.load_state_dict(ck["model"])
+        for v, v0 in zip(self.velocity, ck["velocity"]):
+            v.copy_(v0)
+        self.gen.set_state(ck["gen"].cpu() if self.device.type == "cpu" else ck["gen"])
+        self.next_epoch = int(ck["epoch"])
+
+    def run_epoch(self) -> tuple[dict, list[dict], list[dict]]:
+        conf, dev, data, model, params = self.conf, self.dev, self.data, self.model, self.params
+        epoch, device = self.next_epoch, self.device
+        t0 = time.perf_counter()
+        n = len(data.y_train)
+        bs = min(conf.batch_size, n)
+        steps = conf.steps_per_epoch or max(1, n // bs)
+        if conf.momentum_reset_each_epoch:
+            for v in self.velocity:
+                v.zero_()
+        decays = sum(1 for e in conf.lr_decay_epochs if epoch >= e)
+        gscale = conf.grad_scale / conf.lr_decay_factor ** decays
+        perm = torch.randperm(n, generator=torch.Generator().manual_seed(conf.seed * 1000003 + epoch))
+        loss_sum, correct, seen = 0.0, 0, 0
+        acc_stats: list[dict[str, float]] = [dict() for _ in params]
+        w_old: list[torch.Tensor] = []
+        deltas: list[torch.Tensor] = []
+        model.train()
+        for k in range(steps):
+            lo = (k * bs) % n
+            idx = perm[lo:lo + bs]
+            xb, yb = data.x_train[idx].to(device), data.y_train[idx].to(device)
+            for p in params:
+                p.grad = None
+            out = model(xb)
+            loss = sse_loss(out, yb)
+            loss.backward()
+            if k == steps - 1:
+                w_old = [p.detach().clone() for p in params]
+            deltas = onchip_step(params, self.velocity, self.state, conf, dev, gscale, self.gen)
+            if conf.average_updates:
+                for i, d in enumerate(deltas):
+                    for key, val in _delta_stats(d).items():
+                        acc_stats[i][key] = acc_stats[i].get(key, 0.0) + val / steps
+            loss_sum += float(loss.detach())
+            correct += int((out.detach().argmax(1) == yb).sum())
+            seen += len(yb)
+        acc, test_loss = evaluate(model, data.x_test, data.y_test, conf.eval_batch_size, device)
+        record = {"epoch": epoch, "accuracy": acc, "loss": test_loss, "train_loss": loss_sum / max(seen, 1),
+                  "train_accuracy": correct / max(seen, 1), "grad_scale": gscale, "steps": steps,
+                  "n_test": int(len(data.y_test)), "epoch_time_s": time.perf_counter() - t0}
+        k_img = min(conf.trace_images, len(data.y_test))
+        rows = capture_traces(model, data.x_test[:k_img].to(device), w_old, epoch, conf.wl_activate, conf.wl_weight)
+        stats = []
+        for i, (name, p, d, row) in enumerate(zip(self.names, params, deltas, rows)):
+            base = {"epoch": epoch, "layer_index": i, "name": name}
+            stats.append(dict(base, quantity="input_activity", statistic="mean", value=row["activity"]))
+            stats.append(dict(base, quantity="input_activity", statistic="n_images", value=float(k_img)))
+            for key, val in _weight_stats(p, conf.wl_weight).items():
+                stats.append(dict(base, quantity="weight", statistic=key, value=val))
+            dstats = acc_stats[i] if conf.average_updates else _delta_stats(d)
+            for key, val in dstats.items():
+                stats.append(dict(base, quantity="delta", statistic=key, value=val))
+            stats.append(dict(base, quantity="delta", statistic="averaged_steps",
+                              value=float(steps if conf.average_updates else 1)))
+        self.next_epoch = epoch + 1
+        return record, stats, rows
+
+
+def write_epoch(out_dir: Path, record: dict, stats: list[dict], rows: list[dict]) -> None:
+    """One epoch's files: ``train_traces.parquet`` and ``record.json`` (history row + statistics)."""
+    from .. import schemas
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    schemas.write_table(schemas.train_traces_to_table(rows), out_dir / "train_traces.parquet")
+    tmp = out_dir / ".record.json.tmp"
+    tmp.write_text(json.dumps({"record": record, "stats": stats}))
+    tmp.replace(out_dir / "record.json")
+
+
+def train_onchip(model: nn.Module, data, conf: OnchipConf, dev: OnchipDeviceConf, work_dir: Path,
+                 stop_after_epoch: int | None = None, log=print) -> dict:
+    """Train ``model`` (built right after ``torch.manual_seed(conf.seed)``, on the training device) on
+    ``data`` (a `pipeline.data.Dataset`) through the learning device, in one process.
+
+    Each finished epoch lands in ``work_dir/epoch_<e>/`` (`write_epoch`) and ``work_dir/state.pt``;
+    a later call with the same ``work_dir`` resumes after the last finished epoch.  Returns
+    ``{"history": [...], "stats": [...], "traced_epochs": [...]}``."""
+    work_dir = Path(work_dir)
+    run = OnchipRun(model, data, conf, dev)
+    ckpt = work_dir / "state.pt"
+    if ckpt.exists():
+        run.load(ckpt)
+        log(f"resuming after epoch {run.next_epoch - 1}")
+    while run.next_epoch < conf.epochs:
+        record, stats, rows = run.run_epoch()
+        write_epoch(work_dir / f"epoch_{record['epoch']:03d}", record, stats, rows)
+        run.save(ckpt)
+        log(f"epoch {record['epoch']}: accuracy {record['accuracy']:.4f} loss {record['loss']:.4f} "
+            f"train_loss {record['train_loss']:.4f} ({record['epoch_time_s']:.1f} s)")
+        if stop_after_epoch is not None and record["epoch"] >= stop_after_epoch:
+            break
+    history, stats = collect_epochs(work_dir, range(run.next_epoch))
+    return {"history": history, "stats": stats, "traced_epochs": conf.traced_epochs()}
+
+
+def collect_epochs(work_dir: Path, epochs) -> tuple[list[dict], list[dict]]:
+    history, stats = [], []
+    for e in epochs:
+        doc = json.loads((Path(work_dir) / f"epoch_{e:03d}" / "record.json").read_text())
+        history.append(doc["record"])
+        stats += doc["stats"]
+    return history, stats
+
+
+__all__ = ["OnchipRun", "write_epoch", "collect_epochs", "train_onchip", "onchip_step", "make_device_state", "capture_traces", "evaluate", "sse_loss",
+           "resolve_device"]
