@@ -3,7 +3,6 @@ Markdown + HTML report and PNG plots, in ``results/sweep/<name>/<key>/``."""
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Sequence
 
@@ -25,12 +24,6 @@ def _grid_params(spec) -> list[str]:
 
 def report_files(spec) -> list[str]:
     return list(BASE_FILES) + (["heatmap.png"] if _grid_params(spec) else [])
-
-
-def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
 
 
 def _typed_params(df: pl.DataFrame, names: Sequence[str]) -> pl.DataFrame:
@@ -61,24 +54,6 @@ def _digital_accuracy(results_dir: Path, train_keys: Sequence[str]) -> float | N
         return None
     v = sum(vals) / len(vals)
     return v * 100 if v <= 1 else v
-
-
-def _fmt(v) -> str:
-    if isinstance(v, bool):
-        return "**yes**" if v else ""
-    if isinstance(v, float):
-        if not math.isfinite(v):
-            return str(v)
-        return f"{v:.4g}"
-    return "" if v is None else str(v)
-
-
-def md_table(df: pl.DataFrame, columns: Sequence[str], headers: Sequence[str] | None = None) -> str:
-    headers = headers or columns
-    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(columns)]
-    for row in df.select(columns).iter_rows():
-        out.append("| " + " | ".join(_fmt(v) for v in row) + " |")
-    return "\n".join(out) + "\n"
 
 
 def build_table(plan, name: str) -> tuple[pl.DataFrame, float | None]:
@@ -128,7 +103,7 @@ def _radar_rows(df: pl.DataFrame, spec) -> pl.DataFrame:
 
 def aggregate_sweep(name: str, overrides: Sequence[str] = (), out_dir: Path | None = None, cores: int = 2) -> Path:
     from ..plan import Plan
-    from ..report import markdown_to_html
+    from ..report.render import Column, Document, Figure, Paragraph, Section, Table, write_document
 
     plan = Plan.build(overrides, sweep_names=(name,), cores=cores)
     spec = plan.specs[name]
@@ -156,34 +131,43 @@ def aggregate_sweep(name: str, overrides: Sequence[str] = (), out_dir: Path | No
 
     how = (f"{spec.sample.method} sample of n={spec.sample.n} (seed {spec.sample.seed})" if spec.sample
            else "grid product")
-    lines = [f"# Sweep '{name}'", ""]
+    intro = [Paragraph(f"{len(df)} design points ({how} of {', '.join(params)}"
+                       + (f"; constraints: {', '.join(spec.constraints)}" if spec.constraints else "")
+                       + (f"; base: {' '.join(spec.base)}" if spec.base else "")
+                       + (f"; overrides: {' '.join(overrides)}" if overrides else "") + ")."),
+             Paragraph(f"Hardware-aware accuracy: {spec.mc_seeds} Monte-Carlo draw(s) of the device variation per "
+                       "point with random non-idealities (mean and sample std)."
+                       + (f" Digital (no-hardware) accuracy of the trained model: {digital:.2f} %."
+                          if digital is not None else "")),
+             Paragraph(f"Pareto front (maximise accuracy, TOPS/W, FPS; minimise area): {int(df['pareto'].sum())} of "
+                       f"{len(df)} points.")]
     if spec.description:
-        lines += [spec.description, ""]
-    lines += [f"{len(df)} design points ({how} of {', '.join(params)}"
-              + (f"; constraints: {', '.join(spec.constraints)}" if spec.constraints else "")
-              + (f"; base: {' '.join(spec.base)}" if spec.base else "")
-              + (f"; overrides: {' '.join(overrides)}" if overrides else "") + ").",
-              f"Hardware-aware accuracy: {spec.mc_seeds} Monte-Carlo draw(s) of the device variation per point "
-              "(mean +- sample std)." + (f" Digital (no-hardware) accuracy of the trained model: {digital:.2f} %."
-                                         if digital is not None else ""),
-              f"Pareto front (maximise accuracy, TOPS/W, FPS; minimise area): {int(df['pareto'].sum())} of "
-              f"{len(df)} points.", "",
-              "## Pareto front", ""]
-    cols = ["label", "accuracy_pct", "accuracy_std_pct", "tops_per_w", "area_mm2", "fps", "energy_uJ", "latency_us",
-            "mem_utilization_pct"]
-    heads = ["design", "accuracy %", "std %", "TOPS/W", "area mm2", "FPS", "energy uJ", "latency us", "mem. util. %"]
-    lines += [md_table(df.filter(pl.col("pareto")).sort("tops_per_w", descending=True), cols, heads), "",
-              "![Pareto front](pareto.png)", "", "![radar](radar.png)", ""]
+        intro.insert(0, Paragraph(spec.description))
+    cols = [Column("label", "design", numeric=False), Column("accuracy_pct", "accuracy", "%"),
+            Column("accuracy_std_pct", "std", "%"), Column("tops_per_w", "efficiency", "TOPS/W"),
+            Column("area_mm2", "area", "mm2"), Column("fps", "throughput", "FPS"),
+            Column("energy_uJ", "energy", "uJ"), Column("latency_us", "latency", "us"),
+            Column("mem_utilization_pct", "mem. util.", "%")]
+    figures = [Figure("pareto.png", "Pareto front", "front coloured, dominated points grey"),
+               Figure("radar.png", "radar", "each axis relative to the best plotted design (IEDM'19 Fig. 5)")]
     if grid:
-        lines += ["![heatmaps](heatmap.png)", ""]
-    lines += ["![metrics](metrics.png)", "", "![accuracy vs energy](accuracy_vs_energy.png)", "",
-              "## Per parameter (means over the other parameters)", ""]
+        figures.append(Figure("heatmap.png", "heatmaps", "accuracy and TOPS/W over the first two parameters"))
+    figures += [Figure("metrics.png", "metrics vs parameter", "digital accuracy dashed; bands: MC mean +- std"),
+                Figure("accuracy_vs_energy.png", "accuracy vs energy")]
+    per_param = []
     for p, t in analysis.by_parameter(df, params).items():
-        lines += [f"### {p}", "", md_table(t, t.columns, [p, "points", "accuracy %", "TOPS/W", "area mm2", "FPS",
-                                                            "on front"]), ""]
-    lines += ["## All design points", "",
-              md_table(df, cols + ["pareto"], heads + ["Pareto"]), ""]
-    md = "\n".join(lines)
-    _atomic_text(out_dir / "sweep.md", md)
-    _atomic_text(out_dir / "sweep.html", markdown_to_html(md, f"sweep {name}"))
+        per_param.append(Table([Column(p, p, numeric=False), Column("points", "points", fmt="int"),
+                                Column("accuracy_pct", "accuracy", "%"), Column("tops_per_w", "efficiency", "TOPS/W"),
+                                Column("area_mm2", "area", "mm2"), Column("fps", "throughput", "FPS"),
+                                Column("on_front", "on front", fmt="int")], t.to_dicts(), caption=p))
+    rows = df.to_dicts()
+    doc = Document(f"Sweep '{name}'", sections=[
+        Section("Summary", intro),
+        Section("Pareto front", [Table(cols, df.filter(pl.col("pareto")).sort("tops_per_w", descending=True)
+                                       .to_dicts())]),
+        Section("Plots", figures),
+        Section("Per parameter (means over the other parameters)", per_param),
+        Section("All design points", [Table(cols + [Column("pareto", "Pareto", numeric=False)], rows)]),
+    ])
+    write_document(doc, out_dir, "sweep")
     return out_dir

@@ -401,3 +401,54 @@ def test_mc_draws_per_point_share_training_and_skip_deterministic_points():
         assert seeds == (list(range(5)) if sigma > 0 else [0]), pt
     keys = [stage_keys(compose(ov)) for _, _, ov in draws]
     assert len({k["train"] for k in keys}) == 1 and len({k["infer"] for k in keys}) == len(draws) == 32
+
+
+def test_sweep_report_from_chunks_and_accuracies(tmp_path):
+    """The aggregation of a finished sweep (estimates from real chunk jobs, accuracies written here):
+    tables, Markdown/HTML report, every plot; MC statistics and the Pareto column in the table."""
+    from PIL import Image
+
+    from pipeline.dse.batch import run_chunk
+    from pipeline.dse.sweep_report import aggregate_sweep
+    from pipeline.plan import Plan
+
+    name = "zz_test_report"
+    sweep = ROOT / "conf" / "sweep" / f"{name}.yaml"
+    sweep.write_text("base: [device.variation_sigma=0.05]\nparams:\n  array.adc_bits: [3, 5]\n"
+                     "  array.rows: [64, 128]\nmc_seeds: 3\n")
+    try:
+        overrides = [f"results_dir={tmp_path / 'results'}"]
+        plan = Plan.build(overrides, sweep_names=(name,))
+        results = Path(plan.results_dir)
+        pts = plan.sweeps[name][1]
+        _, traces = _tiny_traces()
+        _write_traces(results, stage_keys(compose(pts[0][1]))["traces"], traces)
+        size = plan.chunk_size(name)
+        for i, d in enumerate(plan.chunk_dirs(name)):
+            run_chunk(name, i, overrides, results, size, Path(d))
+        rng = np.random.default_rng(0)
+        written = {}
+        for pt, s, ov in plan.draws(name):
+            keys = stage_keys(compose(ov))
+            v = float(rng.uniform(0.3, 0.9))
+            written.setdefault(pt, []).append(v * 100)
+            schemas.write_table(pa.Table.from_pylist([{"accuracy": v, "loss": 0.1}]),
+                                results / "infer" / keys["infer"] / "accuracy.parquet")
+            (results / "train" / keys["train"]).mkdir(parents=True, exist_ok=True)
+            (results / "train" / keys["train"] / "metrics.json").write_text('{"accuracy": 0.93}')
+        out = aggregate_sweep(name, overrides, tmp_path / "report")
+    finally:
+        sweep.unlink()
+    df = pl.read_parquet(out / "sweep.parquet")
+    assert df["label"].to_list() == [label for label, _ in pts]
+    for (label, pt), row in zip(pts, df.iter_rows(named=True)):
+        assert row["mc_draws"] == 3
+        assert row["accuracy_pct"] == pytest.approx(np.mean(written[pt]))
+        assert row["accuracy_std_pct"] == pytest.approx(np.std(written[pt], ddof=1))
+    signed = np.column_stack([df[c].to_numpy() * s for c, s in analysis.PARETO_OBJECTIVES.items()])
+    assert df["pareto"].to_list() == _brute_pareto(signed)
+    md, html = (out / "sweep.md").read_text(), (out / "sweep.html").read_text()
+    assert "Pareto front" in md and "93.00 %" in md and "<table" in html and "pareto.png" in html
+    for f in ("pareto", "radar", "heatmap", "metrics", "accuracy_vs_energy"):
+        with Image.open(out / f"{f}.png") as im:
+            assert len(np.unique(np.asarray(im.convert("L")))) > 20, f
