@@ -7,6 +7,7 @@
 import sys
 from pathlib import Path
 from neurosim_core.params import ConfigError
+from pipeline.integrity import IntegrityError, check_writable, recover_stale_lock
 from pipeline.plan import Plan
 
 _ov = config.get("overrides", [])
@@ -14,11 +15,18 @@ OVERRIDES = [str(_ov)] if isinstance(_ov, str) else [str(o) for o in _ov]  # one
 
 try:
     PLAN = Plan.build(OVERRIDES, cores=int(config.get("dse_cores") or workflow.cores or 2))
-    # the targets are not known to the workflow while this file is parsed: read them off the command line,
-    # so that a bad design point of a requested sweep fails in one line before any job starts
-    PLAN.check_requested((getattr(workflow.dag_settings, "targets", None) or ()) or sys.argv[1:])
-except ConfigError as exc:  # a bad override or config file: one line, before any job starts
-    sys.exit(f"neurosim-flow: error: {exc}")
+    if workflow.is_main_process:
+        check_writable(PLAN.results_dir)
+        PLAN.verify(PLAN.main_keys, OVERRIDES)  # corrupt earlier results: before any job
+        _notice = recover_stale_lock()  # a lock left by a killed run (kill -9): resume anyway
+        if _notice:
+            print(_notice, file=sys.stderr, flush=True)
+        # the targets are not known to the workflow while this file is parsed: read them off the command
+        # line, so that a bad design point of a requested sweep fails in one line before any job starts
+        PLAN.check_requested((getattr(workflow.dag_settings, "targets", None) or ()) or sys.argv[1:])
+except (ConfigError, IntegrityError) as exc:  # one line, before any job starts, status 2
+    print(f"neurosim-flow: error: {exc}", file=sys.stderr, flush=True)
+    sys.exit(2)
 PY = sys.executable
 R = PLAN.results_dir
 

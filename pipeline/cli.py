@@ -39,15 +39,38 @@ def cmd_stage(args) -> int:
     from .config import compose
     from .stages import run_stage, setup_logging
 
+    from .integrity import check_writable
+
     setup_logging(Path(args.log) if args.log else None)
     flow = compose(args.overrides)
-    run_stage(args.stage, flow, Path(args.results or flow.results_dir))
+    results = Path(args.results or flow.results_dir)
+    check_writable(results)
+    run_stage(args.stage, flow, results)
     return 0
+
+
+def _check_out_dir(out: str | None) -> None:
+    """``--out`` names a directory (created if missing); never write into or over a file."""
+    if out is None:
+        return
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"--out {out}: is an existing file; give a directory (created if missing) for the tables")
+    probe = path
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise ValueError(f"--out {out}: {probe} is a file, not a directory")
+    import os
+
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise ValueError(f"--out {out}: {probe} is not writable")
 
 
 def cmd_sweep(args) -> int:
     from .dse.sweep_report import aggregate_sweep
 
+    _check_out_dir(args.out)
     aggregate_sweep(args.name, args.overrides, Path(args.out) if args.out else None, cores=args.cores)
     return 0
 
@@ -55,7 +78,7 @@ def cmd_sweep(args) -> int:
 def cmd_estimate(args) -> int:
     from neurosim_core.params import HardwareConfig, resolve
 
-    from .direct import estimate_from_files
+    from .direct import estimate_from_files, trace_precision
 
     values = {}
     for item in args.set or []:
@@ -63,6 +86,11 @@ def cmd_estimate(args) -> int:
             raise ValueError(f"--set '{item}': expected key=value (a HardwareConfig field)")
         k, v = item.split("=", 1)
         values[k] = _parse_value(v)
+    _check_out_dir(args.out)
+    precision = trace_precision(Path(args.traces)) if args.traces else None
+    if precision is not None:  # traces that carry their precision set it, unless --set says otherwise
+        values.setdefault("synapse_bits", precision[0])
+        values.setdefault("input_bits", precision[1])
     cfg = HardwareConfig.from_mapping(values, source="--set")
     p = resolve(cfg, source="--set")
     summary = estimate_from_files(Path(args.network), Path(args.traces) if args.traces else None, p,
@@ -126,7 +154,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, FileNotFoundError, KeyError, ImportError) as exc:
+    except (ValueError, OSError, KeyError, ImportError) as exc:
         msg = " ".join(str(exc).split()) or type(exc).__name__
         print(f"neurosim-flow: error: {msg}", file=sys.stderr)
         return 2

@@ -13,7 +13,7 @@ from typing import Sequence
 
 from functools import lru_cache
 
-from .config import FlowConfig, _digest
+from .config import FlowConfig, PipelineConfigError, _digest
 from .config import compose as _compose_uncached
 from .config import stage_keys as _stage_keys_uncached
 
@@ -116,7 +116,7 @@ class Plan:
             for _, pt in self.sweeps[name][1]:  # a bad point fails naming the point, not a draw
                 self._compose_point(name, pt, labels)
             for pt in self.mc_points(name):
-                self._register(self._compose_point(name, pt, labels))
+                self.verify(self._register(self._compose_point(name, pt, labels)), pt)
             self._registered_sweeps.add(name)
 
     def _compose_point(self, name: str, pt: tuple[str, ...], labels: dict) -> FlowConfig:
@@ -152,6 +152,13 @@ class Plan:
         """Every design point x Monte-Carlo draw (``mc_seed=s`` for s >= 1) of sweep ``name``."""
         return [ov for _, _, ov in self.draws(name)]
 
+    def verify(self, keys: dict[str, str], overrides: Sequence[str] = ()) -> None:
+        """Check the existing results of one design point against their manifests (corrupt files)."""
+        from .integrity import verify_stage_dir
+
+        for stage, key in keys.items():
+            verify_stage_dir(self.stage_dir(stage, key), overrides)
+
     # ---- paths ------------------------------------------------------------------------------
     def stage_dir(self, stage: str, key: str) -> Path:
         return Path(self.results_dir) / stage / key
@@ -160,9 +167,10 @@ class Plan:
         return [str(self.stage_dir(stage, key) / f) for f in STAGE_FILES[stage]]
 
     def overrides_of(self, stage: str, key: str) -> tuple[str, ...]:
-        if key not in self.registry.get(stage, {}):
-            for name in self.sweeps:
-                self._register_sweep(name)
+        for name in self.sweeps:  # the sweeps' points, one sweep at a time, until one produces the key
+            if key in self.registry.get(stage, {}):
+                break
+            self._register_sweep(name)
         try:
             return self.registry[stage][key]
         except KeyError:

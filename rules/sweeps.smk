@@ -17,9 +17,27 @@ def _sweep_out(name):
     return paths
 
 
+def _sweep_inputs(name):
+    # A bad value in conf/sweep/<name>.yaml (or a corrupt result of a point): one line, status 2,
+    # while Snakemake builds the DAG, before any job starts.
+    try:
+        return PLAN.sweep_inputs(name)
+    except (ConfigError, IntegrityError) as exc:
+        print(f"neurosim-flow: error: {exc}", file=sys.stderr, flush=True)
+        sys.exit(2)
+
+
+def _chunk_inputs(wc):
+    try:
+        return PLAN.chunk_inputs(wc.name, int(wc.size), int(wc.index))
+    except (ConfigError, IntegrityError) as exc:
+        print(f"neurosim-flow: error: {exc}", file=sys.stderr, flush=True)
+        sys.exit(2)
+
+
 rule dse_chunk:
     output: directory(f"{R}/sweep/{{name}}/{{key}}/chunks/s{{size}}_{{index}}")
-    input: lambda wc: PLAN.chunk_inputs(wc.name, int(wc.size), int(wc.index))
+    input: _chunk_inputs
     wildcard_constraints: name=r"[A-Za-z0-9_\-]+", key=r"[0-9a-f]{12}", size=r"\d+", index=r"\d+"
     params: overrides=" ".join(f"'{o}'" for o in OVERRIDES)
     log: f"{R}/logs/sweep/{{name}}/{{key}}/chunk_s{{size}}_{{index}}.log"
@@ -30,7 +48,7 @@ rule dse_chunk:
 for _name in PLAN.sweeps:
     rule:
         name: f"sweep_{_name}_aggregate"
-        input: lambda wc, n=_name: PLAN.sweep_inputs(n)  # composes the points only when asked for
+        input: lambda wc, n=_name: _sweep_inputs(n)  # composes the points only when asked for
         output: _sweep_out(_name)
         params: overrides=" ".join(f"'{o}'" for o in OVERRIDES), name=_name, cores=PLAN.cores
         log: f"{R}/logs/sweep/{_name}.log"

@@ -8,8 +8,9 @@ from pipeline.training.plan import TRAIN_FILES, TrainingPlan
 
 try:
     TPLAN = TrainingPlan.build(OVERRIDES)
-except ConfigError as exc:
-    sys.exit(f"neurosim-flow: error: {exc}")
+except ConfigError as exc:  # one line, before any job starts, status 2 (as in the Snakefile)
+    print(f"neurosim-flow: error: {exc}", file=sys.stderr, flush=True)
+    sys.exit(2)
 TCMD = f"{PY} -m pipeline.training.cli"
 
 

@@ -20,7 +20,7 @@ import yaml
 
 from .. import config as C
 
-_TOP = {"results_dir": str, "trace_images": int, "estimate_mode": str, "mc_seed": int}
+_TOP = {"results_dir", "trace_images", "estimate_mode", "mc_seed"}
 
 
 @lru_cache(maxsize=None)
@@ -70,9 +70,16 @@ def fast_compose(overrides: Sequence[str]) -> C.FlowConfig:
             slow.append(ov)
     if slow or not fields:
         return _hydra(overrides)
+    try:
+        return _apply(overrides, groups, fields)
+    except Exception:  # any doubt: Hydra's composition decides (and words the error)
+        return _hydra(overrides)
+
+
+def _apply(overrides: tuple[str, ...], groups: list[str], fields: list) -> C.FlowConfig:
     C._check_overrides([ov for _, _, ov in fields])
     base = _hydra(tuple(groups))
-    where_ov = f" (overrides {list(overrides)})"
+    src = C._Sources(overrides, {})
     updates: dict[str, dict] = {}
     top: dict[str, object] = {}
     for key, value, _ in fields:
@@ -80,21 +87,16 @@ def fast_compose(overrides: Sequence[str]) -> C.FlowConfig:
             top[key] = value
         else:
             group, fld = key.split(".")
+            if group == "sweep":
+                raise ValueError("sweep fields: compose with Hydra")
             updates.setdefault(group, {})[fld] = value
     new = {}
     for group, values in updates.items():
         current = dataclasses.asdict(getattr(base, group))
-        if group == "sweep":
-            return _hydra(overrides)
         current.update(values)
-        new[group] = C._typed(C._GROUP_TYPES[group], current, f"conf/{group}{where_ov}")
-    for key, value in top.items():
-        if key in ("trace_images", "mc_seed"):
-            C._check(C._is_int(value), "conf/config.yaml", key, value, "an integer")
-        new[key] = _TOP[key](value)
-    flow = dataclasses.replace(base, **new, overrides=overrides)
-    C._check(flow.estimate_mode in C.ESTIMATE_MODES, "conf/config.yaml", "estimate_mode", flow.estimate_mode,
-             ", ".join(C.ESTIMATE_MODES))
-    C._check(flow.mc_seed >= 0, "conf/config.yaml", "mc_seed", flow.mc_seed, "an integer >= 0")
-    C.resolve(flow.hardware(), source=f"hardware config{where_ov}")
+        new[group] = C._typed(C._GROUP_TYPES[group], current, group, src)
+    # the FlowConfig (strict pydantic dataclass) validates the top-level fields when replaced
+    flow = dataclasses.replace(base, **new, **top, overrides=overrides)
+    C._cross_checks(flow, src)
+    C.resolve(flow.hardware(), source="hardware config")
     return flow

@@ -106,8 +106,8 @@ def test_sample_larger_than_the_space_fails(tmp_path):
 
 # ---- bad sweep files: one line naming the file, the parameter and what is allowed ------------------
 @pytest.mark.parametrize("text,fragments", [
-    ("params:\n  array.adc_bits: [3, 9]\n", ["'array.adc_bits'", "9", "allowed: 1..8"]),
-    ("param: array.adc_bits\nvalues: [4, x]\n", ["'array.adc_bits'", "'x'", "an integer"]),
+    ("params:\n  array.adc_bits: [3, 9]\n", ["'array.adc_bits'", "9", "allowed: integers 1..8"]),
+    ("param: array.adc_bits\nvalues: [4, x]\n", ["'array.adc_bits'", "'x'", "integers 1..8"]),
     ("params:\n  array.adc_bitz: [3]\n", ["'array.adc_bitz'", "unknown field 'adc_bitz'", "allowed:"]),
     ("params:\n  device: [sram, flash]\n", ["'device'", "'flash'", "allowed: ecram, fefet"]),
     ("params:\n  tech: [n22, n23]\n", ["'tech'", "n23", "allowed:"]),
@@ -151,7 +151,7 @@ def test_a_bad_design_point_fails_in_one_line_before_any_job(tmp_path):
     assert proc.returncode != 0
     line = [l for l in proc.stderr.splitlines() if "neurosim-flow: error" in l]
     assert line and "conf/sweep/zz_test_bad_point.yaml: design point 'device=rram, tech=n7'" in line[0], proc.stderr[-800:]
-    assert "RRAM needs tech_node_nm >= 22" in line[0] and "Traceback" not in proc.stderr
+    assert "RRAM is modelled down to 22 nm" in line[0] and "Traceback" not in proc.stderr
 
 
 def test_shipped_sweep_files_load():

@@ -69,4 +69,7 @@ def test_sweep_points_are_composed_only_when_asked_for():
     point = ["train.max_steps=7", "array.adc_bits=3"]
     key = stage_keys(compose(point))["estimate"]
     assert plan.overrides_of("estimate", key) == tuple(point)  # a sweep job (e.g. on Slurm) finds its point
+    assert plan._registered_sweeps == {"adc"}  # stops at the sweep that produces the key
+    tech_point = ["train.max_steps=7", "tech=n45"]
+    assert plan.overrides_of("estimate", stage_keys(compose(tech_point))["estimate"]) == tuple(tech_point)
     assert plan._registered_sweeps >= {"adc", "device", "array", "tech"}
