@@ -218,6 +218,7 @@ class SweepConf:
     constraints: tuple[str, ...] | str | None = None
     sample: dict[str, Any] | None = None
     mc_seeds: int = Field(1, ge=1, le=10_000)
+    accuracy: bool = True
     chunk_size: int | None = Field(None, ge=1)
     radar: tuple[dict[str, Any], ...] | None = None
     description: str = ""

@@ -114,7 +114,7 @@ class Plan:
         if name not in self._registered_sweeps:
             labels = {pt: label for label, pt in self.sweeps[name][1]}
             for _, pt in self.sweeps[name][1]:  # a bad point fails naming the point, not a draw
-                self._compose_point(name, pt, labels)
+                self._register(self._compose_point(name, pt, labels))
             for pt in self.mc_points(name):
                 self.verify(self._register(self._compose_point(name, pt, labels)), pt)
             self._registered_sweeps.add(name)
@@ -138,6 +138,8 @@ class Plan:
     def draws(self, name: str) -> list[tuple[tuple[str, ...], int, tuple[str, ...]]]:
         """(point, draw s, the point's overrides with ``mc_seed=s``) for every Monte-Carlo draw of sweep
         ``name``; a point without random non-idealities (no variation, no stuck-at cells) gets one draw."""
+        if not self.specs[name].accuracy:  # estimate-only sweep
+            return []
         seeds = self.specs[name].mc_seeds
         out = []
         for _, pt in self.sweeps[name][1]:

@@ -33,6 +33,12 @@ def scan_accuracy(infer: Sequence[tuple[str, int, str | Path]]) -> pl.LazyFrame:
     return ids.join(acc.unique("path"), on="path", how="left")
 
 
+def no_accuracy() -> pl.LazyFrame:
+    """The accuracy statistics of an estimate-only sweep: none."""
+    return pl.LazyFrame(schema={"point_id": pl.String, "accuracy_pct": pl.Float64, "accuracy_std_pct": pl.Float64,
+                                "mc_draws": pl.UInt32})
+
+
 def accuracy_stats(acc: pl.LazyFrame) -> pl.LazyFrame:
     """Mean and sample standard deviation (ddof 1; 0 with a single draw) of the accuracy in %."""
     return (acc.group_by("point_id")
@@ -41,15 +47,18 @@ def accuracy_stats(acc: pl.LazyFrame) -> pl.LazyFrame:
                  pl.len().alias("mc_draws")))
 
 
-def sweep_table(points: pl.LazyFrame, acc: pl.LazyFrame, param_cols: Sequence[str]) -> pl.DataFrame:
-    """One row per design point: swept values, figures in report units, accuracy statistics, ``pareto``."""
-    df = (points.join(accuracy_stats(acc), on="point_id", how="left")
+def sweep_table(points: pl.LazyFrame, acc: pl.LazyFrame | None, param_cols: Sequence[str]) -> pl.DataFrame:
+    """One row per design point: swept values, figures in report units, accuracy statistics, ``pareto``
+    (``acc`` None: an estimate-only sweep, the front over the hardware figures alone)."""
+    stats = no_accuracy() if acc is None else accuracy_stats(acc)
+    df = (points.join(stats, on="point_id", how="left")
           .with_columns((pl.col("chip_area_um2") / 1e6).alias("area_mm2"),
                         (pl.col("read_dynamic_energy_pJ") / 1e6).alias("energy_uJ"),
                         (pl.col("read_latency_ns") / 1e3).alias("latency_us"))
           .collect())
     order = [c for c in param_cols if c in df.columns]
-    df = df.with_columns(pl.Series("pareto", pareto_mask(df)))
+    objectives = None if acc is not None else {k: v for k, v in PARETO_OBJECTIVES.items() if k != "accuracy_pct"}
+    df = df.with_columns(pl.Series("pareto", pareto_mask(df, objectives)))
     first = ["point_id", "label", *order, "accuracy_pct", "accuracy_std_pct", "mc_draws", "tops_per_w", "area_mm2",
              "fps", "energy_uJ", "latency_us", "mem_utilization_pct", "pareto"]
     return df.select(first + [c for c in df.columns if c not in first])

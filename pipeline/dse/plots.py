@@ -29,9 +29,20 @@ def _short(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
 
+def has_accuracy(df: pl.DataFrame) -> bool:
+    """False for an estimate-only sweep (no hardware-aware inference: accuracy columns empty)."""
+    return "accuracy_pct" in df.columns and df["accuracy_pct"].null_count() < len(df)
+
+
+def _std_max(df: pl.DataFrame) -> float:
+    return float(df["accuracy_std_pct"].max() or 0.0) if "accuracy_std_pct" in df.columns else 0.0
+
+
 def pareto_plot(df: pl.DataFrame, path: Path, title: str) -> None:
     """Three projections of the 4-objective front; front points coloured and labelled, the rest grey."""
-    pairs = (("tops_per_w", "accuracy_pct", "energy efficiency (TOPS/W)", "accuracy (%)"),
+    first = (("tops_per_w", "accuracy_pct", "energy efficiency (TOPS/W)", "accuracy (%)") if has_accuracy(df)
+             else ("tops_per_w", "fps", "energy efficiency (TOPS/W)", "throughput (FPS)"))
+    pairs = (first,
              ("area_mm2", "fps", "chip area (mm$^2$)", "throughput (FPS)"),
              ("area_mm2", "tops_per_w", "chip area (mm$^2$)", "energy efficiency (TOPS/W)"))
     front = df["pareto"].to_numpy()
@@ -42,7 +53,7 @@ def pareto_plot(df: pl.DataFrame, path: Path, title: str) -> None:
         ax.scatter(x[~front], y[~front], c=GREY, s=22, label=f"dominated ({int((~front).sum())})")
         ax.scatter(x[front], y[front], c=FRONT, s=40, edgecolors="k", linewidths=0.5,
                    label=f"Pareto front ({int(front.sum())})", zorder=3)
-        if yc == "accuracy_pct" and "accuracy_std_pct" in df.columns and df["accuracy_std_pct"].max() > 0:
+        if yc == "accuracy_pct" and _std_max(df) > 0:
             ax.errorbar(x, y, yerr=df["accuracy_std_pct"].to_numpy(), fmt="none", ecolor=GREY, elinewidth=0.8)
         if front.sum() <= 12:
             for i in np.flatnonzero(front):
@@ -53,7 +64,8 @@ def pareto_plot(df: pl.DataFrame, path: Path, title: str) -> None:
         ax.set_ylabel(yl)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-    fig.suptitle(f"{title}: Pareto front over accuracy, TOPS/W, area and FPS (three projections)")
+    over = "accuracy, TOPS/W, area and FPS" if has_accuracy(df) else "TOPS/W, area and FPS (estimate-only sweep)"
+    fig.suptitle(f"{title}: Pareto front over {over} (three projections)")
     _save(fig, path)
 
 
@@ -61,11 +73,15 @@ RADAR_AXES = (("accuracy_pct", "accuracy", 1), ("mem_utilization_pct", "memory u
               ("area_mm2", "area (inverse)", -1), ("tops_per_w", "TOPS/W", 1), ("fps", "FPS", 1))
 
 
+def radar_axes(df: pl.DataFrame):
+    return RADAR_AXES if has_accuracy(df) else RADAR_AXES[1:]
+
+
 def radar_values(df: pl.DataFrame) -> np.ndarray:
     """IEDM'19 Fig. 5 normalisation: each axis relative to the best of the plotted designs (1 = best;
     larger-is-better figures as value / max, area as min / value, so the outer ring is best)."""
     cols = []
-    for col, _, sense in RADAR_AXES:
+    for col, _, sense in radar_axes(df):
         v = df[col].cast(pl.Float64).to_numpy()
         cols.append(v / np.nanmax(v) if sense > 0 else np.nanmin(v) / v)
     return np.column_stack(cols)
@@ -73,7 +89,8 @@ def radar_values(df: pl.DataFrame) -> np.ndarray:
 
 def radar_plot(df: pl.DataFrame, path: Path, title: str) -> None:
     vals = radar_values(df)
-    n = len(RADAR_AXES)
+    axes_used = radar_axes(df)
+    n = len(axes_used)
     ang = np.linspace(0, 2 * np.pi, n, endpoint=False)
     fig = plt.figure(figsize=(7.5, 6.5))
     ax = fig.add_subplot(111, polar=True)
@@ -82,7 +99,7 @@ def radar_plot(df: pl.DataFrame, path: Path, title: str) -> None:
         a = np.append(ang, ang[0])
         ax.plot(a, v, "-o", ms=3, lw=1.4, label=label)
         ax.fill(a, v, alpha=0.06)
-    ax.set_xticks(ang, [lbl for _, lbl, _ in RADAR_AXES])
+    ax.set_xticks(ang, [lbl for _, lbl, _ in axes_used])
     ax.set_ylim(0, 1.05)
     ax.set_yticks([0.25, 0.5, 0.75, 1.0], ["0.25", "0.5", "0.75", "1"], fontsize=7)
     ax.legend(loc="upper left", bbox_to_anchor=(1.05, 1.0), fontsize=8)
@@ -90,10 +107,11 @@ def radar_plot(df: pl.DataFrame, path: Path, title: str) -> None:
     _save(fig, path)
 
 
-def heatmap_plot(df: pl.DataFrame, params: Sequence[str], path: Path, title: str,
-                 metrics=(("accuracy_pct", "accuracy (%)"), ("tops_per_w", "TOPS/W"))) -> None:
+def heatmap_plot(df: pl.DataFrame, params: Sequence[str], path: Path, title: str, metrics=None) -> None:
     """Metric over params[0] (x) x params[1] (y), one column of panels per level of params[2]
     (IEDM'19 Fig. 4); further parameters are averaged over.  Blank cells: no design point (constraints)."""
+    metrics = metrics or ((("accuracy_pct", "accuracy (%)"),) if has_accuracy(df) else
+                          (("area_mm2", "area (mm$^2$)"),)) + (("tops_per_w", "TOPS/W"),)
     px, py = params[0], params[1]
     facets = sorted(df[params[2]].unique().to_list()) if len(params) > 2 else [None]
     xs, ys = sorted(df[px].unique().to_list()), sorted(df[py].unique().to_list())
@@ -143,9 +161,10 @@ def metrics_plot(df: pl.DataFrame, params: Sequence[str], path: Path, title: str
     xs = sorted(df[px].unique().to_list())
     numeric = _is_numeric(df[px])
     pos = {x: (x if numeric else i) for i, x in enumerate(xs)}
+    metrics = METRICS if has_accuracy(df) else (("mem_utilization_pct", "memory utilisation (%)"),) + METRICS[1:]
     fig, axes = plt.subplots(2, 3, figsize=(15, 7.5), layout="constrained")
     levels = sorted(df[group].unique().to_list()) if group else [None]
-    for ax, (col, lbl) in zip(axes.ravel(), METRICS):
+    for ax, (col, lbl) in zip(axes.ravel(), metrics):
         for k, lev in enumerate(levels):
             sub = df if lev is None else df.filter(pl.col(group) == lev)
             agg = sub.group_by(px).agg(pl.col(col).mean(), pl.col("accuracy_std_pct").mean().alias("_std")) \
@@ -156,11 +175,11 @@ def metrics_plot(df: pl.DataFrame, params: Sequence[str], path: Path, title: str
             ax.plot(x, y, "o-", color=f"C{k}", label=name, ms=4)
             if col == "accuracy_pct":
                 s = agg["_std"].to_numpy()
-                if np.nanmax(s) > 0:
+                if np.isfinite(s).any() and np.nanmax(s) > 0:
                     ax.fill_between(x, y - s, y + s, color=f"C{k}", alpha=0.18, lw=0)
             if len(sub) > len(agg):  # several points per x (other parameters): show them faintly
                 ax.scatter([pos[v] for v in sub[px].to_list()], sub[col].to_numpy(), s=8, color=f"C{k}", alpha=0.3)
-        if col == "accuracy_pct" and digital_pct is not None:
+        if col == "accuracy_pct" and digital_pct is not None and has_accuracy(df):
             ax.axhline(digital_pct, color="k", ls="--", lw=1, label=f"digital {digital_pct:.1f} %")
         if col in ("area_mm2", "fps", "energy_uJ", "latency_us") and df[col].min() > 0 \
                 and df[col].max() / df[col].min() > 30:
@@ -177,7 +196,7 @@ def metrics_plot(df: pl.DataFrame, params: Sequence[str], path: Path, title: str
         ax.grid(alpha=0.3)
         if ax is axes[0][0] and (group or digital_pct is not None):
             ax.legend(fontsize=8)
-    band = " (band: Monte-Carlo mean +- std)" if df["accuracy_std_pct"].max() > 0 else ""
+    band = " (band: Monte-Carlo mean +- std)" if _std_max(df) > 0 else ""
     fig.suptitle(f"{title}: metrics vs {px}" + (f", lines per {group}" if group else "") + band)
     _save(fig, path)
 

@@ -17,6 +17,7 @@ or the multi-parameter form::
     constraints: ["cell_bit <= adc_bits"]   # keep a point only when every expression holds
     sample: {method: lhs, n: 50, seed: 0}   # optional: random / Latin-hypercube sample instead of the grid
     mc_seeds: 1                         # Monte-Carlo device-variation draws per point (infer jobs)
+    accuracy: true                      # false: estimate-only sweep (no hardware-aware inference)
     chunk_size: 16                      # design points per estimate job (default: see `default_chunk_size`)
     radar: [{array.rows: 64}, ...]      # designs in the radar chart (default: the Pareto front)
 
@@ -46,7 +47,7 @@ from ..config import CONF_DIR, PipelineConfigError, _digest
 __all__ = ["SweepSpecError", "Param", "Sample", "SweepSpec", "Point", "load_spec", "sweep_names",
            "format_value", "default_chunk_size", "chunks"]
 
-FIELDS = ("name", "description", "param", "values", "params", "base", "constraints", "sample", "mc_seeds",
+FIELDS = ("name", "description", "param", "values", "params", "base", "constraints", "sample", "mc_seeds", "accuracy",
           "chunk_size", "radar")
 SAMPLE_METHODS = ("random", "lhs")
 
@@ -128,6 +129,7 @@ class SweepSpec:
     constraints: tuple[str, ...] = ()
     sample: Sample | None = None
     mc_seeds: int = 1
+    accuracy: bool = True              # false: estimate-only (no infer jobs; Pareto over the hardware figures)
     chunk_size: int | None = None
     radar: tuple[tuple[tuple[str, Any], ...], ...] = ()
     description: str = ""
@@ -418,6 +420,9 @@ def load_spec(name: str, conf_dir: Path | None = None) -> SweepSpec:
     mc = raw.get("mc_seeds", 1)
     if not _is_int(mc) or mc < 1:
         raise _err(path, "mc_seeds", mc, "a positive integer (1: one hardware-aware inference per point)")
+    accuracy = raw.get("accuracy", True)
+    if not isinstance(accuracy, bool):
+        raise _err(path, "accuracy", accuracy, "true, false (false: estimate-only, no hardware-aware inference)")
     chunk = raw.get("chunk_size")
     if chunk is not None and (not _is_int(chunk) or chunk < 1):
         raise _err(path, "chunk_size", chunk, "a positive integer or null (automatic)")
@@ -427,7 +432,7 @@ def load_spec(name: str, conf_dir: Path | None = None) -> SweepSpec:
     if "name" in raw and raw["name"] != name:
         raise _err(path, "name", raw["name"], f"'{name}' (the file's name)")
     spec = SweepSpec(name=name, path=path, params=params, base=tuple(base), constraints=tuple(constraints),
-                     sample=sample, mc_seeds=mc, chunk_size=chunk,
+                     sample=sample, mc_seeds=mc, accuracy=accuracy, chunk_size=chunk,
                      radar=tuple(tuple(sorted(r.items())) for r in radar),
                      description=str(raw.get("description", "")), legacy=legacy)
     spec.combos()  # constraint syntax and emptiness errors now, not in a job

@@ -23,7 +23,8 @@ def _grid_params(spec) -> list[str]:
 
 
 def report_files(spec) -> list[str]:
-    return list(BASE_FILES) + (["heatmap.png"] if _grid_params(spec) else [])
+    files = [f for f in BASE_FILES if spec.accuracy or f != "accuracy_vs_energy.png"]
+    return files + (["heatmap.png"] if _grid_params(spec) else [])
 
 
 def _typed_params(df: pl.DataFrame, names: Sequence[str]) -> pl.DataFrame:
@@ -73,7 +74,8 @@ def build_table(plan, name: str) -> tuple[pl.DataFrame, float | None]:
         keys = stage_keys(compose(ov))
         infer.append((ids[pt], s, results / "infer" / keys["infer"] / "accuracy.parquet"))
         train_keys.append(keys["train"])
-    df = analysis.sweep_table(points, analysis.scan_accuracy(infer), [f"p:{n}" for n in spec.param_names])
+    acc = analysis.scan_accuracy(infer) if infer else None
+    df = analysis.sweep_table(points, acc, [f"p:{n}" for n in spec.param_names])
     df = _typed_params(df, spec.param_names)
     want = len(plan.sweeps[name][1])
     if len(df) != want:
@@ -120,7 +122,8 @@ def aggregate_sweep(name: str, overrides: Sequence[str] = (), out_dir: Path | No
     params = spec.param_names
     title = f"sweep '{name}'"
     plots.metrics_plot(df, params, out_dir / "metrics.png", title, digital)
-    plots.accuracy_energy_plot(df, out_dir / "accuracy_vs_energy.png", title, digital)
+    if spec.accuracy:
+        plots.accuracy_energy_plot(df, out_dir / "accuracy_vs_energy.png", title, digital)
     plots.pareto_plot(df, out_dir / "pareto.png", title)
     radar = _radar_rows(df, spec)
     plots.radar_plot(radar, out_dir / "radar.png", f"{title}: " + ("chosen designs" if spec.radar else
@@ -135,11 +138,13 @@ def aggregate_sweep(name: str, overrides: Sequence[str] = (), out_dir: Path | No
                        + (f"; constraints: {', '.join(spec.constraints)}" if spec.constraints else "")
                        + (f"; base: {' '.join(spec.base)}" if spec.base else "")
                        + (f"; overrides: {' '.join(overrides)}" if overrides else "") + ")."),
-             Paragraph(f"Hardware-aware accuracy: {spec.mc_seeds} Monte-Carlo draw(s) of the device variation per "
-                       "point with random non-idealities (mean and sample std)."
-                       + (f" Digital (no-hardware) accuracy of the trained model: {digital:.2f} %."
-                          if digital is not None else "")),
-             Paragraph(f"Pareto front (maximise accuracy, TOPS/W, FPS; minimise area): {int(df['pareto'].sum())} of "
+             Paragraph((f"Hardware-aware accuracy: {spec.mc_seeds} Monte-Carlo draw(s) of the device variation per "
+                        "point with random non-idealities (mean and sample std)."
+                        + (f" Digital (no-hardware) accuracy of the trained model: {digital:.2f} %."
+                           if digital is not None else "")) if spec.accuracy else
+                       "Estimate-only sweep (`accuracy: false`): no hardware-aware inference, accuracy columns empty."),
+             Paragraph(f"Pareto front (maximise {'accuracy, ' if spec.accuracy else ''}TOPS/W, FPS; minimise area): "
+                       f"{int(df['pareto'].sum())} of "
                        f"{len(df)} points.")]
     if spec.description:
         intro.insert(0, Paragraph(spec.description))
@@ -152,8 +157,9 @@ def aggregate_sweep(name: str, overrides: Sequence[str] = (), out_dir: Path | No
                Figure("radar.png", "radar", "each axis relative to the best plotted design (IEDM'19 Fig. 5)")]
     if grid:
         figures.append(Figure("heatmap.png", "heatmaps", "accuracy and TOPS/W over the first two parameters"))
-    figures += [Figure("metrics.png", "metrics vs parameter", "digital accuracy dashed; bands: MC mean +- std"),
-                Figure("accuracy_vs_energy.png", "accuracy vs energy")]
+    figures.append(Figure("metrics.png", "metrics vs parameter", "digital accuracy dashed; bands: MC mean +- std"))
+    if spec.accuracy:
+        figures.append(Figure("accuracy_vs_energy.png", "accuracy vs energy"))
     per_param = []
     for p, t in analysis.by_parameter(df, params).items():
         per_param.append(Table([Column(p, p, numeric=False), Column("points", "points", fmt="int"),

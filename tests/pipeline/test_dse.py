@@ -452,3 +452,38 @@ def test_sweep_report_from_chunks_and_accuracies(tmp_path):
     for f in ("pareto", "radar", "heatmap", "metrics", "accuracy_vs_energy"):
         with Image.open(out / f"{f}.png") as im:
             assert len(np.unique(np.asarray(im.convert("L")))) > 20, f
+
+
+def test_estimate_only_sweep_report(tmp_path):
+    """``accuracy: false``: no infer jobs; the front over TOPS/W, area and FPS; plots without accuracy."""
+    from PIL import Image
+
+    from pipeline.dse.batch import run_chunk
+    from pipeline.dse.sweep_report import aggregate_sweep, report_files
+    from pipeline.plan import Plan
+
+    name = "zz_test_estimate_only"
+    sweep = ROOT / "conf" / "sweep" / f"{name}.yaml"
+    sweep.write_text("params:\n  array.adc_bits: [3, 5]\n  array.rows: [64, 128]\n  tech: [n22, n7]\naccuracy: false\n")
+    try:
+        overrides = [f"results_dir={tmp_path / 'results'}"]
+        plan = Plan.build(overrides, sweep_names=(name,))
+        assert plan.draws(name) == [] and not any("/infer/" in f for f in plan.sweep_inputs(name))
+        assert "accuracy_vs_energy.png" not in report_files(plan.specs[name])
+        results = Path(plan.results_dir)
+        _, traces = _tiny_traces()
+        _write_traces(results, stage_keys(compose(plan.sweeps[name][1][0][1]))["traces"], traces)
+        for i, d in enumerate(plan.chunk_dirs(name)):
+            run_chunk(name, i, overrides, results, plan.chunk_size(name), Path(d))
+        out = aggregate_sweep(name, overrides, tmp_path / "report")
+    finally:
+        sweep.unlink()
+    df = pl.read_parquet(out / "sweep.parquet")
+    assert len(df) == 8 and df["accuracy_pct"].null_count() == 8
+    objectives = {k: v for k, v in analysis.PARETO_OBJECTIVES.items() if k != "accuracy_pct"}
+    signed = np.column_stack([df[c].to_numpy() * s for c, s in objectives.items()])
+    assert df["pareto"].to_list() == _brute_pareto(signed)
+    for f in ("pareto", "radar", "heatmap", "metrics"):
+        with Image.open(out / f"{f}.png") as im:
+            assert len(np.unique(np.asarray(im.convert("L")))) > 20, f
+    assert "Estimate-only sweep" in (out / "sweep.md").read_text()
