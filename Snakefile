@@ -7,6 +7,7 @@ import sys
 from neurosim_core.params import ConfigError
 from pipeline.integrity import IntegrityError, check_writable, recover_stale_lock
 from pipeline.plan import Plan
+from pipeline.precheck import check_floorplan
 
 _ov = config.get("overrides", [])
 OVERRIDES = [str(_ov)] if isinstance(_ov, str) else [str(o) for o in _ov]  # one override or a list
@@ -16,6 +17,7 @@ try:
     if workflow.is_main_process:
         check_writable(PLAN.results_dir)
         PLAN.verify(PLAN.main_keys, OVERRIDES)  # corrupt earlier results: before any job
+        check_floorplan(PLAN.main_flow(), PLAN.results_dir)  # the array fits the network
         _notice = recover_stale_lock()  # a lock left by a killed run (kill -9): resume anyway
         if _notice:
             print(_notice, file=sys.stderr, flush=True)
