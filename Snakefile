@@ -9,6 +9,7 @@ from pathlib import Path
 from neurosim_core.params import ConfigError
 from pipeline.integrity import IntegrityError, check_writable, recover_stale_lock
 from pipeline.plan import Plan
+from pipeline.precheck import check_floorplan
 
 _ov = config.get("overrides", [])
 OVERRIDES = [str(_ov)] if isinstance(_ov, str) else [str(o) for o in _ov]  # one override or a list
@@ -18,6 +19,7 @@ try:
     if workflow.is_main_process:
         check_writable(PLAN.results_dir)
         PLAN.verify(PLAN.main_keys, OVERRIDES)  # corrupt earlier results: before any job
+        check_floorplan(PLAN.main_flow(), PLAN.results_dir)  # the array fits the network
         _notice = recover_stale_lock()  # a lock left by a killed run (kill -9): resume anyway
         if _notice:
             print(_notice, file=sys.stderr, flush=True)

@@ -92,6 +92,9 @@ def cmd_estimate(args) -> int:
         values.setdefault("synapse_bits", precision[0])
         values.setdefault("input_bits", precision[1])
     cfg = HardwareConfig.from_mapping(values, source="--set")
+    if cfg.mem_cell == "sram" and cfg.cell_bit != 1:  # the model would silently use 1-bit cells
+        raise ValueError(f"--set cell_bit={cfg.cell_bit} is not allowed with mem_cell=sram; allowed: 1 (SRAM "
+                         "cells hold one bit; --set mem_cell=rram or fefet for multi-bit cells)")
     p = resolve(cfg, source="--set")
     summary = estimate_from_files(Path(args.network), Path(args.traces) if args.traces else None, p,
                                   Path(args.out) if args.out else None)

@@ -161,6 +161,12 @@ class Plan:
         for stage, key in keys.items():
             verify_stage_dir(self.stage_dir(stage, key), overrides)
 
+    def flow(self, overrides: Sequence[str]) -> FlowConfig:
+        return compose(overrides)
+
+    def main_flow(self) -> FlowConfig:
+        return compose(self.base_overrides)
+
     # ---- paths ------------------------------------------------------------------------------
     def stage_dir(self, stage: str, key: str) -> Path:
         return Path(self.results_dir) / stage / key

@@ -21,7 +21,14 @@ def _sweep_inputs(name):
     # A bad value in conf/sweep/<name>.yaml (or a corrupt result of a point): one line, status 2,
     # while Snakemake builds the DAG, before any job starts.
     try:
-        return PLAN.sweep_inputs(name)
+        files = PLAN.sweep_inputs(name)
+        if workflow.is_main_process:
+            for value, point in PLAN.sweeps[name][1]:
+                try:
+                    check_floorplan(PLAN.flow(point), PLAN.results_dir)
+                except ConfigError as exc:
+                    raise ConfigError(f"conf/sweep/{name}.yaml: {value}: {exc}") from None
+        return files
     except (ConfigError, IntegrityError) as exc:
         print(f"neurosim-flow: error: {exc}", file=sys.stderr, flush=True)
         sys.exit(2)

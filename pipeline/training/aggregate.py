@@ -177,6 +177,7 @@ def aggregate_sweep(name: str, points: list[tuple[str, Path]], out_dir: Path) ->
     ax2 = ax.twinx()
     ax2.plot(x, [r["total_energy_J"] for r in rows], "o-", color="tab:red")
     ax2.set_ylabel("total training energy (J)", color="tab:red")
+    ax2.set_ylim(0, 1.15 * max(r["total_energy_J"] for r in rows))   # from 0: small differences stay small
     ax.set_title(f"training sweep {name}", fontsize=9)
     fig.tight_layout()
     fig.savefig(out_dir / ".sweep.png.tmp.png", dpi=120)
