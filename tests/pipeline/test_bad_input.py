@@ -289,6 +289,12 @@ def test_estimate_refuses_a_precision_the_traces_do_not_have(tmp_path, capsys):
     assert rc == 2 and "input_bits=6" in err[0] and "allowed: 8" in err[0]
 
 
+def test_estimate_refuses_multi_bit_sram_cells(tmp_path, capsys):
+    net, d = _traces_dir(tmp_path)
+    rc, err = _cli(capsys, ["estimate", "--network", str(net), "--traces", str(d), "--set", "cell_bit=4"])
+    assert rc == 2 and len(err) == 1 and "--set cell_bit=4 is not allowed with mem_cell=sram; allowed: 1" in err[0]
+
+
 def test_estimate_takes_the_traces_precision_when_not_set(tmp_path, capsys):
     net, d = _traces_dir(tmp_path, wbits=4, abits=4)
     out = tmp_path / "out"
@@ -355,3 +361,23 @@ def test_snakemake_bad_field_exits_2_with_one_error_line_before_any_job(tmp_path
     assert errors == ["neurosim-flow: error: override 'array.col_mux=1000': field 'array.col_mux' = 1000 is not "
                       "allowed; allowed: integers dividing array.cols (128), e.g. 1, 2, 4, 8"]
     assert "Traceback" not in proc.stderr and not (tmp_path / "results").exists()
+
+
+def test_subarray_too_large_for_the_network_is_refused_before_training(tmp_path):
+    """array.rows within its range but larger than the network's PEs: refused at DAG time (one line),
+    not by the floorplan job after training; the layer table is cached for the next parse."""
+    from pipeline.precheck import check_floorplan
+
+    check_floorplan(compose([]), tmp_path)
+    assert list((tmp_path / ".cache" / "network").glob("*.csv"))
+    with pytest.raises(PipelineConfigError) as err:
+        check_floorplan(compose(["array.rows=1024"]), tmp_path)
+    _assert_one_line(str(err.value), "override 'array.rows=1024': field 'array.rows' = 1024 does not fit network "
+                                     "'vgg8'", "decrease array.rows")
+    snakemake = Path(sys.executable).with_name("snakemake")
+    proc = subprocess.run([str(snakemake), "--cores", "1", "-s", str(ROOT / "Snakefile"), "-d", str(tmp_path),
+                           "--config", "overrides=[array.rows=1024]"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert [line for line in proc.stderr.splitlines() if "error" in line][0].startswith(
+        "neurosim-flow: error: override 'array.rows=1024': field 'array.rows' = 1024 does not fit")
+    assert not list((tmp_path / "results").glob("train/*"))

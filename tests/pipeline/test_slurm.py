@@ -257,8 +257,8 @@ def test_real_dag_and_sweep_through_the_slurm_profile_equal_a_local_run(local_sl
     slurm_dir.mkdir()
     local_dir.mkdir()
     # no accounting database in the private cluster: job states come from squeue
-    _snakemake(slurm_dir, "--profile", str(ROOT / "profiles/slurm"), "--jobs", "2",
-               "--slurm-status-command", "squeue",
+    _snakemake(slurm_dir, "--profile", str(ROOT / "profiles/slurm"), "--jobs", "4",
+               "--slurm-status-command", "squeue", "--slurm-keep-successful-logs",
                "--slurm-init-seconds-before-status-checks", "2", "--latency-wait", "10",
                "--default-resources", "slurm_partition=debug", "mem_mb=1000", "runtime=30",
                env=local_slurm.env)
