@@ -91,11 +91,11 @@ rule aggregate_training:
 
 
 rule training:
-    input: TPLAN.main_targets()
+    input: lambda wc: TPLAN.main_targets()      # composed only when asked for
 
 
 rule training_traces:
-    input: TPLAN.train_targets()
+    input: lambda wc: TPLAN.train_targets()
 
 
 for _tname in TPLAN.sweeps:
