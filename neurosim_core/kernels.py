@@ -215,10 +215,26 @@ def _affine_segments(breaks, kinds, ca, cb, mult, temp_factor, add, clip):
         if clip:  # alpha u + beta = 0 at u = -beta / alpha; energy < 0 on the side where alpha u < -beta
             u0 = -b / a
             x0 = math.exp(u0) if f == _SEG_LOG else u0
-            clip_lo[s] = x0 * (1.0 - _BAND) if x0 > 0.0 else x0 * (1.0 + _BAND) - _X_LO
-            clip_hi[s] = x0 * (1.0 + _BAND) + (0.0 if x0 > 0.0 else _X_LO)
+            if x0 > 0.0:  # (x0 = inf: never reached)
+                clip_lo[s] = x0 * (1.0 - _BAND)
+                clip_hi[s] = x0 * (1.0 + _BAND)
+            else:  # at or below 0: no column is near it (x >= lo > _X_LO)
+                clip_lo[s] = x0 * (1.0 + _BAND) - _X_LO
+                clip_hi[s] = x0 * (1.0 - _BAND) + _X_LO
             clipped_low[s] = a > 0.0
     return form, lo, hi, alpha, beta, clip_lo, clip_hi, clipped_low
+
+
+@njit(cache=True, fastmath={"nnan", "ninf", "nsz", "reassoc"})
+def _min_max(values):
+    """(min, max) of finite, non-NaN values (column conductances), in SIMD lanes."""
+    lo = values[0]
+    hi = values[0]
+    for j in range(1, values.shape[0]):
+        v = values[j]
+        lo = min(lo, v)
+        hi = max(hi, v)
+    return lo, hi
 
 
 @njit(cache=True)
@@ -330,12 +346,7 @@ def _envm_energy_sums(bits_t, g, parallel_read, num_add, x_scale, breaks, kinds,
         # common case: the columns span one affine segment or two adjacent ones, clear of the
         # segments' outer ends and clip points (columns near the break between them: checked below)
         c = x_scale * divisor
-        g_min = column_g[0]
-        g_max = column_g[0]
-        for j in range(1, cols):
-            v = column_g[j]
-            g_min = v if v < g_min else g_min
-            g_max = v if v > g_max else g_max
+        g_min, g_max = _min_max(column_g)
         if _G_LO < g_min and g_max < _G_HI:
             x_min = c / g_max
             x_max = c / g_min
@@ -355,17 +366,20 @@ def _envm_energy_sums(bits_t, g, parallel_read, num_add, x_scale, breaks, kinds,
                 for j0 in range(0, cols, 32):  # products of 32 values in [2^-30, 2^30]
                     j1 = min(j0 + 32, cols)
                     p_all = 1.0
-                    p_hi = 1.0
-                    for j in range(j0, j1):
-                        gj = column_g[j]
-                        up = 1.0 if gj <= g_break else 0.0
-                        p_all *= gj
-                        p_hi *= gj * up + (1.0 - up)  # exact: gj or 1
-                        n_hi += up
-                        near += 1.0 if abs(gj - g_break) <= g_band else 0.0
-                    log_all += math.log(p_all)
                     if two:
+                        p_hi = 1.0
+                        for j in range(j0, j1):
+                            gj = column_g[j]
+                            up = 1.0 if gj <= g_break else 0.0
+                            p_all *= gj
+                            p_hi *= gj * up + (1.0 - up)  # exact: gj or 1
+                            n_hi += up
+                            near += 1.0 if abs(gj - g_break) <= g_band else 0.0
                         log_hi += math.log(p_hi)
+                    else:
+                        for j in range(j0, j1):
+                            p_all *= column_g[j]
+                    log_all += math.log(p_all)
                 if near == 0.0:
                     inv_lo = 0.0
                     inv_hi = 0.0

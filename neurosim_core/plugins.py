@@ -62,6 +62,9 @@ class AdcSlot(Component):
         self.column_cap = 0.0
         self.num_col = 0
         self.level_output = 0
+        self.energy_per_column = 0.0  # input-independent energy of one column's conversion (J)
+        self.latency_parts: tuple = (0.0,)  # one conversion's latency, in the parts it adds up from
+        self.sense_latency = 0.0
 
     def initialize(self, num_col: int, level_output: int, clk_freq: float, num_read_cell_per_operation_neuro: int) -> None:
         self.num_col, self.level_output, self.clk_freq = int(num_col), int(level_output), clk_freq
@@ -85,11 +88,13 @@ class AdcSlot(Component):
         return model
 
     def calculate_area(self, height_array: float, width_array: float, option=None) -> None:
-        self.model = self._build(width_array)
-        self.area = self.model.area_m2
-        self.width = width_array
-        self.height = self.area / width_array
-        self.leakage = self.model.leakage_w
+        self.model = m = self._build(width_array)
+        self.area, self.height, self.width = m.area_m2, m.height_m, width_array
+        self.leakage = m.leakage_w
+        self.energy_per_column = m.ports.get("energy_per_column_j", 0.0)
+        parts = (m.ports.get("sense_latency_s"), m.ports.get("encoder_latency_s"))
+        self.latency_parts = parts if None not in parts else (m.cost("convert").latency_s,)
+        self.sense_latency = m.ports.get("sense_latency_s", 0.0)  # the MLSA's sensing time (V1.4 "ADClatency")
 
     def calculate_latency(self, num_read):
         self.read_latency = self.model.cost("convert").latency_s * num_read
@@ -108,7 +113,8 @@ class AdcSlot(Component):
     def calculate_power(self, column_resistance, num_read):
         r = np.asarray(column_resistance, dtype=float)
         single = r.ndim == 1
-        energy = self.column_energy_sum(r) * np.asarray(num_read, dtype=float)
+        per_column = self.energy_per_column * np.atleast_2d(r).shape[1]
+        energy = (per_column + self.column_energy_sum(r)) * np.asarray(num_read, dtype=float)
         self.leakage = self.model.leakage_w
         self.read_dynamic_energy = float(energy[0]) if single else energy
         return self.read_dynamic_energy

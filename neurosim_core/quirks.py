@@ -93,6 +93,8 @@ _REGISTRY: dict[str, Quirk] = {
            "novel mapping reads the c_in-major weight/input rows as if kernel-position-major, so PEs get mixed channels/positions; corrected: PE k gets kernel position k"),
         _q("adder_tree_drops_odd_operand", V14, "estimator",
            "each adder-tree stage passes floor(n/2) operands on, dropping an odd one (fewer adders); corrected: ceil(n/2)"),
+        _q("adder_tree_single_operand_latency", V14, "estimator",
+           "an adder tree summing a single operand still takes the first stage's ripple latency; corrected: no stage, no latency"),
         # --- V2.1 on-chip training (neurosim_core/training) ---
         _q("v21_write_row_set_or_reset", V21, "training",
            "weight update: a row with both SET and RESET cells is counted only as a SET row in the selected-row counts"),

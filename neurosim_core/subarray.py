@@ -43,7 +43,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import formula, quirks
-from .circuits.adc import MultilevelSAEncoder, MultilevelSenseAmp, sar_adc
+from .circuits.adc import mlsa_adc_builder, sar_adc
 from .circuits.arithmetic import Adder, ShiftAdd
 from .circuits.decoders import DecoderDriver, RowDecoder, WLNewDecoderDriver
 from .circuits.dff import DFF
@@ -195,13 +195,10 @@ class SubArray(SubArrayLatency, SubArrayEnergy, Component):
         self.adder = Adder(p, tech, cell)
         self.shift_add_input = ShiftAdd(p, tech, cell)
         self.shift_add_weight = ShiftAdd(p, tech, cell)
-        self.multilevel_sense_amp = MultilevelSenseAmp(p, tech, cell)
-        self.multilevel_sa_encoder = MultilevelSAEncoder(p, tech, cell)
         # the ADC role as an arch model (a plug-in, or the built-in SAR); the MLSA above is the
         # other built-in ADC, not yet converted, in which case the slot stays empty
         builder = adc if adc is not None else (sar_adc if p.adc_type == "sar" else None)
-        self.use_adc_slot = builder is not None
-        self.adc_slot = AdcSlot(builder, p, tech, cell) if builder is not None else Component(p, tech, cell)
+        self.adc_slot = AdcSlot(builder, p, tech, cell)  # builder None: the MLSA, set by _init_adc
         self._accum_ops = None  # (reads, adders per read, bits per read) of the last read's accumulation
         self._shift_ops: list = []  # (role, shift-add unit, shift-adds per read) of the last read
 
@@ -292,14 +289,19 @@ class SubArray(SubArrayLatency, SubArrayEnergy, Component):
 
     def _init_adc(self, level_output: int, parallel: bool) -> None:
         clk, n_read = self.clk_freq, self.num_read_cell_per_operation_neuro
-        if self.use_adc_slot:
-            self.adc_slot.initialize(self._num_adc, level_output, clk, n_read)
-            self.adc_slot.column_cap = self.column_cap
-        else:
-            self.multilevel_sense_amp.initialize(self._num_adc, level_output, clk, n_read, parallel,
-                                                 self.current_mode, res_cell_access=self.res_cell_access)
-            if parallel or self.avg_weight_bit > 1:
-                self.multilevel_sa_encoder.initialize(level_output, self._num_adc)
+        if self.adc_slot.builder is None:  # the built-in multilevel sense amp
+            p, vdd2 = self.p, self.tech.vdd * self.tech.vdd
+
+            def reference_energy_peri() -> float:  # the SRAM reference columns' row interface
+                if self.is_sram:
+                    self.reference_energy_peri = self.cap_row1 / p.num_col_subarray * vdd2 * self.num_row
+                return self.reference_energy_peri
+
+            self.adc_slot.builder = mlsa_adc_builder(
+                p, self.cell, parallel=parallel, res_cell_access=self.res_cell_access, array_height=self.array_height,
+                array_width_unit=self.array_width_unit, reference_energy_peri=reference_energy_peri)
+        self.adc_slot.initialize(self._num_adc, level_output, clk, n_read)
+        self.adc_slot.column_cap = self.column_cap
 
     def _init_mux(self, res_tg: float) -> None:
         if self.num_col_muxed > 1:
@@ -496,13 +498,7 @@ class SubArray(SubArrayLatency, SubArrayEnergy, Component):
                 self.mux.calculate_area(0.0, w_arr, none)
                 self.mux_decoder.calculate_area(0.0, 0.0, none)
                 self.mux.calculate_area(max(self.mux_decoder.height, self.mux.height), w_arr, AreaModify.OVERRIDE)
-            if self.use_adc_slot:
-                self.adc_slot.calculate_area(0.0, w_arr, none)
-            else:
-                self.multilevel_sense_amp.calculate_area(0.0, w_arr, none, array_height=self.array_height,
-                                                         array_width_unit=self.array_width_unit)
-                if self.conventional_parallel or self.avg_weight_bit > 1:
-                    self.multilevel_sa_encoder.calculate_area(0.0, w_arr, none)
+            self.adc_slot.calculate_area(0.0, w_arr, none)
             if self.conventional_sequential or self.num_add > 1:
                 self.dff.calculate_area(0.0, w_arr, none)
                 self.adder.calculate_area(0.0, w_arr, none)
@@ -567,16 +563,16 @@ class SubArray(SubArrayLatency, SubArrayEnergy, Component):
             self.area_accum = adder.area + dff.area * 2 + sai.area + saw.area
             self.area_other = dec.area + wd.area
             return
-        mlsa, enc, sar, sm = self.multilevel_sense_amp, self.multilevel_sa_encoder, self.adc_slot, self.wl_switch_matrix
+        adc, sm = self.adc_slot, self.wl_switch_matrix
         buffer_area = self._buffer_area()
         mux_h, mux_dec_w, mux_area = self._mux_parts()
         acc_h, acc_area = self._partial_sum_parts()
-        self.height = (pre.height + wd.height + self.height_array + mlsa.height + enc.height + sai.height + saw.height
-                       + acc_h + mux_h + sar.height)
+        self.height = (pre.height + wd.height + self.height_array + adc.height + sai.height + saw.height
+                       + acc_h + mux_h)
         self.width = max(sm.width, mux_dec_w) + self.width_array + buffer_area / self.length_col
-        self.used_area = (self.area_array + sm.area + pre.area + wd.area + mlsa.area + enc.area + sai.area + saw.area
-                          + acc_area + mux_area + sar.area + buffer_area)
-        self.area_adc = mlsa.area + pre.area + enc.area + sar.area
+        self.used_area = (self.area_array + sm.area + pre.area + wd.area + adc.area + sai.area + saw.area
+                          + acc_area + mux_area + buffer_area)
+        self.area_adc = adc.area + pre.area
         self.area_accum = sai.area + saw.area + acc_area
         self.area_other = sm.area + wd.area + mux_area + buffer_area
 
@@ -586,7 +582,7 @@ class SubArray(SubArrayLatency, SubArrayEnergy, Component):
         return 0.0, 0.0
 
     def _area_totals_envm(self) -> None:
-        mlsa, enc, sar = self.multilevel_sense_amp, self.multilevel_sa_encoder, self.adc_slot
+        adc = self.adc_slot
         sai, saw, slsm = self.shift_add_input, self.shift_add_weight, self.sl_switch_matrix
         mux_h, mux_dec_w, mux_area = self._mux_parts()
         if self.cell.write_voltage > 1.5:
@@ -598,24 +594,24 @@ class SubArray(SubArrayLatency, SubArrayEnergy, Component):
         if self.conventional_sequential:
             dec, ndd, dd, adder, dff = (self.wl_decoder, self.wl_new_decoder_driver, self.wl_decoder_driver,
                                         self.adder, self.dff)
-            self.height = (ls_h + slsm.height + self.height_array + mux_h + mlsa.height + enc.height + adder.height
-                           + dff.height + sai.height + saw.height + sar.height)
+            self.height = (ls_h + slsm.height + self.height_array + mux_h + adc.height + adder.height
+                           + dff.height + sai.height + saw.height)
             self.width = max(ls_w + dec.width + ndd.width + dd.width, mux_dec_w) + self.width_array
             self.used_area = (self.area_array + ls_area + dec.area + dd.area + ndd.area + slsm.area + mux_area
-                              + mlsa.area + enc.area + adder.area + dff.area + sai.area + saw.area + sar.area)
-            self.area_adc = mlsa.area + enc.area + sar.area
+                              + adc.area + adder.area + dff.area + sai.area + saw.area)
+            self.area_adc = adc.area
             self.area_accum = adder.area + dff.area + sai.area + saw.area
             self.area_other = ls_area + dec.area + ndd.area + dd.area + slsm.area + mux_area
             return
         nsm, sm = self.wl_new_switch_matrix, self.wl_switch_matrix
         buffer_area = self._buffer_area()
         acc_h, acc_area = self._partial_sum_parts()
-        self.height = (ls_h + slsm.height + self.height_array + mux_h + mlsa.height + enc.height + saw.height
-                       + sai.height + acc_h + sar.height)
+        self.height = (ls_h + slsm.height + self.height_array + mux_h + adc.height + saw.height
+                       + sai.height + acc_h)
         self.width = max(ls_w + nsm.width + sm.width, mux_dec_w) + self.width_array + buffer_area / self.length_col
-        self.used_area = (self.area_array + ls_area + sm.area + nsm.area + slsm.area + mux_area + mlsa.area
-                          + enc.area + saw.area + sai.area + acc_area + sar.area + buffer_area)
-        self.area_adc = mlsa.area + enc.area + sar.area
+        self.used_area = (self.area_array + ls_area + sm.area + nsm.area + slsm.area + mux_area + adc.area
+                          + saw.area + sai.area + acc_area + buffer_area)
+        self.area_adc = adc.area
         self.area_accum = saw.area + sai.area + acc_area
         self.area_other = ls_area + nsm.area + sm.area + slsm.area + mux_area + buffer_area
 

@@ -64,17 +64,10 @@ class SubArrayEnergy:
 
     def _adc_power(self, res2, num_read, num_read_encoder) -> None:
         self.adc_num_read = np.broadcast_to(np.asarray(num_read, dtype=float), (res2.shape[0],))
-        if self.use_adc_slot:
-            self.adc_slot.calculate_power(res2, num_read)
-        else:
-            self.multilevel_sense_amp.calculate_power(res2, num_read, column_cap=self.column_cap,
-                                                      reference_energy_peri=self.reference_energy_peri)
-            if self.conventional_parallel or self.avg_weight_bit > 1:
-                self.multilevel_sa_encoder.calculate_power(num_read_encoder)
+        self.adc_slot.calculate_power(res2, num_read)  # (the MLSA encoder's dynamic energy is neglected)
 
     def _adc_parts(self) -> list:
-        return [("sense_amp", self.multilevel_sense_amp, "adc"), ("encoder", self.multilevel_sa_encoder, "adc"),
-                ("adc_slot", self.adc_slot, "adc")]
+        return [("adc", self.adc_slot, "adc")]
 
     def _mux_parts_list(self) -> list:
         if self.num_col_muxed <= 1:
@@ -191,6 +184,7 @@ class SubArrayEnergy:
         sm.calculate_power(n_mux, 2 * write_rows, act, _NO_WRITE)
         self.precharger.calculate_power(n_mux * n_add, write_rows)
         self.sram_write_driver.calculate_power(write_rows)
+        # the reference columns' row interface (pass-through value; the MLSA builder computes the same)
         self.reference_energy_peri = self.cap_row1 / p.num_col_subarray * vdd2 * num_row
         mux_energy, mux_leak = self._mux_power()
         self._adc_power(res2, n_add, n_mux * n_add)
@@ -262,7 +256,7 @@ class SubArrayEnergy:
         idle = np.asarray(num_read) == 0
         if not idle.any():
             return
-        adc = self.adc_slot if self.use_adc_slot else self.multilevel_sense_amp
+        adc = self.adc_slot
         energy = np.broadcast_to(np.asarray(adc.read_dynamic_energy, dtype=float), idle.shape)
         adc.read_dynamic_energy = np.where(idle, 0.0, energy)
 
@@ -273,14 +267,9 @@ class SubArrayEnergy:
         of conversions, set by `calculate_power`); `read_table` uses this to add the real
         columns of eNVM vectors to a table built with open columns.
         """
-        r = np.asarray(column_resistance, dtype=float)
-        if self.use_adc_slot:
-            return self.adc_slot.column_energy_sum(r)
-        return self.multilevel_sense_amp.column_energy_sum(r, column_cap=self.column_cap)
+        return self.adc_slot.column_energy_sum(np.asarray(column_resistance, dtype=float))
 
     def adc_energy_kernel_args(self) -> tuple:
         """The ADC's `circuits.adc.conversion_energy` arguments after the column resistance."""
-        if self.use_adc_slot:
-            return self.adc_slot.energy_kernel_args()
-        return self.multilevel_sense_amp.energy_kernel_args(self.column_cap)
+        return self.adc_slot.energy_kernel_args()
 

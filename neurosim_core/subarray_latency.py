@@ -77,13 +77,14 @@ class SubArrayLatency:
         return elmore * math.log(tech.vdd / (tech.vdd - cell.min_sense_voltage / 2))
 
     def _adc_latency(self) -> None:
-        if self.use_adc_slot:
-            self.adc_slot.calculate_latency(1)
-        else:
-            # the sensing time is set by the reference ladder, not by the input vector
-            self.multilevel_sense_amp.calculate_latency(None, 1, 1, column_cap=self.column_cap)
-            if self.conventional_parallel or self.avg_weight_bit > 1:
-                self.multilevel_sa_encoder.calculate_latency(_STEP, 1)
+        # the conversion time does not depend on the input vector (the MLSA's is set by its ladder)
+        self.adc_slot.calculate_latency(1)
+
+    def _add_adc_latency(self, latency):
+        """``latency`` plus one conversion, its parts added in turn (MLSA: sensing, then encoder)."""
+        for part in self.adc_slot.latency_parts:
+            latency += part
+        return latency
 
     def _mux_latency(self, col_ramp: float) -> float:
         """Column mux + mux decoder delay (0 when not muxed)."""
@@ -180,13 +181,11 @@ class SubArrayLatency:
                 latency += max(rows + buffer_latency, mux)
                 if sram:
                     latency += self.precharger.read_latency
-                latency += self.multilevel_sense_amp.read_latency
-                latency += self.multilevel_sa_encoder.read_latency
-                latency += self.adc_slot.read_latency
+                latency = self._add_adc_latency(latency)
                 latency *= beta
                 self.row_delay = rows + buffer_latency
                 self.mux_delay = self.mux.read_latency + self.mux_decoder.read_latency
-                self.adc_latency = self.multilevel_sense_amp.read_latency
+                self.adc_latency = self.adc_slot.sense_latency
                 return latency, 0.0, 0.0, 0.0
         self._accumulation_latency()
         ncps = self.num_cell_per_synapse
@@ -207,11 +206,9 @@ class SubArrayLatency:
                     accum += groups * _cmax(math.ceil(sai * clk) - np.float64(adc + accum) / np.float64(groups), 0)
         else:
             if sram:
-                sense = (self.precharger.read_latency + self.col_delay + self.multilevel_sense_amp.read_latency
-                         + self.multilevel_sa_encoder.read_latency + self.adc_slot.read_latency)
+                sense = self._add_adc_latency(self.precharger.read_latency + self.col_delay)
             else:
-                sense = (self.multilevel_sense_amp.read_latency + self.multilevel_sa_encoder.read_latency
-                         + self.adc_slot.read_latency + self.col_delay)
+                sense = self._add_adc_latency(0.0) + self.col_delay
             adc = sense * n_mux * beta * n_add
             other = max(rows * n_add, mux) * n_mux * beta
             accum = _cmax(self.adder.read_latency * n_mux * (n_add - 1) + saw * (ncps - 1) * groups + sai * groups
@@ -286,9 +283,7 @@ class SubArrayLatency:
                 latency = 0.0
                 latency += max(rows, mux)
                 latency += self.col_delay
-                latency += self.multilevel_sense_amp.read_latency
-                latency += self.multilevel_sa_encoder.read_latency
-                latency += self.adc_slot.read_latency
+                latency = self._add_adc_latency(latency)
                 latency *= beta
                 return latency, 0.0, 0.0, 0.0
         self._accumulation_latency()
@@ -307,8 +302,7 @@ class SubArrayLatency:
                 if self.num_read_pulse > 1:
                     accum = accum + groups * _cmax(math.ceil(sai * clk) - (adc + accum) / np.float64(groups), 0)
             else:
-                adc = (self.multilevel_sense_amp.read_latency + self.multilevel_sa_encoder.read_latency
-                       + self.adc_slot.read_latency + self.col_delay) * (num_row * act * n_mux) * beta
+                adc = (self._add_adc_latency(0.0) + self.col_delay) * (num_row * act * n_mux) * beta
                 other = _cmax(rows * num_row * act, mux) * n_mux * beta
                 accum = _cmax(self.adder.read_latency * n_mux * (num_row * act - 1) + saw * (ncps - 1) * groups
                               + sai * groups - adc - other, 0)

@@ -3,7 +3,7 @@
     neurosim-flow config [OVERRIDE ...]                 print the resolved config and stage keys
     neurosim-flow stage STAGE [OVERRIDE ...]            run one stage (train, infer, traces, ...)
     neurosim-flow sweep NAME [OVERRIDE ...]             aggregate a finished sweep into tables + plots
-    neurosim-flow estimate --network NET.csv --traces DIR [--set key=value ...] [--out DIR]
+    neurosim-flow estimate --network NET.csv [--traces DIR] [--set key=value ...] [--out DIR]
                                                         estimate a network from trace files directly
     neurosim-flow estimate-training --network NET.csv --traces DIR [--set key=value ...] [--out DIR]
                                                         on-chip training estimate (DNN+NeuroSim V2.1 model)
@@ -68,10 +68,10 @@ def _check_out_dir(out: str | None) -> None:
 
 
 def cmd_sweep(args) -> int:
-    from .report import aggregate_sweep
+    from .dse.sweep_report import aggregate_sweep
 
     _check_out_dir(args.out)
-    aggregate_sweep(args.name, args.overrides, Path(args.out) if args.out else None)
+    aggregate_sweep(args.name, args.overrides, Path(args.out) if args.out else None, cores=args.cores)
     return 0
 
 
@@ -87,7 +87,7 @@ def cmd_estimate(args) -> int:
         k, v = item.split("=", 1)
         values[k] = _parse_value(v)
     _check_out_dir(args.out)
-    precision = trace_precision(Path(args.traces))
+    precision = trace_precision(Path(args.traces)) if args.traces else None
     if precision is not None:  # traces that carry their precision set it, unless --set says otherwise
         values.setdefault("synapse_bits", precision[0])
         values.setdefault("input_bits", precision[1])
@@ -96,7 +96,8 @@ def cmd_estimate(args) -> int:
         raise ValueError(f"--set cell_bit={cfg.cell_bit} is not allowed with mem_cell=sram; allowed: 1 (SRAM "
                          "cells hold one bit; --set mem_cell=rram or fefet for multi-bit cells)")
     p = resolve(cfg, source="--set")
-    summary = estimate_from_files(Path(args.network), Path(args.traces), p, Path(args.out) if args.out else None)
+    summary = estimate_from_files(Path(args.network), Path(args.traces) if args.traces else None, p,
+                                  Path(args.out) if args.out else None)
     print(summary)
     return 0
 
@@ -132,11 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("name")
     w.add_argument("overrides", nargs="*")
     w.add_argument("--out")
+    w.add_argument("--cores", type=int, default=2, help="the --cores the sweep ran with (sizes its estimate chunks)")
     w.set_defaults(func=cmd_sweep)
     e = sub.add_parser("estimate", help="estimate a network directly from trace files")
     e.add_argument("--network", required=True, help="NetWork.csv (8 columns per layer)")
-    e.add_argument("--traces", required=True,
-                   help="directory of traces: *.npz (compact), traces.parquet, or the reference's weight*/input*.csv")
+    e.add_argument("--traces", help="directory of traces: *.npz (compact), traces.parquet, or the reference's "
+                                    "weight*/input*.csv (not needed with --set activity_mode=average)")
     e.add_argument("--set", action="append", metavar="KEY=VALUE", help="HardwareConfig field, repeatable")
     e.add_argument("--out", help="write layers/chip tables (Parquet + CSV) here")
     e.set_defaults(func=cmd_estimate)

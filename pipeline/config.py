@@ -207,16 +207,31 @@ class DataConf:
 
 @group
 class SweepConf:
+    """A sweep file as Hydra sees it; `pipeline.dse.spec.load_spec` reads and validates it in full
+    (one- or multi-parameter form, constraints, samples, Monte-Carlo seeds, chunking)."""
     name: str = "adc"
-    param: str = "array.adc_bits"  # a group (device, tech, ...) or a group field (array.adc_bits)
-    values: tuple[Union[bool, int, float, str], ...] = Field((), min_length=1)
+    param: str | None = None  # one-parameter form: a group (device, tech, ...) or group.field (array.adc_bits)
+    values: tuple[Union[bool, int, float, str], ...] = ()
+    # multi-parameter form (pipeline.dse.spec): params, base, constraints, sample, mc_seeds, chunk_size, radar
+    params: dict[str, Any] | None = None
+    base: tuple[str, ...] | str | None = None
+    constraints: tuple[str, ...] | str | None = None
+    sample: dict[str, Any] | None = None
+    mc_seeds: int = Field(1, ge=1, le=10_000)
+    accuracy: bool = True
+    chunk_size: int | None = Field(None, ge=1)
+    radar: tuple[dict[str, Any], ...] | None = None
+    description: str = ""
 
     def validate(self, where) -> None:
-        head, _, field_name = self.param.partition(".")
-        ok = head in _GROUP_TYPES and head != "sweep" and (
-            not field_name or field_name in {f.name for f in fields(_GROUP_TYPES[head])})
-        _check(ok, where("param"), "sweep.param", self.param,
-               "a config group (device, tech, ...) or group.field (e.g. array.adc_bits)")
+        _check(bool(self.values) or bool(self.params), where("values"), "sweep.values", self.values,
+               "a non-empty list (or a params: mapping, see pipeline/dse/spec.py)")
+        if self.param is not None:
+            head, _, field_name = self.param.partition(".")
+            ok = head in _GROUP_TYPES and head != "sweep" and (
+                not field_name or field_name in {f.name for f in fields(_GROUP_TYPES[head])})
+            _check(ok, where("param"), "sweep.param", self.param,
+                   "a config group (device, tech, ...) or group.field (e.g. array.adc_bits)")
 
 
 #: the estimate's trace mode (DNN+NeuroSim, IEDM'19 Fig. 7), the estimator's `activity_mode`:
@@ -242,6 +257,8 @@ class FlowConfig:
     results_dir: str = Field("results", min_length=1)  # relative to the working directory
     trace_images: int = Field(1, ge=1, le=10_000)  # test images whose activations become the traces
     estimate_mode: Literal["real", "pseudo", "average"] = "real"
+    #: Monte-Carlo draw of the hardware-aware inference's device variation (0: the training seed's draw)
+    mc_seed: int = Field(0, ge=0, le=1_000_000)
     overrides: tuple[str, ...] = ()
     onchip: OnchipConf = Field(default_factory=OnchipConf)
     onchip_device: OnchipDeviceConf = Field(default_factory=OnchipDeviceConf)
@@ -537,6 +554,8 @@ def stage_slices(flow: FlowConfig) -> dict[str, dict[str, Any]]:
         "device": {k: getattr(d, k) for k in (
             "resistance_on_ohm", "resistance_off_ohm", "variation_sigma", "drift_time_s", "drift_nu",
             "stuck_at_fraction", "mem_cell")}}
+    if flow.mc_seed:  # only a non-default draw changes the key (existing infer results stay valid)
+        infer["mc_seed"] = flow.mc_seed
     traces = {"train_key": k_train, "trace_images": flow.trace_images}
     k_traces = _digest(traces)
     hw = asd(flow.hardware())

@@ -71,13 +71,23 @@ def trace_precision(traces_dir: Path) -> tuple[int, int] | None:
     return None
 
 
-def estimate_from_files(network_csv: Path, traces_dir: Path, p, out_dir: Path | None = None) -> str:
+def estimate_from_files(network_csv: Path, traces_dir: Path | None, p, out_dir: Path | None = None) -> str:
+    """``traces_dir`` may be None in the ``average`` activity mode: it reads no trace value, so the
+    network table alone decides the figures (shape-only traces, `pipeline.dse.networks.shape_traces`)."""
     from neurosim_core.estimate import estimate
     from neurosim_core.network import read_network_csv
 
     network = read_network_csv(network_csv)
-    traces = load_traces_dir(traces_dir, p)
-    check_precision(traces, p, traces_dir)
+    if traces_dir is None:
+        if p.activity_mode != "average":
+            raise ValueError(f"--traces is required in activity_mode={p.activity_mode} (only 'average' runs from "
+                             "the network table alone)")
+        from .dse.networks import shape_traces
+
+        traces = shape_traces(network, p.synapse_bits, p.input_bits)
+    else:
+        traces = load_traces_dir(traces_dir, p)
+        check_precision(traces, p, traces_dir)
     if len(traces) != len(network.layers):
         raise ValueError(f"{traces_dir}: {len(traces)} layer traces but {network_csv} has "
                          f"{len(network.layers)} layers")

@@ -102,7 +102,7 @@ def algo_configs(flow: FlowConfig):
                        drift_t=d.drift_time_s, drift_v=d.drift_nu,
                        drift_mode="none" if d.drift_time_s == 0 else "to_target",
                        stuck_at_on=d.stuck_at_fraction / 2, stuck_at_off=d.stuck_at_fraction / 2,
-                       seed=t.seed).validate()
+                       seed=t.seed + 1_000_003 * flow.mc_seed).validate()
     return model, train, data, hw
 
 

@@ -48,10 +48,10 @@ from ..constants import (
 )
 from ..arch import ActionCost, ComponentModel
 from .base import Component
-from .dff import DFF, DffBankSpec, dff_bank
+from .dff import DffBankSpec, dff_bank
 from .env import CircuitEnv
 
-__all__ = ["Adder", "AdderBankSpec", "AdderTree", "ShiftAdd", "ShiftAddSpec", "BitShifter", "adder_bank", "shift_add"]
+__all__ = ["Adder", "AdderBankSpec", "AdderTree", "AdderTreeSpec", "adder_tree", "ShiftAdd", "ShiftAddSpec", "BitShifter", "BitShifterSpec", "bit_shifter", "adder_bank", "shift_add"]
 
 # GAA special layout of the NAND2: (gate factor, nMOS tuning factor, pMOS tuning factor)
 _GAA_NAND_CAP = {2: (1.0, 22.0 / 15.0, 8.0 / 15.0), 1: (1.0, 23.0 / 15.0, 7.0 / 15.0)}
@@ -242,8 +242,67 @@ class Adder(Component):
                                     * num_read)
 
 
+@dataclass(frozen=True, kw_only=True)
+class AdderTreeSpec:
+    """``num_trees`` binary adder trees of ``num_rows`` ``num_adder_bit``-bit inputs (the area),
+    of which ``num_inputs`` (0: all rows) are summed per reduction, driving ``cap_load_f``; laid
+    out to ``fit_width_m`` (else ``fit_height_m``).  ``delta``: the adders' calibrated activity."""
+
+    num_rows: int
+    num_adder_bit: int
+    num_trees: int
+    num_inputs: int = 0
+    cap_load_f: float = 0.0
+    fit_width_m: float = 0.0
+    fit_height_m: float = 0.0
+    delta: float = 1.0
+
+
+def adder_tree(spec: AdderTreeSpec, env: CircuitEnv) -> ComponentModel:
+    """Binary adder trees (NeuroSim V1.4 adder-tree model), composed of `adder_bank` stages.
+
+    Area: all full adders of one tree laid out as one wide adder per tree.  Action ``"reduce"``:
+    one sum of ``num_inputs`` operands in every tree -- latency of the first stage's ripple over
+    ``num_adder_bit`` bits plus a 2-bit ripple per later stage (carry chains overlap), energy of
+    every stage's adders.  Leakage: the stages that ``num_inputs`` operands use.
+    """
+    stages = list(_tree_stages(spec.num_rows, env.compat))
+    full_adders = sum((spec.num_adder_bit + k) * adders for k, adders in enumerate(stages))
+    if spec.fit_width_m:
+        area_model = adder_bank(AdderBankSpec(num_bit=full_adders, num_adder=spec.num_trees,
+                                              fit_width_m=spec.fit_width_m), env)
+        width, height = spec.fit_width_m, area_model.area_m2 / spec.fit_width_m
+    elif spec.fit_height_m:
+        area_model = adder_bank(AdderBankSpec(num_bit=full_adders, num_adder=spec.num_trees,
+                                              fit_height_m=spec.fit_height_m), env)
+        width, height = area_model.area_m2 / spec.fit_height_m, spec.fit_height_m
+    else:
+        width = height = 0.0  # a tree is laid out to its neighbour's width or height only
+    n = int(spec.num_inputs) if spec.num_inputs else int(spec.num_rows)
+    latency, j = 0.0, n
+    num_stages = math.ceil(math.log2(n))
+    if num_stages == 0 and quirks.applies("adder_tree_single_operand_latency", env.compat):
+        num_stages = 1  # V1.4 always counts the first stage's ripple
+    for stage in range(num_stages):
+        bits = spec.num_adder_bit if stage == 0 else 2
+        latency += adder_bank(AdderBankSpec(num_bit=bits, num_adder=j // 2, cap_load_f=spec.cap_load_f),
+                              env).cost("add").latency_s
+        j //= 2
+    energy = leakage = 0.0
+    for k, adders in enumerate(_tree_stages(n, env.compat)):
+        bank = adder_bank(AdderBankSpec(num_bit=spec.num_adder_bit + k, num_adder=adders, delta=spec.delta), env)
+        energy += bank.cost("add").energy_j * adders
+        leakage += bank.leakage_w
+    return ComponentModel(
+        kind="adder_tree", area_m2=height * width, height_m=height, width_m=width,
+        leakage_w=leakage * spec.num_trees,
+        actions={"reduce": ActionCost(latency_s=latency, energy_j=energy * spec.num_trees)},
+        ports={"num_stage": float(math.ceil(math.log2(spec.num_rows)))},
+    )
+
+
 class AdderTree(Component):
-    """``num_adder_tree`` adder trees, each summing ``num_subcore_row`` ``num_adder_bit``-bit inputs."""
+    """Transitional adapter over `adder_tree` for the callers not yet converted (PE, tile, chip)."""
 
     def initialize(self, num_subcore_row: int, num_adder_bit: int, num_adder_tree: int,
                    clk_freq: float) -> None:
@@ -252,64 +311,41 @@ class AdderTree(Component):
         self.num_adder_bit = int(num_adder_bit)
         self.num_adder_tree = int(num_adder_tree)
         self.clk_freq = clk_freq
-        self.adder = Adder(self.p, self.tech, self.cell)
         self.initialized = True
+
+    def model(self, num_inputs: int = 0, cap_load: float = 0.0, fit_width_m: float = 0.0,
+              fit_height_m: float = 0.0) -> ComponentModel:
+        p = self.p
+        key = (self.num_subcore_row, self.num_adder_bit, self.num_adder_tree, num_inputs, cap_load, fit_width_m,
+               fit_height_m)
+        cache = self.__dict__.setdefault("_models", {})
+        if key not in cache:
+            spec = AdderTreeSpec(num_rows=self.num_subcore_row, num_adder_bit=self.num_adder_bit,
+                                 num_trees=self.num_adder_tree, num_inputs=num_inputs, cap_load_f=cap_load,
+                                 fit_width_m=fit_width_m, fit_height_m=fit_height_m,
+                                 delta=p.delta if p.validated else 1.0)
+            cache[key] = adder_tree(spec, CircuitEnv.of(p, self.tech, self.clk_freq))
+        return cache[key]
 
     def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
                        option: AreaModify = AreaModify.NONE) -> None:
-        # all full adders of one tree, laid out as one wide adder per tree
-        full_adders = sum((self.num_adder_bit + k) * adders
-                          for k, adders in enumerate(_tree_stages(self.num_subcore_row, self.p.compat)))
-        self.adder.initialize(full_adders, self.num_adder_tree, self.clk_freq)
-        if new_width and option == AreaModify.NONE:
-            self.adder.calculate_area(0.0, new_width, AreaModify.NONE)
-            self.width = new_width
-            self.height = self.adder.area / self.width
-        elif new_height and option == AreaModify.NONE:
-            self.adder.calculate_area(new_height, 0.0, AreaModify.NONE)
-            self.height = new_height
-            self.width = self.adder.area / self.height
-        else:
+        if option != AreaModify.NONE or not (new_width or new_height):
             raise ValueError("AdderTree: calculate_area needs a width or a height (option NONE)")
-        self.area = self.height * self.width
-        self.apply_area_modify(option, new_height, new_width)
-
-    def _inputs(self, num_unit_add: int) -> int:
-        return int(num_unit_add) if num_unit_add else self.num_subcore_row
+        m = self.model(fit_width_m=new_width, fit_height_m=0.0 if new_width else new_height)
+        self.height, self.width, self.area = m.height_m, m.width_m, m.area_m2
 
     def calculate_latency(self, num_read, num_unit_add: int, cap_load: float) -> None:
-        """Latency of ``num_read`` tree additions over ``num_unit_add`` operands (0: all rows).
-
-        The first stage ripples through ``num_adder_bit`` bits; every later stage only adds the
-        delay of a 2-bit ripple (its carry chain overlaps the previous stage's)."""
-        n = self._inputs(num_unit_add)
-        stages = math.ceil(math.log2(n))
-        adder = self.adder
-        j = n
-        adder.initialize(self.num_adder_bit, j // 2, self.clk_freq)
-        adder.calculate_latency(_STEP_RAMP, cap_load, 1)
-        latency = adder.read_latency
-        j //= 2
-        for _ in range(stages - 1):
-            adder.initialize(2, j // 2, self.clk_freq)
-            adder.calculate_latency(_STEP_RAMP, cap_load, 1)
-            latency += adder.read_latency
-            j //= 2
+        """Latency of ``num_read`` tree additions over ``num_unit_add`` operands (0: all rows);
+        in clock cycles (each addition rounded up) when synchronous."""
+        latency = self.model(num_unit_add, cap_load).cost("reduce").latency_s
         if self.p.synchronous:
             latency = math.ceil(latency * self.clk_freq)  # clock cycles
         self.read_latency = latency * num_read
 
     def calculate_power(self, num_read, num_unit_add: int) -> None:
-        energy = 0.0
-        leakage = 0.0
-        adder = self.adder
-        for k, adders in enumerate(_tree_stages(self._inputs(num_unit_add), self.p.compat)):
-            adder.initialize(self.num_adder_bit + k, adders, self.clk_freq)
-            adder.calculate_power(1, adders)
-            energy += adder.read_dynamic_energy
-            leakage += adder.leakage
-        self.read_dynamic_energy = energy * self.num_adder_tree * num_read
-        self.leakage = leakage * self.num_adder_tree
+        m = self.model(num_unit_add)
+        self.read_dynamic_energy = m.cost("reduce").energy_j * num_read
+        self.leakage = m.leakage_w
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -427,37 +463,71 @@ class ShiftAdd(Component):
         self.leakage = m.leakage_w
 
 
+@dataclass(frozen=True, kw_only=True)
+class BitShifterSpec:
+    """``num_unit`` registers of ``num_bit`` flip-flops, laid out to ``fit_width_m`` (else
+    ``fit_height_m``; neither: one row)."""
+
+    num_unit: int
+    num_bit: int
+    fit_width_m: float = 0.0
+    fit_height_m: float = 0.0
+
+
+def bit_shifter(spec: BitShifterSpec, env: CircuitEnv) -> ComponentModel:
+    """Registers read out in parallel (NeuroSim V1.4 bit-shifter model; the ReLU unit): a
+    `dff_bank` of ``num_unit * num_bit`` flip-flops.  Action ``"shift"``: every register clocked
+    and every bit captured once (no switching-activity calibration)."""
+    num_dff = spec.num_bit * spec.num_unit
+    bank = dff_bank(DffBankSpec(num_dff=num_dff), env)
+    area = bank.area_m2
+    if spec.fit_width_m:
+        width, height = spec.fit_width_m, area / spec.fit_width_m
+    elif spec.fit_height_m:
+        width, height = area / spec.fit_height_m, spec.fit_height_m
+    else:
+        width, height = bank.width_m, bank.height_m
+    clock, capture = bank.cost("clock"), bank.cost("capture")
+    return ComponentModel(kind="bit_shifter", area_m2=area, height_m=height, width_m=width, leakage_w=bank.leakage_w,
+                          actions={"shift": ActionCost(latency_s=clock.latency_s,
+                                                       energy_j=clock.energy_j + capture.energy_j * num_dff)})
+
+
 class BitShifter(Component):
-    """``num_unit`` registers of ``num_bit`` DFFs read out in parallel (the ReLU unit)."""
+    """Transitional adapter over `bit_shifter` for the callers not yet converted (tile, chip)."""
 
     def initialize(self, num_unit: int, num_bit: int, clk_freq: float) -> None:
         self.num_unit = int(num_unit)
         self.num_bit = int(num_bit)
         self.clk_freq = clk_freq
         self.num_dff = self.num_bit * self.num_unit
-        self.dff = DFF(self.p, self.tech, self.cell)
-        self.dff.initialize(self.num_dff, clk_freq)
         self.initialized = True
+
+    def model(self, fit_width_m: float = 0.0, fit_height_m: float = 0.0) -> ComponentModel:
+        return bit_shifter(BitShifterSpec(num_unit=self.num_unit, num_bit=self.num_bit, fit_width_m=fit_width_m,
+                                          fit_height_m=fit_height_m), CircuitEnv.of(self.p, self.tech, self.clk_freq))
 
     def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
                        option: AreaModify = AreaModify.NONE) -> None:
-        self.dff.calculate_area(0.0, 0.0, AreaModify.NONE)
-        self.area = self.dff.area
         if new_width and option == AreaModify.NONE:
-            self.width = new_width
-            self.height = self.area / self.width
+            m = self.model(fit_width_m=new_width)
         elif new_height:
-            self.height = new_height
-            self.width = self.area / self.height
+            m = self.model(fit_height_m=new_height)
         elif option == AreaModify.NONE:
             raise ValueError("BitShifter: calculate_area needs a width or a height")
+        else:
+            m = self.model()
+        self.area, self.height, self.width = m.area_m2, m.height_m, m.width_m
         self.apply_area_modify(option, new_height, new_width)
 
     def calculate_latency(self, num_read) -> None:
-        self.dff.calculate_latency(_STEP_RAMP, 1)
-        self.read_latency = self.dff.read_latency * num_read
+        """One register cycle per read: in clock cycles when synchronous."""
+        if self.p.synchronous:
+            self.read_latency = 1 * num_read
+        else:
+            self.read_latency = self.model().cost("shift").latency_s * num_read
 
     def calculate_power(self, num_read) -> None:
-        self.dff.calculate_power(num_read, self.num_dff, False)
-        self.read_dynamic_energy = self.dff.read_dynamic_energy
-        self.leakage = self.dff.leakage
+        m = self.model()
+        self.read_dynamic_energy = m.cost("shift").energy_j * num_read
+        self.leakage = m.leakage_w

@@ -196,6 +196,9 @@ def _gradient_buffer(network: Network, hw: HardwareConfig, tc: TrainingConfig, g
     cells = hw.num_row_subarray * hw.num_col_subarray
     overhead = cells * ncps * (precision + math.ceil(math.log2(tc.batch_size)))
     n = max(1, overhead // (cells * hw.synapse_bits))
+    # V2.1 never leaves its doubling loop when that start is 0 bits (batch of 1 with the quirk):
+    # start from one bit per cell instead
+    overhead = max(overhead, cells * ncps)
     while buffer_bits + overhead < buffer_bits * (tc.buffer_overhead_constraint + 1):
         overhead *= 2
         n *= 2
@@ -225,7 +228,30 @@ def _global_buffer(chip, bits_read: float, bits_write: float, cores: int, compat
     return Phase((read + write) / parallel, gb.read_dynamic_energy + gb.write_dynamic_energy)
 
 
-def _write_driver_latency(sa, work, hw: HardwareConfig) -> np.ndarray:
+def _sram_write(sa, work, hw: HardwareConfig, cell, tech, temperature_k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per sub-array (latency, energy) of rewriting the changed SRAM bits (V2, Sec. III-C).
+
+    Each selected row is written once per write operation: the cell's latch flips through its
+    pull-up/pull-down pair (Horowitz delay of ``R_pull * C_cell``); every written cell flips Q and
+    Q-bar (``2 C_cell Vdd^2``).  Rows are physical rows times the mapped rows' write activity.
+    """
+    from .. import formula
+    from ..constants import NMOS, PMOS
+
+    f = tech.feature_size
+    r_pull = (formula.on_resistance(cell.width_sram_cell_nmos * f, NMOS, temperature_k, tech)
+              + formula.on_resistance(cell.width_sram_cell_pmos * f, PMOS, temperature_k, tech)) / 2
+    gm = (formula.transconductance(cell.width_sram_cell_nmos * f, NMOS, tech)
+          + formula.transconductance(cell.width_sram_cell_pmos * f, PMOS, tech)) / 2
+    flip, _ = formula.horowitz(r_pull * cell.cap_sram_cell, 1 / (r_pull * gm), 1e20)
+    ops_per_row = np.ceil(work.cols * work.activity_col_write / work.cols)
+    rows = hw.num_row_subarray * work.activity_row_write
+    latency = flip * ops_per_row * rows + _write_driver_latency(sa, work, hw, sram=True)
+    energy = cell.cap_sram_cell * tech.vdd ** 2 * 2 * hw.num_col_subarray * work.activity_col_write * rows
+    return latency, energy
+
+
+def _write_driver_latency(sa, work, hw: HardwareConfig, sram: bool = False) -> np.ndarray:
     """Per sub-array: the line drivers' part of a weight update (s).
 
     Every selected row is driven twice (SET, RESET phase) for each write operation of a row
@@ -233,7 +259,7 @@ def _write_driver_latency(sa, work, hw: HardwareConfig) -> np.ndarray:
     work at the same time (the slower one counts).  The row count is the sub-array's physical rows
     times the write activity of its mapped rows (V2.1's accounting).
     """
-    if hw.mem_cell == "sram":
+    if hw.mem_cell == "sram" and not sram:
         return np.zeros_like(work.rows)
     ops_per_row = np.ceil(work.cols * work.activity_col_write / work.cols)
     n_write = 2 * ops_per_row * hw.num_row_subarray * work.activity_row_write
@@ -387,13 +413,13 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
                               max_levels=tc.max_num_level, write_voltage=tc.write_voltage_v,
                               write_pulse_width=tc.write_pulse_width_s, polarization_uc_cm2=tc.polarization_uc_cm2,
                               feature_size_m=tech.feature_size, compat=tc.compat, weights=hw.mem_cell != "sram")
-        pulse_width = tc.write_pulse_width_s if hw.mem_cell != "sram" else 0.0
-        wu_lat = (float(work.total_pulses.sum()) * pulse_width
-                  + float(_write_driver_latency(sa, work, hw).sum())) / n_parallel
         if hw.mem_cell == "sram":
-            wu_en = 0.0
-            notes.append(f"layer {i + 1}: SRAM write energy not modelled")
+            sram_lat, sram_en = _sram_write(sa, work, hw, cell, tech, p.temperature_k)
+            wu_lat = float(sram_lat.sum()) / n_parallel
+            wu_en = float(sram_en.sum())
         else:
+            wu_lat = (float(work.total_pulses.sum()) * tc.write_pulse_width_s
+                      + float(_write_driver_latency(sa, work, hw).sum())) / n_parallel
             wu_en = float(array_write_energy(work, cell=hw.mem_cell, cap_row1=sa.cap_row1, cap_row2=sa.cap_row2,
                                              cap_col=sa.cap_col, vdd=tech.vdd, write_voltage=tc.write_voltage_v,
                                              gate_cap_fefet=tc.gate_cap_fefet_f).sum())

@@ -328,7 +328,7 @@ def test_envm_energy_other_adcs(kind):
     _assert_energy_matches(bits, codes, p, cell, _adc_args(kind))
 
 
-@pytest.mark.parametrize("add", [-2.0e-5, -6.3e-5, -1.0])
+@pytest.mark.parametrize("add", [-2.0e-5, -2.6e-5, -6.3e-5, -1.0])  # clip point on a log, the lin, no segment
 def test_envm_energy_clip_point_inside_the_data(add):
     """A negative constant term puts the fit's clip point (energy < 0 -> 0) among the columns: columns
     on the clipped side add exactly 0, those near it are evaluated one by one."""
@@ -351,7 +351,7 @@ def test_envm_energy_degenerate_arguments():
         _assert_energy_matches(bits, codes, p, cell, tuple(changed))
 
 
-@pytest.mark.parametrize("cell_bit", [1, 4, 5])
+@pytest.mark.parametrize("cell_bit", [1, 2, 3, 4, 5])
 def test_cell_conductance_table_gathers_the_same_values(cell_bit):
     """The cached per-level table (cell_bit <= 4) gives every cell exactly `_envm_cell_conductance`."""
     from neurosim_core.kernels import _cell_conductance, _envm_cell_conductance
