@@ -43,7 +43,8 @@ from typing import NamedTuple
 import numpy as np
 
 from . import formula, quirks
-from .circuits.adc import mlsa_adc_builder, sar_adc
+from .circuits.adc import sar_adc
+from .circuits.mlsa_role import mlsa_adc_builder
 from .circuits.arithmetic import Adder, ShiftAdd
 from .circuits.decoders import DecoderDriver, RowDecoder, WLNewDecoderDriver
 from .circuits.dff import DFF
