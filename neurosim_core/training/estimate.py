@@ -205,9 +205,14 @@ def _gradient_buffer(network: Network, hw: HardwareConfig, tc: TrainingConfig, g
     return int(n), int(buffer_bits + overhead)
 
 
-def _global_buffer(chip, bits_read: float, bits_write: float, cores: int, compat: str = "corrected") -> Phase:
+def _global_buffer(chip, bits_read: float, bits_write: float, cores: int, clock_period: float,
+                   compat: str = "corrected") -> Phase:
     """One pass of ``bits_read`` out of and ``bits_write`` into the global buffer (V2: the buffer
     cores work in parallel up to the global bus width).
+
+    A synchronous buffer moves one line per clock cycle and reports cycles: they are converted to
+    seconds with the chip's ``clock_period`` (s; the inference pass's, as V2.1's main multiplies
+    its cycle counts by ``clkPeriod``).
 
     V2.1's register-file buffer drives each line's word line across the full width of its DFFs
     (12 inverters wide) rather than their height, and its access adds the word-line decode to the
@@ -218,6 +223,11 @@ def _global_buffer(chip, bits_read: float, bits_write: float, cores: int, compat
     gb.calculate_latency(w, bits_read / w, w, bits_write / w)
     gb.calculate_power(w, bits_read / w, w, bits_write / w)
     read, write = gb.read_latency, gb.write_latency
+    if chip.p.synchronous:
+        if not clock_period > 0:
+            raise EstimateError("training estimation: synchronous=true but the chip clock period is "
+                                f"{clock_period!r} s; set synchronous=false")
+        read, write = read * clock_period, write * clock_period
     if compat == "neurosim_v21" and not gb.sram and not chip.p.synchronous:
         decoder = gb.wl_decoder
         decoder.calculate_latency(1e20, gb.dff.w_dff * w * 0.2e-15 / 1e-6, 0.0, 0.0, gb.num_col, 1, 1)
@@ -369,11 +379,12 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
         # and V2 serialises the transfer over the share of the bus the layer's tiles own
         bits_out = layer.weight_rows * hw.input_bits * layer.num_in_vectors / (layer.k_h if fp.mark_nm[i] else 1)
         bits_in = layer.c_out * hw.input_bits * layer.num_in_vectors / (4 if layer.pool else 1)
-        gb_inference = _global_buffer(chip, bits_out, bits_in, chip.num_buffer_core)
+        gb_inference = _global_buffer(chip, bits_out, bits_in, chip.num_buffer_core, inference.clock_period)
         cores = math.ceil(buffer_bits / (p.global_buffer_core_rows * p.global_buffer_core_cols))
-        gb_pass = _global_buffer(chip, bits_out, bits_in, cores, tc.compat)
+        gb_pass = _global_buffer(chip, bits_out, bits_in, cores, inference.clock_period, tc.compat)
         gb_pass = Phase(gb_pass.latency * math.ceil(total_tiles / fp.num_tiles[i]), gb_pass.energy)
-        gb_grad = _global_buffer(chip, traffic.grad_bits, traffic.grad_bits, cores, tc.compat)
+        gb_grad = _global_buffer(chip, traffic.grad_bits, traffic.grad_bits, cores, inference.clock_period,
+                                 tc.compat)
 
         read = Phase(inf.read_latency, inf.read_dynamic_energy)
         periph = Phase(inf.buffer_latency + inf.ic_latency,

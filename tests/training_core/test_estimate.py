@@ -160,6 +160,28 @@ def test_v21_register_file_buffer_line_is_slower(small):
     chip = Chip(p, tech, make_cell(p, tech), net, floorplan(net, p))
     chip.initialize(p.clk_freq_hz)
     chip.calculate_area()
-    v21 = _global_buffer(chip, 1e6, 1e6, 64, "neurosim_v21")
-    plain = _global_buffer(chip, 1e6, 1e6, 64, "corrected")
+    v21 = _global_buffer(chip, 1e6, 1e6, 64, 1 / p.clk_freq_hz, "neurosim_v21")
+    plain = _global_buffer(chip, 1e6, 1e6, 64, 1 / p.clk_freq_hz, "corrected")
     assert v21.latency > plain.latency and v21.energy == plain.energy
+
+
+@pytest.mark.parametrize("synchronous", [False, True])
+def test_forward_latency_is_plausible_in_both_clock_modes(small, synchronous):
+    """One image's FW through a layer takes microseconds to milliseconds, clocked or not.  A
+    synchronous buffer reports clock cycles; they were once added to seconds (FW ~1e3-1e4 s)."""
+    net, traces = small
+    r = estimate_training(net, traces, v21_default_hardware(synchronous=synchronous), batch_size=1, iterations=1)
+    for i in (0, 1):  # the conv layers with real traces
+        assert 1e-6 < r.layers[i].fw.latency < 1.0, (i, r.layers[i].fw.latency)
+    for layer in r.layers:  # every layer, the small FC ones included
+        assert 1e-8 < layer.fw.latency < 1.0 and 1e-8 < layer.wg.latency < 1.0, (layer.name, layer.fw, layer.wg)
+
+
+def test_synchronous_and_asynchronous_forward_latencies_agree(small):
+    """A clocked chip is slower (each step rounds up to the slowest sensing period) but within 10x."""
+    net, traces = small
+    fw = {}
+    for sync in (False, True):
+        r = estimate_training(net, traces, v21_default_hardware(synchronous=sync), batch_size=1, iterations=1)
+        fw[sync] = r.total("fw").latency
+    assert fw[False] <= fw[True] < 10 * fw[False], fw
