@@ -96,7 +96,7 @@ class Plan:
         plan = cls(results_dir=base.results_dir, base_overrides=tuple(overrides), cores=cores)
         plan.main_keys = plan._register(base)
         for name in (all_sweeps() if sweep_names is None else sweep_names):
-            spec = load_spec(name)  # parses and validates the file; composes nothing
+            spec = load_spec(name, overrides=overrides)  # parses and validates the file; composes nothing
             points = spec.points(overrides)
             key = _digest({"sweep": name, "points": [p.overrides for p in points], "mc_seeds": spec.mc_seeds})
             plan.sweeps[name] = (key, [(p.label, p.overrides) for p in points])

@@ -60,7 +60,7 @@ def run_chunk(name: str, index: int, overrides: Sequence[str], results_dir: Path
     from ..stages import _network_and_traces
     from .spec import chunks, load_spec
 
-    spec = spec or load_spec(name)
+    spec = spec or load_spec(name, overrides=overrides)
     points = spec.points(overrides)
     parts = chunks(len(points), chunk_size)
     if not 0 <= index < len(parts):

@@ -32,6 +32,7 @@ Every mistake is one line naming ``conf/sweep/<name>.yaml``, the parameter and w
 from __future__ import annotations
 
 import ast
+import dataclasses
 import itertools
 import math
 import operator
@@ -317,7 +318,7 @@ def _check_value(path: str, pname: str, value) -> None:
         try:
             cls(**{fld: value})  # the field's declared type and range (cross-field rules: per point, later)
         except ValidationError:
-            raise SweepSpecError(f"{path}: parameter '{pname}' value {value!r} is not allowed; allowed: "
+            raise SweepSpecError(f"{path}: {ov}: field '{pname}' = {value!r} is not allowed; allowed: "
                                  f"{C.allowed_text(cls, fld)}") from None
 
 
@@ -359,9 +360,12 @@ def _parse_param(path: str, name, raw, sampled: bool) -> Param:
     return Param(name, values=tuple(raw))
 
 
-def load_spec(name: str, conf_dir: Path | None = None) -> SweepSpec:
-    """Read and validate ``conf/sweep/<name>.yaml`` (no Hydra composition: cheap at Snakefile parse)."""
-    conf_dir = Path(conf_dir or CONF_DIR)
+def load_spec(name: str, conf_dir: Path | None = None, overrides: Sequence[str] = ()) -> SweepSpec:
+    """Read and validate ``conf/sweep/<name>.yaml`` (no Hydra composition: cheap at Snakefile parse);
+    ``sweep.<field>=<value>`` among ``overrides`` replaces that field of the file (as Hydra would)."""
+    from .. import config as C
+
+    conf_dir = Path(conf_dir or C.CONF_DIR)
     file = conf_dir / "sweep" / f"{name}.yaml"
     path = f"conf/sweep/{name}.yaml"
     if not file.exists():
@@ -372,6 +376,13 @@ def load_spec(name: str, conf_dir: Path | None = None) -> SweepSpec:
         raise SweepSpecError(f"{path}: not valid YAML ({' '.join(str(exc).split())[:200]})") from None
     if not isinstance(raw, dict):
         raise _err(path, "content", type(raw).__name__, "a mapping of " + ", ".join(FIELDS))
+    for ov in overrides:
+        key, _, value = str(ov).lstrip("+~").partition("=")
+        if key.startswith("sweep."):
+            try:
+                raw[key[len("sweep."):]] = yaml.safe_load(value)
+            except yaml.YAMLError:
+                raise SweepSpecError(f"override '{ov}': not a valid value") from None
     unknown = sorted(set(raw) - set(FIELDS))
     if unknown:
         raise SweepSpecError(f"{path}: unknown field '{unknown[0]}'; allowed: {', '.join(FIELDS)}")
@@ -392,8 +403,12 @@ def load_spec(name: str, conf_dir: Path | None = None) -> SweepSpec:
             raise _err(path, "sample.seed", s.get("seed"), "an integer")
         sample = Sample(method, s["n"], s.get("seed", 0))
     if legacy:
-        if not isinstance(raw.get("param"), str):
-            raise _err(path, "param", raw.get("param"), "one parameter name, e.g. array.adc_bits")
+        param = raw.get("param")
+        head, _, fld = str(param).partition(".")
+        if not isinstance(param, str) or head not in C._GROUP_TYPES or head == "sweep" or (
+                fld and fld not in {f.name for f in dataclasses.fields(C._GROUP_TYPES[head])}):
+            raise SweepSpecError(f"{path}: field 'sweep.param' = {param!r} is not allowed; allowed: a config group "
+                                 "(device, tech, ...) or group.field (e.g. array.adc_bits)")
         params = (_parse_param(path, raw["param"], raw.get("values"), sample is not None),)
     else:
         ps = raw.get("params")
