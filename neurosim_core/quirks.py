@@ -112,6 +112,12 @@ _REGISTRY: dict[str, Quirk] = {
            "V2.1 multilevel sense-amp latency fit: 'mid <= ratio <= up' is always true, so (0.9, 1.1) takes the upper fit"),
         _q("v21_dram_breakdown_line", V21, "training",
            "the printed DRAM breakdown counts the IFM transfer 36x (24x for layer 1) while the totals count 6x (4x)"),
+        _q("v21_register_file_line_spans_dffs", V21, "training",
+           "register-file global buffer: a line's word line spans the DFFs' width (not height) and its decode adds to the half clock; corrected: the inference buffer model"),
+        _q("v21_rram_below_22nm_as_fefet", V21, "training",
+           "RRAM below 22 nm is accepted and its read path priced as FeFET; corrected: refused as by the inference models"),
+        _q("v21_write_rows_physical_times_activity", V21, "training",
+           "weight update: rows written = the sub-array's physical rows x the write activity of its mapped rows only; corrected: the mapped rows selected for writing"),
     )
 }
 

@@ -39,6 +39,8 @@ class TrainingConfig:
     level_output_wg: int = 16
     num_row_muxed_wg: int = 8
     error_bits: int = 8  # V2.1 numReadPulseBP (hard-coded 8)
+    # WG unit sense amp: V2.1's multilevel sense-amp fits (`mlsa_v21`) or the inference sub-array's ADC
+    wg_sense_amp: str = "mlsa_v21"
     compat: str = "neurosim_v21"
 
     def __post_init__(self) -> None:
@@ -54,6 +56,7 @@ class TrainingConfig:
         for name in ("write_voltage_v", "write_pulse_width_s", "polarization_uc_cm2", "gate_cap_fefet_f"):
             need(getattr(self, name) > 0, name, "allowed: a positive number")
         need(self.dram in ("hbm2", "gddr5"), "dram", "allowed: hbm2, gddr5")
+        need(self.wg_sense_amp in ("mlsa_v21", "inference"), "wg_sense_amp", "allowed: mlsa_v21, inference")
         need(self.compat in COMPAT_MODES, "compat", f"allowed: {', '.join(COMPAT_MODES)}")
 
     @property

@@ -216,7 +216,7 @@ def _global_buffer(chip, bits_read: float, bits_write: float, cores: int, clock_
 
     V2.1's register-file buffer drives each line's word line across the full width of its DFFs
     (12 inverters wide) rather than their height, and its access adds the word-line decode to the
-    half clock cycle of the DFFs; under ``compat="neurosim_v21"`` a line costs that.
+    half clock cycle of the DFFs; under quirk ``v21_register_file_line_spans_dffs`` a line costs that.
     """
     gb = chip.global_buffer
     w = gb.interface_width
@@ -228,7 +228,7 @@ def _global_buffer(chip, bits_read: float, bits_write: float, cores: int, clock_
             raise EstimateError("training estimation: synchronous=true but the chip clock period is "
                                 f"{clock_period!r} s; set synchronous=false")
         read, write = read * clock_period, write * clock_period
-    if compat == "neurosim_v21" and not gb.sram and not chip.p.synchronous:
+    if quirks.applies("v21_register_file_line_spans_dffs", compat) and not gb.sram and not chip.p.synchronous:
         decoder = gb.wl_decoder
         decoder.calculate_latency(1e20, gb.dff.w_dff * w * 0.2e-15 / 1e-6, 0.0, 0.0, gb.num_col, 1, 1)
         half_cycle = 1.0 / gb.clk_freq / 2
@@ -238,12 +238,24 @@ def _global_buffer(chip, bits_read: float, bits_write: float, cores: int, clock_
     return Phase((read + write) / parallel, gb.read_dynamic_energy + gb.write_dynamic_energy)
 
 
-def _sram_write(sa, work, hw: HardwareConfig, cell, tech, temperature_k: int) -> tuple[np.ndarray, np.ndarray]:
+def _rows_written(work, hw: HardwareConfig, compat: str) -> np.ndarray:
+    """Per sub-array: rows written by one weight update (rows selected for SET and RESET, averaged).
+
+    V2.1 counts the sub-array's physical rows times the write activity of its *mapped* rows (quirk
+    ``v21_write_rows_physical_times_activity``: too many rows in a partly filled sub-array).
+    """
+    if quirks.applies("v21_write_rows_physical_times_activity", compat):
+        return hw.num_row_subarray * work.activity_row_write
+    return work.rows * work.activity_row_write
+
+
+def _sram_write(sa, work, hw: HardwareConfig, cell, tech, temperature_k: int,
+                compat: str = "corrected") -> tuple[np.ndarray, np.ndarray]:
     """Per sub-array (latency, energy) of rewriting the changed SRAM bits (V2, Sec. III-C).
 
     Each selected row is written once per write operation: the cell's latch flips through its
     pull-up/pull-down pair (Horowitz delay of ``R_pull * C_cell``); every written cell flips Q and
-    Q-bar (``2 C_cell Vdd^2``).  Rows are physical rows times the mapped rows' write activity.
+    Q-bar (``2 C_cell Vdd^2``).  Rows written: `_rows_written`.
     """
     from .. import formula
     from ..constants import NMOS, PMOS
@@ -255,24 +267,23 @@ def _sram_write(sa, work, hw: HardwareConfig, cell, tech, temperature_k: int) ->
           + formula.transconductance(cell.width_sram_cell_pmos * f, PMOS, tech)) / 2
     flip, _ = formula.horowitz(r_pull * cell.cap_sram_cell, 1 / (r_pull * gm), 1e20)
     ops_per_row = np.ceil(work.cols * work.activity_col_write / work.cols)
-    rows = hw.num_row_subarray * work.activity_row_write
-    latency = flip * ops_per_row * rows + _write_driver_latency(sa, work, hw, sram=True)
+    rows = _rows_written(work, hw, compat)
+    latency = flip * ops_per_row * rows + _write_driver_latency(sa, work, hw, sram=True, compat=compat)
     energy = cell.cap_sram_cell * tech.vdd ** 2 * 2 * hw.num_col_subarray * work.activity_col_write * rows
     return latency, energy
 
 
-def _write_driver_latency(sa, work, hw: HardwareConfig, sram: bool = False) -> np.ndarray:
+def _write_driver_latency(sa, work, hw: HardwareConfig, sram: bool = False, compat: str = "corrected") -> np.ndarray:
     """Per sub-array: the line drivers' part of a weight update (s).
 
     Every selected row is driven twice (SET, RESET phase) for each write operation of a row
     (``ceil(cols * activity_col_write / cols)``), through the row and column switch matrices, which
-    work at the same time (the slower one counts).  The row count is the sub-array's physical rows
-    times the write activity of its mapped rows (V2.1's accounting).
+    work at the same time (the slower one counts).  Rows written: `_rows_written`.
     """
     if hw.mem_cell == "sram" and not sram:
         return np.zeros_like(work.rows)
     ops_per_row = np.ceil(work.cols * work.activity_col_write / work.cols)
-    n_write = 2 * ops_per_row * hw.num_row_subarray * work.activity_row_write
+    n_write = 2 * ops_per_row * _rows_written(work, hw, compat)
     taus = []
     for sm in (sa.wl_switch_matrix, sa.sl_switch_matrix):
         if not getattr(sm, "initialized", False):
@@ -326,15 +337,16 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
     # V2.1 prices RRAM and FeFET reads identically (only the weight update differs) and accepts RRAM
     # below 22 nm, which the inference models refuse: under neurosim_v21 such a chip reads as FeFET
     read_hw = hw
-    if tc.compat == "neurosim_v21" and hw.mem_cell == "rram" and hw.tech_node_nm < 22:
+    if quirks.applies("v21_rram_below_22nm_as_fefet", tc.compat) and hw.mem_cell == "rram" and hw.tech_node_nm < 22:
         read_hw = hw.replace(mem_cell="fefet")
         notes.append("RRAM below 22 nm: read path priced as FeFET (V2.1 prices both alike; V1.4 refuses RRAM there)")
     p = resolve(read_hw, source="training hardware")
     tech = technology(p.technode, p.roadmap)
     cell = make_cell(p, tech)
     notes += ["AG is costed as the forward read of the same arrays (BP periphery not modelled separately)",
-             "WG unit: sub-array read from the inference SRAM sub-array (V2.1 uses a multilevel sense amp); "
-             "its write drivers and the partial-sum adder tree are not modelled",
+             "WG unit: sub-array read from the inference SRAM sub-array"
+             + (" with V2.1's multilevel sense amp" if tc.wg_sense_amp == "mlsa_v21" else "")
+             + "; its write drivers and the partial-sum adder tree are not modelled",
              "WU write-driver latency and new-weight delivery through buffers not modelled"]
 
     inference = estimate(network, _inference_traces(traces), p, tech=tech, cell=cell)
@@ -425,12 +437,12 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
                               write_pulse_width=tc.write_pulse_width_s, polarization_uc_cm2=tc.polarization_uc_cm2,
                               feature_size_m=tech.feature_size, compat=tc.compat, weights=hw.mem_cell != "sram")
         if hw.mem_cell == "sram":
-            sram_lat, sram_en = _sram_write(sa, work, hw, cell, tech, p.temperature_k)
+            sram_lat, sram_en = _sram_write(sa, work, hw, cell, tech, p.temperature_k, tc.compat)
             wu_lat = float(sram_lat.sum()) / n_parallel
             wu_en = float(sram_en.sum())
         else:
             wu_lat = (float(work.total_pulses.sum()) * tc.write_pulse_width_s
-                      + float(_write_driver_latency(sa, work, hw).sum())) / n_parallel
+                      + float(_write_driver_latency(sa, work, hw, compat=tc.compat).sum())) / n_parallel
             wu_en = float(array_write_energy(work, cell=hw.mem_cell, cap_row1=sa.cap_row1, cap_row2=sa.cap_row2,
                                              cap_col=sa.cap_col, vdd=tech.vdd, write_voltage=tc.write_voltage_v,
                                              gate_cap_fefet=tc.gate_cap_fefet_f).sum())

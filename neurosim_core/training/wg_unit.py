@@ -99,7 +99,7 @@ def _wg_subarray(hw: HardwareConfig, tc: TrainingConfig):
     table = sa.read_table(sub_cols, False, sub_rows)
     mlsa = None
     main = resolve(hw, source="weight-gradient unit")
-    if tc.compat == "neurosim_v21":
+    if tc.wg_sense_amp == "mlsa_v21":
         mlsa = build_mlsa_v21(spec=MlsaV21Spec(
             num_adc=sub_cols // tc.num_row_muxed_wg, level_output=tc.level_output_wg, current_mode=hw.current_mode,
             resistance_on_ohm=hw.resistance_on_ohm, resistance_off_ohm=hw.resistance_off_ohm,
@@ -118,7 +118,7 @@ def build_wg_unit(*, spec: WGUnitSpec, hw: HardwareConfig, tc: TrainingConfig) -
     read = Phase(float(table.latency[0][n_active]), float(table.energy[0][n_active]))
     area_subarray = sa_area
     if mlsa is not None:
-        # V2.1 prices the unit's ADCs with its own multilevel sense-amp fits (`mlsa_v21`): swap the
+        # model option wg_sense_amp="mlsa_v21": V2.1's multilevel sense-amp fits (V2 paper Sec. III-A): swap the
         # ADC part of the sub-array's read and area; column = the active cells' access paths in parallel
         column_r = (res_access + wire_res_col) / max(n_active, 1)
         adc_latency, adc_energy = mlsa.convert(np.full(sub_cols, column_r), tc.num_row_muxed_wg * hw.input_bits)

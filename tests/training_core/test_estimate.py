@@ -185,3 +185,43 @@ def test_synchronous_and_asynchronous_forward_latencies_agree(small):
         r = estimate_training(net, traces, v21_default_hardware(synchronous=sync), batch_size=1, iterations=1)
         fw[sync] = r.total("fw").latency
     assert fw[False] <= fw[True] < 10 * fw[False], fw
+
+
+def test_training_package_asks_the_quirk_registry():
+    """Reference behaviour is special-cased only through `quirks.applies` (no `compat == ...`)."""
+    import pathlib
+    import re
+
+    import neurosim_core.training.estimate as mod
+
+    paths = list(pathlib.Path(mod.__file__).parent.glob("*.py"))
+    assert len(paths) >= 9
+    for path in paths:
+        assert not re.search(r"compat\s*(==|!=)", path.read_text()), path.name
+
+
+def test_rows_written_physical_rows_only_under_v21():
+    from types import SimpleNamespace
+
+    from neurosim_core import quirks
+    from neurosim_core.training.estimate import _rows_written
+
+    assert quirks.quirk("v21_write_rows_physical_times_activity").versions == frozenset({"neurosim_v21"})
+    hw = v21_default_hardware()  # 128 physical rows
+    work = SimpleNamespace(rows=np.array([27.0, 128.0]), activity_row_write=np.array([0.5, 0.5]))
+    assert list(_rows_written(work, hw, "neurosim_v21")) == [64.0, 64.0]
+    assert list(_rows_written(work, hw, "corrected")) == [13.5, 64.0]
+
+
+def test_wg_sense_amp_is_a_model_option_independent_of_compat():
+    from neurosim_core.training.wg_unit import WGUnitSpec, build_wg_unit
+
+    spec = WGUnitSpec(mem_rows=900, mem_cols=1024, activity=0.3)
+    hw = v21_default_hardware()
+    v21 = build_wg_unit(spec=spec, hw=hw, tc=TrainingConfig())
+    corrected = build_wg_unit(spec=spec, hw=hw, tc=TrainingConfig(compat="corrected"))
+    plain = build_wg_unit(spec=spec, hw=hw, tc=TrainingConfig(wg_sense_amp="inference"))
+    assert corrected.read.energy == pytest.approx(v21.read.energy, rel=1e-3)
+    assert corrected.area_m2 == v21.area_m2 != plain.area_m2
+    with pytest.raises(ConfigError, match="wg_sense_amp"):
+        TrainingConfig(wg_sense_amp="flash")
