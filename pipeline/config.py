@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from neurosim_core.params import ConfigError, HardwareConfig, resolve
+from neurosim_core.quirks import COMPAT_MODES, DEFAULT_COMPAT
 
 from .training.config import OnchipConf, OnchipDeviceConf  # on-chip training groups (pipeline/training)
 
@@ -131,7 +132,6 @@ class ArrayConf:
     adc_type: str = "mlsa"
     adc_current_mode: bool = True
     adc_mode: str = "linear"
-    adc_dummy_range: str = "shared"
     cell_bit: int = 1
 
     def validate(self, where: str) -> None:
@@ -144,8 +144,6 @@ class ArrayConf:
         _check(_is_int(self.adc_bits) and 1 <= self.adc_bits <= 8, where, "adc_bits", self.adc_bits, "1..8")
         _check(self.adc_type in ("mlsa", "sar"), where, "adc_type", self.adc_type, "mlsa, sar")
         _check(self.adc_mode in ("linear", "nonlinear"), where, "adc_mode", self.adc_mode, "linear, nonlinear")
-        _check(self.adc_dummy_range in ("shared", "separate"), where, "adc_dummy_range", self.adc_dummy_range,
-               "shared, separate")
         _check(self.cell_bit in range(1, 9), where, "cell_bit", self.cell_bit, "integers 1..8")
 
 
@@ -263,6 +261,7 @@ class FlowConfig:
     trace_images: int = 1
     estimate_mode: str = "trace"
     overrides: tuple[str, ...] = ()
+    compat: str = DEFAULT_COMPAT  # neurosim_core.quirks: neurosim_v14 | neurosim_v21 | corrected
     onchip: OnchipConf = dataclasses.field(default_factory=OnchipConf)
     onchip_device: OnchipDeviceConf = dataclasses.field(default_factory=OnchipDeviceConf)
 
@@ -287,6 +286,7 @@ class FlowConfig:
             local_bus_delay_tolerance=c.local_bus_delay_tolerance, tree_folded_ratio=c.tree_folded_ratio,
             max_global_bus_width=c.max_global_bus_width, input_toggle=c.input_toggle,
             output_toggle=c.output_toggle,
+            **({"compat": self.compat} if "compat" in {f.name for f in fields(HardwareConfig)} else {}),
             activity_mode={"trace": "real"}.get(self.estimate_mode, self.estimate_mode),
             average_row_activity=float(c.average_row_activity), average_cell_level=float(c.average_cell_level),
             resistance_on_ohm=float(d.resistance_on_ohm), resistance_off_ohm=float(d.resistance_off_ohm),
@@ -328,7 +328,7 @@ def _check_overrides(overrides: Sequence[str]) -> None:
                     f"override '{ov}': unknown option '{value}' for config group '{key}'; allowed: {', '.join(opts)}")
         else:
             head = key.split(".", 1)[0]
-            top = {"results_dir", "trace_images", "estimate_mode"}
+            top = {"results_dir", "trace_images", "estimate_mode", "compat"}
             if head not in _GROUP_TYPES and key not in top:
                 raise PipelineConfigError(
                     f"override '{ov}': unknown key '{key}'; allowed: {', '.join(sorted(_GROUP_TYPES))}.<field> "
@@ -374,7 +374,9 @@ def compose(overrides: Sequence[str] = (), conf_dir: Path | None = None) -> Flow
     top = {k: v for k, v in raw.items() if k not in _GROUP_TYPES}
     flow = FlowConfig(**groups, results_dir=str(top.get("results_dir", "results")),
                       trace_images=int(top.get("trace_images", 1)),
-                      estimate_mode=str(top.get("estimate_mode", "trace")), overrides=tuple(overrides))
+                      estimate_mode=str(top.get("estimate_mode", "trace")), overrides=tuple(overrides),
+                      compat=top.get("compat", DEFAULT_COMPAT))
+    _check(flow.compat in COMPAT_MODES, "conf/config.yaml", "compat", flow.compat, ", ".join(COMPAT_MODES))
     _check(flow.estimate_mode in ESTIMATE_MODES, "conf/config.yaml", "estimate_mode", flow.estimate_mode,
            ", ".join(ESTIMATE_MODES))
     resolve(flow.hardware(), source=f"hardware config (overrides {list(overrides)})")
@@ -396,7 +398,7 @@ def stage_slices(flow: FlowConfig) -> dict[str, dict[str, Any]]:
     k_train = _digest(train)
     a, d = flow.array, flow.device
     infer = {"train_key": k_train, "array": {k: getattr(a, k) for k in (
-        "rows", "parallel_rows", "read_mode", "adc_bits", "adc_mode", "adc_dummy_range", "cell_bit")},
+        "rows", "parallel_rows", "read_mode", "adc_bits", "adc_mode", "cell_bit")}, "compat": flow.compat,
         "device": {k: getattr(d, k) for k in (
             "resistance_on_ohm", "resistance_off_ohm", "variation_sigma", "drift_time_s", "drift_nu",
             "stuck_at_fraction", "mem_cell")}}
