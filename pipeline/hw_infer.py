@@ -1,48 +1,64 @@
 """Fast, batched hardware-aware inference with CIM non-idealities (NeuroSim V1.4 semantics).
 
-Model followed: DNN+NeuroSim V1.4 hardware inference (Peng et al., IEDM 2019 / TCAD 2021;
-``Inference_pytorch/modules/quantization_cpu_np_infer.py``), re-derived and vectorised:
+Model followed: DNN+NeuroSim V1.4 hardware inference (Peng et al., IEDM 2019 / TCAD 2021; its
+``QConv2d``/``QLinear`` with ``inference=1``), re-derived and vectorised.  ``HwInferConfig.compat``
+(the product-wide switch of ``neurosim_core.quirks``) chooses between the reference's conventions
+(``neurosim_v14``, the default: every ``hw_inference`` quirk applies) and the consistent model
+(``corrected``; ``neurosim_v21`` has no hardware-inference quirk and reads like it).  The quirks:
 
-* **Weights -> cells.**  A WAGE weight ``w = q / 2^(W-1)`` (``q`` in ``[-(2^(W-1)-1), 2^(W-1)-1]``) is
-  stored as the offset code ``u = q + 2^(W-1)`` (the C++ mapping ``int(2^(W-1) w + 2^(W-1))``),
-  split into ``K = ceil(W / cell_bit)`` cells of base ``R = 2^cell_bit`` (LSB cell = slice 0).
-  A cell digit ``d`` gets the conductance ``G = Gmin + d/(R-1) * (Gmax - Gmin)`` with ``Gmax = 1``,
-  ``Gmin = 1/on_off_ratio``.
-* **Reference (dummy) column.**  As in the reference, every read has a dummy column at the mid
-  conductance ``(Gmax + Gmin)/2`` (``dummyP``); its current ``g_dummy * (active rows)`` is subtracted
-  after the ADC, which removes the ``Gmin`` floor.  With offset codes the ideal shift-and-added
-  difference is ``q + c0`` per active row, ``c0 = 2^(W-1) - (R^K - 1)/2``; ``c0 * (active rows)`` is
-  removed digitally (the active-row count is known), so the ideal read-out is exactly ``sum x q``
-  (the reference's ``round(127.5 (w+1))`` codes leave a +-1 LSB bias instead).
-* **Dummy column's ADC range** (``adc_dummy_range``).  ``shared`` (default, ours): one range per
-  read, shared by the data and dummy columns.  The dummy column is a column of the same sub-array,
-  converted by the same ADC, so we give it the read's range: the mean floor biases cancel and only
-  the quantisation noise is left.  ``separate`` (the reference, for reproducing NeuroSim's
-  numbers): as its two ``LinearQuantizeOut`` calls do, the data columns' outputs of a read and the
-  dummy column's outputs of that read (the dummy ``conv2d`` output tensor: every position of every
-  image of the batch, or of one image with ``adc_range='sample'``) are each converted with their own
-  min/max range, then subtracted.  The two floor biases (-step/2 on average each) then differ and
-  accumulate over reads, slices and bits into a large negative offset (the tests' small 16x16 MNIST
-  model, 89 % ideal, on 64 test images: 5-bit ADC 77 % shared vs 14 % separate, 6-bit 84 % vs 56 %).
-  The ``nonlinear`` ADC gets the same choice (quantile edges of the data outputs and of the dummy
-  outputs separately).
-* **Image layer.**  The first layer (<= 3 input channels) is read with analog (not bit-serial)
-  inputs and no ADC, as the reference's ``weight.shape[1] == 3`` branch does.
-* **Bit-serial inputs.**  Activations on the ``wl_activate`` grid are coded as ``A``-bit two's
-  complement ``c = x 2^(A-1)``; cycle ``z`` applies bit ``z`` (weight ``2^z``, the MSB weighs
-  ``-2^(A-1)``).  Post-ReLU inputs never set the sign bit; all-zero bit planes are skipped (their
-  read-out is exactly zero).
+* ``hw_weight_code_round``: a WAGE weight ``w = q / 2^(W-1)`` is stored as the reference's
+  ``u = round((2^W - 1)/2 (w + 1))`` (``q + 2^(W-1)`` for ``q <= 0``, ``q + 2^(W-1) - 1`` above),
+  with no digital offset removal: the read-out weight is ``u - (R^K - 1)/2 = q +- 1/2`` (pulled
+  toward zero).  Corrected: the offset code ``u = q + 2^(W-1)``; ``c0 = 2^(W-1) - (R^K - 1)/2`` per
+  active row is removed digitally (the active-row count is known), so the read-out weight is ``q``.
+* ``hw_weight_slices_floor``: ``K = int(W / cell_bit)`` cells (the top bits are lost when
+  ``cell_bit`` does not divide ``W``); corrected ``ceil``.
+* ``hw_input_code_255``: an activation is coded ``c = round((2^A - 1) x)`` and read as ``A``
+  magnitude bits that carry its sign (bit values in {-1, 0, 1}, as the reference's ``fmod``
+  extraction gives; bit ``z`` weighs ``2^z``), the sum divided by ``2^A``: ``x = k/2^(A-1) > 1/2``
+  reads as ``(2k-1)/2^A``.  Corrected: ``A``-bit two's complement of ``c = 2^(A-1) x`` (the MSB
+  weighs ``-2^(A-1)``).
+* ``hw_image_layer_three_channels``: a conv layer is read with analog (not bit-serial) inputs and
+  no ADC only with exactly 3 input channels and fewer than a sub-array of rows (the reference's
+  ``weight.shape[1] == 3`` branch); a 1-channel image layer goes bit-serially through the ADC with
+  signed bits.  Corrected: every conv layer with <= 3 input channels is the analog image layer.
+* ``hw_subarray_count_floor``: a kernel position's input channels are cut into
+  ``int(cin / rows)`` sub-arrays (one if ``cin < rows``) and the remainder rows are never read.
+  Corrected: ``ceil``, the last sub-array partly filled.
+* ``hw_adc_dummy_separate_range``: the dummy column's outputs of a read (the dummy ``conv2d`` output
+  tensor: every position of every image of the batch, or of one image with ``adc_range='sample'``)
+  get their own ADC min/max range, as the reference's two ``LinearQuantizeOut`` calls do; the two
+  floor biases (-step/2 on average each) then differ and accumulate over reads, slices and bits into
+  a large negative offset at low ADC precision.  Corrected: the dummy is a column of the same
+  sub-array, converted by the same ADC with the read's range, so the floor biases cancel.  The
+  ``nonlinear`` ADC gets the same choice (quantile edges of each set of outputs).
+
+Conventions common to both modes:
+
+* **Cells.**  ``u`` is split into ``K`` cells of base ``R = 2^cell_bit`` (LSB cell = slice 0); a
+  digit ``d`` gets the conductance ``G = Gmin + d/(R-1) (Gmax - Gmin)``, ``Gmax = 1``,
+  ``Gmin = 1/on_off_ratio``.  Every read has a dummy column at the mid conductance
+  ``(Gmax + Gmin)/2`` (``dummyP``), subtracted after the ADC; slice ``k`` is shift-and-added with
+  ``R^k (R-1)/(Gmax - Gmin)``.
 * **Mapping.**  Rows are kernel-position-major: for every kernel position ``(kh, kw)`` the input
   channels are cut into sub-arrays of ``min(subarray, parallel_read)`` rows (the reference's
   masked-conv partition).  Every (kernel position, sub-array, input bit, slice) is one analog read
-  whose column currents go through the ADC separately, then shift-and-add digitally.
+  whose column currents go through the ADC separately, then shift-and-add digitally.  All-zero
+  input bit planes are skipped (their read-out is exactly zero).
 * **ADC.**  ``linear``: ``2^adc_bits`` uniform levels between the min and max of the currents of a
-  read, floor to the level below (the reference ``LinearQuantizeOut``); ``nonlinear``: level edges at
-  the quantiles of the read's current distribution (distribution-derived), output = bin mid-point.
-  ``adc_range='batch'`` takes that range over the whole evaluated batch (reference), ``'sample'`` per
-  image.  ``adc_bits=0`` is an ideal read-out: the shift-and-add then commutes with the row sums and
-  the layer is one matmul of the (possibly varied) effective weights, exactly the digital model
-  when devices are ideal.
+  read, floor to the level below (``LinearQuantizeOut``); ``nonlinear`` (ours): level edges at the
+  quantiles of the read's current distribution, output = bin mid-point.  ``adc_range='batch'`` takes
+  the range over the whole evaluated batch (reference), ``'sample'`` per image.  ``adc_bits=0`` is an
+  ideal read-out: the shift-and-add commutes with the row sums and the layer is one matmul of the
+  (possibly varied) effective weights, exactly the digital model in ``corrected`` mode with ideal
+  devices.  **Level edges are decided as in exact arithmetic**: many currents of this formulation
+  sit exactly on a level edge (a dummy current is a multiple of one conductance, a data current an
+  integer combination of two); the reference floors its float sums with no tolerance, so there its
+  summation order picks the level (not reproducible by any other implementation: two float orders
+  of the reference formulation itself disagree, see the README).  With cells on their ideal levels
+  both engines form the currents from integer counts in float64 and convert with a 1e-6-level
+  comparator offset, i.e. exactly; with varied cells (a continuum of currents) the offset is 1e-6
+  (float64) or 1e-3 (float32) of a level.
 * **Non-idealities** (all seeded, sampled once per layer per ``evaluate`` call, i.e. device-to-device),
   in the reference's order: retention drift on the cell digits, then variation, then faults.
   Drift is the reference's ``Retention(x, t, v, detect, target)`` applied to a cell digit ``x``
@@ -55,18 +71,19 @@ Model followed: DNN+NeuroSim V1.4 hardware inference (Peng et al., IEDM 2019 / T
   through ``X_decimal``, ours drift independently.  Relative conductance variation
   ``G *= 1 + N(0, vari)``; stuck-at-Gmax / Gmin faults (ours).  Dummy columns are ideal.
 
-Two read engines give the same outputs (tested against the masked-conv oracle to float rounding):
+Two read engines give the same outputs (tested against the masked-conv oracle, ``tests/algo/oracle.py``):
 
 * ``bmm``: all slices of a chunk of (kernel position x sub-array, input bit) pairs are one batched
-  float matmul; chunks only bound memory and are exact (reads are independent).  Any device, any
-  non-ideality, both ADC modes.
+  float matmul (of integer digits when the cells sit on their ideal levels, else of conductances);
+  chunks only bound memory and are exact (reads are independent).  Any device, any non-ideality,
+  both ADC modes.
 * ``popcount`` (CPU, linear ADC, cells on their ideal levels, i.e. no variation or drift; faults
-  allowed; both ``adc_dummy_range`` settings): a column current is ``Gmin * (active rows) +
-  (Gmax-Gmin)/(R-1) * count`` with an integer ``count`` = popcounts of (digit bit plane AND input bit
-  plane) over 64-row words; the ADC range, conversion and shift-and-add run in the same compiled loop
-  (numba), so no current tensor is stored; the inner loop runs over the output columns (layers
-  with >= 64 of them, or more columns than input vectors) or over the input vectors.  ``auto``
-  picks it wherever it applies.
+  allowed): a column current is ``Gmin * (active rows) + (Gmax-Gmin)/(R-1) * count`` with an integer
+  ``count`` = popcounts of (digit bit plane AND input bit plane) over 64-row words (sign-carrying
+  input bits: positive planes minus negative planes); the ADC range, conversion and shift-and-add
+  run in the same compiled loop (numba), so no current tensor is stored; the inner loop runs over
+  the output columns (layers with >= 64 of them, or more columns than input vectors) or over the
+  input vectors.  ``auto`` picks it wherever it applies.
 """
 from __future__ import annotations
 
