@@ -442,6 +442,8 @@ def _adc_chunk(G: torch.Tensor, g_dummy: float, X: torch.Tensor, pop: torch.Tens
     L = N // B
     nlev = 2 ** hw.adc_bits
     cur = torch.bmm(G, X.reshape(n, Cs, Z * N))                      # (n, C*K, Z*N) column currents
+    if affine is not None and hw.adc_mode == "linear":
+        return _adc_chunk_counts(cur, g_dummy, pop, wzk, hw, B, affine)
     if affine is not None:                                           # integer counts -> exact float64 currents
         pop = pop.double()
         cur = cur.double().mul_(affine[1]).add_(affine[0] * pop.reshape(n, 1, Z * N))
@@ -457,7 +459,17 @@ def _adc_chunk(G: torch.Tensor, g_dummy: float, X: torch.Tensor, pop: torch.Tens
         rdims = (1, 4)
     w = wzk.reshape(1, 1, K, Z, *([1] * (cur.dim() - 4)))
     eps = _edge_eps(cur.dtype)
-    if applies("hw_adc_dummy_separate_range", hw.compat):           # reference: the dummy has its own range
+    separate = applies("hw_adc_dummy_separate_range", hw.compat)   # reference: the dummy has its own range
+    if separate and hw.adc_mode == "linear":
+        dq = adc_quantize(dum, hw.adc_bits, "linear", rdims)         # small: (n, 1, 1, Z, N)
+        mn = cur.amin(rdims[1], keepdim=True).amin(rdims[0], keepdim=True)
+        delta = cur.amax(rdims[1], keepdim=True).amax(rdims[0], keepdim=True) - mn
+        pos = delta > 0
+        inv = torch.where(pos, nlev / torch.where(pos, delta, torch.ones_like(delta)), torch.zeros_like(delta))
+        # Q(I) = min + step code(I) (a constant read gives code 0: Q = min = I)
+        y = _linear_codes(cur, mn, inv, nlev, eps).mul_(delta / nlev).add_(mn - dq)
+        return y.mul_(w).sum((0, 2, 3)).reshape(C, N)
+    if separate:
         yq = adc_quantize(cur, hw.adc_bits, hw.adc_mode, rdims)
         dq = adc_quantize(dum, hw.adc_bits, hw.adc_mode, rdims)
         return ((yq - dq) * w).sum((0, 2, 3)).reshape(C, N)
@@ -473,6 +485,44 @@ def _adc_chunk(G: torch.Tensor, g_dummy: float, X: torch.Tensor, pop: torch.Tens
     both = torch.cat([cur, dum.expand(n, 1, *cur.shape[2:])], dim=1)
     yq = adc_quantize(both, hw.adc_bits, "nonlinear", rdims)
     return ((yq[:, :C] - yq[:, C:]) * w).sum((0, 2, 3)).reshape(C, N)
+
+
+def _adc_chunk_counts(cnt: torch.Tensor, g_dummy: float, pop: torch.Tensor, wzk: torch.Tensor, hw: HwInferConfig,
+                      B: int, affine: tuple[float, float]) -> torch.Tensor:
+    """``_adc_chunk`` of a linear ADC on cells at their ideal levels: ``cnt`` (n, C*K, Z*N) are
+    exact integer counts, a current is ``Gmin pop + cscale cnt``.  Each read's range comes from the
+    counts' min/max over the columns (exact in any dtype), and the level index is
+    ``floor(cnt a + b)`` with ``a, b`` per read and input vector, evaluated in float64 (one pass over
+    the counts): the edge decisions of exact arithmetic, at the cost of float64 temporaries."""
+    n, CK, ZN = cnt.shape
+    K, Z = wzk.shape
+    C, N = CK // K, ZN // Z
+    L = N // B
+    gmin, cscale = affine
+    nlev = 2 ** hw.adc_bits
+    eps = _edge_eps(torch.float64)
+    shape = (n, C, K, Z, B, L) if hw.adc_range == "sample" else (n, C, K, Z, N)
+    rd = len(shape) - 1                                              # the range's vector dim (N, or L per image)
+    cnt = cnt.reshape(shape)
+    popd = pop.double().reshape(n, 1, 1, *shape[3:])
+    lo = (gmin * popd + cscale * cnt.amin(1, keepdim=True).double()).amin(rd, keepdim=True)
+    hi = (gmin * popd + cscale * cnt.amax(1, keepdim=True).double()).amax(rd, keepdim=True)
+    dum = g_dummy * popd                                             # (n, 1, 1, Z, ...) dummy-column current
+    separate = applies("hw_adc_dummy_separate_range", hw.compat)
+    if not separate:                                                 # one range for data and dummy
+        lo = torch.minimum(lo, dum.amin(rd, keepdim=True))
+        hi = torch.maximum(hi, dum.amax(rd, keepdim=True))
+    delta = hi - lo
+    pos = delta > 0
+    inv = torch.where(pos, nlev / torch.where(pos, delta, torch.ones_like(delta)), torch.zeros_like(delta))
+    step = delta / nlev
+    code = torch.addcmul((gmin * popd - lo) * inv + eps, cnt, cscale * inv).floor_().clamp_(0, nlev - 1)
+    if separate:                                                     # Q(I) - Q(D): min + step code(I) - Q(D)
+        y = code.mul_(step).add_(lo - adc_quantize(dum, hw.adc_bits, "linear", (1, rd)))
+    else:                                                            # step (code(I) - code(D)): the min cancels
+        y = code.sub_(_linear_codes(dum, lo, inv, nlev, eps)).mul_(step)
+    w = wzk.double().reshape(1, 1, K, Z, *([1] * (len(shape) - 4)))
+    return y.mul_(w).sum((0, 2, 3)).reshape(C, N)
 
 
 def _read_adc(prog: ProgrammedLayer, X: torch.Tensor, xw: torch.Tensor, hw: HwInferConfig, B: int) -> torch.Tensor:
