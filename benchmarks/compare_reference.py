@@ -7,7 +7,7 @@ Usage::
 
 For each configuration of the reference table (DNN+NeuroSim V1.4 runs, one row per layer and a
 ``chip`` row) the config columns are mapped to a `HardwareConfig`
-(`neurosim_core.results.reference_hardware_config`), the estimate is run on the same traces, and
+(`benchmarks/reference_table.py`: `reference_hardware_config`), the estimate is run on the same traces, and
 the relative error of every metric is printed per layer and for the chip.  The last two lines are
 ``worst per-layer error: X % (config, layer, metric)`` and ``worst chip-level error: X % (config,
 metric)`` (kept last).
@@ -22,13 +22,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from neurosim_core.estimate import estimate  # noqa: E402
 from neurosim_core.network import Network  # noqa: E402
 from neurosim_core.params import resolve  # noqa: E402
-from neurosim_core.results import (CHIP_METRICS, FLOORPLAN_CHIP_COLUMNS, FLOORPLAN_LAYER_COLUMNS,  # noqa: E402
-                                   LAYER_METRICS, read_reference_results, reference_hardware_config,
-                                   relative_error)
+from reference_table import (CHIP_METRICS, FLOORPLAN_CHIP_COLUMNS, FLOORPLAN_LAYER_COLUMNS,  # noqa: E402
+                             LAYER_METRICS, read_reference_results, reference_hardware_config, relative_error)
 from neurosim_core.traces import load_npz_dir  # noqa: E402
 
 

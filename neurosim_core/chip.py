@@ -21,16 +21,18 @@ multiplies by the clock period, as NeuroSim's main does), seconds otherwise.  Th
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from . import quirks
 from .circuits import AdderTree, BitShifter, Buffer, HTree, MaxPooling, Sigmoid, XYBus
 from .constants import AreaModify
 from .floorplan import Floorplan
 from .network import LayerSpec, Network
 from .params import Params
 from .pe import ActivityModel
+from .plugins import BUILT_IN, ComponentLibrary
 from .tile import Tile
 from .traces import LayerTrace, input_bit_matrix, novel_mapping_rows, weight_cell_codes
 
@@ -131,6 +133,8 @@ class TileSlice:
     inputs: np.ndarray
     num_row_matrix: int
     num_col_matrix: int
+    #: memo of this slice's input-row activity, shared by the clock and performance passes
+    input_rows: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def layer_tile_slices(layer: LayerSpec, novel: bool, fp: Floorplan, p: Params, cell_codes: np.ndarray,
@@ -157,7 +161,8 @@ def layer_tile_slices(layer: LayerSpec, novel: bool, fp: Floorplan, p: Params, c
     rows_per_pe = cin_rows // n_row_tiles
     cols_per_tile = weight_cols // n_col_tiles
     for i in range(n_row_tiles):
-        index = novel_mapping_rows(i * size, rows_per_pe, num_pe, cin_rows)
+        index = novel_mapping_rows(i * size, rows_per_pe, num_pe, cin_rows,
+                                   kernel_position_major=quirks.applies("novel_mapping_row_order", p.compat))
         for j in range(n_col_tiles):
             rows = min(size * num_pe, weight_rows - i * size * num_pe)
             cols = min(size, weight_cols - j * size)
@@ -173,12 +178,12 @@ def _ceil_log2(x: float) -> int:
 class Chip:
     """The chip-level model for one network and floorplan (NeuroSim V1.4 Chip.cpp)."""
 
-    def __init__(self, p: Params, tech, cell, network: Network, fp: Floorplan):
+    def __init__(self, p: Params, tech, cell, network: Network, fp: Floorplan, library: ComponentLibrary = BUILT_IN):
         if p.sync_data_transfer:
             raise ChipModelError("sync_data_transfer is not supported by this chip model; set it to false")
         self.p, self.tech, self.cell = p, tech, cell
         self.network, self.fp = network, fp
-        self.tile = Tile(p, tech, cell)
+        self.tile = Tile(p, tech, cell, library)
         self._activity: dict[int, ActivityModel | None] = {}  # per layer (see _activity_model)
         self.global_buffer = Buffer(p, tech, cell)
         self.htree = HTree(p, tech, cell)
@@ -325,7 +330,7 @@ class Chip:
             raise ChipModelError(
                 f"trace '{trace.name}': weight_q has shape {trace.weight_q.shape}, layer {index + 1} needs "
                 f"({rows}, {layer.c_out})")
-        n_vectors = layer.num_in_vectors
+        n_vectors = layer.windows(p.compat)
         if trace.input_q.shape[0] != rows or trace.input_q.shape[1] < n_vectors:
             raise ChipModelError(
                 f"trace '{trace.name}': input_q has shape {trace.input_q.shape}, layer {index + 1} needs "
@@ -351,7 +356,7 @@ class Chip:
         return None
 
     def _tile_args(self, index: int) -> tuple:
-        fp, p = self.fp, self.p
+        fp = self.fp
         novel = fp.mark_nm[index]
         if novel:
             num_pe, pe_size = fp.num_pe_nm, fp.desired_pe_size_nm
@@ -363,27 +368,29 @@ class Chip:
         """Carve layer ``index`` into tiles and find its longest sensing delay (the clock pass)."""
         slices = self.layer_slices(index, trace)
         novel, num_pe, pe_size, speed_rows, speed_cols = self._tile_args(index)
-        n_bits = self.network.layers[index].num_in_vectors * self.p.input_bits
+        n_bits = self.network.layers[index].windows(self.p.compat) * self.p.input_bits
         clock_period = 0.0
         self.tile.pe.activity = self._activity.get(index)
         if self.p.synchronous:
             for part in slices:
                 perf = self.tile.calculate_performance(
                     part.weights, part.inputs, novel, num_pe, pe_size, speed_rows, speed_cols,
-                    part.num_row_matrix, part.num_col_matrix, n_bits, True, clk_period=clock_period)
+                    part.num_row_matrix, part.num_col_matrix, n_bits, True, clk_period=clock_period,
+                    input_rows=part.input_rows)
                 clock_period = max(clock_period, perf.clk_period)
         return LayerEvaluation(index, slices, clock_period)
 
     def layer_performance(self, index: int, evaluation: "LayerEvaluation", clk_freq: float) -> LayerPerformance:
         """The tiles of layer ``index`` at the chip clock ``clk_freq`` (tiles in parallel)."""
         novel, num_pe, pe_size, speed_rows, speed_cols = self._tile_args(index)
-        n_bits = self.network.layers[index].num_in_vectors * self.p.input_bits
+        n_bits = self.network.layers[index].windows(self.p.compat) * self.p.input_bits
         perf = LayerPerformance()
         self.tile.pe.activity = self._activity.get(index)
         for part in evaluation.slices:
             tile_perf = self.tile.calculate_performance(
                 part.weights, part.inputs, novel, num_pe, pe_size, speed_rows, speed_cols,
-                part.num_row_matrix, part.num_col_matrix, n_bits, False, clk_freq=clk_freq)
+                part.num_row_matrix, part.num_col_matrix, n_bits, False, clk_freq=clk_freq,
+                input_rows=part.input_rows)
             perf.merge_tile(tile_perf)
         return perf
 
@@ -396,7 +403,7 @@ class Chip:
         for unit in (self.global_buffer, self.htree, self.xy_bus, self.accumulation, self.sigmoid, self.relu,
                      self.max_pool):
             unit.clk_freq = clk_freq
-        n_vec = layer.num_in_vectors
+        n_vec = layer.windows(p.compat)
         cps = p.num_col_per_synapse
         weight_rows = layer.weight_rows * p.num_row_per_synapse
         weight_cols = layer.c_out * cps

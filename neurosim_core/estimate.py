@@ -24,11 +24,13 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
+from . import quirks
 from .cell import make_cell
 from .chip import Chip, ChipModelError, LayerPerformance
 from .floorplan import floorplan
 from .network import Network
 from .params import Params
+from .plugins import BUILT_IN, ComponentLibrary
 from .results import ChipResult, LayerResult
 from .tech import technology
 from .traces import LayerTrace
@@ -61,13 +63,18 @@ def _to_seconds(perf: LayerPerformance, clock_period: float) -> LayerPerformance
     return perf
 
 
-def estimate(network: Network, traces: Sequence[LayerTrace], p: Params, *, tech=None, cell=None) -> ChipResult:
-    """Estimate area, latency, energy and throughput of ``network`` running ``traces`` on chip ``p``."""
+def estimate(network: Network, traces: Sequence[LayerTrace], p: Params, *, tech=None, cell=None,
+             library: ComponentLibrary = BUILT_IN) -> ChipResult:
+    """Estimate area, latency, energy and throughput of ``network`` running ``traces`` on chip ``p``.
+
+    ``cell``: a `MemCell` replacing the one ``p`` describes; ``library``: component roles replaced
+    by user builders (`neurosim_core.plugins`).
+    """
     _check_traces(network, traces)
     tech = tech if tech is not None else technology(p.technode, p.roadmap)
     cell = cell if cell is not None else make_cell(p, tech)
     fp = floorplan(network, p)
-    chip = Chip(p, tech, cell, network, fp)
+    chip = Chip(p, tech, cell, network, fp, library)
     chip.initialize(p.clk_freq_hz)
     area = chip.calculate_area()
 
@@ -103,9 +110,12 @@ def estimate(network: Network, traces: Sequence[LayerTrace], p: Params, *, tech=
     if p.pipeline:
         system_clock = 0.0
         leakage_power = []
+        running = quirks.applies("pipeline_leakage_running_cycle", p.compat)
+        final_clock = max(perf.read_latency for perf in perfs)
         for perf, n in zip(perfs, num_tiles):
-            # main.cpp averages with the running system cycle (slowest layer so far)
-            system_clock = max(system_clock, perf.read_latency)
+            # every layer idles for the rest of the system cycle (the slowest layer); main.cpp uses
+            # the running maximum over the layers so far
+            system_clock = max(system_clock, perf.read_latency) if running else final_clock
             busy = perf.read_latency
             leakage_power.append(n * (perf.leakage * (system_clock - busy) + perf.leakage_sram_in_use * busy)
                                  / system_clock)

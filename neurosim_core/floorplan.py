@@ -19,13 +19,16 @@ bus) is a running count that adds the tiles of layers 2..i (not 1..i-1).  The re
 initialises that count: main.cpp calls ChipFloorPlan four times and the value left on the stack by
 each call is where the next one starts, so the locations it uses (the fourth call) start at three
 times the tiles of layers 2..N.  That is what a driver linking the reference's own Chip.o prints
-(e.g. default VGG-8: layer 2 at row 28, column 3), and we reproduce it.
+(e.g. default VGG-8: layer 2 at row 28, column 3), and ``compat="neurosim_v14"`` reproduces it
+(quirks ``floorplan_location_from_second_layer`` and ``floorplan_location_carry_over``);
+``compat="corrected"`` places layer i after the tiles of layers 1..i-1, from the origin.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
+from . import quirks
 from .network import LayerSpec, Network
 from .params import Params
 
@@ -299,10 +302,16 @@ def floorplan(network: Network, p: Params) -> Floorplan:
     num_tile_col = math.ceil(total / num_tile_row)
 
     # start location of each layer on the tile grid (see the module docstring)
+    tiles = [r * c for r, c in zip(tile_rows, tile_cols)]
+    compat = p.compat
+    # consistent model: layer i starts after the tiles of layers 1..i-1
+    steps = tiles[1:] if quirks.applies("floorplan_location_from_second_layer", compat) else tiles[:-1]
+    running = 0
+    if quirks.applies("floorplan_location_carry_over", compat):
+        running = _LOCATION_CARRY_OVER * sum(steps)
     loc_rows, loc_cols = [0], [0]
-    running = _LOCATION_CARRY_OVER * sum(r * c for r, c in list(zip(tile_rows, tile_cols))[1:])
-    for r, c in list(zip(tile_rows, tile_cols))[1:]:
-        running += r * c
+    for n in steps:
+        running += n
         loc_rows.append(running // num_tile_row)
         loc_cols.append(running % num_tile_row)
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from . import quirks
+
 __all__ = ["LayerSpec", "Network", "NetworkError", "num_in_vector", "read_network_csv"]
 
 #: column names of NetWork.csv, in file order
@@ -72,6 +74,14 @@ class LayerSpec:
     def num_in_vectors(self) -> int:
         """Input vectors (sliding windows) NeuroSim evaluates for this layer (see `num_in_vector`)."""
         return num_in_vector(self.ifm_h, self.ifm_w, self.k_h, self.k_w, self.stride)
+
+    def windows(self, compat: str) -> int:
+        """Input vectors evaluated under ``compat``: V1.4's valid-padding count (quirk
+        ``valid_padding_window_count``), else every window of the same-padded trace
+        (ceil(H/s) * ceil(W/s), the windows `num_computation` counts at stride 1)."""
+        if quirks.applies("valid_padding_window_count", compat):
+            return self.num_in_vectors
+        return -(-self.ifm_h // self.stride) * -(-self.ifm_w // self.stride)
 
     @property
     def num_computation(self) -> int:

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import Any, Mapping
+
+from . import quirks
+from .quirks import COMPAT_MODES, DEFAULT_COMPAT
 
 __all__ = [
     "ConfigError",
@@ -43,6 +46,7 @@ CHOICES: dict[str, tuple[Any, ...]] = {
     "activity_mode": ("real", "pseudo", "average"),
     "tech_node_nm": SUPPORTED_NODES_NM,
     "temperature_k": tuple(range(300, 401)),
+    "compat": COMPAT_MODES,
 }
 
 
@@ -136,6 +140,10 @@ class HardwareConfig:
     new_switch_matrix_size_ratio: float | None = None
     switch_matrix_size_ratio: float | None = None
 
+    # --- reference compatibility (neurosim_core.quirks) -------------------------------------
+    # neurosim_v14: reproduce the reference's defects for its exact numbers; corrected: consistent model
+    compat: str = DEFAULT_COMPAT
+
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any], source: str = "config") -> "HardwareConfig":
         """Build from a plain mapping; unknown keys are an error naming the key."""
@@ -202,6 +210,7 @@ class Params:
     """
 
     cfg: HardwareConfig
+    compat: str  # neurosim_core.quirks mode: which reference defects are reproduced
     # operation
     conventional_parallel: bool
     conventional_sequential: bool
@@ -256,13 +265,61 @@ class Params:
     delta: float
     epsilon: float
     zeta: float
-
-    def __getattr__(self, name: str) -> Any:  # fall through to the user config
-        cfg = object.__getattribute__(self, "cfg")
-        try:
-            return getattr(cfg, name)
-        except AttributeError:
-            raise AttributeError(f"Params has no field '{name}'") from None
+    # user options, as given (HardwareConfig); the derived values above take precedence
+    operation_mode: str
+    mem_cell: str
+    access: str
+    transistor: str
+    roadmap: str
+    tech_node_nm: int
+    temperature_k: int
+    clk_freq_hz: float
+    synchronous: bool
+    synapse_bits: int
+    input_bits: int
+    num_row_subarray: int
+    num_col_subarray: int
+    adc_type: str
+    current_mode: bool
+    relax_array_cell_height: bool
+    relax_array_cell_width: bool
+    global_bus: str
+    global_buffer: str
+    global_buffer_core_rows: int
+    global_buffer_core_cols: int
+    tile_buffer: str
+    tile_buffer_core_rows: int
+    tile_buffer_core_cols: int
+    pe_buffer: str
+    chip_activation: bool
+    relu: bool
+    novel_mapping: bool
+    pipeline: bool
+    speedup_degree: int
+    validated: bool
+    global_bus_delay_tolerance: float
+    local_bus_delay_tolerance: float
+    tree_folded_ratio: int
+    max_global_bus_width: int
+    input_toggle: float
+    output_toggle: float
+    sync_data_transfer: bool
+    algo_weight_max: float
+    algo_weight_min: float
+    resistance_on_ohm: float
+    resistance_off_ohm: float
+    read_voltage_v: float | None
+    read_pulse_width_s: float
+    access_voltage_v: float
+    write_voltage_v: float
+    min_sense_voltage_v: float
+    height_in_feature_size_1t1r: float
+    width_in_feature_size_1t1r: float
+    height_in_feature_size_crossbar: float
+    width_in_feature_size_crossbar: float
+    activity_mode: str
+    average_row_activity: float
+    average_cell_level: float
 
     @property
     def is_sram(self) -> bool:
@@ -271,6 +328,15 @@ class Params:
     @property
     def is_envm(self) -> bool:
         return self.cfg.mem_cell in ("rram", "fefet")
+
+    @property
+    def synapses_per_mux(self) -> int:
+        """Synapses (groups of ``num_col_per_synapse`` columns) one ADC reads in turn: the shift-add
+        and partial-sum counts.  V1.4 writes ceil(numColMuxed/numCellPerSynapse) over integers,
+        which truncates (quirk ``integer_synapses_per_mux``)."""
+        if quirks.applies("integer_synapses_per_mux", self.compat):
+            return self.num_col_muxed // self.num_col_per_synapse
+        return -(-self.num_col_muxed // self.num_col_per_synapse)
 
 
 def _check_choice(name: str, value: Any, source: str) -> None:
@@ -344,6 +410,13 @@ def validate(cfg: HardwareConfig, source: str = "config") -> None:
                           "novel_mapping, pipeline, synchronous and global_buffer=register_file")
 
 
+def _params(**derived: Any) -> Params:
+    """Params from the derived values plus every user option they do not override, as given."""
+    cfg = derived["cfg"]
+    given = {f.name: getattr(cfg, f.name) for f in fields(HardwareConfig) if f.name not in derived}
+    return Params(**given, **derived)
+
+
 def resolve(cfg: HardwareConfig, source: str = "config") -> Params:
     """Validate ``cfg`` and derive every technology-dependent parameter."""
     validate(cfg, source)
@@ -384,8 +457,9 @@ def resolve(cfg: HardwareConfig, source: str = "config") -> Params:
     else:
         cal = dict(alpha=1.0, beta=1.0, gamma=1.0, delta=1.0, epsilon=1.0, zeta=1.0)
 
-    return Params(
+    return _params(
         cfg=cfg,
+        compat=cfg.compat,
         conventional_parallel=parallel,
         conventional_sequential=sequential,
         parallel_read=parallel,
@@ -503,6 +577,7 @@ FIELD_DOCS: dict[str, tuple[str, str]] = {
     "activity_mode": ("", "real: per-vector traces; pseudo: one measured activity per layer; average: the two fields below (IEDM'19 Fig. 7)"),
     "average_row_activity": ("", "average mode: fraction of a subarray's rows one input bit-vector activates, 0..1"),
     "average_cell_level": ("", "average mode: mean cell conductance level, 0 (G_min) .. 1 (G_max)"),
+    "compat": ("", "neurosim_v14: reproduce V1.4's defects (exact reference numbers); neurosim_v21: V2.1's; corrected: the consistent model (README quirk table)"),
 }
 
 

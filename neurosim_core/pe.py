@@ -17,8 +17,6 @@ Model: NeuroSim V1.4 ProcessingUnit.cpp (``ProcessingUnitInitialize``,
                                       weight_matrix_col, num_in_vector, nm_pe, calculate_clk_freq,
                                       clk_period=..., clk_freq=...)
 
-  The module-level functions `pe_initialize`, `pe_calculate_area`, `pe_calculate_performance`
-  take the `PE` first and do the same.
 * ``new_memory`` is the PE's slice of the layer's mapped weights as uint8 cell codes (rows,
   columns incl. ``num_col_per_synapse``; `traces.weight_cell_codes`) and ``input_vector`` the
   matching uint8 0/1 input-bit matrix (rows, bit-vectors; `traces.input_bit_matrix`).  The model's
@@ -54,7 +52,8 @@ from .circuits.arithmetic import AdderTree
 from .circuits.dff import DFF
 from .circuits.interconnect import Bus
 from .constants import AreaModify, BusMode
-from .kernels import active_row_counts, average_column_resistance, envm_column_energy_sums
+from .kernels import active_row_counts, average_column_resistance, envm_column_energy_sums, subarray_read_inputs
+from .plugins import BUILT_IN, ComponentLibrary
 from .subarray import SubArray
 
 __all__ = [
@@ -62,9 +61,6 @@ __all__ = [
     "PE",
     "Performance",
     "num_bit_subarray_output",
-    "pe_initialize",
-    "pe_calculate_area",
-    "pe_calculate_performance",
 ]
 
 
@@ -133,15 +129,17 @@ class _SubArrayTotals:
 class PE:
     """A processing element (NeuroSim V1.4 ProcessingUnit.cpp model); see the module docstring."""
 
-    def __init__(self, p, tech, cell):
+    def __init__(self, p, tech, cell, library: ComponentLibrary = BUILT_IN):
         self.p = p
         self.tech = tech
         self.cell = cell
-        self.subarray = SubArray(p, tech, cell)
+        self.subarray = SubArray(p, tech, cell, adc=library.adc)
         self.nm = _Periphery(p, tech, cell)
         self.cm = _Periphery(p, tech, cell)
         self._tables: dict = {}
-        self._inputs: dict = {}
+        # memo of the current tile slice's input rows: (first row, rows, vectors) -> activity; the
+        # caller owns it (one per tile slice, kept across the clock and performance passes)
+        self.input_rows: dict | None = None
         # eNVM sequential read: input bit-vectors with no active row seen by the performance pass
         # (the reference's sensing delay is 0/0 for them; see estimate.py)
         self.idle_sequential_vectors = 0
@@ -157,7 +155,6 @@ class PE:
         num_row, num_col = p.num_row_subarray, p.num_col_subarray
         clk = p.clk_freq_hz
         self._tables.clear()
-        self._inputs.clear()
         self.subarray.initialize(num_row, num_col, p.unit_length_wire_resistance)
         self.subarray.calculate_area()
         out_bits = num_bit_subarray_output(p)
@@ -210,7 +207,7 @@ class PE:
             table = self._tables[key] = sa.read_table(num_cols, calculate_clk_freq, max_rows)
         return table
 
-    def _uniform_rows(self, inputs: np.ndarray, num_counts: int):
+    def _uniform_rows(self, inputs: np.ndarray, num_counts: int, first_row: int = 0):
         """`_active_rows` under an `ActivityModel`: every vector activates the same number of rows."""
         rows, n_vectors = inputs.shape
         n = min(int(round(self.activity.row_activity * rows)), rows)
@@ -219,25 +216,28 @@ class PE:
         hist[n] = n_vectors
         return None, counts, hist, np.flatnonzero(hist)
 
-    def _active_rows(self, inputs: np.ndarray, num_counts: int):
+    def _active_rows(self, inputs: np.ndarray, num_counts: int, first_row: int):
         """(bits, per-vector active-row counts, histogram of the counts, counts present) of an
-        input slice.  Cached: the column subarrays of a row range, and the clock and performance
-        passes, share the same input slice.  The cache holds the slice itself, so the memory a
-        key points to stays that slice's for as long as the key exists."""
-        key = (inputs.__array_interface__["data"][0], inputs.shape, inputs.strides, inputs.dtype.str)
-        hit = self._inputs.get(key)
+        input slice starting at row ``first_row`` of the tile slice.  Memoised in `input_rows`:
+        the column subarrays of a row range, and the clock and performance passes, read the same
+        rows."""
+        memo = self.input_rows
+        key = (first_row, inputs.shape[0], inputs.shape[1], num_counts)
+        hit = memo.get(key) if memo is not None else None
         if hit is not None:
-            return hit[1:]
+            return hit
         bits = np.ascontiguousarray(inputs, dtype=np.uint8)
         counts = active_row_counts(bits)
         if not self.subarray.is_sram:
             bits = np.ascontiguousarray(bits.T).T  # vector-major memory, the eNVM kernel's order
         hist = np.bincount(counts, minlength=num_counts)
         present = np.flatnonzero(hist)
-        self._inputs[key] = (inputs, bits, counts, hist, present)
+        if memo is not None:
+            memo[key] = (bits, counts, hist, present)
         return bits, counts, hist, present
 
-    def _evaluate_subarray(self, weights: np.ndarray, inputs: np.ndarray, calculate_clk_freq: bool):
+    def _evaluate_subarray(self, weights: np.ndarray, inputs: np.ndarray, calculate_clk_freq: bool,
+                           first_row: int = 0):
         """Run the subarray over all input vectors: (max read latency, totals or None).
 
         Each vector's results depend on its active-row count (a table lookup, `SubArray.read_table`)
@@ -246,7 +246,7 @@ class PE:
         p, sa = self.p, self.subarray
         table = self._read_table(weights.shape[0], weights.shape[1], calculate_clk_freq)
         count_rows = self._active_rows if self.activity is None else self._uniform_rows
-        bits, counts, hist, present = count_rows(inputs, table.latency.shape[1])
+        bits, counts, hist, present = count_rows(inputs, table.latency.shape[1], first_row)
         max_latency = float(table.latency[0][present].max()) if present.size else 0.0
         if calculate_clk_freq:
             return max_latency, None
@@ -277,14 +277,19 @@ class PE:
             resistance = average_column_resistance(n, weights.shape[1], self.activity.cell_level, p, self.cell)
             column_sum = sa.adc_column_energy_sum(resistance)[0] - table.open_column_sum
             return float(column_sum * table.adc_num_read[n] * counts.size)
-        column_sum = envm_column_energy_sums(bits, weights, p, self.cell, sa.adc_energy_kernel_args())
+        args = sa.adc_energy_kernel_args()
+        if args is None:  # a plug-in ADC prices the column resistances itself
+            _, resistance = subarray_read_inputs(bits, weights, p, self.cell, sa.res_cell_access)
+            column_sum = sa.adc_column_energy_sum(resistance)
+        else:
+            column_sum = envm_column_energy_sums(bits, weights, p, self.cell, args)
         return float(np.dot(column_sum - table.open_column_sum, table.adc_num_read[counts]))
 
     def calculate_performance(self, new_memory: np.ndarray, input_vector: np.ndarray, array_dup_row: int,
                               array_dup_col: int, num_subarray_row: int, num_subarray_col: int,
                               weight_matrix_row: int, weight_matrix_col: int, num_in_vector: int,
                               nm_pe: bool, calculate_clk_freq: bool, clk_period: float = 0.0,
-                              clk_freq: float | None = None) -> Performance:
+                              clk_freq: float | None = None, row_offset: int = 0) -> Performance:
         p = self.p
         unit = self.nm if nm_pe else self.cm
         if not calculate_clk_freq:
@@ -297,7 +302,7 @@ class PE:
         inputs = input_vector[:, :num_in_vector]
         wmr, wmc = weight_matrix_row, weight_matrix_col
         adder = unit.adder_tree
-        adder_reads = (num_in_vector // p.input_bits) * (p.num_col_muxed // p.num_col_per_synapse)
+        adder_reads = (num_in_vector // p.input_bits) * p.synapses_per_mux
         adder_units = math.ceil(wmr / nrs)
 
         read_latency = read_energy = 0.0
@@ -308,7 +313,7 @@ class PE:
         def run(r0: int, c0: int, n_rows: int, n_cols: int):
             nonlocal clk_period, read_energy, e_adc, e_accum, e_other, leak, leak_sram
             max_latency, t = self._evaluate_subarray(new_memory[r0:r0 + n_rows, c0:c0 + n_cols],
-                                                     inputs[r0:r0 + n_rows], calculate_clk_freq)
+                                                     inputs[r0:r0 + n_rows], calculate_clk_freq, row_offset + r0)
             if calculate_clk_freq:
                 if clk_period < max_latency:
                     clk_period = max_latency
@@ -406,19 +411,3 @@ class PE:
                   buffer_latency, buffer_energy, ic_latency, ic_energy, lat_adc, lat_accum, lat_other,
                   e_adc, e_accum, e_other, clk_period)
         return Performance(*(float(v) for v in values))
-
-
-def pe_initialize(pe: PE, num_subarray_row_nm: int, num_subarray_col_nm: int, num_subarray_row_cm: int,
-                  num_subarray_col_cm: int) -> None:
-    """ProcessingUnitInitialize on ``pe`` (see `PE.initialize`)."""
-    pe.initialize(num_subarray_row_nm, num_subarray_col_nm, num_subarray_row_cm, num_subarray_col_cm)
-
-
-def pe_calculate_area(pe: PE, num_subarray_row: int, num_subarray_col: int, nm_pe: bool):
-    """ProcessingUnitCalculateArea on ``pe`` (see `PE.calculate_area`)."""
-    return pe.calculate_area(num_subarray_row, num_subarray_col, nm_pe)
-
-
-def pe_calculate_performance(pe: PE, *args, **kwargs) -> Performance:
-    """ProcessingUnitCalculatePerformance on ``pe`` (see `PE.calculate_performance`)."""
-    return pe.calculate_performance(*args, **kwargs)

@@ -70,6 +70,31 @@ _REGISTRY: dict[str, Quirk] = {
     q.name: q
     for q in (
         # entries are added by the modules that reproduce them (see module docstrings)
+        # --- estimator (neurosim_core), DNN+NeuroSim V1.4 ---------------------------------
+        _q("floorplan_location_carry_over", V14, "estimator",
+           "Chip.cpp never initialises the tile-location count: main.cpp's 3 earlier ChipFloorPlan calls leave 3x the tiles of layers 2..N on it (H-tree bus distances); corrected: starts at 0"),
+        _q("floorplan_location_from_second_layer", V14, "estimator",
+           "the tile location of layer i adds the tiles of layers 2..i; corrected: of layers 1..i-1"),
+        _q("mlsa_integer_column_share", V14, "estimator",
+           "MLSA switching energy shares the reference columns with 1/(levelOutput-1) in integers (0 beyond 2 levels); corrected: real division"),
+        _q("integer_synapses_per_mux", V14, "estimator",
+           "ceil(numColMuxed/numCellPerSynapse) over integers truncates (shift-add and partial-sum counts when cell bits do not divide the mux); corrected: ceiling"),
+        _q("integer_half_parallel_rows", V14, "estimator",
+           "parallel-read column resistance / mux sizing divide by numRowParallel/2 in integers (1 parallel row: infinite); corrected: real half"),
+        _q("tile_buffer_uses_pe_buffer_type", V14, "estimator",
+           "the tile input/output buffers take the PE buffer type (peBufferType) instead of tileBufferType; corrected: tileBufferType"),
+        _q("tile_remerges_previous_pe", V14, "estimator",
+           "a conventional tile without duplication adds the previous PE's latency/energy again for PE-grid positions outside the weights; corrected: empty positions add nothing"),
+        _q("pipeline_leakage_running_cycle", V14, "estimator",
+           "pipelined leakage averages each layer's idle time against the slowest layer so far, not the system cycle; corrected: the system cycle"),
+        _q("valid_padding_window_count", V14, "estimator",
+           "each layer evaluates int((H-K+1)/s*(W-K+1)/s) windows although the traces (and the TOPS count) are same-padded; corrected: ceil(H/s)*ceil(W/s) windows"),
+        _q("novel_mapping_row_order", V14, "estimator",
+           "novel mapping reads the c_in-major weight/input rows as if kernel-position-major, so PEs get mixed channels/positions; corrected: PE k gets kernel position k"),
+        _q("adder_tree_drops_odd_operand", V14, "estimator",
+           "each adder-tree stage passes floor(n/2) operands on, dropping an odd one (fewer adders); corrected: ceil(n/2)"),
+        _q("adder_tree_single_operand_latency", V14, "estimator",
+           "an adder tree summing a single operand still takes the first stage's ripple latency; corrected: no stage, no latency"),
         # --- V2.1 on-chip training (neurosim_core/training) ---
         _q("v21_write_row_set_or_reset", V21, "training",
            "weight update: a row with both SET and RESET cells is counted only as a SET row in the selected-row counts"),

@@ -42,8 +42,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import formula
-from .circuits.adc import MultilevelSAEncoder, MultilevelSenseAmp, SarADC
+from . import formula, quirks
+from .circuits.adc import sar_adc
+from .circuits.mlsa_role import mlsa_adc_builder
 from .circuits.arithmetic import Adder, ShiftAdd
 from .circuits.decoders import DecoderDriver, RowDecoder, WLNewDecoderDriver
 from .circuits.dff import DFF
@@ -51,6 +52,9 @@ from .circuits.sram_periphery import Precharger, SenseAmp, SRAMWriteDriver
 from .circuits.switching import LevelShifter, Mux, NewSwitchMatrix, SwitchMatrix
 from .circuits.base import Component
 from .kernels import sram_resistance_by_count
+from .plugins import AdcBuilder, AdcSlot
+from .subarray_energy import SubArrayEnergy
+from .subarray_latency import SubArrayLatency
 from .constants import (
     COL_MODE,
     CPP_1NM,
@@ -85,10 +89,14 @@ from .constants import (
 
 __all__ = ["SubArray"]
 
+
 #: ramp input the model uses for "ideal step" inputs
 _STEP = 1e20
 #: wire capacitance per metre used for rows and columns (0.2 fF/um)
 _WIRE_CAP_PER_M = 0.2e-15 / 1e-6
+#: inference never writes the array: every write activity / write count the periphery takes is 0
+#: (the write path is the on-chip training estimator's, `neurosim_core.training`)
+_NO_WRITE = 0.0
 #: model's "NONSPIKING" shift-add mode (input bits in binary)
 _NONSPIKING = 0
 
@@ -98,11 +106,6 @@ _MAX_HEIGHT_BY_NODE = {14: MAX_TRANSISTOR_HEIGHT_14NM, 10: MAX_TRANSISTOR_HEIGHT
                        1: MAX_TRANSISTOR_HEIGHT_1NM}
 _CPP_BY_NODE = {14: POLY_WIDTH_FINFET + MIN_GAP_BET_GATE_POLY_FINFET, 10: CPP_10NM, 7: CPP_7NM,
                 5: CPP_5NM, 3: CPP_3NM, 2: CPP_2NM, 1: CPP_1NM}
-
-
-def _cmax(a, b):
-    """The model's ``MAX(a, b)`` macro, ``a > b ? a : b`` (a NaN ``a`` gives ``b``), elementwise."""
-    return np.where(a > b, a, b)
 
 
 def _min_cell_size_f(node_nm: int) -> tuple[float, float]:
@@ -134,7 +137,7 @@ class ReadTable(NamedTuple):
     leakage_sram_in_use: float
 
 
-class SubArray(Component):
+class SubArray(SubArrayLatency, SubArrayEnergy, Component):
     """CIM subarray (NeuroSim V1.4 SubArray model): array + row drivers + column mux + ADC + accumulation.
 
     Construction follows the model's ``ProcessingUnitInitialize``: the configuration (mode,
@@ -149,7 +152,7 @@ class SubArray(Component):
     partial-sum DFF energy, so both settings give the model's numbers).
     """
 
-    def __init__(self, p, tech, cell):
+    def __init__(self, p, tech, cell, adc: "AdcBuilder | None" = None):
         super().__init__(p, tech, cell)
         self.conventional_parallel = bool(p.conventional_parallel)
         self.conventional_sequential = bool(p.conventional_sequential)
@@ -165,7 +168,6 @@ class SubArray(Component):
         self.num_read_pulse = p.input_bits
         self.avg_weight_bit = p.cell_bit
         self.num_cell_per_synapse = p.num_col_per_synapse
-        self.use_sar_adc = p.adc_type == "sar"
         self.current_mode = bool(p.current_mode)
         self.validated = bool(p.validated)
         self.synchronous = bool(p.synchronous)
@@ -174,9 +176,6 @@ class SubArray(Component):
         self.num_read_cell_per_operation_neuro = p.num_col_subarray
         self.num_write_cell_per_operation_neuro = p.num_col_subarray
         self.num_write_cell_per_operation_memory = p.num_col_subarray // 8
-        # the model's processing element never sets the write activities: 0 for inference
-        self.activity_row_write = 0.0
-        self.activity_col_write = 0.0
 
         # circuit modules (the model's member objects; unused ones keep zero results)
         self.wl_level_shifter = LevelShifter(p, tech, cell)
@@ -197,9 +196,12 @@ class SubArray(Component):
         self.adder = Adder(p, tech, cell)
         self.shift_add_input = ShiftAdd(p, tech, cell)
         self.shift_add_weight = ShiftAdd(p, tech, cell)
-        self.multilevel_sense_amp = MultilevelSenseAmp(p, tech, cell)
-        self.multilevel_sa_encoder = MultilevelSAEncoder(p, tech, cell)
-        self.sar_adc = SarADC(p, tech, cell)
+        # the ADC role as an arch model (a plug-in, or the built-in SAR); the MLSA above is the
+        # other built-in ADC, not yet converted, in which case the slot stays empty
+        builder = adc if adc is not None else (sar_adc if p.adc_type == "sar" else None)
+        self.adc_slot = AdcSlot(builder, p, tech, cell)  # builder None: the MLSA, set by _init_adc
+        self._accum_ops = None  # (reads, adders per read, bits per read) of the last read's accumulation
+        self._shift_ops: list = []  # (role, shift-add unit, shift-adds per read) of the last read
 
         # derived electrical quantities (set by initialize)
         self.res_cell_access = 0.0
@@ -246,9 +248,6 @@ class SubArray(Component):
         """Number of ADCs (columns // num_col_muxed)."""
         return self.num_col // self.num_col_muxed
 
-    def _write_ops_per_row(self) -> int:
-        return math.ceil(self.num_col * self.activity_col_write / self.num_write_cell_per_operation_neuro)
-
     def _row_bus_kwargs(self) -> dict:
         return dict(unit_cap=self.unit_cap, unit_res=self.unit_res, drive_cap_in=self.drive_cap_in)
 
@@ -263,23 +262,6 @@ class SubArray(Component):
         if tech.feature_size_in_nano <= 14:
             self.width_inv_n = 2 * math.ceil(self.width_inv_n / f) * f
             self.width_inv_p = 2 * math.ceil(self.width_inv_p / f) * f
-
-    def _repeater_latency(self, cap_row: float) -> float:
-        """Delay of the repeater chain along a row (0 without repeaters)."""
-        p = self.p
-        if p.buffer_number <= 0:
-            return 0.0
-        section_num = p.num_col_subarray // (p.buffer_number + 1)
-        unit_cap, unit_res = cap_row / p.num_col_subarray, self.unit_res
-        r_drive, c_in, c_out = self.target_drive_res, self.drive_cap_in, self.drive_cap_out
-        wire = unit_cap * section_num * (0.69 * r_drive + 0.38 * unit_res * section_num)
-        t_inner = r_drive * c_out * 0.69 + wire + (unit_cap * section_num * 0.69 + 0.69 * r_drive) * c_in
-        t_last = r_drive * c_out * 0.69 + wire
-        t_gate = (c_out + c_in) * r_drive * 0.69
-        latency = 0.0
-        for i in range(p.buffer_number - 1, -1, -1):
-            latency += (t_last + t_gate) if i == 0 else (t_inner + t_gate)
-        return latency
 
     def _init_accumulation_parallel(self) -> None:
         """Partial-sum adder/DFF (num_add > 1) and the weight/input shift-adders, parallel mode."""
@@ -299,19 +281,28 @@ class SubArray(Component):
             self.shift_add_input.initialize(num_adder, input_bits, clk, _NONSPIKING, self.num_read_pulse)
 
     def _per_half_parallel_rows(self, value: float) -> float:
-        """``value / (num_row_parallel / 2)`` in the model's integer arithmetic (inf for 1 row)."""
-        half = self.num_row_parallel // 2
-        return value / half if half else math.inf
+        """``value / (num_row_parallel / 2)``: half of the enabled rows assumed on.  V1.4 halves in
+        integers (quirk ``integer_half_parallel_rows``: one parallel row gives an infinite value)."""
+        if quirks.applies("integer_half_parallel_rows", self.p.compat):
+            half = self.num_row_parallel // 2
+            return value / half if half else math.inf
+        return value / (self.num_row_parallel / 2)
 
     def _init_adc(self, level_output: int, parallel: bool) -> None:
         clk, n_read = self.clk_freq, self.num_read_cell_per_operation_neuro
-        if self.use_sar_adc:
-            self.sar_adc.initialize(self._num_adc, level_output, clk, n_read)
-        else:
-            self.multilevel_sense_amp.initialize(self._num_adc, level_output, clk, n_read, parallel,
-                                                 self.current_mode, res_cell_access=self.res_cell_access)
-            if parallel or self.avg_weight_bit > 1:
-                self.multilevel_sa_encoder.initialize(level_output, self._num_adc)
+        if self.adc_slot.builder is None:  # the built-in multilevel sense amp
+            p, vdd2 = self.p, self.tech.vdd * self.tech.vdd
+
+            def reference_energy_peri() -> float:  # the SRAM reference columns' row interface
+                if self.is_sram:
+                    self.reference_energy_peri = self.cap_row1 / p.num_col_subarray * vdd2 * self.num_row
+                return self.reference_energy_peri
+
+            self.adc_slot.builder = mlsa_adc_builder(
+                p, self.cell, parallel=parallel, res_cell_access=self.res_cell_access, array_height=self.array_height,
+                array_width_unit=self.array_width_unit, reference_energy_peri=reference_energy_peri)
+        self.adc_slot.initialize(self._num_adc, level_output, clk, n_read)
+        self.adc_slot.column_cap = self.column_cap
 
     def _init_mux(self, res_tg: float) -> None:
         if self.num_col_muxed > 1:
@@ -319,7 +310,7 @@ class SubArray(Component):
             self.mux_decoder.initialize(DecoderMode.REGULAR_ROW, math.ceil(math.log2(self.num_col_muxed)), True, False)
 
     def _switch_matrix_init(self, sm: SwitchMatrix, mode: int, num_output: int, res_tg: float) -> None:
-        sm.initialize(mode, num_output, res_tg, True, False, 0.0, self.activity_col_write,
+        sm.initialize(mode, num_output, res_tg, True, False, 0.0, _NO_WRITE,
                       self.num_write_cell_per_operation_memory, self.num_write_cell_per_operation_neuro,
                       1, self.clk_freq)
 
@@ -402,9 +393,9 @@ class SubArray(Component):
             self._init_mux(self._per_half_parallel_rows(self.res_cell_access))
             self._init_adc(self.level_output, parallel=True)
             self._init_accumulation_parallel()
-        self.precharger.initialize(num_col, self.res_col, self.activity_col_write,
+        self.precharger.initialize(num_col, self.res_col, _NO_WRITE,
                                    self.num_read_cell_per_operation_neuro, self.num_write_cell_per_operation_neuro)
-        self.sram_write_driver.initialize(num_col, self.activity_col_write, self.num_write_cell_per_operation_neuro)
+        self.sram_write_driver.initialize(num_col, _NO_WRITE, self.num_write_cell_per_operation_neuro)
 
     def _initialize_envm(self) -> None:
         p, tech, cell = self.p, self.tech, self.cell
@@ -438,7 +429,7 @@ class SubArray(Component):
         if cell.write_voltage > 1.5:
             self.wl_level_shifter.initialize(num_row, 0.0, clk)
             self.bl_level_shifter.initialize(num_row, 0.0, clk)
-            self.sl_level_shifter.initialize(num_col, self.activity_col_write, clk)
+            self.sl_level_shifter.initialize(num_col, _NO_WRITE, clk)
 
         if self.conventional_sequential:
             res_tg = self.res_mem_cell_on
@@ -508,14 +499,7 @@ class SubArray(Component):
                 self.mux.calculate_area(0.0, w_arr, none)
                 self.mux_decoder.calculate_area(0.0, 0.0, none)
                 self.mux.calculate_area(max(self.mux_decoder.height, self.mux.height), w_arr, AreaModify.OVERRIDE)
-            if self.use_sar_adc:
-                self.sar_adc.calculate_unit_area()
-                self.sar_adc.calculate_area(0.0, w_arr, none)
-            else:
-                self.multilevel_sense_amp.calculate_area(0.0, w_arr, none, array_height=self.array_height,
-                                                         array_width_unit=self.array_width_unit)
-                if self.conventional_parallel or self.avg_weight_bit > 1:
-                    self.multilevel_sa_encoder.calculate_area(0.0, w_arr, none)
+            self.adc_slot.calculate_area(0.0, w_arr, none)
             if self.conventional_sequential or self.num_add > 1:
                 self.dff.calculate_area(0.0, w_arr, none)
                 self.adder.calculate_area(0.0, w_arr, none)
@@ -580,16 +564,16 @@ class SubArray(Component):
             self.area_accum = adder.area + dff.area * 2 + sai.area + saw.area
             self.area_other = dec.area + wd.area
             return
-        mlsa, enc, sar, sm = self.multilevel_sense_amp, self.multilevel_sa_encoder, self.sar_adc, self.wl_switch_matrix
+        adc, sm = self.adc_slot, self.wl_switch_matrix
         buffer_area = self._buffer_area()
         mux_h, mux_dec_w, mux_area = self._mux_parts()
         acc_h, acc_area = self._partial_sum_parts()
-        self.height = (pre.height + wd.height + self.height_array + mlsa.height + enc.height + sai.height + saw.height
-                       + acc_h + mux_h + sar.height)
+        self.height = (pre.height + wd.height + self.height_array + adc.height + sai.height + saw.height
+                       + acc_h + mux_h)
         self.width = max(sm.width, mux_dec_w) + self.width_array + buffer_area / self.length_col
-        self.used_area = (self.area_array + sm.area + pre.area + wd.area + mlsa.area + enc.area + sai.area + saw.area
-                          + acc_area + mux_area + sar.area + buffer_area)
-        self.area_adc = mlsa.area + pre.area + enc.area + sar.area
+        self.used_area = (self.area_array + sm.area + pre.area + wd.area + adc.area + sai.area + saw.area
+                          + acc_area + mux_area + buffer_area)
+        self.area_adc = adc.area + pre.area
         self.area_accum = sai.area + saw.area + acc_area
         self.area_other = sm.area + wd.area + mux_area + buffer_area
 
@@ -599,7 +583,7 @@ class SubArray(Component):
         return 0.0, 0.0
 
     def _area_totals_envm(self) -> None:
-        mlsa, enc, sar = self.multilevel_sense_amp, self.multilevel_sa_encoder, self.sar_adc
+        adc = self.adc_slot
         sai, saw, slsm = self.shift_add_input, self.shift_add_weight, self.sl_switch_matrix
         mux_h, mux_dec_w, mux_area = self._mux_parts()
         if self.cell.write_voltage > 1.5:
@@ -611,595 +595,26 @@ class SubArray(Component):
         if self.conventional_sequential:
             dec, ndd, dd, adder, dff = (self.wl_decoder, self.wl_new_decoder_driver, self.wl_decoder_driver,
                                         self.adder, self.dff)
-            self.height = (ls_h + slsm.height + self.height_array + mux_h + mlsa.height + enc.height + adder.height
-                           + dff.height + sai.height + saw.height + sar.height)
+            self.height = (ls_h + slsm.height + self.height_array + mux_h + adc.height + adder.height
+                           + dff.height + sai.height + saw.height)
             self.width = max(ls_w + dec.width + ndd.width + dd.width, mux_dec_w) + self.width_array
             self.used_area = (self.area_array + ls_area + dec.area + dd.area + ndd.area + slsm.area + mux_area
-                              + mlsa.area + enc.area + adder.area + dff.area + sai.area + saw.area + sar.area)
-            self.area_adc = mlsa.area + enc.area + sar.area
+                              + adc.area + adder.area + dff.area + sai.area + saw.area)
+            self.area_adc = adc.area
             self.area_accum = adder.area + dff.area + sai.area + saw.area
             self.area_other = ls_area + dec.area + ndd.area + dd.area + slsm.area + mux_area
             return
         nsm, sm = self.wl_new_switch_matrix, self.wl_switch_matrix
         buffer_area = self._buffer_area()
         acc_h, acc_area = self._partial_sum_parts()
-        self.height = (ls_h + slsm.height + self.height_array + mux_h + mlsa.height + enc.height + saw.height
-                       + sai.height + acc_h + sar.height)
+        self.height = (ls_h + slsm.height + self.height_array + mux_h + adc.height + saw.height
+                       + sai.height + acc_h)
         self.width = max(ls_w + nsm.width + sm.width, mux_dec_w) + self.width_array + buffer_area / self.length_col
-        self.used_area = (self.area_array + ls_area + sm.area + nsm.area + slsm.area + mux_area + mlsa.area
-                          + enc.area + saw.area + sai.area + acc_area + sar.area + buffer_area)
-        self.area_adc = mlsa.area + enc.area + sar.area
+        self.used_area = (self.area_array + ls_area + sm.area + nsm.area + slsm.area + mux_area + adc.area
+                          + saw.area + sai.area + acc_area + buffer_area)
+        self.area_adc = adc.area
         self.area_accum = saw.area + sai.area + acc_area
         self.area_other = ls_area + nsm.area + sm.area + slsm.area + mux_area + buffer_area
-
-    # ------------------------------------------------------------------------------------------
-    @staticmethod
-    def _batch(column_resistance, activity_row_read):
-        """(2-D column resistance, 1-D activity, single-vector flag) from the caller's arrays."""
-        res = np.asarray(column_resistance, dtype=float)
-        single = res.ndim == 1
-        res2 = res.reshape(1, -1) if single else res
-        act = np.broadcast_to(np.asarray(activity_row_read, dtype=float), (res2.shape[0],))
-        return res2, act, single
-
-    @staticmethod
-    def _out(value, n: int, single: bool):
-        arr = np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
-        return float(arr[0]) if single else arr
-
-    def _shift_add_adder_latency(self, shift_add: ShiftAdd) -> float:
-        return shift_add.adder.read_latency if shift_add.initialized else 0.0
-
-    def _sram_bitline_delay(self) -> float:
-        """Elmore delay of the SRAM bitline to a half-sense-voltage swing."""
-        p, tech, cell = self.p, self.tech, self.cell
-        res_pull_down = formula.on_resistance(cell.width_sram_cell_nmos * self._fin * tech.feature_size, NMOS,
-                                              p.temperature_k, tech)
-        n = self.num_row
-        cap_per_cell = self.cap_col / n + self.cap_cell_access
-        res_per_cell = self.res_col / n
-        elmore = ((self.res_cell_access + res_pull_down) * cap_per_cell * n
-                  + cap_per_cell * res_per_cell * n * (n + 1) / 2)
-        return elmore * math.log(tech.vdd / (tech.vdd - cell.min_sense_voltage / 2))
-
-    def _adc_latency(self) -> None:
-        if self.use_sar_adc:
-            self.sar_adc.calculate_latency(1)
-        else:
-            # the sensing time is set by the reference ladder, not by the input vector
-            self.multilevel_sense_amp.calculate_latency(None, 1, 1, column_cap=self.column_cap)
-            if self.conventional_parallel or self.avg_weight_bit > 1:
-                self.multilevel_sa_encoder.calculate_latency(_STEP, 1)
-
-    def _mux_latency(self, col_ramp: float) -> float:
-        """Column mux + mux decoder delay (0 when not muxed)."""
-        if self.num_col_muxed <= 1:
-            return 0.0
-        self.mux.calculate_latency(col_ramp, 0, 1)
-        n = self._num_adc
-        self.mux_decoder.calculate_latency(_STEP, self.mux.cap_tg_gate_n * n, self.mux.cap_tg_gate_p * n, 0, 0, 1, 0)
-        return self.mux.read_latency + self.mux_decoder.read_latency
-
-    def calculate_latency(self, column_resistance, activity_row_read, calculate_clk_freq: bool):
-        """Read latency of every input vector (model's ``CalculateLatency``), batched.
-
-        Parameters
-        ----------
-        column_resistance : array (n_vectors, n_columns) or (n_columns,)
-            Column resistance of each input vector (ohm), as the model's ``GetColumnResistance``.
-        activity_row_read : array (n_vectors,) or scalar
-            Fraction of active rows of each vector (model's ``activityRowRead``).
-        calculate_clk_freq : bool
-            True: the clock pass.  ``read_latency`` is then the sensing-cycle time (s) of each
-            vector; the clock period is its maximum over all vectors (and positions).
-            False: the performance pass.  With ``p.synchronous`` the results are in clock
-            cycles of ``self.clk_freq`` (set it to the chip clock first, as the model does);
-            otherwise in seconds.
-
-        Returns
-        -------
-        ``read_latency`` per vector: an array of shape (n_vectors,), a float for a 1-D
-        ``column_resistance``.  Also sets, with the same shape, the attributes ``read_latency``,
-        ``read_latency_adc``, ``read_latency_accum`` and ``read_latency_other`` (in the clock
-        pass only ``read_latency``; the others are 0).  The processing element sums them over
-        the vectors of a position.  The clock pass of the parallel modes also sets
-        ``row_delay``, ``mux_delay`` and ``adc_latency`` (s).
-        """
-        if not self.initialized:
-            raise RuntimeError("SubArray: initialize() first")
-        res2, act, single = self._batch(column_resistance, activity_row_read)
-        if self.conventional_parallel:
-            total, adc, accum, other = self._latency_parallel(calculate_clk_freq)
-        elif self.is_sram:
-            total, adc, accum, other = self._latency_sram_sequential(act, calculate_clk_freq)
-        else:
-            total, adc, accum, other = self._latency_envm_sequential(act, calculate_clk_freq)
-        n = res2.shape[0]
-        self.read_latency = self._out(total, n, single)
-        self.read_latency_adc = self._out(adc, n, single)
-        self.read_latency_accum = self._out(accum, n, single)
-        self.read_latency_other = self._out(other, n, single)
-        return self.read_latency
-
-    def _row_driver_latency_parallel(self) -> tuple[float, float]:
-        """(row driver delay, repeater-chain delay) of the parallel-mode row path."""
-        p, sram = self.p, self.is_sram
-        num_write = 2 * self._write_ops_per_row() * self.num_row * self.activity_row_write
-        if not sram and self.is_1t1r:
-            driver, cap_row, kwargs = self.wl_new_switch_matrix, self.cap_row2, {}
-        else:
-            driver, cap_row = self.wl_switch_matrix, self.cap_row1
-        buffered = p.buffer_number > 0 and (sram or self.is_1t1r)
-        if buffered:
-            # the model re-derives the per-cell row parasitics from the final row capacitance here
-            self.unit_cap = cap_row / p.num_col_subarray
-            self.unit_res = self.res_row / p.num_col_subarray
-            section_num = p.num_col_subarray // (p.buffer_number + 1)
-            cap_load, res_load = cap_row / (p.buffer_number + 1) + self.drive_cap_in, self.unit_res * section_num
-        else:
-            cap_load, res_load = cap_row, self.res_row
-        if driver is self.wl_switch_matrix:
-            kwargs = self._row_bus_kwargs()
-        driver.calculate_latency(_STEP, cap_load, res_load, 1, num_write, **kwargs)
-        return driver.read_latency, (self._repeater_latency(cap_row) if buffered else 0.0)
-
-    def _latency_parallel(self, clk_pass: bool):
-        """Parallel modes: nothing depends on the input vector, results are scalars."""
-        beta, n_mux, n_add, sram = self._beta, self.num_col_muxed, self.num_add, self.is_sram
-        col_ramp = 0.0
-        if not sram:
-            tau = self.cap_col * self._per_half_parallel_rows(self.res_mem_cell_avg)
-            _, col_ramp = formula.horowitz(tau, 0, _STEP)
-            self.col_delay = tau * 0.2  # a 15-20 % swing is enough to sense
-        rows = mux = 0.0
-        if clk_pass or not self.synchronous:
-            rows, buffer_latency = self._row_driver_latency_parallel()
-            if sram:
-                num_write = self._write_ops_per_row() * self.num_row * self.activity_row_write
-                self.precharger.calculate_latency(_STEP, self.cap_col, 1, num_write)
-            self._adc_latency()
-            mux = self._mux_latency(col_ramp)
-            if sram:
-                self.col_delay = self._sram_bitline_delay()
-            if clk_pass:
-                latency = 0.0
-                latency += max(rows + buffer_latency, mux)
-                if sram:
-                    latency += self.precharger.read_latency
-                latency += self.multilevel_sense_amp.read_latency
-                latency += self.multilevel_sa_encoder.read_latency
-                latency += self.sar_adc.read_latency
-                latency *= beta
-                self.row_delay = rows + buffer_latency
-                self.mux_delay = self.mux.read_latency + self.mux_decoder.read_latency
-                self.adc_latency = self.multilevel_sense_amp.read_latency
-                return latency, 0.0, 0.0, 0.0
-        self._accumulation_latency()
-        ncps = self.num_cell_per_synapse
-        groups = n_mux // ncps  # model: ceil(numColMuxed/numCellPerSynapse) in integers
-        saw = self._shift_add_adder_latency(self.shift_add_weight)
-        sai = self._shift_add_adder_latency(self.shift_add_input)
-        other = 0.0
-        if self.synchronous:
-            clk = self.clk_freq
-            adc = float(n_mux * n_add)
-            accum = 0.0
-            if n_add > 1:  # adder pipelined with the ADC
-                accum += n_mux * (n_add - 1) * (math.ceil(self.adder.read_latency * clk) - 1)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                if ncps > 1:  # weight shift-add pipelined with ADC + adder of one column
-                    accum += (ncps - 1) * groups * _cmax(math.ceil(saw * clk) - np.float64(adc + accum) / n_mux, 0)
-                if self.num_read_pulse > 1:  # input shift-add pipelined with the synapse's columns
-                    accum += groups * _cmax(math.ceil(sai * clk) - np.float64(adc + accum) / np.float64(groups), 0)
-        else:
-            if sram:
-                sense = (self.precharger.read_latency + self.col_delay + self.multilevel_sense_amp.read_latency
-                         + self.multilevel_sa_encoder.read_latency + self.sar_adc.read_latency)
-            else:
-                sense = (self.multilevel_sense_amp.read_latency + self.multilevel_sa_encoder.read_latency
-                         + self.sar_adc.read_latency + self.col_delay)
-            adc = sense * n_mux * beta * n_add
-            other = max(rows * n_add, mux) * n_mux * beta
-            accum = _cmax(self.adder.read_latency * n_mux * (n_add - 1) + saw * (ncps - 1) * groups + sai * groups
-                          - adc - other, 0)
-        return adc + accum + other, adc, accum, other
-
-    def _accumulation_latency(self) -> None:
-        """Adder/DFF and shift-adder latencies used by the performance pass."""
-        if self.conventional_sequential or self.num_add > 1:
-            self.adder.calculate_latency(_STEP, self.dff.cap_tg_drain, 1)
-            self.dff.calculate_latency(_STEP, 1)
-        if self.num_cell_per_synapse > 1:
-            self.shift_add_weight.calculate_latency(1)
-        if self.num_read_pulse > 1:
-            self.shift_add_input.calculate_latency(1)
-
-    def _latency_sram_sequential(self, act, clk_pass: bool):
-        beta, num_row = self._beta, self.num_row
-        ops_per_row = math.ceil(self.num_col / self.num_read_cell_per_operation_neuro)
-        if clk_pass or not self.synchronous:
-            num_write = num_row * self.activity_row_write
-            self.wl_decoder.calculate_latency(_STEP, self.cap_row1, 0, self.res_row, self.num_col, 1, num_write)
-            self.precharger.calculate_latency(_STEP, self.cap_col, 1, self._write_ops_per_row() * num_write)
-            self.sense_amp.calculate_latency(1)
-            self.col_delay = self._sram_bitline_delay()
-            if clk_pass:
-                latency = 0.0
-                latency += self.wl_decoder.read_latency
-                latency += self.precharger.read_latency
-                latency += self.col_delay
-                latency += self.sense_amp.read_latency
-                latency *= beta
-                return latency, 0.0, 0.0, 0.0
-        self._accumulation_latency()
-        ncps = self.num_cell_per_synapse
-        saw = self._shift_add_adder_latency(self.shift_add_weight)
-        sai = self._shift_add_adder_latency(self.shift_add_input)
-        reads = ops_per_row * num_row * act
-        other = np.zeros_like(act)
-        if self.synchronous:
-            clk = self.clk_freq
-            adc = reads
-            accum = ops_per_row * (num_row * act - 1) * (math.ceil(self.adder.read_latency * clk) - 1)
-            accum = accum + _cmax(math.ceil((saw * (ncps - 1) + sai) * clk) - (adc + accum), 0)
-        else:
-            sense = self.precharger.read_latency + self.col_delay + self.sense_amp.read_latency
-            adc = sense * ops_per_row * num_row * act * beta
-            other = self.wl_decoder.read_latency * num_row * act * beta
-            accum = _cmax(self.adder.read_latency * (ops_per_row * num_row * act - 1) + saw * (ncps - 1) + sai
-                          - adc - other, 0)
-        return adc + accum + other, adc, accum, other
-
-    def _latency_envm_sequential(self, act, clk_pass: bool):
-        beta, num_row, n_mux = self._beta, self.num_row, self.num_col_muxed
-        tau = self.cap_col * self.res_mem_cell_avg
-        _, col_ramp = formula.horowitz(tau, 0, _STEP)
-        self.col_delay = tau * 0.2  # a 15-20 % swing is enough to sense
-        rows = mux = 0.0
-        if clk_pass or not self.synchronous:
-            num_write = 2 * self._write_ops_per_row() * num_row * self.activity_row_write
-            self.wl_decoder.calculate_latency(_STEP, self.cap_row2, 0, self.res_row, self.num_col, 1, num_write)
-            ramp = self.wl_decoder.ramp_output
-            if self.is_1t1r:
-                self.wl_new_decoder_driver.calculate_latency(ramp, self.cap_row2, self.res_row, 1, num_write)
-            else:
-                self.wl_decoder_driver.calculate_latency(ramp, self.cap_row1, self.cap_row1, self.res_row, 1, num_write)
-            mux = self._mux_latency(col_ramp)
-            self._adc_latency()
-            rows = (self.wl_decoder.read_latency + self.wl_new_decoder_driver.read_latency
-                    + self.wl_decoder_driver.read_latency)
-            if clk_pass:
-                latency = 0.0
-                latency += max(rows, mux)
-                latency += self.col_delay
-                latency += self.multilevel_sense_amp.read_latency
-                latency += self.multilevel_sa_encoder.read_latency
-                latency += self.sar_adc.read_latency
-                latency *= beta
-                return latency, 0.0, 0.0, 0.0
-        self._accumulation_latency()
-        ncps = self.num_cell_per_synapse
-        groups = n_mux // ncps  # model: ceil(numColMuxed/numCellPerSynapse) in integers
-        saw = self._shift_add_adder_latency(self.shift_add_weight)
-        sai = self._shift_add_adder_latency(self.shift_add_input)
-        other = np.zeros_like(act)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if self.synchronous:
-                clk = self.clk_freq
-                adc = num_row * act * n_mux
-                accum = n_mux * (num_row * act - 1) * (math.ceil(self.adder.read_latency * clk) - 1)
-                if ncps > 1:
-                    accum = accum + (ncps - 1) * groups * _cmax(math.ceil(saw * clk) - (adc + accum) / n_mux, 0)
-                if self.num_read_pulse > 1:
-                    accum = accum + groups * _cmax(math.ceil(sai * clk) - (adc + accum) / np.float64(groups), 0)
-            else:
-                adc = (self.multilevel_sense_amp.read_latency + self.multilevel_sa_encoder.read_latency
-                       + self.sar_adc.read_latency + self.col_delay) * (num_row * act * n_mux) * beta
-                other = _cmax(rows * num_row * act, mux) * n_mux * beta
-                accum = _cmax(self.adder.read_latency * n_mux * (num_row * act - 1) + saw * (ncps - 1) * groups
-                              + sai * groups - adc - other, 0)
-        return adc + accum + other, adc, accum, other
-
-    # ------------------------------------------------------------------------------------------
-    def calculate_power(self, column_resistance, activity_row_read):
-        """Read dynamic energy of every input vector and the leakage (model's ``CalculatePower``), batched.
-
-        Parameters are those of `calculate_latency` (without the pass flag).
-
-        Returns
-        -------
-        ``read_dynamic_energy`` per vector (J): an array of shape (n_vectors,), a float for a
-        1-D ``column_resistance``.  Also sets, with the same shape, ``read_dynamic_energy``,
-        ``read_dynamic_energy_adc``, ``read_dynamic_energy_accum``,
-        ``read_dynamic_energy_other`` and ``read_dynamic_energy_array`` (per vector, to be
-        summed by the caller), and the scalars ``leakage`` (W, whole subarray) and
-        ``leakage_sram_in_use`` (W; SRAM cells that leak while the array computes; 0 for eNVM).
-        """
-        if not self.initialized:
-            raise RuntimeError("SubArray: initialize() first")
-        res2, act, single = self._batch(column_resistance, activity_row_read)
-        if self.is_sram:
-            parts = self._power_sram(res2, act)
-        else:
-            parts = self._power_envm(res2, act)
-        n = res2.shape[0]
-        total, adc, accum, other, array = parts
-        self.read_dynamic_energy = self._out(total, n, single)
-        self.read_dynamic_energy_adc = self._out(adc, n, single)
-        self.read_dynamic_energy_accum = self._out(accum, n, single)
-        self.read_dynamic_energy_other = self._out(other, n, single)
-        self.read_dynamic_energy_array = self._out(array, n, single)
-        return self.read_dynamic_energy
-
-    def _adc_power(self, res2, num_read, num_read_encoder) -> None:
-        self.adc_num_read = np.broadcast_to(np.asarray(num_read, dtype=float), (res2.shape[0],))
-        if self.use_sar_adc:
-            self.sar_adc.calculate_power(res2, num_read)
-        else:
-            self.multilevel_sense_amp.calculate_power(res2, num_read, column_cap=self.column_cap,
-                                                      reference_energy_peri=self.reference_energy_peri)
-            if self.conventional_parallel or self.avg_weight_bit > 1:
-                self.multilevel_sa_encoder.calculate_power(num_read_encoder)
-
-    def _adc_energy(self):
-        return (self.multilevel_sense_amp.read_dynamic_energy, self.multilevel_sa_encoder.read_dynamic_energy,
-                self.sar_adc.read_dynamic_energy)
-
-    def _mux_power(self) -> tuple[float, float]:
-        """(read energy, leakage) of the column mux + its decoder (0 when not muxed)."""
-        if self.num_col_muxed <= 1:
-            return 0.0, 0.0
-        self.mux.calculate_power(self.num_col_muxed)
-        self.mux_decoder.calculate_power(self.num_col_muxed, 1)
-        return (self.mux.read_dynamic_energy + self.mux_decoder.read_dynamic_energy,
-                self.mux.leakage + self.mux_decoder.leakage)
-
-    def _partial_sum_power(self) -> None:
-        """Parallel modes: adder + DFF of the row-group partial sums, and the shift-adders."""
-        n_mux, n_add = self.num_col_muxed, self.num_add
-        if n_add > 1:
-            self.adder.calculate_power(n_mux * (n_add - 1), self._num_adc)
-            self.dff.calculate_power(n_mux * (n_add - 1), self._num_adc * (math.log2(self.level_output)
-                                                                          + math.ceil(math.log2(n_add)) / 2),
-                                     self.validated)
-        self._shift_add_power()
-
-    def _shift_add_power(self) -> None:
-        ncps, groups = self.num_cell_per_synapse, self.num_col_muxed // self.num_cell_per_synapse
-        if ncps > 1:
-            self.shift_add_weight.calculate_power((ncps - 1) * groups)
-        if self.num_read_pulse > 1:
-            self.shift_add_input.calculate_power(groups)
-
-    def _power_sram(self, res2, act):
-        p, tech, cell = self.p, self.tech, self.cell
-        f, vdd2 = tech.feature_size, tech.vdd * tech.vdd
-        num_row, num_col, n_mux = self.num_row, self.num_col, self.num_col_muxed
-        ops_per_row = (num_col // self.num_read_cell_per_operation_neuro
-                       if num_col > self.num_read_cell_per_operation_neuro else 1)
-        write_rows = self._write_ops_per_row_power() * num_row * self.activity_row_write
-        cell_leak = formula.gate_leakage(INV, 1, cell.width_sram_cell_nmos * self._fin * f,
-                                         cell.width_sram_cell_pmos * self._fin * f, p.temperature_k, tech) * tech.vdd * 2
-        self.leakage_sram_in_use = cell_leak
-        leakage = cell_leak * num_row * num_col
-        sai, saw = self.shift_add_input, self.shift_add_weight
-        if self.conventional_sequential:
-            reads = ops_per_row * num_row * act
-            ncps = self.num_cell_per_synapse
-            per_op = self.num_read_cell_per_operation_neuro // ncps
-            self.wl_decoder.calculate_power(num_row * act, num_row * self.activity_row_write)
-            self.precharger.calculate_power(reads, write_rows)
-            self.sram_write_driver.calculate_power(write_rows)
-            self.adder.calculate_power(reads, per_op)
-            self.dff.calculate_power(reads, per_op * (math.ceil(math.log2(num_row)) / 2 + 1), self.validated)
-            self.sense_amp.calculate_power(reads)
-            if ncps > 1:
-                saw.calculate_power(ncps - 1)
-            if self.num_read_pulse > 1:
-                sai.calculate_power(1)
-            array = self.cap_row1 * vdd2 * num_row * act  # WL charging; BL discharge is in the precharger
-            dec, pre, sa, adder, dff = self.wl_decoder, self.precharger, self.sense_amp, self.adder, self.dff
-            total = 0.0
-            total += dec.read_dynamic_energy
-            total += pre.read_dynamic_energy
-            total += array
-            total += adder.read_dynamic_energy
-            total += dff.read_dynamic_energy
-            total += sa.read_dynamic_energy
-            total += saw.read_dynamic_energy + sai.read_dynamic_energy
-            adc = pre.read_dynamic_energy + array + sa.read_dynamic_energy
-            accum = adder.read_dynamic_energy + dff.read_dynamic_energy + saw.read_dynamic_energy + sai.read_dynamic_energy
-            other = dec.read_dynamic_energy
-            leakage += dec.leakage
-            leakage += pre.leakage
-            leakage += self.sram_write_driver.leakage
-            leakage += sa.leakage
-            leakage += dff.leakage
-            leakage += adder.leakage
-            leakage += saw.leakage + sai.leakage
-            self.leakage = leakage
-            self.leakage_sram_in_use *= (num_row - 1) * num_col
-            return total, adc, accum, other, array
-
-        sm, n_add = self.wl_switch_matrix, self.num_add
-        sm.calculate_power(n_mux, 2 * write_rows, act, self.activity_col_write)
-        self.precharger.calculate_power(n_mux * n_add, write_rows)
-        self.sram_write_driver.calculate_power(write_rows)
-        self.reference_energy_peri = self.cap_row1 / p.num_col_subarray * vdd2 * num_row
-        mux_energy, mux_leak = self._mux_power()
-        self._adc_power(res2, n_add, n_mux * n_add)
-        self._partial_sum_power()
-        array = self.cap_row1 * vdd2 * num_row * act
-        array = array + (self.drive_cap_in + self.drive_cap_out) * vdd2 * p.buffer_number * 2 * num_row * act
-        array = array * n_mux
-        mlsa_e, enc_e, sar_e = self._adc_energy()
-        adder, dff = self.adder, self.dff
-        total = 0.0
-        total += sm.read_dynamic_energy
-        total += array
-        total += mlsa_e
-        total += enc_e
-        if n_mux > 1:
-            total += self.mux.read_dynamic_energy
-            total += self.mux_decoder.read_dynamic_energy
-        total += adder.read_dynamic_energy
-        total += dff.read_dynamic_energy
-        total += saw.read_dynamic_energy + sai.read_dynamic_energy
-        total += sar_e
-        adc = array + mlsa_e + enc_e + sar_e  # the precharger is not used in parallel read
-        accum = saw.read_dynamic_energy + sai.read_dynamic_energy + adder.read_dynamic_energy + dff.read_dynamic_energy
-        other = sm.read_dynamic_energy + mux_energy
-        leakage += sm.leakage
-        leakage += self.precharger.leakage
-        leakage += self.sram_write_driver.leakage
-        leakage += self.multilevel_sense_amp.leakage
-        leakage += self.multilevel_sa_encoder.leakage
-        leakage += saw.leakage + sai.leakage
-        leakage += dff.leakage
-        leakage += adder.leakage
-        if n_mux > 1:
-            leakage += self.mux.leakage
-            leakage += self.mux_decoder.leakage
-        self.leakage = leakage
-        self.leakage_sram_in_use *= (num_row * num_col - self.num_row_parallel * self._num_adc)
-        return total, adc, accum, other, array
-
-    def _write_ops_per_row_power(self) -> float:
-        """Average number of write operations per row (model's energy variant, >= 1)."""
-        writes = self.num_col * self.activity_col_write
-        if writes > self.num_write_cell_per_operation_neuro:
-            return writes / self.num_write_cell_per_operation_neuro
-        return 1.0
-
-    def _power_envm(self, res2, act):
-        p, tech, cell = self.p, self.tech, self.cell
-        vdd2 = tech.vdd * tech.vdd
-        num_row, num_col, n_mux = self.num_row, self.num_col, self.num_col_muxed
-        self.leakage_sram_in_use = 0.0
-        num_read_cells = math.ceil(num_col / n_mux)
-        write_rows = 2 * self._write_ops_per_row() * num_row * self.activity_row_write
-        sai, saw, slsm = self.shift_add_input, self.shift_add_weight, self.sl_switch_matrix
-        slsm.calculate_power(0, write_rows, act, self.activity_col_write)
-        mux_energy, mux_leak = self._mux_power()
-        if self.conventional_sequential:
-            row_reads = num_row * act * n_mux
-            self.wl_decoder.calculate_power(row_reads, write_rows)
-            if self.is_1t1r:
-                self.wl_new_decoder_driver.calculate_power(row_reads, write_rows)
-            else:
-                self.wl_decoder_driver.calculate_power(num_read_cells, num_col, row_reads, write_rows)
-            self._adc_power(res2, num_row * act, row_reads)
-            self._zero_idle_adc_energy(num_row * act)
-            ncps = self.num_cell_per_synapse
-            self.adder.calculate_power(n_mux * num_row * act, num_read_cells)
-            self.dff.calculate_power(n_mux * num_row * act,
-                                     num_read_cells * (math.ceil(math.log2(num_row)) / 2 + self.avg_weight_bit),
-                                     self.validated)
-            self._shift_add_power()
-            cap_bl = self.length_col * _WIRE_CAP_PER_M
-            array = cap_bl * cell.read_voltage * cell.read_voltage * num_read_cells  # selected BLs
-            array += self.cap_row2 * vdd2  # selected WL
-            array = array * (num_row * act * n_mux)
-            dec, ndd, dd, adder, dff = (self.wl_decoder, self.wl_new_decoder_driver, self.wl_decoder_driver,
-                                        self.adder, self.dff)
-            mlsa_e, enc_e, sar_e = self._adc_energy()
-            total = 0.0
-            total += dec.read_dynamic_energy
-            total += ndd.read_dynamic_energy
-            total += dd.read_dynamic_energy
-            total += mux_energy
-            total += adder.read_dynamic_energy
-            total += dff.read_dynamic_energy
-            total += saw.read_dynamic_energy + sai.read_dynamic_energy
-            total += array
-            total += mlsa_e + enc_e
-            total += sar_e
-            adc = array + mlsa_e + enc_e + sar_e
-            accum = adder.read_dynamic_energy + dff.read_dynamic_energy + saw.read_dynamic_energy + sai.read_dynamic_energy
-            other = dec.read_dynamic_energy + ndd.read_dynamic_energy + dd.read_dynamic_energy + mux_energy
-            leakage = 0.0
-            leakage += dec.leakage
-            leakage += dd.leakage
-            leakage += ndd.leakage
-            leakage += slsm.leakage
-            leakage += mux_leak
-            leakage += self.multilevel_sense_amp.leakage
-            leakage += self.multilevel_sa_encoder.leakage
-            leakage += dff.leakage
-            leakage += adder.leakage
-            leakage += saw.leakage + sai.leakage
-            self.leakage = leakage
-            return total, adc, accum, other, array
-
-        n_add = self.num_add
-        row_driver = self.wl_new_switch_matrix if self.is_1t1r else self.wl_switch_matrix
-        if self.is_1t1r:
-            row_driver.calculate_power(n_mux, write_rows, act)
-        else:
-            row_driver.calculate_power(n_mux, write_rows, act, self.activity_col_write)
-        self._adc_power(res2, n_add, n_mux * n_add)
-        self._partial_sum_power()
-        array = self.cap_row2 * vdd2 * num_row * act  # selected WLs
-        array = array + (self.drive_cap_in + self.drive_cap_out) * vdd2 * p.buffer_number * 2 * num_row * act
-        array = array * n_mux
-        mlsa_e, enc_e, sar_e = self._adc_energy()
-        adder, dff = self.adder, self.dff
-        total = 0.0
-        total += row_driver.read_dynamic_energy
-        total += adder.read_dynamic_energy
-        total += dff.read_dynamic_energy
-        total += mux_energy
-        total += mlsa_e
-        total += enc_e
-        total += saw.read_dynamic_energy + sai.read_dynamic_energy
-        total += array
-        total += sar_e
-        adc = array + mlsa_e + enc_e + sar_e
-        accum = saw.read_dynamic_energy + sai.read_dynamic_energy + adder.read_dynamic_energy + dff.read_dynamic_energy
-        other = row_driver.read_dynamic_energy + mux_energy
-        repeater_leak = 0.0
-        if p.buffer_number > 0:
-            repeater_leak = (formula.gate_leakage(INV, 1, self.width_inv_n, self.width_inv_p, p.temperature_k, tech)
-                             * p.buffer_number * 2 * p.num_row_subarray)
-        leakage = 0.0
-        leakage += repeater_leak
-        leakage += row_driver.leakage
-        leakage += slsm.leakage
-        leakage += mux_leak
-        leakage += self.multilevel_sense_amp.leakage
-        leakage += self.multilevel_sa_encoder.leakage
-        leakage += saw.leakage + sai.leakage
-        leakage += dff.leakage
-        leakage += adder.leakage
-        self.leakage = leakage
-        return total, adc, accum, other, array
-
-    def _zero_idle_adc_energy(self, num_read) -> None:
-        """Sequential eNVM: a vector with no active row reads the ADC 0 times (reference: NaN * 0)."""
-        idle = np.asarray(num_read) == 0
-        if not idle.any():
-            return
-        adc = self.sar_adc if self.use_sar_adc else self.multilevel_sense_amp
-        energy = np.broadcast_to(np.asarray(adc.read_dynamic_energy, dtype=float), idle.shape)
-        adc.read_dynamic_energy = np.where(idle, 0.0, energy)
-
-    def adc_column_energy_sum(self, column_resistance) -> np.ndarray:
-        """(n_vectors,) the column-resistance-dependent part of one ADC conversion (J).
-
-        The ADC read energy of a vector is affine in it with slope ``adc_num_read`` (the number
-        of conversions, set by `calculate_power`); `read_table` uses this to add the real
-        columns of eNVM vectors to a table built with open columns.
-        """
-        r = np.asarray(column_resistance, dtype=float)
-        if self.use_sar_adc:
-            return self.sar_adc.column_energy_sum(r)
-        return self.multilevel_sense_amp.column_energy_sum(r, column_cap=self.column_cap)
-
-    def adc_energy_kernel_args(self) -> tuple:
-        """The ADC's `circuits.adc.conversion_energy` arguments after the column resistance."""
-        if self.use_sar_adc:
-            return self.sar_adc.energy_kernel_args()
-        return self.multilevel_sense_amp.energy_kernel_args(self.column_cap)
 
     def read_table(self, num_cols: int, calculate_clk_freq: bool, max_rows: int = 0) -> "ReadTable":
         """Per-vector read results as a function of the number of active rows.

@@ -17,8 +17,6 @@ semantics in snake_case.  Differences in form:
                                         weight_matrix_col, num_in_vector, calculate_clk_freq,
                                         clk_period=..., clk_freq=...)
 
-  The module-level functions `tile_initialize`, `tile_calculate_area`,
-  `tile_calculate_performance` take the `Tile` first and do the same.
 * ``area_results`` = [area, area_htree, area_adc, area_accum, area_other, area_array] (m^2), the
   model's returned vector (its index 5 is the array area).
 * ``new_memory``: the tile's uint8 cell-code matrix, ``input_vector``: its uint8 0/1 input-bit
@@ -30,9 +28,11 @@ semantics in snake_case.  Differences in form:
   plus ``clk_period``, the running maximum sensing latency); with ``calculate_clk_freq`` only
   ``clk_period`` is meaningful.  Without it, the tile's circuits run at ``clk_freq``
   (``None``: ``p.clk_freq_hz``), the model's updated ``param->clkFreq``.
-* Reproduced model quirks: the tile buffers use the *PE* buffer type (``p.pe_buffer``); in a
-  conventional tile without duplication the loop over the PE grid also adds, for grid positions
-  outside the weights, the previous PE's results again, and the tile leakage uses the last PE's.
+* Reproduced model quirks (``neurosim_core.quirks``, off with ``compat="corrected"``): the tile
+  buffers use the *PE* buffer type (``tile_buffer_uses_pe_buffer_type``); in a conventional tile
+  without duplication the loop over the PE grid also adds, for grid positions outside the weights,
+  the previous PE's results again (``tile_remerges_previous_pe``).  The tile leakage counts every
+  PE of the grid (empty ones leak too).
 * ``sync_data_transfer`` is not supported (the chip model refuses it too).
 """
 from __future__ import annotations
@@ -41,14 +41,16 @@ import math
 
 import numpy as np
 
+from . import quirks
 from .circuits.arithmetic import AdderTree, BitShifter
 from .circuits.buffer import Buffer
 from .circuits.functional import Sigmoid
 from .circuits.interconnect import HTree
 from .constants import AreaModify
 from .pe import PE, Performance, num_bit_subarray_output
+from .plugins import BUILT_IN, ComponentLibrary
 
-__all__ = ["Tile", "tile_initialize", "tile_calculate_area", "tile_calculate_performance"]
+__all__ = ["Tile"]
 
 #: Param.cpp ``Activationtype`` (true: SRAM-based sigmoid look-up table); not a user option
 SIGMOID_SRAM = True
@@ -74,11 +76,11 @@ class _TilePeriphery:
 class Tile:
     """A tile (NeuroSim V1.4 Tile.cpp model); see the module docstring."""
 
-    def __init__(self, p, tech, cell):
+    def __init__(self, p, tech, cell, library: ComponentLibrary = BUILT_IN):
         self.p = p
         self.tech = tech
         self.cell = cell
-        self.pe = PE(p, tech, cell)
+        self.pe = PE(p, tech, cell, library)
         self.nm = _TilePeriphery(p, tech, cell)
         self.cm = _TilePeriphery(p, tech, cell)
 
@@ -87,7 +89,8 @@ class Tile:
         """Tile output/input buffers: one core of the tile-buffer size, or smaller if that suffices."""
         p = self.p
         core_bits = p.tile_buffer_core_rows * p.tile_buffer_core_cols
-        wire_res, clk, sram = p.unit_length_wire_resistance, p.clk_freq_hz, p.pe_buffer == "sram"
+        buffer_type = p.pe_buffer if quirks.applies("tile_buffer_uses_pe_buffer_type", p.compat) else p.tile_buffer
+        wire_res, clk, sram = p.unit_length_wire_resistance, p.clk_freq_hz, buffer_type == "sram"
         out_total = out_bits * num_pe * p.num_col_subarray / p.num_col_muxed
         unit.num_out_buffer_core = math.ceil(out_total / core_bits)
         if out_total < core_bits:
@@ -186,7 +189,10 @@ class Tile:
                               num_pe: float, pe_size: float, speed_up_row: int, speed_up_col: int,
                               weight_matrix_row: int, weight_matrix_col: int, num_in_vector: int,
                               calculate_clk_freq: bool, clk_period: float = 0.0,
-                              clk_freq: float | None = None) -> Performance:
+                              clk_freq: float | None = None, input_rows: dict | None = None) -> Performance:
+        """``input_rows``: this tile slice's memo of its input rows' activity (`PE.input_rows`),
+        kept by the caller across the clock and performance passes; None: no memo."""
+        self.pe.input_rows = input_rows
         if not calculate_clk_freq:
             clk = self.p.clk_freq_hz if clk_freq is None else clk_freq
             for unit in (self.nm, self.cm):
@@ -203,19 +209,21 @@ class Tile:
                                   clk_period, clk)
 
     def _pe_run(self, memory, inputs, dup_row, dup_col, wmr, wmc, num_in_vector, nm, pe_size,
-                calculate_clk_freq, clk_period, clk) -> Performance:
+                calculate_clk_freq, clk_period, clk, row_offset: int = 0) -> Performance:
+        """``row_offset``: the tile input row where the PE's ``inputs`` start."""
         p = self.p
         n_sub_row = math.ceil(pe_size / p.num_row_subarray)
         n_sub_col = math.ceil(pe_size / p.num_col_subarray)
         return self.pe.calculate_performance(memory, inputs, dup_row, dup_col, n_sub_row, n_sub_col, wmr, wmc,
-                                             num_in_vector, nm, calculate_clk_freq, clk_period, clk)
+                                             num_in_vector, nm, calculate_clk_freq, clk_period, clk,
+                                             row_offset=row_offset)
 
     def _activation_and_buffers(self, unit: _TilePeriphery, acc: _Acc, num_in_vector: int,
                                 weight_matrix_col: int, bits_to_load_out: float, in_divisor: float,
                                 pe_size: float, nm: bool, htree_end: int) -> None:
         """In-tile activation, tile buffers and H-tree (the part after the PEs, non-clock pass)."""
         p = self.p
-        reads = (num_in_vector // p.input_bits) * (p.num_col_muxed // p.num_col_per_synapse)
+        reads = (num_in_vector // p.input_bits) * p.synapses_per_mux
         outputs = weight_matrix_col // p.num_col_per_synapse
         if not p.chip_activation:
             if p.relu:
@@ -315,7 +323,8 @@ class Tile:
                     if i * pe_size < wmr and j * pe_size < wmc:
                         pe_perf = self._pe_block(memory, inputs, i, j, pe_size, wmr, wmc, num_in_vector,
                                                  calculate_clk_freq, acc, clk)
-                    # model quirk: outside the weights the previous PE's results are merged again
+                    elif not quirks.applies("tile_remerges_previous_pe", p.compat):
+                        continue  # an empty grid position computes nothing
                     acc.merge_pe(pe_perf)
             accumulation.calculate_latency(acc_reads, int(num_pe), 0)  # clock pass too (state, see above)
             accumulation.calculate_power(acc_reads, int(num_pe))
@@ -337,7 +346,7 @@ class Tile:
         rows = int(min(pe_size, wmr - i * pe_size))
         cols = int(min(pe_size, wmc - j * pe_size))
         perf = self._pe_run(memory[r0:r0 + rows, c0:c0 + cols], inputs[r0:r0 + rows], 1, 1, rows, cols,
-                            num_in_vector, False, pe_size, calculate_clk_freq, acc.clk_period, clk)
+                            num_in_vector, False, pe_size, calculate_clk_freq, acc.clk_period, clk, row_offset=r0)
         acc.clk_period = perf.clk_period
         return perf
 
@@ -352,14 +361,15 @@ class Tile:
             location = int(i * min(pe_size, wmr / num_pe))
             pe_perf = self._pe_run(memory[location:location + rows_per_pe, :wmc],
                                    inputs[location:location + rows_per_pe], 1, 1, rows_per_pe, wmc,
-                                   num_in_vector, True, pe_size, calculate_clk_freq, acc.clk_period, clk)
+                                   num_in_vector, True, pe_size, calculate_clk_freq, acc.clk_period, clk,
+                                   row_offset=location)
             acc.clk_period = pe_perf.clk_period
             acc.merge_pe(pe_perf)
         if calculate_clk_freq:
             return Performance(clk_period=acc.clk_period)
         acc.divide_latencies(speed_up_row * speed_up_col)
         accumulation = unit.accumulation
-        acc_reads = (num_in_vector // p.input_bits) * (p.num_col_muxed // p.num_col_per_synapse)
+        acc_reads = (num_in_vector // p.input_bits) * p.synapses_per_mux
         accumulation.calculate_latency(acc_reads, int(num_pe), 0)
         accumulation.calculate_power(acc_reads, int(num_pe))
         acc.latency(accumulation.read_latency, "accum")
@@ -435,18 +445,3 @@ class _Acc:
             self.read_latency, self.read_energy, self.leakage, self.leakage_sram, self.buffer_latency,
             self.buffer_energy, self.ic_latency, self.ic_energy, self.lat_adc, self.lat_accum, self.lat_other,
             self.e_adc, self.e_accum, self.e_other, self.clk_period)))
-
-
-def tile_initialize(tile: Tile, num_pe_nm: float, pe_size_nm: float, num_pe_cm: float, pe_size_cm: float) -> None:
-    """TileInitialize on ``tile`` (see `Tile.initialize`)."""
-    tile.initialize(num_pe_nm, pe_size_nm, num_pe_cm, pe_size_cm)
-
-
-def tile_calculate_area(tile: Tile, num_pe: float, pe_size: float, nm_tile: bool):
-    """TileCalculateArea on ``tile`` (see `Tile.calculate_area`)."""
-    return tile.calculate_area(num_pe, pe_size, nm_tile)
-
-
-def tile_calculate_performance(tile: Tile, *args, **kwargs) -> Performance:
-    """TileCalculatePerformance on ``tile`` (see `Tile.calculate_performance`)."""
-    return tile.calculate_performance(*args, **kwargs)

@@ -31,7 +31,8 @@ Reference quirks the chip model must reproduce (helpers below):
   (900 of 1024 for a 32x32 3x3 conv).  Pass that count to `input_bit_matrix`.
 * `novel_mapping_rows`: under novel mapping the model regroups weight/input rows as if they were
   kernel-position-major (``k*C_in + c_in``) although the files are c_in-major; the helper gives
-  the exact row indices the model's ``ReshapeArray``/``ReshapeInput`` pick, in order.
+  the exact row indices the model's ``ReshapeArray``/``ReshapeInput`` pick, in order (quirk
+  ``novel_mapping_row_order``; the consistent grouping otherwise).
 """
 from __future__ import annotations
 
@@ -330,12 +331,18 @@ def input_bit_matrix(input_q: np.ndarray, abits: int, num_windows: int | None = 
     return packed[u].view(np.uint8).reshape(codes.shape[0], -1)
 
 
-def novel_mapping_rows(position_row: int, num_row: int, num_pe: int, weight_matrix_row: int) -> np.ndarray:
-    """Row indices the model's ``ReshapeArray``/``ReshapeInput`` copy, in order.
+def novel_mapping_rows(position_row: int, num_row: int, num_pe: int, weight_matrix_row: int, *,
+                       kernel_position_major: bool = True) -> np.ndarray:
+    """Row indices of the weights/inputs that PE k (0..num_pe-1) of a novel-mapped tile holds, in order.
 
-    For k in 0..num_pe-1 and i in 0..num_row-1: ``position_row + k*weight_matrix_row + i``,
-    i.e. the model treats the rows as kernel-position-major (``k*C_in + c_in``).
+    The PE of kernel position k holds channels ``position_row + i`` (i in 0..num_row-1).  In the
+    trace's c_in-major row order that is row ``(position_row + i)*num_pe + k``.  V1.4's
+    ``ReshapeArray``/``ReshapeInput`` read the rows as if they were kernel-position-major:
+    ``position_row + k*weight_matrix_row + i`` (``kernel_position_major=True``, quirk
+    ``novel_mapping_row_order``).
     """
     k = np.arange(num_pe, dtype=np.int64)[:, None]
     i = np.arange(num_row, dtype=np.int64)[None, :]
-    return (position_row + k * weight_matrix_row + i).reshape(-1)
+    if kernel_position_major:
+        return (position_row + k * weight_matrix_row + i).reshape(-1)
+    return ((position_row + i) * num_pe + k).reshape(-1)

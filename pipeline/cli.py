@@ -3,7 +3,7 @@
     neurosim-flow config [OVERRIDE ...]                 print the resolved config and stage keys
     neurosim-flow stage STAGE [OVERRIDE ...]            run one stage (train, infer, traces, ...)
     neurosim-flow sweep NAME [OVERRIDE ...]             aggregate a finished sweep into tables + plots
-    neurosim-flow estimate --network NET.csv --traces DIR [--set key=value ...] [--out DIR]
+    neurosim-flow estimate --network NET.csv [--traces DIR] [--set key=value ...] [--out DIR]
                                                         estimate a network from trace files directly
     neurosim-flow estimate-training --network NET.csv --traces DIR [--set key=value ...] [--out DIR]
                                                         on-chip training estimate (DNN+NeuroSim V2.1 model)
@@ -39,23 +39,46 @@ def cmd_stage(args) -> int:
     from .config import compose
     from .stages import run_stage, setup_logging
 
+    from .integrity import check_writable
+
     setup_logging(Path(args.log) if args.log else None)
     flow = compose(args.overrides)
-    run_stage(args.stage, flow, Path(args.results or flow.results_dir))
+    results = Path(args.results or flow.results_dir)
+    check_writable(results)
+    run_stage(args.stage, flow, results)
     return 0
 
 
-def cmd_sweep(args) -> int:
-    from .report import aggregate_sweep
+def _check_out_dir(out: str | None) -> None:
+    """``--out`` names a directory (created if missing); never write into or over a file."""
+    if out is None:
+        return
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"--out {out}: is an existing file; give a directory (created if missing) for the tables")
+    probe = path
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise ValueError(f"--out {out}: {probe} is a file, not a directory")
+    import os
 
-    aggregate_sweep(args.name, args.overrides, Path(args.out) if args.out else None)
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise ValueError(f"--out {out}: {probe} is not writable")
+
+
+def cmd_sweep(args) -> int:
+    from .dse.sweep_report import aggregate_sweep
+
+    _check_out_dir(args.out)
+    aggregate_sweep(args.name, args.overrides, Path(args.out) if args.out else None, cores=args.cores)
     return 0
 
 
 def cmd_estimate(args) -> int:
     from neurosim_core.params import HardwareConfig, resolve
 
-    from .direct import estimate_from_files
+    from .direct import estimate_from_files, trace_precision
 
     values = {}
     for item in args.set or []:
@@ -63,9 +86,18 @@ def cmd_estimate(args) -> int:
             raise ValueError(f"--set '{item}': expected key=value (a HardwareConfig field)")
         k, v = item.split("=", 1)
         values[k] = _parse_value(v)
+    _check_out_dir(args.out)
+    precision = trace_precision(Path(args.traces)) if args.traces else None
+    if precision is not None:  # traces that carry their precision set it, unless --set says otherwise
+        values.setdefault("synapse_bits", precision[0])
+        values.setdefault("input_bits", precision[1])
     cfg = HardwareConfig.from_mapping(values, source="--set")
+    if cfg.mem_cell == "sram" and cfg.cell_bit != 1:  # the model would silently use 1-bit cells
+        raise ValueError(f"--set cell_bit={cfg.cell_bit} is not allowed with mem_cell=sram; allowed: 1 (SRAM "
+                         "cells hold one bit; --set mem_cell=rram or fefet for multi-bit cells)")
     p = resolve(cfg, source="--set")
-    summary = estimate_from_files(Path(args.network), Path(args.traces), p, Path(args.out) if args.out else None)
+    summary = estimate_from_files(Path(args.network), Path(args.traces) if args.traces else None, p,
+                                  Path(args.out) if args.out else None)
     print(summary)
     return 0
 
@@ -101,11 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("name")
     w.add_argument("overrides", nargs="*")
     w.add_argument("--out")
+    w.add_argument("--cores", type=int, default=2, help="the --cores the sweep ran with (sizes its estimate chunks)")
     w.set_defaults(func=cmd_sweep)
     e = sub.add_parser("estimate", help="estimate a network directly from trace files")
     e.add_argument("--network", required=True, help="NetWork.csv (8 columns per layer)")
-    e.add_argument("--traces", required=True,
-                   help="directory of traces: *.npz (compact), traces.parquet, or the reference's weight*/input*.csv")
+    e.add_argument("--traces", help="directory of traces: *.npz (compact), traces.parquet, or the reference's "
+                                    "weight*/input*.csv (not needed with --set activity_mode=average)")
     e.add_argument("--set", action="append", metavar="KEY=VALUE", help="HardwareConfig field, repeatable")
     e.add_argument("--out", help="write layers/chip tables (Parquet + CSV) here")
     e.set_defaults(func=cmd_estimate)
@@ -124,7 +157,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, FileNotFoundError, KeyError, ImportError) as exc:
+    except (ValueError, OSError, KeyError, ImportError) as exc:
         msg = " ".join(str(exc).split()) or type(exc).__name__
         print(f"neurosim-flow: error: {msg}", file=sys.stderr)
         return 2

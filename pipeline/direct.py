@@ -45,12 +45,49 @@ def load_traces_dir(traces: Path, p):
     raise FileNotFoundError(f"{traces}: no traces found (expected *.npz, traces.parquet or weight*/input*.csv)")
 
 
-def estimate_from_files(network_csv: Path, traces_dir: Path, p, out_dir: Path | None = None) -> str:
+def check_precision(traces, p, traces_dir: Path) -> None:
+    """Traces that carry their precision must match the hardware config's (no silent mismatch)."""
+    for field, attr, what in (("synapse_bits", "wbits", "weight"), ("input_bits", "abits", "activation")):
+        found = sorted({int(getattr(t, attr)) for t in traces})
+        want = getattr(p, field)
+        if found and found != [want]:
+            shown = ", ".join(map(str, found))
+            raise ValueError(f"--set {field}={want} does not match the {what} precision stored in the traces "
+                             f"({shown} bits, {traces_dir}); allowed: {shown} (omit --set {field} to use the "
+                             "traces' precision)")
+
+
+def trace_precision(traces_dir: Path) -> tuple[int, int] | None:
+    """(weight bits, activation bits) stored in a trace directory, or None (reference CSVs carry none)."""
+    traces_dir = Path(traces_dir)
+    if (traces_dir / "traces.parquet").exists():
+        rows = schemas.read_traces(traces_dir / "traces.parquet")
+        return (int(rows[0]["wbits"]), int(rows[0]["abits"])) if rows else None
+    if traces_dir.is_dir() and sorted(traces_dir.glob("*.npz")):
+        from neurosim_core.traces import load_npz_dir
+
+        t = load_npz_dir(traces_dir)
+        return (int(t[0].wbits), int(t[0].abits)) if t else None
+    return None
+
+
+def estimate_from_files(network_csv: Path, traces_dir: Path | None, p, out_dir: Path | None = None) -> str:
+    """``traces_dir`` may be None in the ``average`` activity mode: it reads no trace value, so the
+    network table alone decides the figures (shape-only traces, `pipeline.dse.networks.shape_traces`)."""
     from neurosim_core.estimate import estimate
     from neurosim_core.network import read_network_csv
 
     network = read_network_csv(network_csv)
-    traces = load_traces_dir(traces_dir, p)
+    if traces_dir is None:
+        if p.activity_mode != "average":
+            raise ValueError(f"--traces is required in activity_mode={p.activity_mode} (only 'average' runs from "
+                             "the network table alone)")
+        from .dse.networks import shape_traces
+
+        traces = shape_traces(network, p.synapse_bits, p.input_bits)
+    else:
+        traces = load_traces_dir(traces_dir, p)
+        check_precision(traces, p, traces_dir)
     if len(traces) != len(network.layers):
         raise ValueError(f"{traces_dir}: {len(traces)} layer traces but {network_csv} has "
                          f"{len(network.layers)} layers")

@@ -13,14 +13,18 @@ from typing import Sequence
 
 from functools import lru_cache
 
-from .config import FlowConfig, _digest
+from .config import FlowConfig, PipelineConfigError, _digest
 from .config import compose as _compose_uncached
 from .config import stage_keys as _stage_keys_uncached
 
 
 @lru_cache(maxsize=None)
 def _compose_cached(overrides: tuple[str, ...]) -> FlowConfig:
-    return _compose_uncached(overrides)
+    # Hydra once per choice of group options; scalar field overrides applied on the typed config
+    # (equal to `pipeline.config.compose`, see pipeline/dse/fastcompose.py)
+    from .dse.fastcompose import fast_compose
+
+    return fast_compose(overrides)
 
 
 def compose(overrides) -> FlowConfig:
@@ -56,7 +60,9 @@ UPSTREAM = {
     "estimate": ("traces", "floorplan"),
     "report": ("estimate", "infer", "floorplan", "train", "traces"),
 }
-SWEEP_FILES = ("sweep.parquet", "sweep.csv", "sweep.md", "metrics.png", "accuracy_vs_energy.png")
+#: files every sweep writes (more with several parameters: see `pipeline.dse.sweep_report.report_files`)
+SWEEP_FILES = ("sweep.parquet", "sweep.csv", "sweep.md", "sweep.html", "metrics.png", "accuracy_vs_energy.png",
+               "pareto.png", "radar.png")
 
 
 def format_value(v) -> str:
@@ -74,21 +80,27 @@ class Plan:
     #: sweep name -> (key, [(value, overrides)])
     sweeps: dict[str, tuple[str, list[tuple[str, tuple[str, ...]]]]] = field(default_factory=dict)
     main_keys: dict[str, str] = field(default_factory=dict)
+    specs: dict = field(default_factory=dict)  # sweep name -> pipeline.dse.spec.SweepSpec
+    cores: int = 2
     _registered_sweeps: set[str] = field(default_factory=set)
 
     # ---- construction -----------------------------------------------------------------------
     @classmethod
-    def build(cls, overrides: Sequence[str] = (), sweep_names: Sequence[str] = ("adc", "device", "array", "tech")
-              ) -> "Plan":
+    def build(cls, overrides: Sequence[str] = (), sweep_names: Sequence[str] | None = None,
+              cores: int = 2) -> "Plan":
+        """``sweep_names``: the sweep files to plan (default: every ``conf/sweep/*.yaml``); ``cores``
+        sizes the default estimate chunks (`pipeline.dse.spec.default_chunk_size`)."""
+        from .dse.spec import load_spec, sweep_names as all_sweeps
+
         base = compose(overrides)
-        plan = cls(results_dir=base.results_dir, base_overrides=tuple(overrides))
+        plan = cls(results_dir=base.results_dir, base_overrides=tuple(overrides), cores=cores)
         plan.main_keys = plan._register(base)
-        for name in sweep_names:
-            sweep = compose(list(overrides) + [f"sweep={name}"]).sweep
-            points = [(format_value(v), tuple(list(overrides) + [f"{sweep.param}={format_value(v)}"]))
-                      for v in sweep.values]
-            key = _digest({"sweep": name, "param": sweep.param, "points": [p for _, p in points]})
-            plan.sweeps[name] = (key, points)
+        for name in (all_sweeps() if sweep_names is None else sweep_names):
+            spec = load_spec(name)  # parses and validates the file; composes nothing
+            points = spec.points(overrides)
+            key = _digest({"sweep": name, "points": [p.overrides for p in points], "mc_seeds": spec.mc_seeds})
+            plan.sweeps[name] = (key, [(p.label, p.overrides) for p in points])
+            plan.specs[name] = spec
         return plan
 
     def _register(self, flow: FlowConfig) -> dict[str, str]:
@@ -100,9 +112,60 @@ class Plan:
     def _register_sweep(self, name: str) -> None:
         """Compose a sweep's design points (Hydra time) only when a job of theirs is asked for."""
         if name not in self._registered_sweeps:
-            for _, pt in self.sweeps[name][1]:
-                self._register(compose(pt))
+            labels = {pt: label for label, pt in self.sweeps[name][1]}
+            for _, pt in self.sweeps[name][1]:  # a bad point fails naming the point, not a draw
+                self._register(self._compose_point(name, pt, labels))
+            for pt in self.mc_points(name):
+                self.verify(self._register(self._compose_point(name, pt, labels)), pt)
             self._registered_sweeps.add(name)
+
+    def _compose_point(self, name: str, pt: tuple[str, ...], labels: dict) -> FlowConfig:
+        from .dse.spec import SweepSpecError
+
+        try:
+            return compose(pt)
+        except ValueError as exc:  # PipelineConfigError, the hardware model's ConfigError
+            raise SweepSpecError(f"{self.specs[name].path}: design point '{labels.get(pt, pt)}' is not valid "
+                                 f"({exc}); add a constraint that excludes it") from None
+
+    def check_requested(self, targets) -> None:
+        """Compose every design point of the sweeps among ``targets`` now (a bad point: one line)."""
+        for t in targets:
+            for name in self.sweeps:
+                if t in (f"sweep_{name}", f"sweep_{name}_aggregate"):
+                    self._register_sweep(name)
+
+    def draws(self, name: str) -> list[tuple[tuple[str, ...], int, tuple[str, ...]]]:
+        """(point, draw s, the point's overrides with ``mc_seed=s``) for every Monte-Carlo draw of sweep
+        ``name``; a point without random non-idealities (no variation, no stuck-at cells) gets one draw."""
+        if not self.specs[name].accuracy:  # estimate-only sweep
+            return []
+        seeds = self.specs[name].mc_seeds
+        out = []
+        for _, pt in self.sweeps[name][1]:
+            n = seeds
+            if seeds > 1:
+                d = compose(pt).device
+                n = seeds if (d.variation_sigma > 0 or d.stuck_at_fraction > 0) else 1
+            out += [(pt, s, pt + ((f"mc_seed={s}",) if s else ())) for s in range(n)]
+        return out
+
+    def mc_points(self, name: str) -> list[tuple[str, ...]]:
+        """Every design point x Monte-Carlo draw (``mc_seed=s`` for s >= 1) of sweep ``name``."""
+        return [ov for _, _, ov in self.draws(name)]
+
+    def verify(self, keys: dict[str, str], overrides: Sequence[str] = ()) -> None:
+        """Check the existing results of one design point against their manifests (corrupt files)."""
+        from .integrity import verify_stage_dir
+
+        for stage, key in keys.items():
+            verify_stage_dir(self.stage_dir(stage, key), overrides)
+
+    def flow(self, overrides: Sequence[str]) -> FlowConfig:
+        return compose(overrides)
+
+    def main_flow(self) -> FlowConfig:
+        return compose(self.base_overrides)
 
     # ---- paths ------------------------------------------------------------------------------
     def stage_dir(self, stage: str, key: str) -> Path:
@@ -112,9 +175,10 @@ class Plan:
         return [str(self.stage_dir(stage, key) / f) for f in STAGE_FILES[stage]]
 
     def overrides_of(self, stage: str, key: str) -> tuple[str, ...]:
-        if key not in self.registry.get(stage, {}):
-            for name in self.sweeps:
-                self._register_sweep(name)
+        for name in self.sweeps:  # the sweeps' points, one sweep at a time, until one produces the key
+            if key in self.registry.get(stage, {}):
+                break
+            self._register_sweep(name)
         try:
             return self.registry[stage][key]
         except KeyError:
@@ -137,13 +201,49 @@ class Plan:
     def sweep_dir(self, name: str) -> Path:
         return Path(self.results_dir) / "sweep" / name / self.sweeps[name][0]
 
+    def sweep_files(self, name: str) -> list[str]:
+        from .dse.sweep_report import report_files
+
+        return report_files(self.specs[name])
+
     def sweep_targets(self, name: str) -> list[str]:
-        return [str(self.sweep_dir(name) / f) for f in SWEEP_FILES]
+        return [str(self.sweep_dir(name) / f) for f in self.sweep_files(name)]
+
+    # ---- batched estimation (pipeline.dse.batch) ----------------------------------------------
+    def chunk_size(self, name: str) -> int:
+        from .dse.spec import default_chunk_size
+
+        spec = self.specs[name]
+        return spec.chunk_size or default_chunk_size(len(self.sweeps[name][1]), self.cores)
+
+    def chunk_dirs(self, name: str) -> list[str]:
+        from .dse.spec import chunks
+
+        size = self.chunk_size(name)
+        return [str(self.sweep_dir(name) / "chunks" / f"s{size}_{i}")
+                for i in range(len(chunks(len(self.sweeps[name][1]), size)))]
+
+    def chunk_inputs(self, name: str, size: int, index: int) -> list[str]:
+        """The traces a chunk of points reads (each traces result once)."""
+        from .dse.spec import chunks
+
+        self._register_sweep(name)
+        points = self.sweeps[name][1]
+        files: list[str] = []
+        for i in chunks(len(points), size)[index]:
+            for f in self.outputs("traces", stage_keys(compose(points[i][1]))["traces"]):
+                if f not in files:
+                    files.append(f)
+        return files
 
     def sweep_inputs(self, name: str) -> list[str]:
+        """Everything a sweep's aggregation reads: the estimate chunks, each point x draw's accuracy
+        and the trained models' metrics (digital accuracy)."""
         self._register_sweep(name)
-        files = []
-        for _, pt in self.sweeps[name][1]:
+        files = list(self.chunk_dirs(name))
+        for pt in self.mc_points(name):
             keys = stage_keys(compose(pt))
-            files += self.outputs("estimate", keys["estimate"]) + self.outputs("infer", keys["infer"])
+            for f in self.outputs("infer", keys["infer"])[:1] + self.outputs("train", keys["train"])[1:2]:
+                if f not in files:
+                    files.append(f)
         return files

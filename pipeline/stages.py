@@ -102,22 +102,35 @@ def algo_configs(flow: FlowConfig):
                        drift_t=d.drift_time_s, drift_v=d.drift_nu,
                        drift_mode="none" if d.drift_time_s == 0 else "to_target",
                        stuck_at_on=d.stuck_at_fraction / 2, stuck_at_off=d.stuck_at_fraction / 2,
-                       seed=t.seed).validate()
+                       seed=t.seed + 1_000_003 * flow.mc_seed).validate()
     return model, train, data, hw
+
+
+#: test images of the training stage's own digital check (metrics.json); fixed, so that the training
+#: key does not depend on data.n_test (the infer stage reports the digital and the hardware-aware
+#: accuracy on data.n_test images)
+TRAIN_CHECK_IMAGES = 256
 
 
 def run_train(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
     from .train import train
 
     model_cfg, train_cfg, data_cfg, _ = algo_configs(flow)
+    data_cfg = dataclasses.replace(data_cfg, n_test=TRAIN_CHECK_IMAGES)
     train(model_cfg, train_cfg, data_cfg, str(out_dir))
     write_provenance(flow, "train", out_dir)
 
 
 def _load_model(flow: FlowConfig, train_dir: Path):
+    from .integrity import IntegrityError, rebuild_command
     from .train import load_trained
 
-    return load_trained(str(train_dir))
+    try:
+        return load_trained(str(train_dir))
+    except Exception as exc:  # truncated or foreign file: one line naming it and how to rebuild it
+        raise IntegrityError(f"{train_dir / 'model.pt'}: not a readable trained model "
+                             f"({type(exc).__name__}: {' '.join(str(exc).split())[:120]}); rebuild it with: "
+                             f"{rebuild_command(train_dir, flow.overrides)}") from None
 
 
 def _infer_progress(n_images: int, every_s: float = 10.0):
@@ -251,13 +264,18 @@ def run_stage(stage: str, flow: FlowConfig, results_dir: Path) -> Path:
     keys = stage_keys(flow)
     out_dir = results_dir / stage / keys[stage]
     inputs = {up: results_dir / up / keys[up] for up in UPSTREAM[stage]}
+    from .integrity import MANIFEST, verify_stage_dir, write_manifest
+
     for up, d in inputs.items():
         if not d.exists():
             raise FileNotFoundError(f"{d}: upstream stage '{up}' has no result; run it first")
+        verify_stage_dir(d, flow.overrides)
     out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / MANIFEST).unlink(missing_ok=True)  # being rebuilt: not a finished result until the end
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     t0 = time.perf_counter()
     log.info("stage %s -> %s", stage, out_dir)
     RUNNERS[stage](flow, out_dir, inputs)
+    write_manifest(out_dir)  # last: the stage's files are complete
     log.info("stage %s done in %.1f s", stage, time.perf_counter() - t0)
     return out_dir

@@ -8,8 +8,9 @@ from pipeline.training.plan import TRAIN_FILES, TrainingPlan
 
 try:
     TPLAN = TrainingPlan.build(OVERRIDES)
-except ConfigError as exc:
-    sys.exit(f"neurosim-flow: error: {exc}")
+except ConfigError as exc:  # one line, before any job starts, status 2 (as in the Snakefile)
+    print(f"neurosim-flow: error: {exc}", file=sys.stderr, flush=True)
+    sys.exit(2)
 TCMD = f"{PY} -m pipeline.training.cli"
 
 
@@ -90,11 +91,11 @@ rule aggregate_training:
 
 
 rule training:
-    input: TPLAN.main_targets()
+    input: lambda wc: TPLAN.main_targets()      # composed only when asked for
 
 
 rule training_traces:
-    input: TPLAN.train_targets()
+    input: lambda wc: TPLAN.train_targets()
 
 
 for _tname in TPLAN.sweeps:

@@ -1,6 +1,6 @@
 """Circuit models of the CIM macro (one module per family; see neurosim_core/DESIGN.md)."""
-from .adc import (Comparator, CurrentSenseAmp, MultilevelSAEncoder, MultilevelSenseAmp, ReadCircuit,
-                  ReadCircuitMode, SarADC, VoltageSenseAmp)
+from .adc import MultilevelSAEncoder, MultilevelSenseAmp, sar_adc
+from .sensing import Comparator, CurrentSenseAmp, ReadCircuit, ReadCircuitMode, VoltageSenseAmp
 from .arithmetic import Adder, AdderTree, BitShifter, ShiftAdd
 from .base import Component
 from .buffer import Buffer
@@ -12,9 +12,10 @@ from .sram_periphery import Precharger, SenseAmp, SramNewSA, SRAMWriteDriver
 from .switching import DeMux, LevelShifter, Mux, NewMux, NewSwitchMatrix, SwitchMatrix
 
 __all__ = [
+    "sar_adc",
     "Adder", "AdderTree", "BitShifter", "Buffer", "Bus", "Comparator", "Component", "CurrentSenseAmp",
     "DecoderDriver", "DeMux", "DFF", "HTree", "LevelShifter", "MaxPooling", "MultilevelSAEncoder",
     "MultilevelSenseAmp", "Mux", "NewMux", "NewSwitchMatrix", "Precharger", "ReadCircuit", "ReadCircuitMode",
-    "RowDecoder", "SarADC", "SenseAmp", "Sigmoid", "ShiftAdd", "SramNewSA", "SRAMWriteDriver", "SwitchMatrix",
+    "RowDecoder", "SenseAmp", "Sigmoid", "ShiftAdd", "SramNewSA", "SRAMWriteDriver", "SwitchMatrix",
     "VoltageSenseAmp", "WLDecoderOutput", "WLNewDecoderDriver", "XYBus",
 ]

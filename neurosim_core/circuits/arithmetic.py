@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 
-from .. import formula
+from .. import formula, quirks
 from ..constants import (
     INV,
     MAX_TRANSISTOR_HEIGHT,
@@ -45,10 +46,12 @@ from ..constants import (
     PMOS,
     AreaModify,
 )
+from ..arch import ActionCost, ComponentModel
 from .base import Component
-from .dff import DFF
+from .dff import DffBankSpec, dff_bank
+from .env import CircuitEnv
 
-__all__ = ["Adder", "AdderTree", "ShiftAdd", "BitShifter"]
+__all__ = ["Adder", "AdderBankSpec", "AdderTree", "AdderTreeSpec", "adder_tree", "ShiftAdd", "ShiftAddSpec", "BitShifter", "BitShifterSpec", "bit_shifter", "adder_bank", "shift_add"]
 
 # GAA special layout of the NAND2: (gate factor, nMOS tuning factor, pMOS tuning factor)
 _GAA_NAND_CAP = {2: (1.0, 22.0 / 15.0, 8.0 / 15.0), 1: (1.0, 23.0 / 15.0, 7.0 / 15.0)}
@@ -67,16 +70,18 @@ def _special_layout(tech) -> bool:
     return tech.feature_size_in_nano <= 2
 
 
-def _tree_stages(num_inputs: int):
+def _tree_stages(num_inputs: int, compat: str):
     """Number of adders in each stage of a binary tree over ``num_inputs`` operands.
 
-    The stage count is ceil(log2(n)); each stage has floor(j/2) adders and leaves floor(j/2)
-    operands (the model's integer halving, which drops an odd operand).
+    The stage count is ceil(log2(n)); each stage has floor(j/2) adders and passes ceil(j/2)
+    operands on (an odd one is carried).  V1.4 passes floor(j/2), dropping the odd operand
+    (quirk ``adder_tree_drops_odd_operand``).
     """
+    drop_odd = quirks.applies("adder_tree_drops_odd_operand", compat)
     j = num_inputs
     for _ in range(math.ceil(math.log2(num_inputs))):
         yield j // 2
-        j //= 2
+        j = j // 2 if drop_odd else j - j // 2
 
 
 def _stage_delay(res: float, gm: float, cap: float, ramp_input: float) -> tuple[float, float]:
@@ -84,130 +89,220 @@ def _stage_delay(res: float, gm: float, cap: float, ramp_input: float) -> tuple[
     return formula.horowitz(res * cap, 1.0 / (res * gm), ramp_input)
 
 
+@dataclass(frozen=True, kw_only=True)
+class AdderBankSpec:
+    """``num_adder`` ripple-carry adders of ``num_bit`` bits driving ``cap_load_f``; laid out in one
+    row, or in columns of ``fit_height_m``, or in rows of ``fit_width_m``.  ``delta``: calibrated
+    switching activity (1 when not validated)."""
+
+    num_bit: int
+    num_adder: int
+    cap_load_f: float = 0.0
+    fit_height_m: float = 0.0
+    fit_width_m: float = 0.0
+    delta: float = 1.0
+    ramp_input_s: float = _STEP_RAMP  # input ramp of the carry path (the model's callers use a step)
+
+
+def adder_bank(spec: AdderBankSpec, env: CircuitEnv) -> ComponentModel:
+    """Ripple-carry adders, 9 NAND2 per full adder (NeuroSim V1.4 adder model; manual "Adder").
+
+    Action ``"add"``: one addition of one adder -- latency of the carry path onto the load (step
+    input), energy of the visible and hidden 0->1 transitions of every bit.  Ports: ``cap_input``
+    and ``cap_output`` of a NAND2 (F), ``adder_height_m``/``adder_width_m`` (one adder).
+    """
+    tech = env.tech
+    f = tech.feature_size
+    num_bit, num_adder = int(spec.num_bit), int(spec.num_adder)
+    gaa = _special_layout(tech)
+    w_n, w_p = formula.enlarge_size(2 * MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f,
+                                    f * MAX_TRANSISTOR_HEIGHT, tech)
+    if gaa:
+        _, h_nand, w_nand = formula.gate_area(NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f,
+                                              f * MAX_TRANSISTOR_HEIGHT, tech)
+    else:
+        _, h_nand, w_nand = formula.gate_area(NAND, 2, w_n, w_p, f * MAX_TRANSISTOR_HEIGHT, tech)
+    height = width = 0.0
+    if spec.fit_height_m:  # adders side by side in columns of the given total height
+        h_adder, w_adder = h_nand, w_nand * _NAND_PER_FULL_ADDER * num_bit
+        if h_adder > spec.fit_height_m:
+            warnings.warn("Adder: a single adder is taller than the assigned height; area set to 0")
+        else:
+            height = spec.fit_height_m
+            width = w_adder * h_adder * num_adder / spec.fit_height_m
+    elif spec.fit_width_m:  # adders stacked in rows of the given total width (one bit per NAND row)
+        h_adder, w_adder = h_nand * num_bit, w_nand * _NAND_PER_FULL_ADDER
+        if w_adder > spec.fit_width_m:
+            warnings.warn("Adder: a single adder is wider than the assigned width; area set to 0")
+        else:
+            width = spec.fit_width_m
+            height = w_adder * h_adder * num_adder / spec.fit_width_m
+    else:  # one row of adders
+        h_adder, w_adder = h_nand, w_nand * _NAND_PER_FULL_ADDER * num_bit
+        width, height = w_adder * num_adder, h_adder
+    if gaa:
+        c_in, c_out = formula.gate_capacitance_gaa(NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h_nand, tech,
+                                                   *_GAA_NAND_CAP[tech.feature_size_in_nano])
+    else:
+        c_in, c_out = formula.gate_capacitance(NAND, 2, w_n, w_p, h_nand, tech)
+
+    # carry path: first bit (pull-down, pull-up), num_bit-2 middle bits, last bit and sum output
+    temp = env.temperature_k
+    res_n = formula.on_resistance(w_n, NMOS, temp, tech) * 2
+    res_p = formula.on_resistance(w_p, PMOS, temp, tech)
+    if gaa:
+        res_n *= _GAA_RESISTANCE_FACTOR
+        res_p *= _GAA_RESISTANCE_FACTOR
+    gm_n, gm_p = formula.transconductance(w_n, NMOS, tech), formula.transconductance(w_p, PMOS, tech)
+    d1, ramp = _stage_delay(res_n, gm_n, c_out + c_in * 3, spec.ramp_input_s)
+    d2, ramp = _stage_delay(res_p, gm_p, c_out + c_in * 2, ramp)
+    latency = d1 + d2
+    d3, ramp = _stage_delay(res_n, gm_n, c_out + c_in * 3, ramp)
+    d4, ramp = _stage_delay(res_p, gm_p, c_out + c_in * 2, ramp)
+    if num_bit > 2:
+        latency += (d3 + d4) * (num_bit - 2)
+    d5, ramp = _stage_delay(res_n, gm_n, c_out + c_in * 3, ramp)
+    latency += d5
+    d6, ramp = _stage_delay(res_p, gm_p, c_out + c_in, ramp)
+    latency += d6
+    d7, ramp = _stage_delay(res_n, gm_n, c_out + spec.cap_load_f, ramp)
+    latency += d7
+
+    vdd2 = tech.vdd * tech.vdd
+    if gaa:
+        leak = formula.gate_leakage(NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, temp, tech)
+    else:
+        leak = formula.gate_leakage(NAND, 2, w_n, w_p, temp, tech)
+    later_bits = num_bit - 1
+    # visible 0->1 transitions: first bit (inputs 1, 2, Cin; S[0] and #5), later bits
+    energy = (c_in * 6) * vdd2
+    energy += (c_out * 2) * vdd2
+    energy += (c_in * 7) * vdd2 * later_bits
+    energy += (c_out * 3) * vdd2 * later_bits
+    # hidden transitions: first bit (#2, #3, #4, #5, #6), later bits (#1, #3, #6, #7)
+    energy += (c_out + c_in) * vdd2 * 2
+    energy += (c_out + c_in * 2) * vdd2
+    energy += (c_out + c_in * 3) * vdd2
+    energy += (c_out + c_in) * vdd2
+    energy += (c_out + c_in * 3) * vdd2 * later_bits
+    energy += (c_out + c_in) * vdd2 * later_bits
+    energy += (c_out + c_in) * vdd2 * 2 * later_bits
+    return ComponentModel(
+        kind="adder_bank", area_m2=height * width, height_m=height, width_m=width,
+        leakage_w=leak * tech.vdd * _NAND_PER_FULL_ADDER * num_bit * num_adder,
+        actions={"add": ActionCost(latency_s=latency, energy_j=energy * spec.delta)},
+        ports={"cap_input": c_in, "cap_output": c_out, "adder_height_m": h_adder, "adder_width_m": w_adder,
+               "ramp_output": ramp, "num_adder": float(num_adder)},
+    )
+
+
 class Adder(Component):
-    """``num_adder`` ripple-carry adders of ``num_bit`` bits (9 NAND2 per full adder)."""
+    """Transitional adapter over `adder_bank` for the callers not yet converted (adder tree,
+    shift-add, subarray accumulation)."""
 
     def initialize(self, num_bit: int, num_adder: int, clk_freq: float) -> None:
-        tech = self.tech
-        f = tech.feature_size
         self.num_bit = int(num_bit)
         self.num_adder = int(num_adder)
         self.clk_freq = clk_freq
-        self.width_nand_n, self.width_nand_p = formula.enlarge_size(
-            2 * MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f, f * MAX_TRANSISTOR_HEIGHT, tech)
+        self._fit = (0.0, 0.0)
         self.initialized = True
+
+    def model(self, cap_load: float = 0.0, ramp_input: float = _STEP_RAMP) -> ComponentModel:
+        key = (self.num_bit, self.num_adder, cap_load, ramp_input, self._fit)
+        cache = self.__dict__.setdefault("_models", {})
+        if key not in cache:
+            delta = self.p.delta if self.p.validated else 1.0
+            cache[key] = adder_bank(AdderBankSpec(num_bit=self.num_bit, num_adder=self.num_adder, cap_load_f=cap_load,
+                                                  ramp_input_s=ramp_input, fit_height_m=self._fit[0], fit_width_m=self._fit[1], delta=delta),
+                                    CircuitEnv.of(self.p, self.tech, self.clk_freq))
+        return cache[key]
 
     def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
                        option: AreaModify = AreaModify.NONE) -> None:
-        tech = self.tech
-        f = tech.feature_size
-        gaa = _special_layout(tech)
-        if gaa:
-            _, h_nand, w_nand = formula.gate_area(NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f,
-                                                  f * MAX_TRANSISTOR_HEIGHT, tech)
-        else:
-            _, h_nand, w_nand = formula.gate_area(NAND, 2, self.width_nand_n, self.width_nand_p,
-                                                  f * MAX_TRANSISTOR_HEIGHT, tech)
-        self.height = self.width = 0.0
-        if new_height and option == AreaModify.NONE:
-            # adders side by side in columns of the given total height
-            self.h_adder, self.w_adder = h_nand, w_nand * _NAND_PER_FULL_ADDER * self.num_bit
-            if self.h_adder > new_height:
-                warnings.warn("Adder: a single adder is taller than the assigned height; area set to 0")
-            else:
-                self.height = new_height
-                self.width = self.w_adder * self.h_adder * self.num_adder / new_height
-        elif new_width and option == AreaModify.NONE:
-            # adders stacked in rows of the given total width (one bit per NAND row)
-            self.h_adder, self.w_adder = h_nand * self.num_bit, w_nand * _NAND_PER_FULL_ADDER
-            if self.w_adder > new_width:
-                warnings.warn("Adder: a single adder is wider than the assigned width; area set to 0")
-            else:
-                self.width = new_width
-                self.height = self.w_adder * self.h_adder * self.num_adder / new_width
-        else:  # one row of adders
-            self.h_adder, self.w_adder = h_nand, w_nand * _NAND_PER_FULL_ADDER * self.num_bit
-            self.width = self.w_adder * self.num_adder
-            self.height = self.h_adder
-        self.area = self.height * self.width
+        fit = option == AreaModify.NONE
+        self._fit = (new_height if fit else 0.0, new_width if fit and not new_height else 0.0)
+        m = self.model()
+        self.height, self.width, self.area = m.height_m, m.width_m, m.area_m2
+        self.h_adder, self.w_adder = m.port("adder_height_m"), m.port("adder_width_m")
         self.apply_area_modify(option, new_height, new_width)
-
-        if gaa:
-            gate_factor, n_factor, p_factor = _GAA_NAND_CAP[tech.feature_size_in_nano]
-            self.cap_nand_input, self.cap_nand_output = formula.gate_capacitance_gaa(
-                NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h_nand, tech, gate_factor, n_factor, p_factor)
-        else:
-            self.cap_nand_input, self.cap_nand_output = formula.gate_capacitance(
-                NAND, 2, self.width_nand_n, self.width_nand_p, h_nand, tech)
+        self.cap_nand_input, self.cap_nand_output = m.port("cap_input"), m.port("cap_output")
 
     def calculate_latency(self, ramp_input: float, cap_load: float, num_read) -> None:
         """Carry-path delay of one addition times ``num_read`` (seconds; the model does not
         round the adder to clock cycles)."""
-        tech = self.tech
-        temp = self.p.temperature_k
+        m = self.model(cap_load, ramp_input)
         self.ramp_input, self.cap_load = ramp_input, cap_load
-        res_n = formula.on_resistance(self.width_nand_n, NMOS, temp, tech) * 2
-        res_p = formula.on_resistance(self.width_nand_p, PMOS, temp, tech)
-        if _special_layout(tech):
-            res_n *= _GAA_RESISTANCE_FACTOR
-            res_p *= _GAA_RESISTANCE_FACTOR
-        gm_n = formula.transconductance(self.width_nand_n, NMOS, tech)
-        gm_p = formula.transconductance(self.width_nand_p, PMOS, tech)
-        c_in, c_out = self.cap_nand_input, self.cap_nand_output
-
-        # first bit: pull-down then pull-up
-        d1, ramp = _stage_delay(res_n, gm_n, c_out + c_in * 3, ramp_input)
-        d2, ramp = _stage_delay(res_p, gm_p, c_out + c_in * 2, ramp)
-        latency = d1 + d2
-        # middle bits: one carry pair per bit, repeated num_bit-2 times
-        d3, ramp = _stage_delay(res_n, gm_n, c_out + c_in * 3, ramp)
-        d4, ramp = _stage_delay(res_p, gm_p, c_out + c_in * 2, ramp)
-        if self.num_bit > 2:
-            latency += (d3 + d4) * (self.num_bit - 2)
-        # last bit: carry then sum output onto the load
-        d5, ramp = _stage_delay(res_n, gm_n, c_out + c_in * 3, ramp)
-        latency += d5
-        d6, ramp = _stage_delay(res_p, gm_p, c_out + c_in, ramp)
-        latency += d6
-        d7, ramp = _stage_delay(res_n, gm_n, c_out + cap_load, ramp)
-        latency += d7
-        self.read_latency = latency * num_read
-        self.ramp_output = ramp
+        self.read_latency = m.cost("add").latency_s * num_read
+        self.ramp_output = m.port("ramp_output")
 
     def calculate_power(self, num_read, num_adder_per_operation) -> None:
-        tech = self.tech
-        f = tech.feature_size
-        vdd2 = tech.vdd * tech.vdd
-        if _special_layout(tech):
-            leak = formula.gate_leakage(NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, self.p.temperature_k, tech)
-        else:
-            leak = formula.gate_leakage(NAND, 2, self.width_nand_n, self.width_nand_p, self.p.temperature_k, tech)
-        self.leakage = leak * tech.vdd * _NAND_PER_FULL_ADDER * self.num_bit * self.num_adder
+        m = self.model()
+        self.leakage = m.leakage_w
+        self.read_dynamic_energy = (m.cost("add").energy_j * np.minimum(num_adder_per_operation, self.num_adder)
+                                    * num_read)
 
-        c_in, c_out = self.cap_nand_input, self.cap_nand_output
-        later_bits = self.num_bit - 1
-        # visible 0->1 transitions: first bit (inputs 1, 2, Cin; S[0] and #5), later bits
-        energy = (c_in * 6) * vdd2
-        energy += (c_out * 2) * vdd2
-        energy += (c_in * 7) * vdd2 * later_bits
-        energy += (c_out * 3) * vdd2 * later_bits
-        # hidden transitions: first bit (#2, #3, #4, #5, #6), later bits (#1, #3, #6, #7)
-        energy += (c_out + c_in) * vdd2 * 2
-        energy += (c_out + c_in * 2) * vdd2
-        energy += (c_out + c_in * 3) * vdd2
-        energy += (c_out + c_in) * vdd2
-        energy += (c_out + c_in * 3) * vdd2 * later_bits
-        energy += (c_out + c_in) * vdd2 * later_bits
-        energy += (c_out + c_in) * vdd2 * 2 * later_bits
 
-        energy = energy * np.minimum(num_adder_per_operation, self.num_adder) * num_read
-        if self.p.validated:
-            energy = energy * self.p.delta  # calibrated switching activity of the adder
-        self.read_dynamic_energy = energy
+@dataclass(frozen=True, kw_only=True)
+class AdderTreeSpec:
+    """``num_trees`` binary adder trees of ``num_rows`` ``num_adder_bit``-bit inputs (the area),
+    of which ``num_inputs`` (0: all rows) are summed per reduction, driving ``cap_load_f``; laid
+    out to ``fit_width_m`` (else ``fit_height_m``).  ``delta``: the adders' calibrated activity."""
+
+    num_rows: int
+    num_adder_bit: int
+    num_trees: int
+    num_inputs: int = 0
+    cap_load_f: float = 0.0
+    fit_width_m: float = 0.0
+    fit_height_m: float = 0.0
+    delta: float = 1.0
+
+
+def adder_tree(spec: AdderTreeSpec, env: CircuitEnv) -> ComponentModel:
+    """Binary adder trees (NeuroSim V1.4 adder-tree model), composed of `adder_bank` stages.
+
+    Area: all full adders of one tree laid out as one wide adder per tree.  Action ``"reduce"``:
+    one sum of ``num_inputs`` operands in every tree -- latency of the first stage's ripple over
+    ``num_adder_bit`` bits plus a 2-bit ripple per later stage (carry chains overlap), energy of
+    every stage's adders.  Leakage: the stages that ``num_inputs`` operands use.
+    """
+    stages = list(_tree_stages(spec.num_rows, env.compat))
+    full_adders = sum((spec.num_adder_bit + k) * adders for k, adders in enumerate(stages))
+    if spec.fit_width_m:
+        area_model = adder_bank(AdderBankSpec(num_bit=full_adders, num_adder=spec.num_trees,
+                                              fit_width_m=spec.fit_width_m), env)
+        width, height = spec.fit_width_m, area_model.area_m2 / spec.fit_width_m
+    elif spec.fit_height_m:
+        area_model = adder_bank(AdderBankSpec(num_bit=full_adders, num_adder=spec.num_trees,
+                                              fit_height_m=spec.fit_height_m), env)
+        width, height = area_model.area_m2 / spec.fit_height_m, spec.fit_height_m
+    else:
+        width = height = 0.0  # a tree is laid out to its neighbour's width or height only
+    n = int(spec.num_inputs) if spec.num_inputs else int(spec.num_rows)
+    latency, j = 0.0, n
+    num_stages = math.ceil(math.log2(n))
+    if num_stages == 0 and quirks.applies("adder_tree_single_operand_latency", env.compat):
+        num_stages = 1  # V1.4 always counts the first stage's ripple
+    for stage in range(num_stages):
+        bits = spec.num_adder_bit if stage == 0 else 2
+        latency += adder_bank(AdderBankSpec(num_bit=bits, num_adder=j // 2, cap_load_f=spec.cap_load_f),
+                              env).cost("add").latency_s
+        j //= 2
+    energy = leakage = 0.0
+    for k, adders in enumerate(_tree_stages(n, env.compat)):
+        bank = adder_bank(AdderBankSpec(num_bit=spec.num_adder_bit + k, num_adder=adders, delta=spec.delta), env)
+        energy += bank.cost("add").energy_j * adders
+        leakage += bank.leakage_w
+    return ComponentModel(
+        kind="adder_tree", area_m2=height * width, height_m=height, width_m=width,
+        leakage_w=leakage * spec.num_trees,
+        actions={"reduce": ActionCost(latency_s=latency, energy_j=energy * spec.num_trees)},
+        ports={"num_stage": float(math.ceil(math.log2(spec.num_rows)))},
+    )
 
 
 class AdderTree(Component):
-    """``num_adder_tree`` adder trees, each summing ``num_subcore_row`` ``num_adder_bit``-bit inputs."""
+    """Transitional adapter over `adder_tree` for the callers not yet converted (PE, tile, chip)."""
 
     def initialize(self, num_subcore_row: int, num_adder_bit: int, num_adder_tree: int,
                    clk_freq: float) -> None:
@@ -216,168 +311,223 @@ class AdderTree(Component):
         self.num_adder_bit = int(num_adder_bit)
         self.num_adder_tree = int(num_adder_tree)
         self.clk_freq = clk_freq
-        self.adder = Adder(self.p, self.tech, self.cell)
         self.initialized = True
+
+    def model(self, num_inputs: int = 0, cap_load: float = 0.0, fit_width_m: float = 0.0,
+              fit_height_m: float = 0.0) -> ComponentModel:
+        p = self.p
+        key = (self.num_subcore_row, self.num_adder_bit, self.num_adder_tree, num_inputs, cap_load, fit_width_m,
+               fit_height_m)
+        cache = self.__dict__.setdefault("_models", {})
+        if key not in cache:
+            spec = AdderTreeSpec(num_rows=self.num_subcore_row, num_adder_bit=self.num_adder_bit,
+                                 num_trees=self.num_adder_tree, num_inputs=num_inputs, cap_load_f=cap_load,
+                                 fit_width_m=fit_width_m, fit_height_m=fit_height_m,
+                                 delta=p.delta if p.validated else 1.0)
+            cache[key] = adder_tree(spec, CircuitEnv.of(p, self.tech, self.clk_freq))
+        return cache[key]
 
     def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
                        option: AreaModify = AreaModify.NONE) -> None:
-        # all full adders of one tree, laid out as one wide adder per tree
-        full_adders = sum((self.num_adder_bit + k) * adders
-                          for k, adders in enumerate(_tree_stages(self.num_subcore_row)))
-        self.adder.initialize(full_adders, self.num_adder_tree, self.clk_freq)
-        if new_width and option == AreaModify.NONE:
-            self.adder.calculate_area(0.0, new_width, AreaModify.NONE)
-            self.width = new_width
-            self.height = self.adder.area / self.width
-        elif new_height and option == AreaModify.NONE:
-            self.adder.calculate_area(new_height, 0.0, AreaModify.NONE)
-            self.height = new_height
-            self.width = self.adder.area / self.height
-        else:
+        if option != AreaModify.NONE or not (new_width or new_height):
             raise ValueError("AdderTree: calculate_area needs a width or a height (option NONE)")
-        self.area = self.height * self.width
-        self.apply_area_modify(option, new_height, new_width)
-
-    def _inputs(self, num_unit_add: int) -> int:
-        return int(num_unit_add) if num_unit_add else self.num_subcore_row
+        m = self.model(fit_width_m=new_width, fit_height_m=0.0 if new_width else new_height)
+        self.height, self.width, self.area = m.height_m, m.width_m, m.area_m2
 
     def calculate_latency(self, num_read, num_unit_add: int, cap_load: float) -> None:
-        """Latency of ``num_read`` tree additions over ``num_unit_add`` operands (0: all rows).
-
-        The first stage ripples through ``num_adder_bit`` bits; every later stage only adds the
-        delay of a 2-bit ripple (its carry chain overlaps the previous stage's)."""
-        n = self._inputs(num_unit_add)
-        stages = math.ceil(math.log2(n))
-        adder = self.adder
-        j = n
-        adder.initialize(self.num_adder_bit, j // 2, self.clk_freq)
-        adder.calculate_latency(_STEP_RAMP, cap_load, 1)
-        latency = adder.read_latency
-        j //= 2
-        for _ in range(stages - 1):
-            adder.initialize(2, j // 2, self.clk_freq)
-            adder.calculate_latency(_STEP_RAMP, cap_load, 1)
-            latency += adder.read_latency
-            j //= 2
+        """Latency of ``num_read`` tree additions over ``num_unit_add`` operands (0: all rows);
+        in clock cycles (each addition rounded up) when synchronous."""
+        latency = self.model(num_unit_add, cap_load).cost("reduce").latency_s
         if self.p.synchronous:
             latency = math.ceil(latency * self.clk_freq)  # clock cycles
         self.read_latency = latency * num_read
 
     def calculate_power(self, num_read, num_unit_add: int) -> None:
-        energy = 0.0
-        leakage = 0.0
-        adder = self.adder
-        for k, adders in enumerate(_tree_stages(self._inputs(num_unit_add))):
-            adder.initialize(self.num_adder_bit + k, adders, self.clk_freq)
-            adder.calculate_power(1, adders)
-            energy += adder.read_dynamic_energy
-            leakage += adder.leakage
-        self.read_dynamic_energy = energy * self.num_adder_tree * num_read
-        self.leakage = leakage * self.num_adder_tree
+        m = self.model(num_unit_add)
+        self.read_dynamic_energy = m.cost("reduce").energy_j * num_read
+        self.leakage = m.leakage_w
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShiftAddSpec:
+    """``num_unit`` shift-and-add units (non-spiking) of ``num_adder_bit``-bit adders accumulating
+    ``num_read_pulse`` input bits; laid out in rows of ``fit_width_m`` (else columns of
+    ``fit_height_m``).  ``gamma``/``delta``: calibrated switching activity of register/adder."""
+
+    num_unit: int
+    num_adder_bit: int
+    num_read_pulse: int = 1
+    fit_height_m: float = 0.0
+    fit_width_m: float = 0.0
+    gamma: float = 1.0
+    delta: float = 1.0
+
+
+def shift_add(spec: ShiftAddSpec, env: CircuitEnv) -> ComponentModel:
+    """Shift-and-add units: an adder plus a shift register each (NeuroSim V1.4 shift-add model).
+
+    Composed of `adder_bank` and `dff_bank`.  Action ``"shift_add"``: one shift-and-add of every
+    unit -- energy of all adders adding and every register bit captured, latency of one adder
+    onto the register plus the register (one clock cycle when synchronous).  A PISO control
+    INV + NAND2 row counts in the area only.
+    """
+    tech = env.tech
+    f = tech.feature_size
+    n = int(spec.num_unit)
+    # the adder output has one extra bit; num_read_pulse-1 more bits for the shift extension
+    num_dff = (spec.num_adder_bit + 1 + spec.num_read_pulse - 1) * n
+    fit_w = spec.fit_width_m
+    fit_h = 0.0 if fit_w else spec.fit_height_m
+    register = dff_bank(DffBankSpec(num_dff=num_dff, fit_width_m=fit_w, fit_height_m=fit_h, gamma=spec.gamma), env)
+    probe = dff_bank(DffBankSpec(num_dff=num_dff), env)
+    adder = adder_bank(AdderBankSpec(num_bit=spec.num_adder_bit, num_adder=n, cap_load_f=probe.port("cap_tg_drain"),
+                                     fit_width_m=fit_w, fit_height_m=fit_h, delta=spec.delta), env)
+    h_region = f * MAX_TRANSISTOR_HEIGHT
+    w_inv_n, w_p = MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f
+    _, _, w_inv = formula.gate_area(INV, 1, w_inv_n, w_p, h_region, tech)
+    nand_n = MIN_NMOS_SIZE * f if _special_layout(tech) else 2 * MIN_NMOS_SIZE * f
+    _, _, w_nand = formula.gate_area(NAND, 2, nand_n, w_p, h_region, tech)
+    if fit_w:  # the INV and NAND2 share one standard-cell row
+        cell_height = _CELL_HEIGHT_BY_NODE.get(tech.feature_size_in_nano, MAX_TRANSISTOR_HEIGHT)
+        height, width = adder.height_m + f * cell_height + register.height_m, fit_w
+    else:
+        height, width = fit_h, adder.width_m + w_inv + w_nand + register.width_m
+    add, clock, capture = adder.cost("add"), register.cost("clock"), register.cost("capture")
+    if env.synchronous:
+        latency = 1.0 / env.clk_freq_hz
+    else:
+        latency = add.latency_s + clock.latency_s
+    return ComponentModel(
+        kind="shift_add", area_m2=height * width, height_m=height, width_m=width,
+        leakage_w=adder.leakage_w + register.leakage_w,
+        actions={"shift_add": ActionCost(latency_s=latency,
+                                         energy_j=add.energy_j * n + clock.energy_j + capture.energy_j * num_dff)},
+        ports={"adder_latency_s": add.latency_s, "register_latency_s": clock.latency_s},
+    )
 
 
 class ShiftAdd(Component):
-    """``num_unit`` shift-and-add units (non-spiking): an adder plus a shift register each."""
+    """Transitional adapter over `shift_add` for the callers not yet converted."""
 
     def initialize(self, num_unit: int, num_adder_bit: int, clk_freq: float, spiking_mode=0,
                    num_read_pulse: int = 1) -> None:
         """``spiking_mode`` must be 0 (the model's NONSPIKING, the only mode V1.4 uses)."""
         if spiking_mode:
             raise NotImplementedError("ShiftAdd: only the non-spiking (binary) mode is modelled")
-        tech = self.tech
-        f = tech.feature_size
         self.num_unit = int(num_unit)
         self.num_adder_bit = int(num_adder_bit)
-        self.num_adder = self.num_unit
-        self.clk_freq = clk_freq
         self.num_read_pulse = int(num_read_pulse)
-        # the adder output has one extra bit; num_read_pulse-1 more bits for the shift extension
-        self.num_dff = (self.num_adder_bit + 1 + self.num_read_pulse - 1) * self.num_unit
-        self.dff = DFF(self.p, tech, self.cell)
-        self.dff.initialize(self.num_dff, clk_freq)
-        self.adder = Adder(self.p, tech, self.cell)
-        self.adder.initialize(self.num_adder_bit, self.num_adder, clk_freq)
-        # the PISO control INV and NAND2 only count in the area
-        self.width_inv_n = MIN_NMOS_SIZE * f
-        self.width_inv_p = tech.pn_size_ratio * MIN_NMOS_SIZE * f
-        self.width_nand_n = 2 * MIN_NMOS_SIZE * f
-        self.width_nand_p = tech.pn_size_ratio * MIN_NMOS_SIZE * f
+        self.clk_freq = clk_freq
+        self._fit = (0.0, 0.0)
         self.initialized = True
+
+    def model(self) -> ComponentModel:
+        p = self.p
+        key = (self.num_unit, self.num_adder_bit, self.num_read_pulse, self.clk_freq, self._fit)
+        cache = self.__dict__.setdefault("_models", {})
+        if key not in cache:
+            cache[key] = shift_add(ShiftAddSpec(num_unit=self.num_unit, num_adder_bit=self.num_adder_bit,
+                                                num_read_pulse=self.num_read_pulse, fit_height_m=self._fit[0],
+                                                fit_width_m=self._fit[1], gamma=p.gamma if p.validated else 1.0,
+                                                delta=p.delta if p.validated else 1.0),
+                                   CircuitEnv.of(p, self.tech, self.clk_freq))
+        return cache[key]
 
     def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
                        option: AreaModify = AreaModify.NONE) -> None:
-        tech = self.tech
-        f = tech.feature_size
-        h_region = f * MAX_TRANSISTOR_HEIGHT
-        _, _, w_inv = formula.gate_area(INV, 1, self.width_inv_n, self.width_inv_p, h_region, tech)
-        nand_n = self.width_nand_n / 2.0 if _special_layout(tech) else self.width_nand_n
-        _, _, w_nand = formula.gate_area(NAND, 2, nand_n, self.width_nand_p, h_region, tech)
-        if new_width and option == AreaModify.NONE:
-            self.adder.calculate_area(0.0, new_width, AreaModify.NONE)
-            self.dff.calculate_area(0.0, new_width, AreaModify.NONE)
-            # the INV and NAND2 share one standard-cell row
-            cell_height = _CELL_HEIGHT_BY_NODE.get(tech.feature_size_in_nano, MAX_TRANSISTOR_HEIGHT)
-            self.height = self.adder.height + f * cell_height + self.dff.height
-            self.width = new_width
-        else:
-            self.adder.calculate_area(new_height, 0.0, AreaModify.NONE)
-            self.dff.calculate_area(new_height, 0.0, AreaModify.NONE)
-            self.height = new_height
-            self.width = self.adder.width + w_inv + w_nand + self.dff.width
-        self.area = self.height * self.width
+        fit = option == AreaModify.NONE
+        self._fit = (new_height, new_width if fit else 0.0)
+        m = self.model()
+        self.height, self.width, self.area = m.height_m, m.width_m, m.area_m2
         self.apply_area_modify(option, new_height, new_width)
+
+    @property
+    def adder_latency(self) -> float:
+        """Latency (s) of one addition of the unit's adder onto its register."""
+        return self.model().port("adder_latency_s")
 
     def calculate_latency(self, num_read) -> None:
         """One shift-and-add per read; all but the last hide behind the next read pulse."""
-        self.adder.calculate_latency(_STEP_RAMP, self.dff.cap_tg_drain, 1)
-        self.dff.calculate_latency(_STEP_RAMP, 1)
         if self.p.synchronous:
             self.read_latency = num_read  # clock cycles
             return
-        shift_add = self.adder.read_latency + self.dff.read_latency
+        shift = self.model().cost("shift_add").latency_s
         latency = 0.0
-        if shift_add > self.cell.read_pulse_width:
-            latency += (shift_add - self.cell.read_pulse_width) * (num_read - 1)
-        self.read_latency = latency + shift_add
+        if shift > self.cell.read_pulse_width:
+            latency += (shift - self.cell.read_pulse_width) * (num_read - 1)
+        self.read_latency = latency + shift
 
     def calculate_power(self, num_read) -> None:
-        self.adder.calculate_power(num_read, self.num_adder)
-        self.dff.calculate_power(num_read, self.num_dff, self.p.validated)
-        self.read_dynamic_energy = self.adder.read_dynamic_energy + self.dff.read_dynamic_energy
-        self.leakage = self.adder.leakage + self.dff.leakage
+        m = self.model()
+        self.read_dynamic_energy = m.cost("shift_add").energy_j * num_read
+        self.leakage = m.leakage_w
+
+
+@dataclass(frozen=True, kw_only=True)
+class BitShifterSpec:
+    """``num_unit`` registers of ``num_bit`` flip-flops, laid out to ``fit_width_m`` (else
+    ``fit_height_m``; neither: one row)."""
+
+    num_unit: int
+    num_bit: int
+    fit_width_m: float = 0.0
+    fit_height_m: float = 0.0
+
+
+def bit_shifter(spec: BitShifterSpec, env: CircuitEnv) -> ComponentModel:
+    """Registers read out in parallel (NeuroSim V1.4 bit-shifter model; the ReLU unit): a
+    `dff_bank` of ``num_unit * num_bit`` flip-flops.  Action ``"shift"``: every register clocked
+    and every bit captured once (no switching-activity calibration)."""
+    num_dff = spec.num_bit * spec.num_unit
+    bank = dff_bank(DffBankSpec(num_dff=num_dff), env)
+    area = bank.area_m2
+    if spec.fit_width_m:
+        width, height = spec.fit_width_m, area / spec.fit_width_m
+    elif spec.fit_height_m:
+        width, height = area / spec.fit_height_m, spec.fit_height_m
+    else:
+        width, height = bank.width_m, bank.height_m
+    clock, capture = bank.cost("clock"), bank.cost("capture")
+    return ComponentModel(kind="bit_shifter", area_m2=area, height_m=height, width_m=width, leakage_w=bank.leakage_w,
+                          actions={"shift": ActionCost(latency_s=clock.latency_s,
+                                                       energy_j=clock.energy_j + capture.energy_j * num_dff)})
 
 
 class BitShifter(Component):
-    """``num_unit`` registers of ``num_bit`` DFFs read out in parallel (the ReLU unit)."""
+    """Transitional adapter over `bit_shifter` for the callers not yet converted (tile, chip)."""
 
     def initialize(self, num_unit: int, num_bit: int, clk_freq: float) -> None:
         self.num_unit = int(num_unit)
         self.num_bit = int(num_bit)
         self.clk_freq = clk_freq
         self.num_dff = self.num_bit * self.num_unit
-        self.dff = DFF(self.p, self.tech, self.cell)
-        self.dff.initialize(self.num_dff, clk_freq)
         self.initialized = True
+
+    def model(self, fit_width_m: float = 0.0, fit_height_m: float = 0.0) -> ComponentModel:
+        return bit_shifter(BitShifterSpec(num_unit=self.num_unit, num_bit=self.num_bit, fit_width_m=fit_width_m,
+                                          fit_height_m=fit_height_m), CircuitEnv.of(self.p, self.tech, self.clk_freq))
 
     def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
                        option: AreaModify = AreaModify.NONE) -> None:
-        self.dff.calculate_area(0.0, 0.0, AreaModify.NONE)
-        self.area = self.dff.area
         if new_width and option == AreaModify.NONE:
-            self.width = new_width
-            self.height = self.area / self.width
+            m = self.model(fit_width_m=new_width)
         elif new_height:
-            self.height = new_height
-            self.width = self.area / self.height
+            m = self.model(fit_height_m=new_height)
         elif option == AreaModify.NONE:
             raise ValueError("BitShifter: calculate_area needs a width or a height")
+        else:
+            m = self.model()
+        self.area, self.height, self.width = m.area_m2, m.height_m, m.width_m
         self.apply_area_modify(option, new_height, new_width)
 
     def calculate_latency(self, num_read) -> None:
-        self.dff.calculate_latency(_STEP_RAMP, 1)
-        self.read_latency = self.dff.read_latency * num_read
+        """One register cycle per read: in clock cycles when synchronous."""
+        if self.p.synchronous:
+            self.read_latency = 1 * num_read
+        else:
+            self.read_latency = self.model().cost("shift").latency_s * num_read
 
     def calculate_power(self, num_read) -> None:
-        self.dff.calculate_power(num_read, self.num_dff, False)
-        self.read_dynamic_energy = self.dff.read_dynamic_energy
-        self.leakage = self.dff.leakage
+        m = self.model()
+        self.read_dynamic_energy = m.cost("shift").energy_j * num_read
+        self.leakage = m.leakage_w

@@ -1,24 +1,36 @@
 """D flip-flop bank (scan chains, input/output registers of shift-add and accumulators).
 
-Model: NeuroSim V1.4 ``DFF.cpp`` model.  One DFF is taken as 12 minimum-size inverters side
-by side (master/slave latches with clocked transmission gates).  Its energy per clock cycle
-counts the clock inverters and clock transmission gates of every DFF, plus the D->Q path of
-the DFFs that actually capture data; leakage is that of 8 minimum inverters per DFF.  At the
-2 nm and 1 nm gate-all-around nodes the model's special standard-cell layout applies (reduced
-gate capacitance and leakage factors; NeuroSim's ``speciallayout`` option, on by default and
-not a user option here).
+Model: NeuroSim V1.4 DFF model (manual, "Peripheral circuits").  One DFF is taken as 12
+minimum-size inverters side by side (master/slave latches with clocked transmission gates).  Its
+energy per clock cycle counts the clock inverters and clock transmission gates of every DFF, plus
+the D->Q path of the DFFs that actually capture data; leakage is that of 8 minimum inverters per
+DFF.  At the 2 nm and 1 nm gate-all-around nodes the model's special standard-cell layout applies
+(reduced gate capacitance and leakage factors; NeuroSim's ``speciallayout`` option, on by default
+and not a user option here).
+
+`dff_bank(spec, env)` builds the immutable model (`neurosim_core.arch.ComponentModel`):
+
+* actions ``"clock"`` (every DFF of the bank clocked once) and ``"capture"`` (one DFF captures a
+  new bit: its D->Q path), each with its energy (J) and latency (s: one clock cycle when
+  synchronous, half a period otherwise);
+* ports ``cap_tg_drain`` (the load an adder driving the bank sees), ``cap_inv_input``,
+  ``cap_inv_output``, ``cap_tg_gate_n``, ``cap_tg_gate_p`` (F), ``dff_height_m``/``dff_width_m``
+  (one flip-flop).
 """
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from .. import formula
+from ..arch import ActionCost, ComponentModel
 from ..constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, AreaModify
 from .base import Component
+from .env import CircuitEnv
 
-__all__ = ["DFF"]
+__all__ = ["DFF", "DffBankSpec", "dff_bank"]
 
 # GAA special layout: (gate factor, nMOS tuning factor, pMOS tuning factor) per node in nm
 _SPECIAL_LAYOUT = {2: (1.0 / 2.0, 4.5 / 15.0, 4.5 / 15.0), 1: (10.5 / 16.0, 4.5 / 10.0, 4.5 / 10.0)}
@@ -26,92 +38,117 @@ _INVERTERS_PER_DFF = 12
 _LEAKING_INVERTERS_PER_DFF = 8
 
 
+@dataclass(frozen=True, kw_only=True)
+class DffBankSpec:
+    """``num_dff`` flip-flops; laid out in one row, or in columns of ``fit_height_m``, or in rows of
+    ``fit_width_m``.  ``gamma``: switching-activity factor of the energy (the silicon calibration
+    of shift-add/accumulator registers; 1 when not validated)."""
+
+    num_dff: int
+    fit_height_m: float = 0.0
+    fit_width_m: float = 0.0
+    gamma: float = 1.0
+
+
+def dff_bank(spec: DffBankSpec, env: CircuitEnv) -> ComponentModel:
+    tech = env.tech
+    f = tech.feature_size
+    n = int(spec.num_dff)
+    w_n, w_p = MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f
+    _, h_inv, w_inv = formula.gate_area(INV, 1, w_n, w_p, f * MAX_TRANSISTOR_HEIGHT, tech)
+    h_dff, w_dff = h_inv, w_inv * _INVERTERS_PER_DFF
+    if spec.fit_height_m:  # stack the DFFs in columns of the given height
+        per_col = min(int(spec.fit_height_m / h_dff), n)
+        if per_col == 0:
+            raise ValueError("DFF: the assigned height is smaller than a single DFF")
+        height, width = spec.fit_height_m, w_dff * math.ceil(n / per_col)
+    elif spec.fit_width_m:  # stack the DFFs in rows of the given width
+        per_row = min(int(spec.fit_width_m / w_dff), n)
+        if per_row == 0:
+            raise ValueError("DFF: the assigned width is smaller than a single DFF")
+        height, width = h_dff * math.ceil(n / per_row), spec.fit_width_m
+    else:  # one row of DFFs
+        height, width = h_dff, w_dff * n
+
+    special = _SPECIAL_LAYOUT.get(tech.feature_size_in_nano)
+    if special is not None:
+        gate_factor, n_factor, p_factor = special
+        cap_in, cap_out = formula.gate_capacitance_gaa(INV, 1, w_n, w_n, h_inv, tech, gate_factor, n_factor,
+                                                       p_factor)
+        cap_gate_n = formula.gate_cap(w_n, tech) * gate_factor
+        cap_gate_p = formula.gate_cap(w_p, tech) * gate_factor
+        cap_drain = cap_out
+    else:
+        gate_factor = 1.0
+        cap_in, cap_out = formula.gate_capacitance(INV, 1, w_n, w_p, h_inv, tech)
+        cap_gate_n, cap_gate_p = formula.gate_cap(w_n, tech), formula.gate_cap(w_p, tech)
+        _, cap_drain = formula.gate_capacitance(INV, 1, w_n, w_p, h_inv, tech)
+
+    leakage = formula.gate_leakage(INV, 1, w_n, w_p, env.temperature_k, tech) * tech.vdd
+    leakage = leakage * _LEAKING_INVERTERS_PER_DFF * n
+    if special is not None:
+        leakage *= gate_factor
+
+    vdd2 = tech.vdd * tech.vdd
+    # clock inverters and clock transmission gates of every DFF, one clock cycle
+    clock = (cap_in + cap_out) * vdd2 * 4 * n + cap_gate_n * vdd2 * 2 * n + cap_gate_p * vdd2 * 2 * n
+    # D -> Q path of one DFF that captures data (input side, feedback side, output side)
+    capture = ((cap_drain * 3 + cap_in) * vdd2 + (cap_drain + cap_out) * vdd2 + (cap_in + cap_out) * vdd2)
+    cycle = 1.0 / env.clk_freq_hz if env.synchronous else 1.0 / env.clk_freq_hz / 2.0
+    return ComponentModel(
+        kind="dff_bank",
+        area_m2=height * width,
+        height_m=height,
+        width_m=width,
+        leakage_w=leakage,
+        actions={"clock": ActionCost(latency_s=cycle, energy_j=clock * spec.gamma),
+                 "capture": ActionCost(energy_j=capture * spec.gamma)},
+        ports={"cap_tg_drain": cap_drain, "cap_inv_input": cap_in, "cap_inv_output": cap_out,
+               "cap_tg_gate_n": cap_gate_n, "cap_tg_gate_p": cap_gate_p, "num_dff": float(n),
+               "dff_height_m": h_dff, "dff_width_m": w_dff},
+    )
+
+
 class DFF(Component):
-    """A bank of ``num_dff`` D flip-flops."""
+    """Transitional adapter: the stateful interface the not-yet-converted callers (buffer, shift-add,
+    switching) still use, computed entirely by `dff_bank`."""
 
     def initialize(self, num_dff: int, clk_freq: float) -> None:
-        f = self.tech.feature_size
         self.num_dff = int(num_dff)
         self.clk_freq = clk_freq
-        self.width_tg_n = self.width_inv_n = MIN_NMOS_SIZE * f
-        self.width_tg_p = self.width_inv_p = self.tech.pn_size_ratio * MIN_NMOS_SIZE * f
         self.initialized = True
 
-    def _special_layout(self):
-        return _SPECIAL_LAYOUT.get(self.tech.feature_size_in_nano)
+    def model(self, *, fit_height_m: float = 0.0, fit_width_m: float = 0.0, gamma: float = 1.0) -> ComponentModel:
+        key = (self.num_dff, self.clk_freq, fit_height_m, fit_width_m, gamma)
+        cache = self.__dict__.setdefault("_models", {})
+        if key not in cache:
+            env = CircuitEnv.of(self.p, self.tech, self.clk_freq)
+            cache[key] = dff_bank(DffBankSpec(num_dff=self.num_dff, fit_height_m=fit_height_m,
+                                              fit_width_m=fit_width_m, gamma=gamma), env)
+        return cache[key]
 
     def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
                        option: AreaModify = AreaModify.NONE) -> None:
-        tech = self.tech
-        f = tech.feature_size
-        _, h_inv, w_inv = formula.gate_area(INV, 1, MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f,
-                                            f * MAX_TRANSISTOR_HEIGHT, tech)
-        self.h_dff, self.w_dff = h_inv, w_inv * _INVERTERS_PER_DFF
-        if new_height and option == AreaModify.NONE:
-            # stack the DFFs in columns of the given height
-            per_col = min(int(new_height / self.h_dff), self.num_dff)
-            if per_col == 0:
-                raise ValueError("DFF: the assigned height is smaller than a single DFF")
-            self.height = new_height
-            self.width = self.w_dff * math.ceil(self.num_dff / per_col)
-        elif new_width and option == AreaModify.NONE:
-            # stack the DFFs in rows of the given width
-            per_row = min(int(new_width / self.w_dff), self.num_dff)
-            if per_row == 0:
-                raise ValueError("DFF: the assigned width is smaller than a single DFF")
-            self.width = new_width
-            self.height = self.h_dff * math.ceil(self.num_dff / per_row)
-        else:  # one row of DFFs
-            self.width = self.w_dff * self.num_dff
-            self.height = self.h_dff
-        self.area = self.height * self.width
+        fit = option == AreaModify.NONE
+        m = self.model(fit_height_m=new_height if fit else 0.0,
+                       fit_width_m=new_width if fit and not new_height else 0.0)
+        self._model = m
+        self.height, self.width, self.area = m.height_m, m.width_m, m.area_m2
         self.apply_area_modify(option, new_height, new_width)
-
-        special = self._special_layout()
-        if special is not None:
-            gate_factor, n_factor, p_factor = special
-            self.cap_inv_input, self.cap_inv_output = formula.gate_capacitance_gaa(
-                INV, 1, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h_inv, tech, gate_factor, n_factor, p_factor)
-            self.cap_tg_gate_n = formula.gate_cap(self.width_tg_n, tech) * gate_factor
-            self.cap_tg_gate_p = formula.gate_cap(self.width_tg_p, tech) * gate_factor
-            self.cap_tg_drain = self.cap_inv_output
-        else:
-            self.cap_inv_input, self.cap_inv_output = formula.gate_capacitance(
-                INV, 1, self.width_inv_n, self.width_inv_p, h_inv, tech)
-            self.cap_tg_gate_n = formula.gate_cap(self.width_tg_n, tech)
-            self.cap_tg_gate_p = formula.gate_cap(self.width_tg_p, tech)
-            _, self.cap_tg_drain = formula.gate_capacitance(INV, 1, self.width_tg_n, self.width_tg_p, h_inv, tech)
+        for name in ("cap_tg_drain", "cap_inv_input", "cap_inv_output", "cap_tg_gate_n", "cap_tg_gate_p"):
+            setattr(self, name, m.port(name))
+        self.h_dff, self.w_dff = m.port("dff_height_m"), m.port("dff_width_m")
 
     def calculate_latency(self, ramp_input: float, num_read):
         """Synchronous design: latency in clock cycles (= ``num_read``); else half a clock period each."""
         self.ramp_input = ramp_input
-        if self.p.synchronous:
-            self.read_latency = num_read
-        else:
-            self.read_latency = 1.0 / self.clk_freq / 2.0 * num_read
+        self.read_latency = num_read if self.p.synchronous else 1.0 / self.clk_freq / 2.0 * num_read
 
     def calculate_power(self, num_read, num_dff_per_operation, validated: bool) -> None:
         """``num_read`` and ``num_dff_per_operation`` may be per-vector arrays (energy broadcasts)."""
-        tech = self.tech
-        vdd2 = tech.vdd * tech.vdd
-        leak = formula.gate_leakage(INV, 1, self.width_inv_n, self.width_inv_p, self.p.temperature_k, tech)
-        self.leakage = leak * tech.vdd * _LEAKING_INVERTERS_PER_DFF * self.num_dff
-        special = self._special_layout()
-        if special is not None:
-            self.leakage *= special[0]
-
-        n = self.num_dff
-        active = np.minimum(num_dff_per_operation, n)
-        # clock inverters and clock transmission gates of every DFF, one clock cycle
-        energy = (self.cap_inv_input + self.cap_inv_output) * vdd2 * 4 * n
-        energy = energy + self.cap_tg_gate_n * vdd2 * 2 * n
-        energy = energy + self.cap_tg_gate_p * vdd2 * 2 * n
-        # D -> Q path of the DFFs that capture data (input side, feedback side, output side)
-        energy = energy + (self.cap_tg_drain * 3 + self.cap_inv_input) * vdd2 * active
-        energy = energy + (self.cap_tg_drain + self.cap_inv_output) * vdd2 * active
-        energy = energy + (self.cap_inv_input + self.cap_inv_output) * vdd2 * active
-        energy = energy * num_read
-        if validated:
-            energy = energy * self.p.gamma  # switching activity of shift-add / accumulator DFFs
+        m = self.model(gamma=self.p.gamma if validated else 1.0)
+        self.leakage = m.leakage_w
+        active = np.minimum(num_dff_per_operation, self.num_dff)
+        energy = (m.cost("clock").energy_j + m.cost("capture").energy_j * active) * num_read
         self.read_dynamic_energy = energy
         self.write_dynamic_energy = energy

@@ -5,7 +5,7 @@ Models: NeuroSim V1.4 ``MaxPooling.cpp`` and ``Sigmoid.cpp`` (DNN+NeuroSim V1.4 
 
 * `MaxPooling`: ``num_max_pooling`` max-pooling units (MPUs) over a ``window``-input window of
   ``num_bit``-bit values; an MPU is a tree of N-bit comparators built from 1-bit comparators
-  (`adc.Comparator`) plus transmission gates, inverters, an AND, a NOR and an N-input NOR.  The
+  (`sensing.Comparator`) plus transmission gates, inverters, an AND, a NOR and an N-input NOR.  The
   comparison is taken to stop half way through the bits on average.
 * `Sigmoid`: ``num_function`` SRAM look-up tables of ``num_entry`` entries of ``num_ybit`` bits,
   each with a word-line decoder and sense amplifiers.  (V1.4 always builds the table in SRAM,
@@ -19,7 +19,7 @@ import math
 
 from .. import formula
 from ..constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NAND, NMOS, NOR, PMOS, AreaModify, DecoderMode
-from .adc import Comparator
+from .sensing import Comparator
 from .base import Component
 from .decoders import RowDecoder
 from .sram_periphery import SenseAmp

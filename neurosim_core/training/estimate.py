@@ -43,7 +43,7 @@ from .phase import Phase
 from .wg_unit import WGUnitSpec, build_wg_unit
 from .dram import DramSpec, build_dram, training_traffic_bits
 from .traces import TrainingTrace
-from .weight_update import array_write_energy, envm_conductance, sram_cell_values, write_workload
+from .weight_update import array_write_energy, sram_cell_values, write_workload
 
 __all__ = ["Phase", "TrainingLayerResult", "TrainingResult", "estimate_training", "weight_gradient_precision",
            "arrays_written_in_parallel", "training_operations"]
@@ -196,6 +196,9 @@ def _gradient_buffer(network: Network, hw: HardwareConfig, tc: TrainingConfig, g
     cells = hw.num_row_subarray * hw.num_col_subarray
     overhead = cells * ncps * (precision + math.ceil(math.log2(tc.batch_size)))
     n = max(1, overhead // (cells * hw.synapse_bits))
+    # V2.1 never leaves its doubling loop when that start is 0 bits (batch of 1 with the quirk):
+    # start from one bit per cell instead
+    overhead = max(overhead, cells * ncps)
     while buffer_bits + overhead < buffer_bits * (tc.buffer_overhead_constraint + 1):
         overhead *= 2
         n *= 2
@@ -223,6 +226,51 @@ def _global_buffer(chip, bits_read: float, bits_write: float, cores: int, compat
         write = (decoder.write_latency + half_cycle) * bits_write / w
     parallel = min(cores, math.ceil(chip.global_bus_width / w))
     return Phase((read + write) / parallel, gb.read_dynamic_energy + gb.write_dynamic_energy)
+
+
+def _sram_write(sa, work, hw: HardwareConfig, cell, tech, temperature_k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per sub-array (latency, energy) of rewriting the changed SRAM bits (V2, Sec. III-C).
+
+    Each selected row is written once per write operation: the cell's latch flips through its
+    pull-up/pull-down pair (Horowitz delay of ``R_pull * C_cell``); every written cell flips Q and
+    Q-bar (``2 C_cell Vdd^2``).  Rows are physical rows times the mapped rows' write activity.
+    """
+    from .. import formula
+    from ..constants import NMOS, PMOS
+
+    f = tech.feature_size
+    r_pull = (formula.on_resistance(cell.width_sram_cell_nmos * f, NMOS, temperature_k, tech)
+              + formula.on_resistance(cell.width_sram_cell_pmos * f, PMOS, temperature_k, tech)) / 2
+    gm = (formula.transconductance(cell.width_sram_cell_nmos * f, NMOS, tech)
+          + formula.transconductance(cell.width_sram_cell_pmos * f, PMOS, tech)) / 2
+    flip, _ = formula.horowitz(r_pull * cell.cap_sram_cell, 1 / (r_pull * gm), 1e20)
+    ops_per_row = np.ceil(work.cols * work.activity_col_write / work.cols)
+    rows = hw.num_row_subarray * work.activity_row_write
+    latency = flip * ops_per_row * rows + _write_driver_latency(sa, work, hw, sram=True)
+    energy = cell.cap_sram_cell * tech.vdd ** 2 * 2 * hw.num_col_subarray * work.activity_col_write * rows
+    return latency, energy
+
+
+def _write_driver_latency(sa, work, hw: HardwareConfig, sram: bool = False) -> np.ndarray:
+    """Per sub-array: the line drivers' part of a weight update (s).
+
+    Every selected row is driven twice (SET, RESET phase) for each write operation of a row
+    (``ceil(cols * activity_col_write / cols)``), through the row and column switch matrices, which
+    work at the same time (the slower one counts).  The row count is the sub-array's physical rows
+    times the write activity of its mapped rows (V2.1's accounting).
+    """
+    if hw.mem_cell == "sram" and not sram:
+        return np.zeros_like(work.rows)
+    ops_per_row = np.ceil(work.cols * work.activity_col_write / work.cols)
+    n_write = 2 * ops_per_row * hw.num_row_subarray * work.activity_row_write
+    taus = []
+    for sm in (sa.wl_switch_matrix, sa.sl_switch_matrix):
+        if not getattr(sm, "initialized", False):
+            continue
+        sm.calculate_latency(1e20, sa.cap_col, sa.res_col, 0, 1, unit_cap=sa.unit_cap, unit_res=sa.unit_res,
+                             drive_cap_in=sa.drive_cap_in)
+        taus.append(sm.write_latency - sm.dff.read_latency)
+    return max(taus, default=0.0) * n_write
 
 
 def _inference_traces(traces: Sequence[TrainingTrace]) -> list[LayerTrace]:
@@ -358,20 +406,20 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
         if hw.mem_cell == "sram":
             new = sram_cell_values(trace.weight_new, synapse_bits=hw.synapse_bits, compat=tc.compat)
             old = sram_cell_values(trace.weight_old, synapse_bits=hw.synapse_bits, compat=tc.compat)
-        else:
-            new = envm_conductance(trace.weight_new, g_max=p.max_conductance, g_min=p.min_conductance)
-            old = envm_conductance(trace.weight_old, g_max=p.max_conductance, g_min=p.min_conductance)
+        else:  # the kernel maps the weights to conductances on the fly
+            new, old = trace.weight_new, trace.weight_old
         work = write_workload(new, old, cell=hw.mem_cell, row_order=np.arange(trace.rows), row_block_starts=starts,
                               sub_cols=hw.num_col_subarray, g_max=p.max_conductance, g_min=p.min_conductance,
                               max_levels=tc.max_num_level, write_voltage=tc.write_voltage_v,
                               write_pulse_width=tc.write_pulse_width_s, polarization_uc_cm2=tc.polarization_uc_cm2,
-                              feature_size_m=tech.feature_size, compat=tc.compat)
-        pulse_width = tc.write_pulse_width_s if hw.mem_cell != "sram" else 0.0
-        wu_lat = float(work.total_pulses.sum()) * pulse_width / n_parallel
+                              feature_size_m=tech.feature_size, compat=tc.compat, weights=hw.mem_cell != "sram")
         if hw.mem_cell == "sram":
-            wu_en = 0.0
-            notes.append(f"layer {i + 1}: SRAM write energy not modelled")
+            sram_lat, sram_en = _sram_write(sa, work, hw, cell, tech, p.temperature_k)
+            wu_lat = float(sram_lat.sum()) / n_parallel
+            wu_en = float(sram_en.sum())
         else:
+            wu_lat = (float(work.total_pulses.sum()) * tc.write_pulse_width_s
+                      + float(_write_driver_latency(sa, work, hw).sum())) / n_parallel
             wu_en = float(array_write_energy(work, cell=hw.mem_cell, cap_row1=sa.cap_row1, cap_row2=sa.cap_row2,
                                              cap_col=sa.cap_col, vdd=tech.vdd, write_voltage=tc.write_voltage_v,
                                              gate_cap_fefet=tc.gate_cap_fefet_f).sum())

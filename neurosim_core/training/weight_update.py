@@ -102,7 +102,7 @@ def subarray_blocks(num_rows: int, num_cols: int, sub_rows: int, sub_cols: int):
 
 
 @njit(cache=True, nogil=True)
-def _row_stats(new, old, order, sub_cols, n_cb, mode, dg_min, rram_k, mid, scale, pol, fefet_k):
+def _row_stats(new, old, order, sub_cols, n_cb, mode, dg_min, rram_k, mid, scale, pol, fefet_k, mapped, g_range, g_low):
     """Per (row, column block): max SET / RESET pulses, SET / RESET cell counts, written cells, cell energy.
 
     mode 0: SRAM (a changed value is one write); 1: RRAM (V^2/R_avg*t per pulse); 2: FeFET
@@ -120,6 +120,9 @@ def _row_stats(new, old, order, sub_cols, n_cb, mode, dg_min, rram_k, mid, scale
         for c in range(n_cols):
             gn = new[src, c]
             go = old[src, c]
+            if mapped:  # V2.1's linear weight -> conductance map, in its evaluation order
+                gn = (gn + 1) / 2 * g_range + g_low
+                go = (go + 1) / 2 * g_range + g_low
             d = gn - go
             b = c // sub_cols
             if mode == 0:
@@ -154,12 +157,13 @@ def write_workload(new: np.ndarray, old: np.ndarray, *, cell: CellKind, row_orde
                    row_block_starts: Sequence[int], sub_cols: int, g_max: float = 0.0, g_min: float = 0.0,
                    max_levels: int = 1, write_voltage: float = 0.0, write_pulse_width: float = 0.0,
                    polarization_uc_cm2: float = 0.0, feature_size_m: float = 0.0,
-                   compat: str = "corrected") -> WriteWorkload:
+                   compat: str = "corrected", weights: bool = False) -> WriteWorkload:
     """Write counts of every sub-array of one layer.
 
     ``new`` / ``old``: conductances (eNVM, S) or SRAM cell values, shape (rows, cols).  The
     sub-arrays are the row blocks of ``new[row_order]`` starting at ``row_block_starts`` times the
-    column blocks of width ``sub_cols``; the result is ordered row block major.
+    column blocks of width ``sub_cols``; the result is ordered row block major.  ``weights=True``:
+    ``new`` / ``old`` are eNVM weights in [-1, 1], mapped on the fly with `envm_conductance`.
     """
     new = np.asarray(new, dtype=np.float64)
     old = np.asarray(old, dtype=np.float64)
@@ -173,7 +177,7 @@ def write_workload(new: np.ndarray, old: np.ndarray, *, cell: CellKind, row_orde
     fefet_k = 0.01 * write_voltage * 2 * feature_size_m ** 2  # 1 uC/cm^2 = 0.01 C/m^2, cell area 2F^2
     set_max, reset_max, n_set, n_reset, n_written, cell_e = _row_stats(
         new, old, order, sub_cols, n_cb, mode, dg_min, write_voltage ** 2 * write_pulse_width, float(mid), scale,
-        polarization_uc_cm2, fefet_k)
+        polarization_uc_cm2, fefet_k, bool(weights and mode), g_max - g_min, g_min)
     row_set = n_set > 0
     row_reset = n_reset > 0
     if quirks.applies("v21_write_row_set_or_reset", compat):

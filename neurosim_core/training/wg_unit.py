@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -80,10 +81,10 @@ class WGUnitModel:
         return Phase(latency, energy)
 
 
-def build_wg_unit(*, spec: WGUnitSpec, hw: HardwareConfig, tc: TrainingConfig) -> WGUnitModel:
+@lru_cache(maxsize=8)
+def _wg_subarray(hw: HardwareConfig, tc: TrainingConfig):
+    """The unit's SRAM sub-array and its per-active-row-count read table (independent of the layer)."""
     sub_rows, sub_cols = tc.num_row_subarray_wg, tc.num_col_subarray_wg
-    arrays_in_row = max(1, spec.mem_rows // sub_rows)
-    arrays_in_col = max(1, spec.mem_cols // sub_cols)
     cfg = hw.replace(mem_cell="sram", cell_bit=1, synapse_bits=1, num_row_subarray=sub_rows,
                      num_col_subarray=sub_cols, num_col_muxed=tc.num_row_muxed_wg, level_output=tc.level_output_wg,
                      operation_mode="conventional_parallel" if tc.parallel_bp else "conventional_sequential",
@@ -96,23 +97,34 @@ def build_wg_unit(*, spec: WGUnitSpec, hw: HardwareConfig, tc: TrainingConfig) -
     sa.calculate_area()
     sa.clk_freq = p.clk_freq_hz
     table = sa.read_table(sub_cols, False, sub_rows)
-    n_active = min(sub_rows, math.ceil(sub_rows * spec.activity))
-    read = Phase(float(table.latency[0][n_active]), float(table.energy[0][n_active]))
-    area_subarray = sa.area
+    mlsa = None
+    main = resolve(hw, source="weight-gradient unit")
     if tc.compat == "neurosim_v21":
-        # V2.1 prices the unit's ADCs with its own multilevel sense-amp fits (`mlsa_v21`): swap the
-        # ADC part of the sub-array's read and area; column = the active cells' access paths in parallel
-        main = resolve(hw, source="weight-gradient unit")
         mlsa = build_mlsa_v21(spec=MlsaV21Spec(
             num_adc=sub_cols // tc.num_row_muxed_wg, level_output=tc.level_output_wg, current_mode=hw.current_mode,
             resistance_on_ohm=hw.resistance_on_ohm, resistance_off_ohm=hw.resistance_off_ohm,
             ladder_rows=hw.num_row_subarray, read_voltage_v=main.read_voltage, node_nm=p.technode,
             roadmap=hw.roadmap, temperature_k=hw.temperature_k), tech=tech, compat=tc.compat)
-        column_r = (sa.res_cell_access + main.wire_resistance_col) / max(n_active, 1)
+    return p, tech, cell, float(sa.area), float(sa.area_adc), float(sa.res_cell_access), table, mlsa, \
+        float(main.wire_resistance_col)
+
+
+def build_wg_unit(*, spec: WGUnitSpec, hw: HardwareConfig, tc: TrainingConfig) -> WGUnitModel:
+    sub_rows, sub_cols = tc.num_row_subarray_wg, tc.num_col_subarray_wg
+    arrays_in_row = max(1, spec.mem_rows // sub_rows)
+    arrays_in_col = max(1, spec.mem_cols // sub_cols)
+    p, tech, cell, sa_area, sa_area_adc, res_access, table, mlsa, wire_res_col = _wg_subarray(hw, tc)
+    n_active = min(sub_rows, math.ceil(sub_rows * spec.activity))
+    read = Phase(float(table.latency[0][n_active]), float(table.energy[0][n_active]))
+    area_subarray = sa_area
+    if mlsa is not None:
+        # V2.1 prices the unit's ADCs with its own multilevel sense-amp fits (`mlsa_v21`): swap the
+        # ADC part of the sub-array's read and area; column = the active cells' access paths in parallel
+        column_r = (res_access + wire_res_col) / max(n_active, 1)
         adc_latency, adc_energy = mlsa.convert(np.full(sub_cols, column_r), tc.num_row_muxed_wg * hw.input_bits)
         read = Phase(read.latency - float(table.latency[1][n_active]) + adc_latency,
                      read.energy - float(table.energy[1][n_active]) + adc_energy)
-        area_subarray = sa.area - sa.area_adc + mlsa.area_m2
+        area_subarray = sa_area - sa_area_adc + mlsa.area_m2
 
     # write: flip Q and Q-bar of every written cell; one RC-limited row write after another
     f = tech.feature_size

@@ -47,6 +47,9 @@ def per_epoch_table(history: list[dict], estimates: dict[int, dict]) -> list[dic
 
 
 def _plots(rows: list[dict], history: list[dict], out_dir: Path, title: str) -> None:
+    import textwrap
+
+    title = "\n".join(textwrap.wrap(title, 70))
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -79,9 +82,10 @@ def _plots(rows: list[dict], history: list[dict], out_dir: Path, title: str) -> 
         ax.set_ylabel(f"{kind} per epoch ({unit})")
         ax.set_title(f"{kind} per epoch by phase", fontsize=9)
         ax.grid(alpha=0.3, axis="y")
-    axes[0].legend(fontsize=8)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(PHASES), fontsize=8)
     fig.suptitle(title, fontsize=9)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     fig.savefig(out_dir / ".energy_latency.png.tmp.png", dpi=120)
     plt.close(fig)
     (out_dir / ".energy_latency.png.tmp.png").replace(out_dir / "energy_latency.png")
@@ -173,6 +177,7 @@ def aggregate_sweep(name: str, points: list[tuple[str, Path]], out_dir: Path) ->
     ax2 = ax.twinx()
     ax2.plot(x, [r["total_energy_J"] for r in rows], "o-", color="tab:red")
     ax2.set_ylabel("total training energy (J)", color="tab:red")
+    ax2.set_ylim(0, 1.15 * max(r["total_energy_J"] for r in rows))   # from 0: small differences stay small
     ax.set_title(f"training sweep {name}", fontsize=9)
     fig.tight_layout()
     fig.savefig(out_dir / ".sweep.png.tmp.png", dpi=120)

@@ -3,24 +3,12 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import Literal
+
+from ..confschema import Field, Real, fail, group
 
 
-def _fail(where: str, name: str, value, allowed: str) -> None:
-    from ..config import PipelineConfigError  # late: pipeline.config imports this module
-
-    raise PipelineConfigError(f"{where}: field '{name}' = {value!r} is not allowed; allowed: {allowed}")
-
-
-def _int(v) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _num(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-@dataclass(frozen=True)
+@group
 class OnchipConf:
     """On-chip training recipe (DNN+NeuroSim V2.1 wrapper defaults where it has one).
 
@@ -40,61 +28,34 @@ class OnchipConf:
     * ``width_mult``: network width for on-chip training (null: the ``network`` group's).
     """
 
-    wl_weight: int = 5
-    wl_grad: int = 5
-    wl_activate: int = 8
-    wl_error: int = 8
-    epochs: int = 4
-    batch_size: int = 200
-    steps_per_epoch: int = 0
-    grad_scale: float = 1.0
-    lr_decay_epochs: tuple = (200, 250)
-    lr_decay_factor: float = 8.0
-    momentum_gamma: float = 0.9
-    momentum_alpha: float = 0.1
+    wl_weight: int = Field(5, ge=2, le=15)
+    wl_grad: int = Field(5, ge=2, le=15)
+    wl_activate: int = Field(8, ge=2, le=15)
+    wl_error: int = Field(8, ge=2, le=15)
+    epochs: int = Field(4, ge=1, le=100_000)
+    batch_size: int = Field(200, ge=1, le=65536)
+    steps_per_epoch: int = Field(0, ge=0, le=100_000_000)  # 0: the whole training set
+    grad_scale: Real = Field(1.0, gt=0, le=1e3)
+    lr_decay_epochs: tuple[int, ...] = (200, 250)  # epochs >= 0
+    lr_decay_factor: Real = Field(8.0, gt=0, le=1e3)
+    momentum_gamma: Real = Field(0.9, ge=0, le=1)
+    momentum_alpha: Real = Field(0.1, ge=0, le=1)
     momentum_reset_each_epoch: bool = True
-    seed: int = 0
-    device: str = "auto"
-    threads: int = 1
-    image_size: int = 16
-    width_mult: float | None = 0.125
-    eval_batch_size: int = 500
-    trace_every: int = 1
-    trace_images: int = 1
+    seed: int = Field(0, ge=0, le=2**32 - 1)
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    threads: int = Field(1, ge=1, le=256)
+    image_size: int = Field(16, ge=8, le=512)  # a multiple of 8
+    width_mult: Real | None = Field(0.125, gt=0, le=4)  # null: the network group's
+    eval_batch_size: int = Field(500, ge=1, le=65536)
+    trace_every: int = Field(1, ge=1, le=100_000)
+    trace_images: int = Field(1, ge=1, le=10_000)
     average_updates: bool = False
 
-    def __post_init__(self):
-        object.__setattr__(self, "lr_decay_epochs", tuple(self.lr_decay_epochs))
-
-    def validate(self, where: str) -> None:
-        for name in ("wl_weight", "wl_grad", "wl_activate", "wl_error"):
-            v = getattr(self, name)
-            if not (_int(v) and 2 <= v <= 15):
-                _fail(where, name, v, "integers 2..15")
-        for name in ("epochs", "batch_size", "threads", "eval_batch_size", "trace_every", "trace_images"):
-            v = getattr(self, name)
-            if not (_int(v) and v >= 1):
-                _fail(where, name, v, "a positive integer")
-        if not (_int(self.steps_per_epoch) and self.steps_per_epoch >= 0):
-            _fail(where, "steps_per_epoch", self.steps_per_epoch, "0 (whole training set) or a positive integer")
-        for name in ("grad_scale", "lr_decay_factor"):
-            v = getattr(self, name)
-            if not (_num(v) and v > 0):
-                _fail(where, name, v, "a number > 0")
-        for name in ("momentum_gamma", "momentum_alpha"):
-            v = getattr(self, name)
-            if not (_num(v) and 0 <= v <= 1):
-                _fail(where, name, v, "a number in [0, 1]")
-        if not all(_int(e) and e >= 0 for e in self.lr_decay_epochs):
-            _fail(where, "lr_decay_epochs", list(self.lr_decay_epochs), "a list of epoch numbers >= 0")
-        if self.device not in ("auto", "cpu", "cuda"):
-            _fail(where, "device", self.device, "auto, cpu, cuda")
-        if not (_int(self.image_size) and self.image_size >= 8 and self.image_size % 8 == 0):
-            _fail(where, "image_size", self.image_size, "a multiple of 8, >= 8")
-        if self.width_mult is not None and not (_num(self.width_mult) and 0 < self.width_mult <= 4):
-            _fail(where, "width_mult", self.width_mult, "null or a number in (0, 4]")
-        if not (_int(self.seed) and self.seed >= 0):
-            _fail(where, "seed", self.seed, "an integer >= 0")
+    def validate(self, where) -> None:
+        if not all(e >= 0 for e in self.lr_decay_epochs):
+            fail(where, "onchip.lr_decay_epochs", list(self.lr_decay_epochs), "a list of epoch numbers >= 0")
+        if self.image_size % 8:
+            fail(where, "onchip.image_size", self.image_size, "a multiple of 8, >= 8")
 
     def traced_epochs(self) -> list[int]:
         """0-based epochs whose end is traced and estimated: every ``trace_every``-th and the last."""
@@ -104,7 +65,7 @@ class OnchipConf:
         return eps
 
 
-@dataclass(frozen=True)
+@group
 class OnchipDeviceConf:
     """Learning-device parameters (weight-update behaviour; the hardware cost of the cell comes from
     the ``device`` group).  ``nonlinearity_*``: NeuroSim's non-linearity label, 0 = linear, the sign is
@@ -114,26 +75,15 @@ class OnchipDeviceConf:
     number (an ideal analog device)."""
 
     name: str = "fefet"
-    nonlinearity_ltp: float = 1.75
-    nonlinearity_ltd: float = 1.46
-    max_level: int = 32
-    c2c_sigma: float = 0.003
-    d2d_sigma: float = 0.0
+    nonlinearity_ltp: Real = Field(1.75, ge=-9, le=9)  # 0: linear; the sign is the curvature
+    nonlinearity_ltd: Real = Field(1.46, ge=-9, le=9)
+    max_level: int = Field(32, ge=2, le=65536)
+    c2c_sigma: Real = Field(0.003, ge=0, le=1)
+    d2d_sigma: Real = Field(0.0, ge=0, le=1)
     continuous_pulses: bool = False
 
-    def validate(self, where: str) -> None:
-        for name in ("nonlinearity_ltp", "nonlinearity_ltd"):
-            v = getattr(self, name)
-            if not (_num(v) and abs(v) <= 9):
-                _fail(where, name, v, "a number in [-9, 9] (0: linear; the sign is the curvature)")
-        if not (_int(self.max_level) and self.max_level >= 2):
-            _fail(where, "max_level", self.max_level, "an integer >= 2")
-        for name in ("c2c_sigma", "d2d_sigma"):
-            v = getattr(self, name)
-            if not (_num(v) and 0 <= v <= 1):
-                _fail(where, name, v, "a number in [0, 1]")
-        if not isinstance(self.continuous_pulses, bool):
-            _fail(where, "continuous_pulses", self.continuous_pulses, "true, false")
+    def validate(self, where) -> None:
+        pass
 
     def params(self):
         from .device import DeviceParams

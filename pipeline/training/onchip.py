@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -224,7 +223,7 @@ class OnchipRun:
         self.model.load_state_dict(ck["model"])
         for v, v0 in zip(self.velocity, ck["velocity"]):
             v.copy_(v0)
-        self.gen.set_state(ck["gen"].cpu() if self.device.type == "cpu" else ck["gen"])
+        self.gen.set_state(ck["gen"].cpu())   # a ByteTensor on the CPU for CPU and CUDA generators
         self.next_epoch = int(ck["epoch"])
 
     def run_epoch(self) -> tuple[dict, list[dict], list[dict]]:

@@ -16,16 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neurosim_core.cell import make_cell
-from neurosim_core.circuits.adc import (
-    Comparator,
-    CurrentSenseAmp,
-    MultilevelSAEncoder,
-    MultilevelSenseAmp,
-    ReadCircuit,
-    ReadCircuitMode,
-    SarADC,
-    VoltageSenseAmp,
-)
+from neurosim_core.circuits.adc import _SAR_POWER_HP, _SAR_POWER_LSTP, MultilevelSAEncoder, MultilevelSenseAmp, sar_adc
+from neurosim_core.circuits.env import AdcSpec, CircuitEnv
+from neurosim_core.circuits.sensing import Comparator, CurrentSenseAmp, ReadCircuit, ReadCircuitMode, VoltageSenseAmp
 from neurosim_core.constants import AreaModify
 from neurosim_core.params import HardwareConfig, resolve
 from neurosim_core.tech import technology
@@ -271,6 +264,17 @@ def ctx(node=22, mem="sram", roadmap="lstp", level_output=32, temperature_k=300)
     return p, tech, make_cell(p, tech)
 
 
+def sar(p, tech, levels, width_m=20e-6, num_adc=16):
+    """The built-in SAR ADC model (the subarray's adc role) for ``num_adc`` columns."""
+    spec = AdcSpec(num_adc=num_adc, levels=levels, column_cap_f=0.0, read_voltage_v=p.read_voltage, width_m=width_m,
+                   parallel_read=True)
+    return sar_adc(spec, CircuitEnv.of(p, tech))
+
+
+def sar_energy(model, r, num_read):
+    return model.cost("column_energy", column_resistance=r).energy_j * num_read
+
+
 def check(name, key, value):
     assert value == pytest.approx(GOLDEN[name][key], rel=RTOL, abs=1e-30), (name, key)
 
@@ -413,9 +417,7 @@ def test_mlsa_and_sar_at_350_kelvin():
         check(name, f"latency_{i}", latency[i])
         check(name, f"energy_{i}", energy[i])
     name = "sar22_L32_350K"
-    sar = SarADC(p, tech, cell)
-    sar.initialize(16, 32, 1e9, 1)
-    energy = sar.calculate_power(VECTORS, 3)
+    energy = sar_energy(sar(p, tech, 32), VECTORS, 3)
     for i in range(len(VECTORS)):
         check(name, f"energy_{i}", energy[i])
 
@@ -429,18 +431,16 @@ SAR_CASES = [(f"sar22_L{lv}", 22, "lstp", lv) for lv in (8, 16, 32, 64, 128)] + 
 def test_sar_adc_matches_reference(case):
     name, node, roadmap, level_output = case
     p, tech, cell = ctx(node, "sram", roadmap)
-    sar = SarADC(p, tech, cell)
-    sar.initialize(16, level_output, 1e9, 1)
-    sar.calculate_unit_area()
-    sar.calculate_area(0, 20e-6, AreaModify.NONE)
-    for key, attr in (("area_unit", "area_unit"), ("area", "area"), ("height", "height"), ("width", "width")):
-        check(name, key, getattr(sar, attr))
-    check(name, "latency", sar.calculate_latency(3))
-    energy = sar.calculate_power(VECTORS, 3)
+    model = sar(p, tech, level_output)
+    for key, value in (("area_unit", model.port("area_unit_m2")), ("area", model.area_m2),
+                       ("height", model.height_m), ("width", model.width_m)):
+        check(name, key, value)
+    check(name, "latency", model.cost("convert").latency_s * 3)
+    energy = sar_energy(model, VECTORS, 3)
     assert energy.shape == (len(VECTORS),)
     for i in range(len(VECTORS)):
         check(name, f"energy_{i}", energy[i])
-    check(name, "energy_3", sar.calculate_power(VECTORS[3], 3))
+    check(name, "energy_3", sar_energy(model, VECTORS[3], 3)[0])
 
 
 @pytest.mark.parametrize("node,roadmap", [(22, "lstp"), (22, "hp"), (65, "lstp"), (7, "lstp"), (1, "lstp")])
@@ -448,11 +448,7 @@ def test_sar_area_grows_with_bits(node, roadmap):
     p, tech, cell = ctx(node, "sram", roadmap)
     areas = []
     for level_output in (2, 4, 8, 16, 32, 64, 128, 256):
-        sar = SarADC(p, tech, cell)
-        sar.initialize(16, level_output, 1e9, 1)
-        sar.calculate_unit_area()
-        sar.calculate_area(0, 20e-6)
-        areas.append(sar.area)
+        areas.append(sar(p, tech, level_output).area_m2)
     assert all(b > a for a, b in zip(areas, areas[1:]))
 
 
@@ -461,10 +457,8 @@ def test_sar_area_grows_with_bits(node, roadmap):
        r=st.lists(st.floats(10.0, 1e12), min_size=2, max_size=2))
 def test_sar_energy_never_rises_with_finite_resistance(node, bits, r):
     p, tech, cell = ctx(node, "sram")
-    sar = SarADC(p, tech, cell)
-    sar.initialize(16, 2 ** bits, 1e9, 1)
     lo, hi = sorted(r)
-    energy = sar.calculate_power(np.array([[lo] * 16, [hi] * 16]), 1)
+    energy = sar_energy(sar(p, tech, 2 ** bits), np.array([[lo] * 16, [hi] * 16]), 1)
     assert energy[1] <= energy[0]
 
 
@@ -584,8 +578,14 @@ def test_mlsa_fused_column_energy_equals_column_power_formula(node, roadmap, cur
 def test_sar_fused_column_energy_equals_column_energy(node, roadmap):
     p = resolve(HardwareConfig(tech_node_nm=node, roadmap=roadmap, adc_type="sar"))
     tech = technology(p.tech_node_nm, p.roadmap)
-    sar = SarADC(p, tech, make_cell(p, tech))
-    sar.initialize(16, 32, 1e9, 1)
+    model = sar(p, tech, 32)
     r = np.vstack([VECTORS, 10 ** np.random.default_rng(1).uniform(2, 8, size=(10, 16))])
     r[5, 0] = 0.0
-    np.testing.assert_allclose(sar.column_energy_sum(r), sar.column_energy(r).sum(axis=1), rtol=1e-12)
+    # the per-node power fit written out with NumPy (independent of the compiled kernel)
+    a, b, c, e = (_SAR_POWER_HP.get(node, _SAR_POWER_HP[7]) if roadmap == "hp" else _SAR_POWER_LSTP[node])
+    x = r * (0.5 / p.read_voltage)
+    with np.errstate(divide="ignore"):
+        power = (a * 5 + b) * 1e-6 + c * np.exp(e * np.log10(x))
+    power = np.where(x == 0, 0.0, np.where(np.isinf(x), 1e-6, power))
+    want = (power * 6e-9).sum(axis=1)
+    np.testing.assert_allclose(sar_energy(model, r, 1), want, rtol=1e-12)

@@ -10,7 +10,7 @@ import pytest
 from neurosim_core.floorplan import FloorplanError, floorplan
 from neurosim_core.network import Network
 from neurosim_core.params import HardwareConfig, resolve
-from neurosim_core.results import read_reference_results, reference_hardware_config
+from ._reference import read_reference_results, reference_hardware_config
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "reference_v14"
 REFERENCE = read_reference_results(DATA / "results.csv")

@@ -212,3 +212,153 @@ def test_kernels_match_plain_python(mem, parallel, seed):
 def test_num_add_uses_integer_division():
     assert num_add_parallel(128, 128) == 1
     assert num_add_parallel(128, 48) == 2  # ceil(128/48) in C int arithmetic is 2, not 3
+
+
+# --- fused eNVM column energy (envm_column_energy_sums) against the column-by-column formulation ---
+from types import SimpleNamespace  # noqa: E402
+
+from neurosim_core.circuits.adc import (_MLSA_POWER_LSTP, _SAR_POWER_LSTP, _fit_arrays,  # noqa: E402
+                                        conversion_energy)
+from neurosim_core.constants import CellAccessType  # noqa: E402
+from neurosim_core.kernels import envm_column_energy_sums  # noqa: E402
+
+
+def _column_by_column_energy(bits, codes, p, cell, args):
+    """The oracle: every vector's column resistances from `column_resistance` (checked above against
+    the reference's values), then `conversion_energy` of each column, summed column by column."""
+    lut = conductance_lut(p.cell_bit, p.max_conductance, p.min_conductance)
+    cmos = cell.mem_cell_type == MemCellType.RRAM and cell.access_type == CellAccessType.CMOS_access
+    res = column_resistance(bits, codes, lut, int(cell.mem_cell_type), p.parallel_read, 0.0,
+                            p.wire_resistance_row, p.wire_resistance_col,
+                            cell.resistance_access if cmos else 0.0,
+                            num_add_parallel(p.num_row_subarray, p.num_row_parallel))
+    out = np.zeros(res.shape[0])
+    for k in range(res.shape[0]):
+        for r in res[k]:
+            out[k] += conversion_energy(r, *args)
+    return out
+
+
+def _adc_args(kind, *, x_scale=0.5 / 0.55, add=2.4e-5, mult=31.0, clip=True):
+    """`conversion_energy` arguments shaped as the ADCs build them (circuits.adc energy_kernel_args)."""
+    if kind == "mlsa":  # lin below 4832 ohm, two log segments around 379269 ohm
+        return (x_scale, *_fit_arrays(*_MLSA_POWER_LSTP[22]), mult, 1.0, 1e-6, add, 9.5e-10, clip)
+    if kind == "sar":  # power law
+        a, b, c, e = _SAR_POWER_LSTP[22]
+        return (x_scale, *_fit_arrays((), (("pow", c, e, (a * 5 + b) * 1e-6),)), 1.0, 1.0, 1e-6, 0.0, 6e-9, False)
+    if kind == "voltage":  # voltage-mode sense amplifier: no column term
+        return (x_scale, *_fit_arrays((), (("zero", 0.0, 0.0),)), mult, 1.0, 1e-6, add, 1e-9, True)
+    raise ValueError(kind)
+
+
+def _envm_case(rng, *, rows, cols, nvec, cell_bit, mem=MemCellType.RRAM, parallel=True, num_row_parallel=None,
+               density=0.3, gmax=1e-5, access=CellAccessType.CMOS_access):
+    bits = (rng.random((rows, nvec)) < density).astype(np.uint8)
+    codes = rng.integers(0, 2 ** cell_bit, size=(rows, cols)).astype(np.uint8)
+    p = SimpleNamespace(cell_bit=cell_bit, max_conductance=gmax, min_conductance=gmax / 17,
+                        wire_resistance_row=1.5631578949836566, wire_resistance_col=4.689473684950971,
+                        parallel_read=parallel, num_row_subarray=rows,
+                        num_row_parallel=rows if num_row_parallel is None else num_row_parallel)
+    cell = SimpleNamespace(mem_cell_type=mem, access_type=access, resistance_access=25000.0)
+    return bits, codes, p, cell
+
+
+def _assert_energy_matches(bits, codes, p, cell, args):
+    fused = envm_column_energy_sums(bits, codes, p, cell, args)
+    oracle = _column_by_column_energy(bits, codes, p, cell, args)
+    assert fused.shape == (bits.shape[1],)
+    np.testing.assert_allclose(fused, oracle, rtol=1e-12, atol=0)
+    return fused, oracle
+
+
+@pytest.mark.parametrize("cell_bit", [1, 2, 4, 8])
+@pytest.mark.parametrize("mem", [MemCellType.RRAM, MemCellType.FeFET])
+@pytest.mark.parametrize("parallel", [True, False])
+def test_envm_energy_matches_column_by_column(cell_bit, mem, parallel):
+    rng = np.random.default_rng(cell_bit * 10 + int(mem) + 100 * parallel)
+    bits, codes, p, cell = _envm_case(rng, rows=128, cols=128, nvec=300, cell_bit=cell_bit, mem=mem,
+                                      parallel=parallel)
+    bits[:, 0] = 0  # no active row: every column open
+    bits[:, 1] = 1  # every row active
+    bits[:, 2] = 0
+    bits[5, 2] = 1  # a single active row
+    bits[:, 3:40] = (rng.random((128, 37)) < 0.9).astype(np.uint8)  # dense vectors: low column resistance
+    fused, _ = _assert_energy_matches(bits, codes, p, cell, _adc_args("mlsa"))
+    open_total = 128 * conversion_energy(np.inf, *_adc_args("mlsa"))
+    assert fused[0] == pytest.approx(open_total, rel=1e-15)
+
+
+def test_envm_energy_spans_every_fit_segment():
+    """Column resistances on the linear, both logarithmic segments and across their breaks, in one
+    vector and across vectors (the common single-segment, the two-segment and the per-column paths)."""
+    rng = np.random.default_rng(7)
+    bits, codes, p, cell = _envm_case(rng, rows=64, cols=96, nvec=400, cell_bit=2, access=CellAccessType.none_access)
+    bits[:, :100] = (rng.random((64, 100)) < rng.uniform(0.01, 1.0, 100)).astype(np.uint8)
+    bits[:, 100:130] = 0
+    bits[rng.integers(0, 64, 30), np.arange(100, 130)] = 1  # one active row: the widest column spread
+    p.min_conductance = p.max_conductance / 1000  # (on/off ratio 1000: a vector can span all segments)
+    lut = conductance_lut(p.cell_bit, p.max_conductance, p.min_conductance)
+    res = column_resistance(bits, codes, lut, int(cell.mem_cell_type), True, 0.0, p.wire_resistance_row,
+                            p.wire_resistance_col, 0.0, 1)
+    open_vector = np.isinf(res).all(axis=1)
+    segments_hit, straddling, wide = set(), 0, 0
+    on_break = 379269.0 / res[~open_vector][3, 5]  # puts one column right on a break (within rounding)
+    for x_scale in (0.5 / 0.55, 0.04, 2.0, 40.0, on_break):  # moves the resistances over the breaks
+        args = _adc_args("mlsa", x_scale=x_scale)
+        segment = np.searchsorted(args[1], res[~open_vector] * x_scale, side="right")
+        segments_hit |= set(np.unique(segment).tolist())
+        straddling += int(np.sum(segment.max(axis=1) - segment.min(axis=1) == 1))
+        wide += int(np.sum(segment.max(axis=1) - segment.min(axis=1) == 2))  # column-by-column path
+        _assert_energy_matches(bits, codes, p, cell, args)
+    assert segments_hit == {0, 1, 2} and straddling > 0 and wide > 0
+
+
+def test_envm_energy_partial_parallel_read_and_small_shapes():
+    rng = np.random.default_rng(3)
+    for rows, cols, nvec, nrp in ((128, 128, 50, 16), (27, 128, 200, 27), (7, 5, 30, 2), (1, 1, 5, 1),
+                                  (130, 33, 20, 64)):
+        bits, codes, p, cell = _envm_case(rng, rows=rows, cols=cols, nvec=nvec, cell_bit=1, num_row_parallel=nrp)
+        _assert_energy_matches(bits, codes, p, cell, _adc_args("mlsa"))
+
+
+@pytest.mark.parametrize("kind", ["sar", "voltage"])
+def test_envm_energy_other_adcs(kind):
+    rng = np.random.default_rng(11)
+    bits, codes, p, cell = _envm_case(rng, rows=64, cols=40, nvec=120, cell_bit=2, mem=MemCellType.FeFET)
+    _assert_energy_matches(bits, codes, p, cell, _adc_args(kind))
+
+
+@pytest.mark.parametrize("add", [-2.0e-5, -2.6e-5, -6.3e-5, -1.0])  # clip point on a log, the lin, no segment
+def test_envm_energy_clip_point_inside_the_data(add):
+    """A negative constant term puts the fit's clip point (energy < 0 -> 0) among the columns: columns
+    on the clipped side add exactly 0, those near it are evaluated one by one."""
+    rng = np.random.default_rng(5)
+    bits, codes, p, cell = _envm_case(rng, rows=64, cols=64, nvec=300, cell_bit=1)
+    bits[:, :150] = (rng.random((64, 150)) < rng.uniform(0.02, 1.0, 150)).astype(np.uint8)
+    fused, oracle = _assert_energy_matches(bits, codes, p, cell, _adc_args("mlsa", add=add))
+    assert np.any(oracle >= 0)
+    _assert_energy_matches(bits, codes, p, cell, _adc_args("mlsa", add=add, clip=False))
+
+
+def test_envm_energy_degenerate_arguments():
+    """Zero sensing time or resistance scale: the column-by-column path."""
+    rng = np.random.default_rng(9)
+    bits, codes, p, cell = _envm_case(rng, rows=32, cols=16, nvec=40, cell_bit=2)
+    args = list(_adc_args("mlsa"))
+    for i, value in ((10, 0.0), (0, 0.0)):
+        changed = list(args)
+        changed[i] = value
+        _assert_energy_matches(bits, codes, p, cell, tuple(changed))
+
+
+@pytest.mark.parametrize("cell_bit", [1, 2, 3, 4, 5])
+def test_cell_conductance_table_gathers_the_same_values(cell_bit):
+    """The cached per-level table (cell_bit <= 4) gives every cell exactly `_envm_cell_conductance`."""
+    from neurosim_core.kernels import _cell_conductance, _envm_cell_conductance
+    rng = np.random.default_rng(cell_bit)
+    _, codes, p, _ = _envm_case(rng, rows=40, cols=24, nvec=1, cell_bit=cell_bit)
+    lut = conductance_lut(p.cell_bit, p.max_conductance, p.min_conductance)
+    for access in (25000.0, 0.0):
+        direct = _envm_cell_conductance(codes, lut, p.wire_resistance_row, p.wire_resistance_col, access)
+        assert np.array_equal(_cell_conductance(codes, p, access), direct)
+        assert np.array_equal(_cell_conductance(codes, p, access), direct)  # from the cache

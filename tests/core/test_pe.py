@@ -16,7 +16,7 @@ import pytest
 
 from neurosim_core.cell import make_cell
 from neurosim_core.params import HardwareConfig, resolve
-from neurosim_core.pe import PE, num_bit_subarray_output, pe_calculate_area, pe_calculate_performance, pe_initialize
+from neurosim_core.pe import PE, num_bit_subarray_output
 from neurosim_core.tech import technology
 from neurosim_core.traces import input_bit_matrix, load_npz_dir, weight_cell_codes
 
@@ -127,12 +127,12 @@ def test_pe_matches_reference(slices, mem, dup):
     p = resolve(HardwareConfig(mem_cell=mem))
     tech = technology(p.tech_node_nm, p.roadmap)
     pe = PE(p, tech, make_cell(p, tech))
-    pe_initialize(pe, 2, 2, 2, 2)
-    parts, height, width, buffer_area = pe_calculate_area(pe, 2, 2, True)
+    pe.initialize(2, 2, 2, 2)
+    parts, height, width, buffer_area = pe.calculate_area(2, 2, True)
     assert buffer_area == 0.0
     args = (codes, bits, *dup, 2, 2, 256, 256, 400, True)
-    clk_period = pe_calculate_performance(pe, *args, True).clk_period
-    perf = pe_calculate_performance(pe, *args, False, clk_freq=min(p.clk_freq_hz, 1 / clk_period))
+    clk_period = pe.calculate_performance(*args, True).clk_period
+    perf = pe.calculate_performance(*args, False, clk_freq=min(p.clk_freq_hz, 1 / clk_period))
     ours = ({f"area{i}": v for i, v in enumerate(parts)} | {"height": height, "width": width}
             | perf._asdict() | {"clk_period": clk_period})
     for key, value in GOLDEN_PE[f"{mem}_dup{dup[0]}{dup[1]}"].items():

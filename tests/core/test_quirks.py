@@ -40,3 +40,25 @@ def test_unknown_names_and_modes_are_refused():
         quirks.applies("no_such_quirk", "neurosim_v14")
     with pytest.raises(ValueError, match="allowed: neurosim_v14, neurosim_v21, corrected"):
         quirks.active("v1.4")
+
+
+def test_hardware_config_validates_compat():
+    from neurosim_core.params import ConfigError, HardwareConfig, resolve
+
+    with pytest.raises(ConfigError, match=r"field 'compat' = 'v1\.4' is not allowed; allowed: neurosim_v14, "
+                                          r"neurosim_v21, corrected"):
+        resolve(HardwareConfig(compat="v1.4"), source="hw.yaml")
+    assert resolve(HardwareConfig()).compat == "neurosim_v14"
+    assert resolve(HardwareConfig(compat="corrected")).compat == "corrected"
+
+
+def test_corrected_consistent_counts():
+    """Two corrected formulas checked directly (the full model under compat=corrected is
+    tests/core/test_golden.py::test_corrected_model_runs)."""
+    from neurosim_core.circuits.arithmetic import _tree_stages
+    from neurosim_core.params import HardwareConfig, resolve
+
+    assert list(_tree_stages(5, "neurosim_v14")) == [2, 1, 0]  # 5 -> 2 -> 1 -> 0: the odd operand is dropped
+    assert list(_tree_stages(5, "corrected")) == [2, 1, 1]  # 5 -> 3 -> 2 -> 1
+    cfg = HardwareConfig(mem_cell="rram", cell_bit=3)  # 3 cells per 8-bit weight, 8 columns per ADC
+    assert resolve(cfg).synapses_per_mux == 2 and resolve(cfg.replace(compat="corrected")).synapses_per_mux == 3

@@ -20,7 +20,7 @@ import pytest
 from neurosim_core.cell import make_cell
 from neurosim_core.params import HardwareConfig, resolve
 from neurosim_core.tech import technology
-from neurosim_core.tile import Tile, tile_calculate_area, tile_calculate_performance, tile_initialize
+from neurosim_core.tile import Tile
 from neurosim_core.traces import input_bit_matrix, load_npz_dir, novel_mapping_rows, weight_cell_codes
 from pathlib import Path
 
@@ -220,16 +220,16 @@ def test_tile_matches_reference(setup, name):
     codes, bits = codes[rows, :case["cols"]], bits[rows]
 
     tile = Tile(p, tech, cell)
-    tile_initialize(tile, 9, 512, 2, 512)
+    tile.initialize(9, 512, 2, 512)
     ours = {}
     for tag, num_pe, nm in (("NM", 9, True), ("CM", 4, False)):
-        parts, height, width = tile_calculate_area(tile, num_pe, 512, nm)
+        parts, height, width = tile.calculate_area(num_pe, 512, nm)
         ours |= {f"area{tag}{i}": v for i, v in enumerate(parts)} | {f"height{tag}": height, f"width{tag}": width}
     args = (codes, bits, case["novel"], case["num_pe"], 512, *case["su"], case["wmr"], case["wmc"],
             case["windows"] * 8)
-    clk_period = tile_calculate_performance(tile, *args, True).clk_period
+    clk_period = tile.calculate_performance(*args, True).clk_period
     clk_freq = min(p.clk_freq_hz, 1 / clk_period)
-    perf = tile_calculate_performance(tile, *args, False, clk_period=clk_period, clk_freq=clk_freq)
+    perf = tile.calculate_performance(*args, False, clk_period=clk_period, clk_freq=clk_freq)
     ours |= perf._asdict() | {"clk_period": clk_period, "clk_freq": clk_freq}
     _close(ours, GOLDEN_TILE[name], 1e-11)
 
@@ -238,7 +238,7 @@ def test_clock_pass_returns_running_maximum(setup):
     p, tech, cell, traces = setup
     tile = Tile(p, tech, cell)
     tile.initialize(9, 512, 2, 512)
-    tile_calculate_area(tile, 2, 512, False)  # as in the model's flow: area before the clock pass
+    tile.calculate_area(2, 512, False)  # as in the model's flow: area before the clock pass
     trace = traces[7]
     codes = weight_cell_codes(trace.weight_q, 8, 8, 1)
     bits = input_bit_matrix(trace.input_q, 8, 1)

@@ -26,14 +26,14 @@ def test_overrides_reach_the_typed_objects():
 
 
 @pytest.mark.parametrize("overrides, fragment", [
-    (["array.adc_bits=12"], "field 'adc_bits' = 12 is not allowed; allowed: 1..8"),
+    (["array.adc_bits=12"], "field 'array.adc_bits' = 12 is not allowed; allowed: integers 1..8"),
     (["device=foo"], "unknown option 'foo' for config group 'device'; allowed: ecram, fefet, pcm, rram, sram"),
     (["array.foo=1"], "unknown field 'foo' in group 'array'"),
-    (["tech=n7", "device=rram"], "field 'mem_cell' = 'rram' is not supported at tech_node_nm=7"),
+    (["tech=n7", "device=rram"], "conf/tech/n7.yaml: field 'tech.node_nm' = 7 is not allowed; allowed: 130, 90"),
     (["bogus=1"], "unknown key 'bogus'"),
     (["adc_bits"], "expected key=value"),
-    (["chip.global_bus=ring"], "field 'global_bus' = 'ring' is not allowed; allowed: xy_bus, htree"),
-    (["data=cifar10"], "field 'root'"),
+    (["chip.global_bus=ring"], "field 'chip.global_bus' = 'ring' is not allowed; allowed: xy_bus, htree"),
+    (["data=cifar10"], "conf/data/cifar10.yaml: field 'data.root' = '???'"),
 ])
 def test_bad_config_is_one_line_naming_field_and_allowed(overrides, fragment):
     with pytest.raises(ConfigError) as err:
@@ -64,6 +64,15 @@ def test_device_change_keeps_training():
 def test_slices_are_minimal_for_training():
     s = stage_slices(compose())["train"]
     assert set(s) == {"network", "train", "data"}
+    assert "threads" not in s["train"] and "n_test" not in s["data"]
+
+
+def test_test_images_and_threads_do_not_retrain():
+    """data.n_test changes what inference evaluates, not the model; train.threads only the speed."""
+    base = stage_keys(compose())
+    n_test, threads = stage_keys(compose(["data.n_test=64"])), stage_keys(compose(["train.threads=2"]))
+    assert {s for s in base if base[s] != n_test[s]} == {"infer", "report"}
+    assert threads == base
 
 
 @pytest.mark.parametrize("group", ["device", "tech", "array", "chip", "network", "train", "sweep"])
@@ -76,10 +85,10 @@ def test_every_group_option_composes(group):
 
 
 @pytest.mark.parametrize("override, fragment", [
-    ("train.lr=fast", "field 'lr' = 'fast' is not allowed; allowed: a number"),
-    ("train.max_steps=1.5", "field 'max_steps' = 1.5 is not allowed; allowed: an integer"),
-    ("chip.pipeline=3", "field 'pipeline' = 3 is not allowed; allowed: true, false"),
-    ("device.resistance_on_ohm=low", "field 'resistance_on_ohm' = 'low' is not allowed; allowed: a number"),
+    ("train.lr=fast", "field 'train.lr' = 'fast' is not allowed; allowed: a number in (0, 10]"),
+    ("train.max_steps=1.5", "field 'train.max_steps' = 1.5 is not allowed; allowed: integers 1..100000000"),
+    ("chip.pipeline=3", "field 'chip.pipeline' = 3 is not allowed; allowed: true, false"),
+    ("device.resistance_on_ohm=low", "field 'device.resistance_on_ohm' = 'low' is not allowed; allowed: a number in [100, 1e+10]"),
 ])
 def test_mistyped_field_is_one_line(override, fragment):
     with pytest.raises(ConfigError) as err:

@@ -26,3 +26,17 @@ def test_bad_estimate_mode_options_fail_in_one_line(override, field):
     with pytest.raises(ConfigError) as err:
         compose([override])
     assert field in str(err.value) and "\n" not in str(err.value)
+
+
+def test_one_vocabulary_real_with_trace_as_a_deprecated_alias(capsys):
+    """The pipeline and the estimator both call per-vector traces `real`; `trace` (the pipeline's old
+    name) still works, warns in one line and is the same design point (same keys)."""
+    real = compose(["estimate_mode=real"])
+    assert real.estimate_mode == "real" and compose([]).estimate_mode == "real"
+    old = compose(["estimate_mode=trace"])
+    assert old.estimate_mode == "real" and stage_keys(old) == stage_keys(real)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "estimate_mode=trace is deprecated; use estimate_mode=real" in err[0]
+    with pytest.raises(ConfigError) as bad:
+        compose(["estimate_mode=mean"])
+    assert "allowed: real, pseudo, average" in str(bad.value)

@@ -27,14 +27,28 @@ def test_main_dag_has_each_stage_once(tmp_path):
 
 def test_sweep_adc_shares_training_and_fans_out_estimation(tmp_path):
     counts = _dry_run("sweep_adc", cwd=tmp_path)
-    assert counts["train"] == 1 and counts["traces"] == 1 and counts["floorplan"] == 1
-    assert counts["estimate"] == 6 and counts["infer"] == 6
+    assert counts["train"] == 1 and counts["traces"] == 1
+    # the 6 points' estimates run batched in one chunk job (pipeline/dse/batch.py), accuracy per point
+    assert counts["dse_chunk"] == 1 and counts["infer"] == 6 and "estimate" not in counts
     assert counts["sweep_adc_aggregate"] == 1
+
+
+def test_multi_parameter_sweeps_share_training_and_batch_estimates(tmp_path):
+    counts = _dry_run("sweep_rram_grid", cwd=tmp_path)  # 33 points, 2 cores: chunks of 9
+    assert counts["train"] == 1 and counts["traces"] == 1 and counts["infer"] == 33 and counts["dse_chunk"] == 4
+    counts = _dry_run("sweep_sample50", "--config", "dse_cores=8", cwd=tmp_path)  # chunks of >= 8 points
+    assert counts["train"] == 1 and counts["traces"] == 1 and counts["dse_chunk"] == 7
+    assert counts["infer"] < 50  # points differing only in the node share their hardware-aware inference
+
+
+def test_reproduction_targets(tmp_path):
+    counts = _dry_run("reproduce_iedm19_table1", "reproduce_v14_table7", cwd=tmp_path)
+    assert counts == {"reproduce_iedm19_table1": 1, "reproduce_v14_table7": 1}
 
 
 def test_sweep_device_shares_training(tmp_path):
     counts = _dry_run("sweep_device", cwd=tmp_path)
-    assert counts["train"] == 1 and counts["estimate"] == 3
+    assert counts["train"] == 1 and counts["dse_chunk"] == 1 and counts["infer"] == 3
 
 
 def test_plan_paths_are_keyed():
@@ -51,8 +65,11 @@ def test_sweep_points_are_composed_only_when_asked_for():
     from pipeline.config import compose, stage_keys
 
     plan = Plan.build(["train.max_steps=7"])
-    assert not plan._registered_sweeps and set(plan.sweeps) == {"adc", "device", "array", "tech"}
+    assert not plan._registered_sweeps and set(plan.sweeps) >= {"adc", "device", "array", "tech"}
     point = ["train.max_steps=7", "array.adc_bits=3"]
     key = stage_keys(compose(point))["estimate"]
     assert plan.overrides_of("estimate", key) == tuple(point)  # a sweep job (e.g. on Slurm) finds its point
-    assert plan._registered_sweeps == {"adc", "device", "array", "tech"}
+    assert plan._registered_sweeps == {"adc"}  # stops at the sweep that produces the key
+    tech_point = ["train.max_steps=7", "tech=n45"]
+    assert plan.overrides_of("estimate", stage_keys(compose(tech_point))["estimate"]) == tuple(tech_point)
+    assert plan._registered_sweeps >= {"adc", "device", "array", "tech"}

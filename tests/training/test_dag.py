@@ -63,6 +63,8 @@ def test_tiny_training_run_end_to_end_then_hardware_change_reruns_only_estimates
     assert [r["epoch"] for r in rows] == [0, 1]
     for r in rows:
         assert r["energy_total_J"] > 0 and r["latency_total_s"] > 0 and 0 <= r["accuracy"] <= 1
+        # 400 images of a 16-64-channel net: well under a second of chip time, under a joule
+        assert r["latency_total_s"] < 10 and r["energy_total_J"] < 1
     est = pq.read_table(next((tmp_path / "results" / "estimate_training").iterdir()) / "epoch_000" /
                         "estimate.parquet").to_pylist()[0]
     dyn = sum(est[f"energy_{p}_J"] for p in ("fw", "ag", "wg", "wu", "dram"))

@@ -120,3 +120,46 @@ def test_wg_unit_mapping_follows_the_layer_shapes():
     assert costs[2].latency == pytest.approx(costs[3].latency, rel=1e-9)
     assert costs[3].energy == pytest.approx(2 * costs[2].energy, rel=1e-9)  # twice the input channels
     assert all(c.latency > 0 and c.energy > 0 for c in costs)
+
+
+@pytest.mark.slow
+def test_rram_below_22nm_reads_as_fefet_under_v21(small):
+    net, traces = small
+    hw = v21_default_hardware(mem_cell="rram", tech_node_nm=14)
+    r = estimate_training(net, traces, hw, batch_size=1, iterations=1)
+    assert any("RRAM below 22 nm" in n for n in r.notes)
+    fefet = estimate_training(net, traces, v21_default_hardware(tech_node_nm=14), batch_size=1, iterations=1)
+    assert r.total("fw").latency == pytest.approx(fefet.total("fw").latency)
+    assert r.total("wu").energy != pytest.approx(fefet.total("wu").energy)  # the cell write models differ
+    with pytest.raises(ConfigError, match="RRAM"):
+        estimate_training(net, traces, hw, training=TrainingConfig(compat="corrected"), batch_size=1, iterations=1)
+
+
+@pytest.mark.slow
+def test_sram_weight_update_is_priced(small):
+    net, traces = small
+    hw = v21_default_hardware(mem_cell="sram", cell_bit=1)
+    r = estimate_training(net, traces, hw, batch_size=1, iterations=1)
+    assert r.layers[1].wu.latency > 0 and r.layers[1].wu.energy > 0
+    assert r.layers[1].written_cells > 0
+
+
+def test_v21_register_file_buffer_line_is_slower(small):
+    """V2.1's register-file line decode spans the DFF width: a global-buffer pass costs more time
+    under neurosim_v21 than with the inference buffer model, the same energy."""
+    from neurosim_core.cell import make_cell
+    from neurosim_core.chip import Chip
+    from neurosim_core.floorplan import floorplan
+    from neurosim_core.params import resolve
+    from neurosim_core.tech import technology
+    from neurosim_core.training.estimate import _global_buffer
+
+    net, _ = small
+    p = resolve(v21_default_hardware())
+    tech = technology(p.technode, p.roadmap)
+    chip = Chip(p, tech, make_cell(p, tech), net, floorplan(net, p))
+    chip.initialize(p.clk_freq_hz)
+    chip.calculate_area()
+    v21 = _global_buffer(chip, 1e6, 1e6, 64, "neurosim_v21")
+    plain = _global_buffer(chip, 1e6, 1e6, 64, "corrected")
+    assert v21.latency > plain.latency and v21.energy == plain.energy

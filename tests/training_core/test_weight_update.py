@@ -115,3 +115,14 @@ def test_mlsa_v21_component():
     lat, en = m16.convert(r, 64)
     assert lat == pytest.approx(t * 64) and en > 0
     assert m32.convert(r, 64)[1] > en
+
+
+def test_weights_mapped_in_the_kernel_equal_conductances(traces):
+    t = traces["Conv1"]
+    a = _workload(t)
+    order, starts, cols = subarray_blocks(t.rows, t.c_out, 128, 128)
+    b = write_workload(t.weight_new, t.weight_old, cell="fefet", row_order=order, row_block_starts=starts,
+                       sub_cols=cols, g_max=G_MAX, g_min=G_MIN, max_levels=60, write_voltage=4.0,
+                       write_pulse_width=50e-9, polarization_uc_cm2=20.0, feature_size_m=32e-9,
+                       compat="neurosim_v21", weights=True)
+    assert np.array_equal(a.total_pulses, b.total_pulses) and np.allclose(a.cell_energy_j, b.cell_energy_j, rtol=1e-12)

@@ -1,0 +1,113 @@
+"""Design points per second of an estimate-only sweep: batched (a process per chunk of points, as
+`pipeline.dse.batch` runs them) vs one process per point (as a one-point-per-job sweep runs them),
+in the same run, on the same real traces, ``--jobs`` processes at a time in both cases.
+
+    .venv/bin/python benchmarks/sweep_throughput.py [--traces DIR] [--network NET.csv] [--jobs 2]
+
+``--traces``: a pipeline traces directory (``results/traces/<key>``, with ``traces.parquet`` and
+``network.csv``) or a directory of ``*.npz`` traces (default: the reference's full-width VGG-8
+CIFAR-10 traces in ``tests/data/traces_vgg8`` with ``tests/data/NetWork_VGG8.csv``).  The points:
+SRAM, real-trace mode, ADC bits 3..8 x sub-array rows 64/128/256 x node 45/32/22/14/7/5 nm (108
+points; ``--points N`` takes the first N).  Every point of both runs is checked to give identical
+figures.  Prints the 1-minute load (``uptime``) before and after: the machine is shared.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def points(n: int) -> list[dict]:
+    grid = itertools.product([22, 32, 45, 14, 7, 5], [128, 64, 256], [5, 3, 4, 6, 7, 8])
+    return [{"tech_node_nm": node, "num_row_subarray": rows, "num_col_subarray": rows, "level_output": 2 ** adc}
+            for node, rows, adc in grid][:n]
+
+
+def worker(args) -> None:
+    """One process: import, read the traces once, estimate the given points, write one JSON row each."""
+    t0 = time.perf_counter()
+    from neurosim_core.network import read_network_csv
+    from neurosim_core.params import HardwareConfig, resolve
+
+    from pipeline.direct import load_traces_dir
+    from pipeline.dse.batch import estimate_row
+
+    pts = json.loads(Path(args.worker).read_text())
+    network = read_network_csv(Path(args.network))
+    traces = load_traces_dir(Path(args.traces), resolve(HardwareConfig()))
+    rows = [estimate_row(network, traces, resolve(HardwareConfig(**p))) for p in pts]
+    Path(args.out).write_text(json.dumps({"rows": rows, "wall_s": time.perf_counter() - t0}))
+
+
+def run_processes(chunks: list[list[dict]], jobs: int, traces: Path, network: Path, tmp: Path, tag: str):
+    def one(i_chunk):
+        i, chunk = i_chunk
+        spec, out = tmp / f"{tag}_{i}.json", tmp / f"{tag}_{i}.out.json"
+        spec.write_text(json.dumps(chunk))
+        subprocess.run([sys.executable, __file__, "--worker", str(spec), "--out", str(out), "--traces", str(traces),
+                        "--network", str(network)], check=True, cwd=ROOT,
+                       env={**os.environ, "OMP_WAIT_POLICY": "PASSIVE", "OMP_NUM_THREADS": "1"})
+        return json.loads(out.read_text())["rows"]
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as ex:
+        results = list(ex.map(one, enumerate(chunks)))
+    return [r for rows in results for r in rows], time.perf_counter() - t0
+
+
+def load1() -> str:
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--traces", default=str(ROOT / "tests/data/traces_vgg8"))
+    ap.add_argument("--network", default=None, help="NetWork.csv (default: network.csv beside traces.parquet, "
+                                                    "else tests/data/NetWork_VGG8.csv)")
+    ap.add_argument("--points", type=int, default=108)
+    ap.add_argument("--jobs", type=int, default=2, help="processes at a time (as snakemake --cores)")
+    ap.add_argument("--chunk-size", type=int, default=None, help="points per batched process (default: points/jobs)")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--out", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.network is None:
+        cand = Path(args.traces) / "network.csv"
+        args.network = str(cand if cand.exists() else ROOT / "tests/data/NetWork_VGG8.csv")
+    if args.worker:
+        worker(args)
+        return
+    pts = points(args.points)
+    size = args.chunk_size or math.ceil(len(pts) / args.jobs)
+    print(f"{len(pts)} real-trace SRAM design points of {args.network} on {args.traces}; {args.jobs} processes at a "
+          f"time; 1-min load before: {load1()}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        # warm the Numba cache once so neither mode pays a compilation the other does not
+        run_processes([pts[:1]], 1, Path(args.traces), Path(args.network), tmp, "warm")
+        batched, t_b = run_processes([pts[i:i + size] for i in range(0, len(pts), size)], args.jobs,
+                                     Path(args.traces), Path(args.network), tmp, "batch")
+        print(f"batched ({math.ceil(len(pts) / size)} processes of <= {size} points): {t_b:.1f} s, "
+              f"{len(pts) / t_b:.2f} points/s; 1-min load {load1()}", flush=True)
+        single, t_s = run_processes([[p] for p in pts], args.jobs, Path(args.traces), Path(args.network), tmp,
+                                    "single")
+        print(f"one process per point ({len(pts)} processes): {t_s:.1f} s, {len(pts) / t_s:.2f} points/s; "
+              f"1-min load {load1()}", flush=True)
+    same = batched == single
+    print(f"speed-up {t_s / t_b:.2f}x; figures identical in both modes: {same}")
+    if not same:
+        sys.exit("batched and one-point-per-process figures differ")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,10 @@
+"""The reference-table helpers of ``benchmarks/reference_table.py`` (outside the model package)."""
+import sys
+from pathlib import Path
+
+_BENCHMARKS = str(Path(__file__).resolve().parents[2] / "benchmarks")
+if _BENCHMARKS not in sys.path:
+    sys.path.insert(0, _BENCHMARKS)
+
+from reference_table import (CHIP_METRICS, LAYER_METRICS, read_reference_results,  # noqa: E402,F401
+                             reference_hardware_config, relative_error)
