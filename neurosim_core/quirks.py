@@ -118,6 +118,25 @@ _REGISTRY: dict[str, Quirk] = {
            "RRAM below 22 nm is accepted and its read path priced as FeFET; corrected: refused as by the inference models"),
         _q("v21_write_rows_physical_times_activity", V21, "training",
            "weight update: rows written = the sub-array's physical rows x the write activity of its mapped rows only; corrected: the mapped rows selected for writing"),
+        # -- hardware-aware inference (pipeline/hw_infer.py; V1.4 quantization_cpu_np_infer.py) --
+        _q("hw_weight_code_round", V14, "hw_inference",
+           "cells hold round((2^W-1)/2 (w+1)) with no digital offset removal: effective weights "
+           "(2q+-1)/2^W, pulled toward zero (corrected: q + 2^(W-1), offset removed, exact q)"),
+        _q("hw_weight_slices_floor", V14, "hw_inference",
+           "a weight is cut into int(W/cellBit) cells, so its top bits are lost when cellBit does "
+           "not divide W (corrected: ceil(W/cellBit) cells)"),
+        _q("hw_input_code_255", V14, "hw_inference",
+           "activations are coded round((2^A-1) x) as A magnitude bits carrying the sign and divided "
+           "by 2^A, so x > 1/2 reads as (2k-1)/2^A (corrected: 2^(A-1) x, two's complement)"),
+        _q("hw_image_layer_three_channels", V14, "hw_inference",
+           "only a layer of exactly 3 input channels (fewer than subArray) reads analog inputs; a "
+           "1-channel image layer goes bit-serially through the ADC (corrected: <= 3 channels)"),
+        _q("hw_subarray_count_floor", V14, "hw_inference",
+           "a layer uses int(rows/subArray) sub-arrays per kernel position and never reads the "
+           "remainder rows (corrected: ceil, every row read)"),
+        _q("hw_adc_dummy_separate_range", V14, "hw_inference",
+           "the dummy column's outputs of a read get their own ADC min/max range, so its floor "
+           "bias does not cancel the data columns' (corrected: one range per read for both)"),
     )
 }
 
