@@ -13,7 +13,7 @@ the masked-conv formulation (``tests/algo/oracle.py``, ``compat=neurosim_v14``) 
 literally in float32 and in float64 (as the reference's code computes: float sums, floor with no
 tolerance) and exactly; printed: the share of ADC conversions that lie on a level edge and the share
 of layer outputs (after output quantisation) where each literal evaluation and our engine differ
-from the exact one.
+from the exact one, with the literal evaluations' mean difference in output LSBs.
 """
 from __future__ import annotations
 
@@ -90,6 +90,7 @@ def edges():
     for bits, cb, onoff, sub in ((5, 1, 17, 32), (6, 1, 10, 64), (5, 2, 17, 32), (6, 2, 10, 64), (8, 4, 100, 32)):
         hw = HwInferConfig(adc_bits=bits, cell_bit=cb, on_off_ratio=onoff, subarray=sub, compat="neurosim_v14")
         diff = {"f32": 0, "f64": 0, "ours": 0}
+        bias = {"f32": 0.0, "f64": 0.0}
         n = 0
         counts.update(conversions=0, on_edge=0)
         for layer, x in layers:
@@ -106,9 +107,12 @@ def edges():
             diff["f32"] += int((f32 != ex).sum())
             diff["f64"] += int((f64 != ex).sum())
             diff["ours"] += int((ours != ex).sum())
+            bias["f32"] += float(((f32 - ex) * 128).sum())               # in output LSBs (8-bit activations)
+            bias["f64"] += float(((f64 - ex) * 128).sum())
             n += ex.numel()
         print(f"| {bits} | {cb} | {onoff} | {sub} | {counts['on_edge'] / counts['conversions'] * 100:.1f} % | "
-              f"{diff['f32'] / n * 100:.1f} % | {diff['f64'] / n * 100:.1f} % | {diff['ours'] / n * 100:.2f} % |",
+              f"{diff['f32'] / n * 100:.1f} % ({bias['f32'] / n:+.2f} LSB) | {diff['f64'] / n * 100:.1f} % "
+              f"({bias['f64'] / n:+.2f} LSB) | {diff['ours'] / n * 100:.2f} % |",
               flush=True)
 
 
