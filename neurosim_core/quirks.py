@@ -97,6 +97,8 @@ _REGISTRY: dict[str, Quirk] = {
            "an adder tree summing a single operand still takes the first stage's ripple latency; corrected: no stage, no latency"),
         _q("tile_stale_accumulation_leakage", BOTH, "estimator",
            "a conventional tile that runs no accumulation (duplicated PEs) still adds the leakage of the last tile accumulation run, in any tile or clock pass; corrected: only its own (0 when none runs)"),
+        _q("inverter_nmos_sidewall_pmos_folds", BOTH, "estimator",
+           "an inverter's NMOS drain sidewall takes the odd/even parity of the PMOS folding count (formula.cpp); corrected: the NMOS folding count"),
         # --- V2.1 on-chip training (neurosim_core/training) ---
         _q("v21_write_row_set_or_reset", V21, "training",
            "weight update: a row with both SET and RESET cells is counted only as a SET row in the selected-row counts"),
