@@ -99,6 +99,8 @@ _REGISTRY: dict[str, Quirk] = {
            "a conventional tile that runs no accumulation (duplicated PEs) still adds the leakage of the last tile accumulation run, in any tile or clock pass; corrected: only its own (0 when none runs)"),
         _q("inverter_nmos_sidewall_pmos_folds", BOTH, "estimator",
            "an inverter's NMOS drain sidewall takes the odd/even parity of the PMOS folding count (formula.cpp); corrected: the NMOS folding count"),
+        _q("chip_last_tile_leakage", BOTH, "estimator",
+           "a layer's per-tile leakage is the last tile's (Chip.cpp overwrites it per tile), times the tile count; corrected: the mean of its tiles"),
         # --- V2.1 on-chip training (neurosim_core/training) ---
         _q("v21_write_row_set_or_reset", V21, "training",
            "weight update: a row with both SET and RESET cells is counted only as a SET row in the selected-row counts"),
