@@ -38,7 +38,7 @@ def test_multi_parameter_sweeps_share_training_and_batch_estimates(tmp_path):
     assert counts["train"] == 1 and counts["traces"] == 1 and counts["infer"] == 33 and counts["dse_chunk"] == 4
     counts = _dry_run("sweep_sample50", "--config", "dse_cores=8", cwd=tmp_path)  # chunks of >= 8 points
     assert counts["train"] == 1 and counts["traces"] == 1 and counts["dse_chunk"] == 7
-    assert counts["infer"] < 50  # points differing only in the node share their hardware-aware inference
+    assert "infer" not in counts  # an estimate-only sweep (accuracy: false)
 
 
 def test_reproduction_targets(tmp_path):
@@ -71,5 +71,7 @@ def test_sweep_points_are_composed_only_when_asked_for():
     assert plan.overrides_of("estimate", key) == tuple(point)  # a sweep job (e.g. on Slurm) finds its point
     assert plan._registered_sweeps == {"adc"}  # stops at the sweep that produces the key
     tech_point = ["train.max_steps=7", "tech=n45"]
-    assert plan.overrides_of("estimate", stage_keys(compose(tech_point))["estimate"]) == tuple(tech_point)
-    assert plan._registered_sweeps >= {"adc", "device", "array", "tech"}
+    # some design point producing that key (another sweep's point may produce it first: same key)
+    found = plan.overrides_of("estimate", stage_keys(compose(tech_point))["estimate"])
+    assert stage_keys(compose(found))["estimate"] == stage_keys(compose(tech_point))["estimate"]
+    assert plan._registered_sweeps >= {"adc", "device", "array"}  # registered one sweep at a time
