@@ -207,9 +207,13 @@ def _start_and_kill(work: Path, sig, wait_for: str):
 
 @pytest.mark.slow
 def test_ctrl_c_then_the_same_command_resumes(tmp_path):
-    proc = _start_and_kill(tmp_path, signal.SIGINT, "results/logs/infer/*.log")
-    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group
-    proc.wait(timeout=300)
+    proc = _start_and_kill(tmp_path, signal.SIGINT, "results/logs/train/*.log")
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group (training is running)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:  # a user presses Ctrl-C again
+        os.killpg(proc.pid, signal.SIGINT)
+        proc.wait(timeout=300)
     assert proc.returncode != 0
     resumed = _run(tmp_path)
     assert "Traceback" not in resumed.stderr
