@@ -67,7 +67,8 @@ class LayerPerformance:
     """One layer's ChipCalculatePerformance outputs.
 
     Latencies are clock cycles when synchronous, seconds otherwise; energies J.  ``leakage`` and
-    ``leakage_sram_in_use`` are per tile (W) -- the model keeps the last tile's values.
+    ``leakage_sram_in_use`` are per tile (W) -- the model keeps the last tile's values
+    (``chip_last_tile_leakage``; corrected: the mean over the layer's tiles).
     """
 
     read_latency: float = 0.0
@@ -386,12 +387,17 @@ class Chip:
         n_bits = self.network.layers[index].windows(self.p.compat) * self.p.input_bits
         perf = LayerPerformance()
         self.tile.pe.activity = self._activity.get(index)
+        leak = leak_sram = 0.0
         for part in evaluation.slices:
             tile_perf = self.tile.calculate_performance(
                 part.weights, part.inputs, novel, num_pe, pe_size, speed_rows, speed_cols,
                 part.num_row_matrix, part.num_col_matrix, n_bits, False, clk_freq=clk_freq,
                 input_rows=part.input_rows)
             perf.merge_tile(tile_perf)
+            leak, leak_sram = leak + tile_perf.leakage, leak_sram + tile_perf.leakage_sram_in_use
+        if evaluation.slices and not quirks.applies("chip_last_tile_leakage", self.p.compat):
+            # per-tile leakage = the mean of the layer's tiles (the caller multiplies by their count)
+            perf.leakage, perf.leakage_sram_in_use = leak / len(evaluation.slices), leak_sram / len(evaluation.slices)
         return perf
 
     def chip_periphery(self, index: int, perf: LayerPerformance, clk_freq: float) -> LayerPerformance:

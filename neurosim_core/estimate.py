@@ -71,7 +71,7 @@ def estimate(network: Network, traces: Sequence[LayerTrace], p: Params, *, tech=
     by user builders (`neurosim_core.plugins`).
     """
     _check_traces(network, traces)
-    tech = tech if tech is not None else technology(p.technode, p.roadmap)
+    tech = tech if tech is not None else technology(p.technode, p.roadmap, compat=p.compat)
     cell = cell if cell is not None else make_cell(p, tech)
     fp = floorplan(network, p)
     chip = Chip(p, tech, cell, network, fp, library)

@@ -11,8 +11,10 @@ FinFET/GAA nodes.  The Horowitz delay uses CACTI's fixed beta = 0.5.
 Fidelity notes (kept on purpose, they change numbers): the model scales widths to fin counts
 as ``w * (1 / 2F)`` in some formulas and ``w / 2F`` in others, which differ in the last bit and
 therefore in ``ceil``; fin (and, in the capacitance formulas, sheet) folding counts use integer
-division; the NMOS drain sidewall of an inverter uses the PMOS folding count; the FinFET
+division; the FinFET
 transconductance uses ``2 * fin height + fin width`` as the effective width.
+Reference defect behind a switch: the NMOS drain sidewall of an inverter uses the PMOS
+folding count (``inverter_nmos_sidewall_pmos_folds``; planar nodes only).
 Fixed reference crash: a cell height too small to hold one fin gives an integer division by
 zero in the reference; here it raises ``ValueError``.
 
@@ -24,6 +26,7 @@ import math
 from typing import NamedTuple
 
 from . import constants as c
+from . import quirks
 from .tech import Technology
 
 __all__ = [
@@ -356,7 +359,8 @@ def _output_cap(gate_type: int, num_input: int, width_nmos: float, width_pmos: f
             side_p = width_p * 2 + hp * (1 + odd_p)
         if width_nmos > 0:
             width_n = drain_n.unit_width_drain
-            side_n = width_n * 2 + hn * (1 + odd_p)  # the model uses the PMOS folding here
+            odd = odd_p if quirks.applies("inverter_nmos_sidewall_pmos_folds", tech.compat) else odd_n
+            side_n = width_n * 2 + hn * (1 + odd)
     elif gate_type == c.NOR:
         if shared:
             if width_pmos > 0:

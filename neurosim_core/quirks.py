@@ -95,6 +95,12 @@ _REGISTRY: dict[str, Quirk] = {
            "each adder-tree stage passes floor(n/2) operands on, dropping an odd one (fewer adders); corrected: ceil(n/2)"),
         _q("adder_tree_single_operand_latency", V14, "estimator",
            "an adder tree summing a single operand still takes the first stage's ripple latency; corrected: no stage, no latency"),
+        _q("tile_stale_accumulation_leakage", BOTH, "estimator",
+           "a conventional tile that runs no accumulation (duplicated PEs) still adds the leakage of the last tile accumulation run, in any tile or clock pass; corrected: only its own (0 when none runs)"),
+        _q("inverter_nmos_sidewall_pmos_folds", BOTH, "estimator",
+           "an inverter's NMOS drain sidewall takes the odd/even parity of the PMOS folding count (formula.cpp); corrected: the NMOS folding count"),
+        _q("chip_last_tile_leakage", BOTH, "estimator",
+           "a layer's per-tile leakage is the last tile's (Chip.cpp overwrites it per tile), times the tile count; corrected: the mean of its tiles"),
         # --- V2.1 on-chip training (neurosim_core/training) ---
         _q("v21_write_row_set_or_reset", V21, "training",
            "weight update: a row with both SET and RESET cells is counted only as a SET row in the selected-row counts"),
@@ -120,6 +126,25 @@ _REGISTRY: dict[str, Quirk] = {
            "weight update: rows written = the sub-array's physical rows x the write activity of its mapped rows only; corrected: the mapped rows selected for writing"),
         _q("v21_momentum_buffer_normalised_by_qg", V21, "training",
            "train.py aliases param.grad to the momentum buffer, so QG's in-place x /= 2^round(log2 max|x|) also rescales it: v <- gamma v / 2^round(log2 max|v|) + alpha g; corrected: plain momentum"),
+        # -- hardware-aware inference (pipeline/hw_infer.py; V1.4 quantization_cpu_np_infer.py) --
+        _q("hw_weight_code_round", V14, "hw_inference",
+           "cells hold round((2^W-1)/2 (w+1)) with no digital offset removal: effective weights "
+           "(2q+-1)/2^W, pulled toward zero (corrected: q + 2^(W-1), offset removed, exact q)"),
+        _q("hw_weight_slices_floor", V14, "hw_inference",
+           "a weight is cut into int(W/cellBit) cells, so its top bits are lost when cellBit does "
+           "not divide W (corrected: ceil(W/cellBit) cells)"),
+        _q("hw_input_code_255", V14, "hw_inference",
+           "activations are coded round((2^A-1) x) as A magnitude bits carrying the sign and divided "
+           "by 2^A, so x > 1/2 reads as (2k-1)/2^A (corrected: 2^(A-1) x, two's complement)"),
+        _q("hw_image_layer_three_channels", V14, "hw_inference",
+           "only a layer of exactly 3 input channels (fewer than subArray) reads analog inputs; a "
+           "1-channel image layer goes bit-serially through the ADC (corrected: <= 3 channels)"),
+        _q("hw_subarray_count_floor", V14, "hw_inference",
+           "a layer uses int(rows/subArray) sub-arrays per kernel position and never reads the "
+           "remainder rows (corrected: ceil, every row read)"),
+        _q("hw_adc_dummy_separate_range", V14, "hw_inference",
+           "the dummy column's outputs of a read get their own ADC min/max range, so its floor "
+           "bias does not cancel the data columns' (corrected: one range per read for both)"),
     )
 }
 

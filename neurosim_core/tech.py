@@ -8,9 +8,10 @@ gate-all-around nanosheet nodes (IRDS 2022).  FinFET/GAA values are LSTP only.
 On/off currents (A/m of width) are tabulated every 10 K from 300 K to 400 K and linearly
 interpolated to 1 K steps; the arrays are indexed by ``temperature_K - 300``.  Junction
 capacitances follow the BSIM4 bias dependence Cj = Cj0 / (1 + Vdd/PB)^m at planar nodes and
-IRDS-derived per-node values below 22 nm.  Quirks of the model kept for fidelity: the drain
-total capacitance is set only at 130 nm LSTP and 65 nm HP among the planar nodes (it is only
-used below 22 nm), and the FinFET/GAA P/N size ratio is truncated to an integer.
+IRDS-derived per-node values below 22 nm.  Not reference defects (no `quirks` entry): the drain
+total capacitance is set only at 130 nm LSTP and 65 nm HP among the planar nodes, but it is read
+only at <= 14 nm, so it changes nothing; the FinFET P/N size ratio is an integer on purpose
+(V1.4 casts it explicitly where the other FinFET/GAA nodes fix it at 1): FinFETs are sized in whole fins.
 """
 from __future__ import annotations
 
@@ -68,6 +69,8 @@ class Technology:
     max_fin_per_gaa: float
     gm_oncurrent: float  # A/m/V
     cap_draintotal: float  # F/m
+    #: reference-compatibility mode (`neurosim_core.quirks`) the device formulas follow
+    compat: str = "neurosim_v14"
 
     @property
     def is_finfet_or_gaa(self) -> bool:
@@ -328,7 +331,8 @@ def _scaled_fields(node: int, currents: _Currents) -> dict:
 
 
 @functools.lru_cache(maxsize=None)
-def technology(node_nm: int, roadmap: str = "lstp", transistor: str = "conventional") -> Technology:
+def technology(node_nm: int, roadmap: str = "lstp", transistor: str = "conventional",
+               compat: str = "neurosim_v14") -> Technology:
     """The `Technology` of a node (130..1 nm) and device roadmap ("hp" or "lstp").
 
     Raises ValueError (one line, naming the allowed values) for an unsupported combination;
@@ -364,5 +368,6 @@ def technology(node_nm: int, roadmap: str = "lstp", transistor: str = "conventio
         current_off_nmos=_per_kelvin(currents.off_n),
         current_off_pmos=_per_kelvin(currents.off_p),
         cap_polywire=0.0,
+        compat=compat,
         **fields,
     )

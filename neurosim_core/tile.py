@@ -31,8 +31,10 @@ semantics in snake_case.  Differences in form:
 * Reproduced model quirks (``neurosim_core.quirks``, off with ``compat="corrected"``): the tile
   buffers use the *PE* buffer type (``tile_buffer_uses_pe_buffer_type``); in a conventional tile
   without duplication the loop over the PE grid also adds, for grid positions outside the weights,
-  the previous PE's results again (``tile_remerges_previous_pe``).  The tile leakage counts every
-  PE of the grid (empty ones leak too).
+  the previous PE's results again (``tile_remerges_previous_pe``); a conventional tile that runs
+  no accumulation still adds the leakage of the last accumulation run anywhere
+  (``tile_stale_accumulation_leakage``).  The tile leakage counts every PE of the grid (empty ones
+  leak too).
 * ``sync_data_transfer`` is not supported (the chip model refuses it too).
 """
 from __future__ import annotations
@@ -290,6 +292,11 @@ class Tile:
         accumulation = unit.accumulation
         acc_reads = (num_in_vector // p.input_bits) * math.ceil(p.num_col_muxed / p.num_col_per_synapse)
         pe_perf = None
+        # the model also runs the tile accumulation in the clock pass and reads its leakage back
+        # whether or not this tile accumulates: a tile without accumulation adds the last one run
+        # (any tile, any pass); corrected: only this tile's own accumulation leaks
+        stale = quirks.applies("tile_stale_accumulation_leakage", p.compat)
+        acc_leakage = 0.0
         if speed_up_row * speed_up_col > 1:
             if speed_up_row >= num_pe and speed_up_col >= num_pe:
                 # full duplication: every PE holds the whole assigned weight
@@ -307,15 +314,14 @@ class Tile:
                                                      calculate_clk_freq, acc, clk)
                             acc.merge_pe(pe_perf)
                 acc.divide_latencies(speed_up_row * speed_up_col)
-                if math.ceil(wmr / pe_size) > 1:
-                    # the model runs this in the clock pass too: a later tile that skips the
-                    # accumulation still adds this (stale) accumulation leakage
+                if math.ceil(wmr / pe_size) > 1 and (stale or not calculate_clk_freq):
                     units = math.ceil(wmr / pe_size)
                     accumulation.calculate_latency(acc_reads, units, 0)
                     accumulation.calculate_power(acc_reads, units)
                     if not calculate_clk_freq:
                         acc.latency(accumulation.read_latency, "accum")
                         acc.energy(accumulation.read_dynamic_energy, "accum")
+                        acc_leakage = accumulation.leakage
         else:
             # no duplication: the weights are partitioned among the PE grid
             for i in range(int(math.ceil(num_pe))):
@@ -326,16 +332,20 @@ class Tile:
                     elif not quirks.applies("tile_remerges_previous_pe", p.compat):
                         continue  # an empty grid position computes nothing
                     acc.merge_pe(pe_perf)
-            accumulation.calculate_latency(acc_reads, int(num_pe), 0)  # clock pass too (state, see above)
-            accumulation.calculate_power(acc_reads, int(num_pe))
+            if stale or not calculate_clk_freq:
+                accumulation.calculate_latency(acc_reads, int(num_pe), 0)
+                accumulation.calculate_power(acc_reads, int(num_pe))
             if not calculate_clk_freq:
                 acc.latency(accumulation.read_latency, "accum")
                 acc.energy(accumulation.read_dynamic_energy, "accum")
+                acc_leakage = accumulation.leakage
         if calculate_clk_freq:
             return Performance(clk_period=acc.clk_period)
         self._activation_and_buffers(unit, acc, num_in_vector, wmc, float(max(wmr * num_in_vector, 0)), 1.0,
                                      pe_size, False, 0)
-        acc.leakage = (pe_perf.leakage * num_pe * num_pe + accumulation.leakage + unit.input_buffer.leakage
+        if stale:
+            acc_leakage = accumulation.leakage
+        acc.leakage = (pe_perf.leakage * num_pe * num_pe + acc_leakage + unit.input_buffer.leakage
                        + unit.output_buffer.leakage + unit.htree.leakage)
         acc.leakage_sram = pe_perf.leakage_sram_in_use * num_pe * num_pe
         return acc.result()

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from neurosim_core.quirks import COMPAT_MODES, DEFAULT_COMPAT
+
 
 def _fail(cls: str, fld: str, value: Any, allowed: str) -> None:
     raise ValueError(f"{cls}.{fld}={value!r} is invalid; allowed: {allowed}")
@@ -148,11 +150,12 @@ class HwInferConfig:
       ``nonlinear`` (edges at quantiles of the partial-sum distribution).
     * ``adc_range``: ``batch`` (reference: range over the whole evaluated batch per read) or
       ``sample`` (range per image).
-    * ``adc_dummy_range``: ``shared`` (default, ours: the dummy (reference) column of a read is
-      converted with the read's data-column range, so the floor biases cancel) or ``separate``
-      (NeuroSim V1.4: the dummy column's partial sums of a read get their own min/max range, taken
-      over that read's dummy outputs for the whole batch, or per image with ``adc_range='sample'``;
-      reproduces the reference's numbers, including its negative offset at low ADC precision).
+    * ``compat``: the product-wide switch (``neurosim_core.quirks``).  ``neurosim_v14`` (default)
+      reproduces DNN+NeuroSim V1.4's hardware-inference outputs: every ``hw_inference`` quirk of the
+      registry applies (weight codes ``round(127.5 (w+1))``, input codes ``round(255 x)/2^8``, the
+      dummy column's own ADC range, ADC edges floored without tolerance, ``int(rows/subArray)``
+      sub-arrays, ...; see ``pipeline/hw_infer.py``).  ``corrected`` (and ``neurosim_v21``, which has
+      no hardware-inference quirk) is the consistent model: exact codes, one ADC range per read.
     * ``cell_bit`` bits per cell, ``on_off_ratio`` Gmax/Gmin.
     * ``vari``: device-to-device relative conductance sigma.
     * retention drift (IEDM'19 Fig. 3; the reference's ``Retention``), on each cell digit ``x``:
@@ -170,7 +173,6 @@ class HwInferConfig:
     adc_bits: int = 5
     adc_mode: str = "linear"
     adc_range: str = "batch"
-    adc_dummy_range: str = "shared"
     cell_bit: int = 1
     on_off_ratio: float = 17.0
     vari: float = 0.0
@@ -183,6 +185,7 @@ class HwInferConfig:
     seed: int = 0
     batch_size: int = 64
     max_chunk_elems: int = 1 << 21
+    compat: str = DEFAULT_COMPAT
 
     def validate(self) -> "HwInferConfig":
         c = "HwInferConfig"
@@ -195,8 +198,6 @@ class HwInferConfig:
             _fail(c, "adc_mode", self.adc_mode, "'linear' | 'nonlinear'")
         if self.adc_range not in ("batch", "sample"):
             _fail(c, "adc_range", self.adc_range, "'batch' | 'sample'")
-        if self.adc_dummy_range not in ("shared", "separate"):
-            _fail(c, "adc_dummy_range", self.adc_dummy_range, "'shared' | 'separate'")
         _int_range(c, "cell_bit", self.cell_bit, 1, 8)
         _num_range(c, "on_off_ratio", self.on_off_ratio, 1.0, lo_open=True)
         _num_range(c, "vari", self.vari, 0.0, 10.0)
@@ -212,6 +213,8 @@ class HwInferConfig:
         _int_range(c, "seed", self.seed, 0)
         _int_range(c, "batch_size", self.batch_size, 1)
         _int_range(c, "max_chunk_elems", self.max_chunk_elems, 1 << 10)
+        if self.compat not in COMPAT_MODES:
+            _fail(c, "compat", self.compat, " | ".join(repr(m) for m in COMPAT_MODES))
         return self
 
 

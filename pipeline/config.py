@@ -110,7 +110,6 @@ class ArrayConf:
     adc_type: Literal["mlsa", "sar"] = "mlsa"
     adc_current_mode: bool = True
     adc_mode: Literal["linear", "nonlinear"] = "linear"
-    adc_dummy_range: Literal["shared", "separate"] = "shared"
     cell_bit: int = Field(1, ge=1, le=8)  # bits per cell; 1 for SRAM; <= train.wl_weight
 
     def validate(self, where) -> None:
@@ -260,6 +259,8 @@ class FlowConfig:
     #: Monte-Carlo draw of the hardware-aware inference's device variation (0: the training seed's draw)
     mc_seed: int = Field(0, ge=0, le=1_000_000)
     overrides: tuple[str, ...] = ()
+    #: reproduce a reference's numbers (neurosim_core.quirks), in the estimator and in hardware-aware inference
+    compat: Literal["neurosim_v14", "neurosim_v21", "corrected"] = "neurosim_v14"
     onchip: OnchipConf = Field(default_factory=OnchipConf)
     onchip_device: OnchipDeviceConf = Field(default_factory=OnchipDeviceConf)
 
@@ -284,7 +285,7 @@ class FlowConfig:
             local_bus_delay_tolerance=c.local_bus_delay_tolerance, tree_folded_ratio=c.tree_folded_ratio,
             max_global_bus_width=c.max_global_bus_width, input_toggle=c.input_toggle,
             output_toggle=c.output_toggle,
-            activity_mode=self.estimate_mode,
+            activity_mode=self.estimate_mode, compat=self.compat,
             average_row_activity=float(c.average_row_activity), average_cell_level=float(c.average_cell_level),
             resistance_on_ohm=float(d.resistance_on_ohm), resistance_off_ohm=float(d.resistance_off_ohm),
             read_voltage_v=d.read_voltage_v, read_pulse_width_s=float(d.read_pulse_width_s),
@@ -550,7 +551,7 @@ def stage_slices(flow: FlowConfig) -> dict[str, dict[str, Any]]:
     k_train = _digest(train)
     a, d = flow.array, flow.device
     infer = {"train_key": k_train, "n_test": flow.data.n_test, "array": {k: getattr(a, k) for k in (
-        "rows", "parallel_rows", "read_mode", "adc_bits", "adc_mode", "adc_dummy_range", "cell_bit")},
+        "rows", "parallel_rows", "read_mode", "adc_bits", "adc_mode", "cell_bit")}, "compat": flow.compat,
         "device": {k: getattr(d, k) for k in (
             "resistance_on_ohm", "resistance_off_ohm", "variation_sigma", "drift_time_s", "drift_nu",
             "stuck_at_fraction", "mem_cell")}}

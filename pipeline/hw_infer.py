@@ -1,48 +1,64 @@
 """Fast, batched hardware-aware inference with CIM non-idealities (NeuroSim V1.4 semantics).
 
-Model followed: DNN+NeuroSim V1.4 hardware inference (Peng et al., IEDM 2019 / TCAD 2021;
-``Inference_pytorch/modules/quantization_cpu_np_infer.py``), re-derived and vectorised:
+Model followed: DNN+NeuroSim V1.4 hardware inference (Peng et al., IEDM 2019 / TCAD 2021; its
+``QConv2d``/``QLinear`` with ``inference=1``), re-derived and vectorised.  ``HwInferConfig.compat``
+(the product-wide switch of ``neurosim_core.quirks``) chooses between the reference's conventions
+(``neurosim_v14``, the default: every ``hw_inference`` quirk applies) and the consistent model
+(``corrected``; ``neurosim_v21`` has no hardware-inference quirk and reads like it).  The quirks:
 
-* **Weights -> cells.**  A WAGE weight ``w = q / 2^(W-1)`` (``q`` in ``[-(2^(W-1)-1), 2^(W-1)-1]``) is
-  stored as the offset code ``u = q + 2^(W-1)`` (the C++ mapping ``int(2^(W-1) w + 2^(W-1))``),
-  split into ``K = ceil(W / cell_bit)`` cells of base ``R = 2^cell_bit`` (LSB cell = slice 0).
-  A cell digit ``d`` gets the conductance ``G = Gmin + d/(R-1) * (Gmax - Gmin)`` with ``Gmax = 1``,
-  ``Gmin = 1/on_off_ratio``.
-* **Reference (dummy) column.**  As in the reference, every read has a dummy column at the mid
-  conductance ``(Gmax + Gmin)/2`` (``dummyP``); its current ``g_dummy * (active rows)`` is subtracted
-  after the ADC, which removes the ``Gmin`` floor.  With offset codes the ideal shift-and-added
-  difference is ``q + c0`` per active row, ``c0 = 2^(W-1) - (R^K - 1)/2``; ``c0 * (active rows)`` is
-  removed digitally (the active-row count is known), so the ideal read-out is exactly ``sum x q``
-  (the reference's ``round(127.5 (w+1))`` codes leave a +-1 LSB bias instead).
-* **Dummy column's ADC range** (``adc_dummy_range``).  ``shared`` (default, ours): one range per
-  read, shared by the data and dummy columns.  The dummy column is a column of the same sub-array,
-  converted by the same ADC, so we give it the read's range: the mean floor biases cancel and only
-  the quantisation noise is left.  ``separate`` (the reference, for reproducing NeuroSim's
-  numbers): as its two ``LinearQuantizeOut`` calls do, the data columns' outputs of a read and the
-  dummy column's outputs of that read (the dummy ``conv2d`` output tensor: every position of every
-  image of the batch, or of one image with ``adc_range='sample'``) are each converted with their own
-  min/max range, then subtracted.  The two floor biases (-step/2 on average each) then differ and
-  accumulate over reads, slices and bits into a large negative offset (the tests' small 16x16 MNIST
-  model, 89 % ideal, on 64 test images: 5-bit ADC 77 % shared vs 14 % separate, 6-bit 84 % vs 56 %).
-  The ``nonlinear`` ADC gets the same choice (quantile edges of the data outputs and of the dummy
-  outputs separately).
-* **Image layer.**  The first layer (<= 3 input channels) is read with analog (not bit-serial)
-  inputs and no ADC, as the reference's ``weight.shape[1] == 3`` branch does.
-* **Bit-serial inputs.**  Activations on the ``wl_activate`` grid are coded as ``A``-bit two's
-  complement ``c = x 2^(A-1)``; cycle ``z`` applies bit ``z`` (weight ``2^z``, the MSB weighs
-  ``-2^(A-1)``).  Post-ReLU inputs never set the sign bit; all-zero bit planes are skipped (their
-  read-out is exactly zero).
+* ``hw_weight_code_round``: a WAGE weight ``w = q / 2^(W-1)`` is stored as the reference's
+  ``u = round((2^W - 1)/2 (w + 1))`` (``q + 2^(W-1)`` for ``q <= 0``, ``q + 2^(W-1) - 1`` above),
+  with no digital offset removal: the read-out weight is ``u - (R^K - 1)/2 = q +- 1/2`` (pulled
+  toward zero).  Corrected: the offset code ``u = q + 2^(W-1)``; ``c0 = 2^(W-1) - (R^K - 1)/2`` per
+  active row is removed digitally (the active-row count is known), so the read-out weight is ``q``.
+* ``hw_weight_slices_floor``: ``K = int(W / cell_bit)`` cells (the top bits are lost when
+  ``cell_bit`` does not divide ``W``); corrected ``ceil``.
+* ``hw_input_code_255``: an activation is coded ``c = round((2^A - 1) x)`` and read as ``A``
+  magnitude bits that carry its sign (bit values in {-1, 0, 1}, as the reference's ``fmod``
+  extraction gives; bit ``z`` weighs ``2^z``), the sum divided by ``2^A``: ``x = k/2^(A-1) > 1/2``
+  reads as ``(2k-1)/2^A``.  Corrected: ``A``-bit two's complement of ``c = 2^(A-1) x`` (the MSB
+  weighs ``-2^(A-1)``).
+* ``hw_image_layer_three_channels``: a conv layer is read with analog (not bit-serial) inputs and
+  no ADC only with exactly 3 input channels and fewer than a sub-array of rows (the reference's
+  ``weight.shape[1] == 3`` branch); a 1-channel image layer goes bit-serially through the ADC with
+  signed bits.  Corrected: every conv layer with <= 3 input channels is the analog image layer.
+* ``hw_subarray_count_floor``: a kernel position's input channels are cut into
+  ``int(cin / rows)`` sub-arrays (one if ``cin < rows``) and the remainder rows are never read.
+  Corrected: ``ceil``, the last sub-array partly filled.
+* ``hw_adc_dummy_separate_range``: the dummy column's outputs of a read (the dummy ``conv2d`` output
+  tensor: every position of every image of the batch, or of one image with ``adc_range='sample'``)
+  get their own ADC min/max range, as the reference's two ``LinearQuantizeOut`` calls do; the two
+  floor biases (-step/2 on average each) then differ and accumulate over reads, slices and bits into
+  a large negative offset at low ADC precision.  Corrected: the dummy is a column of the same
+  sub-array, converted by the same ADC with the read's range, so the floor biases cancel.  The
+  ``nonlinear`` ADC gets the same choice (quantile edges of each set of outputs).
+
+Conventions common to both modes:
+
+* **Cells.**  ``u`` is split into ``K`` cells of base ``R = 2^cell_bit`` (LSB cell = slice 0); a
+  digit ``d`` gets the conductance ``G = Gmin + d/(R-1) (Gmax - Gmin)``, ``Gmax = 1``,
+  ``Gmin = 1/on_off_ratio``.  Every read has a dummy column at the mid conductance
+  ``(Gmax + Gmin)/2`` (``dummyP``), subtracted after the ADC; slice ``k`` is shift-and-added with
+  ``R^k (R-1)/(Gmax - Gmin)``.
 * **Mapping.**  Rows are kernel-position-major: for every kernel position ``(kh, kw)`` the input
   channels are cut into sub-arrays of ``min(subarray, parallel_read)`` rows (the reference's
   masked-conv partition).  Every (kernel position, sub-array, input bit, slice) is one analog read
-  whose column currents go through the ADC separately, then shift-and-add digitally.
+  whose column currents go through the ADC separately, then shift-and-add digitally.  All-zero
+  input bit planes are skipped (their read-out is exactly zero).
 * **ADC.**  ``linear``: ``2^adc_bits`` uniform levels between the min and max of the currents of a
-  read, floor to the level below (the reference ``LinearQuantizeOut``); ``nonlinear``: level edges at
-  the quantiles of the read's current distribution (distribution-derived), output = bin mid-point.
-  ``adc_range='batch'`` takes that range over the whole evaluated batch (reference), ``'sample'`` per
-  image.  ``adc_bits=0`` is an ideal read-out: the shift-and-add then commutes with the row sums and
-  the layer is one matmul of the (possibly varied) effective weights, exactly the digital model
-  when devices are ideal.
+  read, floor to the level below (``LinearQuantizeOut``); ``nonlinear`` (ours): level edges at the
+  quantiles of the read's current distribution, output = bin mid-point.  ``adc_range='batch'`` takes
+  the range over the whole evaluated batch (reference), ``'sample'`` per image.  ``adc_bits=0`` is an
+  ideal read-out: the shift-and-add commutes with the row sums and the layer is one matmul of the
+  (possibly varied) effective weights, exactly the digital model in ``corrected`` mode with ideal
+  devices.  **Level edges are decided as in exact arithmetic**: many currents of this formulation
+  sit exactly on a level edge (a dummy current is a multiple of one conductance, a data current an
+  integer combination of two); the reference floors its float sums with no tolerance, so there its
+  summation order picks the level (not reproducible by any other implementation: two float orders
+  of the reference formulation itself disagree, see the README).  With cells on their ideal levels
+  both engines form the currents from integer counts in float64 and convert with a 1e-6-level
+  comparator offset, i.e. exactly; with varied cells (a continuum of currents) the offset is 1e-6
+  (float64) or 1e-3 (float32) of a level.
 * **Non-idealities** (all seeded, sampled once per layer per ``evaluate`` call, i.e. device-to-device),
   in the reference's order: retention drift on the cell digits, then variation, then faults.
   Drift is the reference's ``Retention(x, t, v, detect, target)`` applied to a cell digit ``x``
@@ -55,18 +71,19 @@ Model followed: DNN+NeuroSim V1.4 hardware inference (Peng et al., IEDM 2019 / T
   through ``X_decimal``, ours drift independently.  Relative conductance variation
   ``G *= 1 + N(0, vari)``; stuck-at-Gmax / Gmin faults (ours).  Dummy columns are ideal.
 
-Two read engines give the same outputs (tested against the masked-conv oracle to float rounding):
+Two read engines give the same outputs (tested against the masked-conv oracle, ``tests/algo/oracle.py``):
 
 * ``bmm``: all slices of a chunk of (kernel position x sub-array, input bit) pairs are one batched
-  float matmul; chunks only bound memory and are exact (reads are independent).  Any device, any
-  non-ideality, both ADC modes.
+  float matmul (of integer digits when the cells sit on their ideal levels, else of conductances);
+  chunks only bound memory and are exact (reads are independent).  Any device, any non-ideality,
+  both ADC modes.
 * ``popcount`` (CPU, linear ADC, cells on their ideal levels, i.e. no variation or drift; faults
-  allowed; both ``adc_dummy_range`` settings): a column current is ``Gmin * (active rows) +
-  (Gmax-Gmin)/(R-1) * count`` with an integer ``count`` = popcounts of (digit bit plane AND input bit
-  plane) over 64-row words; the ADC range, conversion and shift-and-add run in the same compiled loop
-  (numba), so no current tensor is stored; the inner loop runs over the output columns (layers
-  with >= 64 of them, or more columns than input vectors) or over the input vectors.  ``auto``
-  picks it wherever it applies.
+  allowed): a column current is ``Gmin * (active rows) + (Gmax-Gmin)/(R-1) * count`` with an integer
+  ``count`` = popcounts of (digit bit plane AND input bit plane) over 64-row words (sign-carrying
+  input bits: positive planes minus negative planes); the ADC range, conversion and shift-and-add
+  run in the same compiled loop (numba), so no current tensor is stored; the inner loop runs over
+  the output columns (layers with >= 64 of them, or more columns than input vectors) or over the
+  input vectors.  ``auto`` picks it wherever it applies.
 """
 from __future__ import annotations
 
@@ -82,6 +99,8 @@ import torch.nn.functional as F
 from numba import njit, types
 from numba.extending import intrinsic
 
+from neurosim_core.quirks import applies
+
 from .algo_config import HwInferConfig
 from .quant import QConv2d, quant_layers
 
@@ -90,7 +109,8 @@ from .quant import QConv2d, quant_layers
 
 def _edge_eps(dtype) -> float:
     """Comparator offset (in units of one ADC level): a current that lies on a level edge up to
-    floating-point noise is converted consistently, whatever order the sums were taken in."""
+    floating-point noise is converted as in exact arithmetic (to the level above the edge),
+    whatever order the sums were taken in."""
     return 1e-6 if dtype == torch.float64 else 1e-3
 
 
@@ -151,12 +171,45 @@ def weight_codes(w_q: torch.Tensor, wbits: int) -> torch.Tensor:
     return torch.clamp(torch.round(w_q * s), -(s - 1), s - 1)
 
 
-def cell_digits(q: torch.Tensor, wbits: int, cell_bit: int) -> torch.Tensor:
-    """Cells of the offset code ``q + 2^(W-1)``: shape ``(K,) + q.shape``, LSB slice first."""
-    k = math.ceil(wbits / cell_bit)
-    u = (q + 2 ** (wbits - 1)).to(torch.int64)
+def stored_codes(q: torch.Tensor, wbits: int, compat: str) -> torch.Tensor:
+    """The unsigned code a weight ``q / 2^(W-1)`` is programmed as: the offset code ``q + 2^(W-1)``,
+    or the reference's ``round((2^W - 1)/2 (w + 1))`` (quirk ``hw_weight_code_round``: ``q + 2^(W-1)``
+    for ``q <= 0``, ``q + 2^(W-1) - 1`` for ``q > 0``; torch rounds half to even, as the reference)."""
+    s = 2 ** (wbits - 1)
+    if applies("hw_weight_code_round", compat):
+        return torch.round((2 ** wbits - 1) / 2 * (q.to(torch.float64) / s + 1)).to(q.dtype)
+    return q + s
+
+
+def n_slices(wbits: int, cell_bit: int, compat: str) -> int:
+    """Cells per weight: ``ceil(W / cell_bit)``, or the reference's ``int(W / cell_bit)`` (quirk
+    ``hw_weight_slices_floor``: the top ``W mod cell_bit`` bits are never programmed)."""
+    if applies("hw_weight_slices_floor", compat):
+        if cell_bit > wbits:
+            raise ValueError(f"cell_bit={cell_bit} > wl_weight={wbits}: the reference programs int(W/cellBit) = 0 "
+                             "cells; use compat='corrected'")
+        return wbits // cell_bit
+    return math.ceil(wbits / cell_bit)
+
+
+def cell_digits(u: torch.Tensor, k: int, cell_bit: int) -> torch.Tensor:
+    """The ``k`` base-``2^cell_bit`` digits of the unsigned codes ``u`` (LSB slice first, digits
+    above slice ``k`` dropped): shape ``(k,) + u.shape``."""
+    ui = u.to(torch.int64)
     r = 2 ** cell_bit
-    return torch.stack([(u >> (cell_bit * i)) & (r - 1) for i in range(k)]).to(q.dtype)
+    return torch.stack([(ui >> (cell_bit * i)) & (r - 1) for i in range(k)]).to(u.dtype)
+
+
+def subarray_split(cin: int, rows: int, compat: str) -> tuple[int, int]:
+    """``(S, Cs)``: sub-arrays per kernel position and rows per sub-array for ``cin`` input channels
+    and ``rows`` rows read at once.  ``ceil(cin / rows)`` sub-arrays (the last one partly filled), or
+    the reference's ``int(cin / rows)`` (quirk ``hw_subarray_count_floor``: the remainder rows are
+    never read; a layer with fewer rows than a sub-array is one sub-array)."""
+    if cin <= rows:
+        return 1, cin
+    if applies("hw_subarray_count_floor", compat):
+        return cin // rows, rows
+    return math.ceil(cin / rows), rows
 
 
 def conductance(d: torch.Tensor, cell_bit: int, on_off: float) -> torch.Tensor:
@@ -209,17 +262,23 @@ def apply_nonidealities(d: torch.Tensor, hw: HwInferConfig, gen: torch.Generator
     return g, digits
 
 
-def is_analog_input_layer(layer: nn.Module) -> bool:
+def is_analog_input_layer(layer: nn.Module, hw: HwInferConfig) -> bool:
     """The image layer (<= 3 input channels) is read with analog inputs and no ADC, as in the
-    reference (``weight.shape[1] == 3`` branch of ``QConv2d``)."""
-    return isinstance(layer, QConv2d) and layer.in_channels <= 3
+    reference's ``weight.shape[1] == 3`` branch of ``QConv2d``, which is taken only for exactly 3
+    channels and fewer than a sub-array of rows (quirk ``hw_image_layer_three_channels``)."""
+    if not isinstance(layer, QConv2d):
+        return False
+    if applies("hw_image_layer_three_channels", hw.compat):
+        return layer.in_channels == 3 and 3 < min(hw.subarray, hw.parallel_read)
+    return layer.in_channels <= 3
 
 
 @dataclass
 class ProgrammedLayer:
     """Conductances of one layer laid out for the batched read.
 
-    ``G``: (P*S, C*K, Cs), rows ordered (output column, slice); ``w_eff``: (P*S, C, Cs) the ideal
+    ``G``: (P*S, C*K, Cs), rows ordered (output column, slice): the conductances, or the integer
+    cell digits when the cells sit on their ideal levels (``affine`` set); ``w_eff``: (P*S, C, Cs) the ideal
     shift-and-added (G - G_dummy) in weight-code units (for reads without ADC); ``packed``: the
     cell digits as bit planes (P*S, K, cell_bit, C, ceil(Cs/64)) int64 for the popcount engine,
     or ``None`` when the bmm engine reads this layer."""
@@ -229,6 +288,9 @@ class ProgrammedLayer:
     g_dummy: float
     coef: torch.Tensor     # (K,) digital shift-and-add weights incl. 1/(Gmax-Gmin) and (R-1)
     offset: float          # per active row: sum_k coef_k (G(d_k) - G_dummy) - q (digital correction)
+    in_scale: float        # input code of an activation x: x * in_scale (2^(A-1), or 2^A for the reference)
+    rows_read: int         # input channels read (S * Cs, or fewer than cin: the reference's dropped rows)
+    compat: str
     K: int
     P: int
     S: int
@@ -238,6 +300,7 @@ class ProgrammedLayer:
     wbits: int
     abits: int
     analog_input: bool
+    affine: tuple[float, float] | None   # (Gmin, (Gmax-Gmin)/(R-1)) when ``G`` holds integer digits, else None
     packed: np.ndarray | None = None
     packed_t: np.ndarray | None = None   # the same bit planes as (P*S, K, cell_bit, W, C)
 
@@ -267,32 +330,39 @@ def program_layer(layer: nn.Module, hw: HwInferConfig, gen: torch.Generator, dty
     wbits, abits = layer.wl_weight, layer.wl_activate
     if wbits < 2 or abits < 2:
         raise ValueError("hardware inference needs a WAGE model (wl_weight, wl_activate >= 2); got a float layer")
+    compat = hw.compat
     w = layer.weight.detach().to(torch.float64)   # programmed in float64: ideal w_eff == q exactly
     q = weight_codes(torch.clamp(w, -1, 1), wbits)  # == round of qw(w)
+    u = stored_codes(q, wbits, compat)
     if w.dim() == 4:
         cout, cin, kh, kw = w.shape
-        qm = q.reshape(cout, cin, kh * kw).permute(2, 1, 0)     # (P, Cin, Cout)
+        um = u.reshape(cout, cin, kh * kw).permute(2, 1, 0)     # (P, Cin, Cout)
     else:
         cout, cin = w.shape
-        qm = q.t().unsqueeze(0)                                  # (1, Cin, Cout)
-    P = qm.shape[0]
-    rows = min(hw.subarray, hw.parallel_read)
-    S = math.ceil(cin / rows)
-    Cs = min(rows, cin)
-    qm = F.pad(qm, (0, 0, 0, S * Cs - cin))                      # padded rows get q=0 (inputs are 0)
-    d = cell_digits(qm, wbits, hw.cell_bit)                      # (K, P, Cin_p, Cout)
-    K = d.shape[0]
+        um = u.t().unsqueeze(0)                                  # (1, Cin, Cout)
+    P = um.shape[0]
+    S, Cs = subarray_split(cin, min(hw.subarray, hw.parallel_read), compat)
+    rows_read = min(cin, S * Cs)
+    um = F.pad(um[:, :rows_read], (0, 0, 0, S * Cs - rows_read))  # padded rows: inputs are 0
+    K = n_slices(wbits, hw.cell_bit, compat)
+    d = cell_digits(um, K, hw.cell_bit)                          # (K, P, Cin_p, Cout)
     g, digits = apply_nonidealities(d, hw, gen)
     R = 2 ** hw.cell_bit
     gmin = 1.0 / hw.on_off_ratio
     g_dummy = (1.0 + gmin) / 2                                   # mid-conductance reference column
     coef = torch.tensor([R ** k * (R - 1) / (1.0 - gmin) for k in range(K)], dtype=torch.float64)
-    offset = 2 ** (wbits - 1) - (R ** K - 1) / 2
+    # digital offset removal (the reference has none: quirk hw_weight_code_round)
+    offset = 0.0 if applies("hw_weight_code_round", compat) else 2 ** (wbits - 1) - (R ** K - 1) / 2
+    in_scale = 2.0 ** abits if applies("hw_input_code_255", compat) else 2.0 ** (abits - 1)
     g = g.reshape(K, P, S, Cs, cout)
     w_eff = torch.einsum("kpsrc,k->pscr", g - g_dummy, coef).reshape(P * S, cout, Cs) - offset
-    G = g.permute(1, 2, 4, 0, 3).reshape(P * S, cout * K, Cs)
+    # cells on their ideal levels: the bmm engine reads integer digit counts (exact in any float
+    # dtype) and forms the currents Gmin * (active rows) + (Gmax - Gmin)/(R-1) * count in float64
+    src = g if digits is None else digits.reshape(K, P, S, Cs, cout)
+    G = src.permute(1, 2, 4, 0, 3).reshape(P * S, cout * K, Cs)
+    affine = None if digits is None else (gmin, (1.0 - gmin) / (R - 1))
     dev = layer.weight.device
-    analog = is_analog_input_layer(layer)
+    analog = is_analog_input_layer(layer, hw)
     adc_reads = hw.adc_bits > 0 and not analog                   # else one ideal matmul, no engine choice
     popcount_ok = digits is not None and dev.type == "cpu" and hw.adc_mode == "linear"
     if engine == "popcount" and adc_reads and not popcount_ok:
@@ -302,33 +372,51 @@ def program_layer(layer: nn.Module, hw: HwInferConfig, gen: torch.Generator, dty
     if adc_reads and popcount_ok and engine != "bmm":
         packed = pack_digit_bits(digits.reshape(K, P, S, Cs, cout), hw.cell_bit)
     return ProgrammedLayer(G.to(dev, dtype).contiguous(), w_eff.to(dev, dtype).contiguous(), g_dummy,
-                           coef.to(dev, dtype), offset, K, P, S, Cs, cin, cout, wbits, abits, analog, packed,
+                           coef.to(dev, dtype), offset, in_scale, rows_read, compat, K, P, S, Cs, cin, cout, wbits,
+                           abits, analog, affine, packed,
                            None if packed is None else np.ascontiguousarray(packed.transpose(0, 1, 2, 4, 3)))
 
 
 # ----------------------------------------------------------------------------- read-out
 
 
-def input_bits(x: torch.Tensor, abits: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Two's-complement bit planes of activations on the ``abits`` grid.
-    Returns ``(bits (Z, *x.shape) in {0,1}, bit_weights (Z,))`` with only non-empty planes kept."""
+def input_codes(x: torch.Tensor, abits: int, compat: str) -> torch.Tensor:
+    """Integer input codes of activations ``x`` (int64).  Two's complement of ``2^(A-1) x`` in
+    ``[0, 2^A)``, or the reference's ``round((2^A - 1) x)`` (quirk ``hw_input_code_255``; read as
+    ``A`` magnitude bits that carry the sign, weight ``2^z / 2^A``), which is negative for ``x < 0``."""
+    if applies("hw_input_code_255", compat):
+        c = torch.round(x * (2 ** abits - 1)).to(torch.int64)
+        return torch.sign(c) * (c.abs() & (2 ** abits - 1))   # bits above A are never read
     s = 2 ** (abits - 1)
-    c = torch.clamp(torch.round(x * s), -s, s - 1).to(torch.int32) % (2 * s)
+    return torch.clamp(torch.round(x * s), -s, s - 1).to(torch.int64) % (2 * s)
+
+
+def input_bits(x: torch.Tensor, abits: int, compat: str = "corrected") -> tuple[torch.Tensor, torch.Tensor]:
+    """Bit planes of activations on the ``abits`` grid: two's complement (the MSB weighs
+    ``-2^(A-1)``), or the reference's sign-carrying magnitude bits of ``round((2^A - 1) x)``
+    (values in {-1, 0, 1}, bit ``z`` weighs ``2^z``).  Returns ``(bits (Z, *x.shape), bit_weights
+    (Z,))`` in input-code units, with only non-empty planes kept."""
+    c = input_codes(x, abits, compat)
+    signed = applies("hw_input_code_255", compat)
+    sgn, c = (torch.sign(c), c.abs()) if signed else (None, c)
     zs, planes = [], []
     for z in range(abits):
         b = (c >> z) & 1
+        if signed:
+            b = b * sgn
         if bool(b.any()):
             zs.append(z)
             planes.append(b)
-    bw = torch.tensor([-(2.0 ** z) if z == abits - 1 else 2.0 ** z for z in zs], dtype=x.dtype, device=x.device)
+    bw = torch.tensor([-(2.0 ** z) if z == abits - 1 and not signed else 2.0 ** z for z in zs], dtype=x.dtype,
+                      device=x.device)
     if not planes:
         return torch.zeros((0,) + tuple(x.shape), dtype=x.dtype, device=x.device), bw
     return torch.stack(planes).to(x.dtype), bw
 
 
-def _linear_codes(v: torch.Tensor, mn: torch.Tensor, inv: torch.Tensor, nlev: int) -> torch.Tensor:
-    """``LinearQuantizeOut`` level index: ``floor((v - min) / step)`` clipped to the top level."""
-    t = torch.addcmul(_edge_eps(v.dtype) - mn * inv, v, inv)
+def _linear_codes(v: torch.Tensor, mn: torch.Tensor, inv: torch.Tensor, nlev: int, eps: float) -> torch.Tensor:
+    """``LinearQuantizeOut`` level index: ``floor((v - min) / step + eps)`` clipped to the top level."""
+    t = torch.addcmul(eps - mn * inv, v, inv)
     return t.floor_().clamp_(0, nlev - 1)
 
 
@@ -340,18 +428,26 @@ def _read_ideal(prog: ProgrammedLayer, X: torch.Tensor, xw: torch.Tensor) -> tor
 
 
 def _adc_chunk(G: torch.Tensor, g_dummy: float, X: torch.Tensor, pop: torch.Tensor, wzk: torch.Tensor,
-               hw: HwInferConfig, B: int) -> torch.Tensor:
+               hw: HwInferConfig, B: int, affine: tuple[float, float] | None) -> torch.Tensor:
     """Reads of ``n`` (kernel position x sub-array) pairs and ``Z`` input bits, all ``K`` slices.
     ``G``: (n, C*K, Cs); ``X``: (n, Cs, Z, N) bit planes; ``pop``: (n, Z, N); ``wzk``: (K, Z).
     One matmul per pair covers every bit and slice (``G`` is read once).  Returns their
     shift-and-added, dummy-subtracted contribution (C, N).  The dummy column is converted with the
-    read's range (``adc_dummy_range='shared'``) or with the range of its own outputs (``'separate'``)."""
+    read's range, or with the range of its own outputs (quirk ``hw_adc_dummy_separate_range``).
+    With ``affine`` (cells on ideal levels) ``G`` holds digits and the ADC works on exact float64
+    currents: edge decisions are those of exact arithmetic in any dtype."""
     n, Cs, Z, N = X.shape
     K = wzk.shape[0]
     C = G.shape[1] // K
     L = N // B
     nlev = 2 ** hw.adc_bits
     cur = torch.bmm(G, X.reshape(n, Cs, Z * N))                      # (n, C*K, Z*N) column currents
+    if affine is not None and hw.adc_mode == "linear":
+        return _adc_chunk_counts(cur, g_dummy, pop, wzk, hw, B, affine)
+    if affine is not None:                                           # integer counts -> exact float64 currents
+        pop = pop.double()
+        cur = cur.double().mul_(affine[1]).add_(affine[0] * pop.reshape(n, 1, Z * N))
+        wzk = wzk.double()
     dum = g_dummy * pop                                              # (n, Z, N) dummy-column current
     if hw.adc_range == "sample":                                     # one range per read and image
         cur = cur.reshape(n, C, K, Z, B, L)
@@ -362,7 +458,18 @@ def _adc_chunk(G: torch.Tensor, g_dummy: float, X: torch.Tensor, pop: torch.Tens
         dum = dum.reshape(n, 1, 1, Z, N)
         rdims = (1, 4)
     w = wzk.reshape(1, 1, K, Z, *([1] * (cur.dim() - 4)))
-    if hw.adc_dummy_range == "separate":                             # reference: the dummy has its own range
+    eps = _edge_eps(cur.dtype)
+    separate = applies("hw_adc_dummy_separate_range", hw.compat)   # reference: the dummy has its own range
+    if separate and hw.adc_mode == "linear":
+        dq = adc_quantize(dum, hw.adc_bits, "linear", rdims)         # small: (n, 1, 1, Z, N)
+        mn = cur.amin(rdims[1], keepdim=True).amin(rdims[0], keepdim=True)
+        delta = cur.amax(rdims[1], keepdim=True).amax(rdims[0], keepdim=True) - mn
+        pos = delta > 0
+        inv = torch.where(pos, nlev / torch.where(pos, delta, torch.ones_like(delta)), torch.zeros_like(delta))
+        # Q(I) = min + step code(I) (a constant read gives code 0: Q = min = I)
+        y = _linear_codes(cur, mn, inv, nlev, eps).mul_(delta / nlev).add_(mn - dq)
+        return y.mul_(w).sum((0, 2, 3)).reshape(C, N)
+    if separate:
         yq = adc_quantize(cur, hw.adc_bits, hw.adc_mode, rdims)
         dq = adc_quantize(dum, hw.adc_bits, hw.adc_mode, rdims)
         return ((yq - dq) * w).sum((0, 2, 3)).reshape(C, N)
@@ -373,11 +480,49 @@ def _adc_chunk(G: torch.Tensor, g_dummy: float, X: torch.Tensor, pop: torch.Tens
         pos = delta > 0
         inv = torch.where(pos, nlev / torch.where(pos, delta, torch.ones_like(delta)), torch.zeros_like(delta))
         # Q(I) - Q(D) = step (code(I) - code(D)): the range minimum cancels
-        diff = _linear_codes(cur, mn, inv, nlev).sub_(_linear_codes(dum, mn, inv, nlev))
+        diff = _linear_codes(cur, mn, inv, nlev, eps).sub_(_linear_codes(dum, mn, inv, nlev, eps))
         return diff.mul_(w * (delta / nlev)).sum((0, 2, 3)).reshape(C, N)
     both = torch.cat([cur, dum.expand(n, 1, *cur.shape[2:])], dim=1)
     yq = adc_quantize(both, hw.adc_bits, "nonlinear", rdims)
     return ((yq[:, :C] - yq[:, C:]) * w).sum((0, 2, 3)).reshape(C, N)
+
+
+def _adc_chunk_counts(cnt: torch.Tensor, g_dummy: float, pop: torch.Tensor, wzk: torch.Tensor, hw: HwInferConfig,
+                      B: int, affine: tuple[float, float]) -> torch.Tensor:
+    """``_adc_chunk`` of a linear ADC on cells at their ideal levels: ``cnt`` (n, C*K, Z*N) are
+    exact integer counts, a current is ``Gmin pop + cscale cnt``.  Each read's range comes from the
+    counts' min/max over the columns (exact in any dtype), and the level index is
+    ``floor(cnt a + b)`` with ``a, b`` per read and input vector, evaluated in float64 (one pass over
+    the counts): the edge decisions of exact arithmetic, at the cost of float64 temporaries."""
+    n, CK, ZN = cnt.shape
+    K, Z = wzk.shape
+    C, N = CK // K, ZN // Z
+    L = N // B
+    gmin, cscale = affine
+    nlev = 2 ** hw.adc_bits
+    eps = _edge_eps(torch.float64)
+    shape = (n, C, K, Z, B, L) if hw.adc_range == "sample" else (n, C, K, Z, N)
+    rd = len(shape) - 1                                              # the range's vector dim (N, or L per image)
+    cnt = cnt.reshape(shape)
+    popd = pop.double().reshape(n, 1, 1, *shape[3:])
+    lo = (gmin * popd + cscale * cnt.amin(1, keepdim=True).double()).amin(rd, keepdim=True)
+    hi = (gmin * popd + cscale * cnt.amax(1, keepdim=True).double()).amax(rd, keepdim=True)
+    dum = g_dummy * popd                                             # (n, 1, 1, Z, ...) dummy-column current
+    separate = applies("hw_adc_dummy_separate_range", hw.compat)
+    if not separate:                                                 # one range for data and dummy
+        lo = torch.minimum(lo, dum.amin(rd, keepdim=True))
+        hi = torch.maximum(hi, dum.amax(rd, keepdim=True))
+    delta = hi - lo
+    pos = delta > 0
+    inv = torch.where(pos, nlev / torch.where(pos, delta, torch.ones_like(delta)), torch.zeros_like(delta))
+    step = delta / nlev
+    code = torch.addcmul((gmin * popd - lo) * inv + eps, cnt, cscale * inv).floor_().clamp_(0, nlev - 1)
+    if separate:                                                     # Q(I) - Q(D): min + step code(I) - Q(D)
+        y = code.mul_(step).add_(lo - adc_quantize(dum, hw.adc_bits, "linear", (1, rd)))
+    else:                                                            # step (code(I) - code(D)): the min cancels
+        y = code.sub_(_linear_codes(dum, lo, inv, nlev, eps)).mul_(step)
+    w = wzk.double().reshape(1, 1, K, Z, *([1] * (len(shape) - 4)))
+    return y.mul_(w).sum((0, 2, 3)).reshape(C, N)
 
 
 def _read_adc(prog: ProgrammedLayer, X: torch.Tensor, xw: torch.Tensor, hw: HwInferConfig, B: int) -> torch.Tensor:
@@ -388,16 +533,16 @@ def _read_adc(prog: ProgrammedLayer, X: torch.Tensor, xw: torch.Tensor, hw: HwIn
     wzk = prog.coef.reshape(K, 1) * xw.reshape(1, Z)                # (K, Z) shift-and-add weights
     pop = X.sum(2)                                                   # (PS, Z, N) active rows
     Xr = X.permute(0, 2, 1, 3)                                       # (PS, Cs, Z, N)
-    out = torch.zeros(C, N, dtype=X.dtype, device=X.device)
+    out = torch.zeros(C, N, dtype=torch.float64 if prog.affine else X.dtype, device=X.device)
     per_read_group = C * K * N                                       # one (n, z): all slices of one bit
     cz = min(Z, max(1, hw.max_chunk_elems // per_read_group))
     cn = max(1, hw.max_chunk_elems // (cz * per_read_group)) if cz == Z else 1
     for a in range(0, PS, cn):
         for b in range(0, Z, cz):
             out += _adc_chunk(prog.G[a:a + cn], prog.g_dummy, Xr[a:a + cn, :, b:b + cz], pop[a:a + cn, b:b + cz],
-                              wzk[:, b:b + cz], hw, B)
-    out -= prog.offset * torch.einsum("pzn,z->n", pop, xw).unsqueeze(0)
-    return out
+                              wzk[:, b:b + cz], hw, B, prog.affine)
+    out -= prog.offset * torch.einsum("pzn,z->n", pop, xw).unsqueeze(0).to(out.dtype)
+    return out.to(X.dtype)
 
 
 # ----------------------------------------------------------------------------- popcount engine
@@ -478,6 +623,17 @@ def _read_counts(D, X, ps, k, c, z, cnt):
         _count_plane(cnt, D[ps, k, b, c], X[ps, z], b, b > 0)
 
 
+@njit(cache=True)
+def _read_counts_signed(D, X, Xn, signed, ps, k, c, z, cnt, tmp):
+    """``_read_counts`` of inputs whose bits carry a sign: the count of the positive bit planes ``X``
+    minus that of the negative ones ``Xn`` (``signed``; else ``Xn`` is unused)."""
+    _read_counts(D, X, ps, k, c, z, cnt)
+    if signed:
+        _read_counts(D, Xn, ps, k, c, z, tmp)
+        for n in range(cnt.shape[0]):
+            cnt[n] -= tmp[n]
+
+
 @njit(cache=True, fastmath=True)
 def _current_range(gp, cnt, cscale):
     """min and max of ``gp[n] + cscale cnt[n]`` (min/max are exact in any order: fastmath only lets
@@ -515,7 +671,7 @@ def _dummy_minus_min(v, dmn, dmx, mn, mx, separate, nlev, eps):
 
 
 @njit(cache=True, fastmath={"nnan", "ninf", "nsz"})
-def _popcount_adc_reads(D, X, pop, xw, coef, gmin, cscale, g_dummy, nlev, eps, G, offset, separate):
+def _popcount_adc_reads(D, X, Xn, signed, act, pop, xw, coef, gmin, cscale, g_dummy, nlev, eps, G, offset, separate):
     """Every (position x sub-array ``ps``, slice ``k``, input bit ``z``) read of a layer through the
     linear ADC (one range per read and per range group of ``G`` equal slices of the ``N`` columns),
     minus the dummy column (converted with the data range, or with its own range when ``separate``),
@@ -528,9 +684,10 @@ def _popcount_adc_reads(D, X, pop, xw, coef, gmin, cscale, g_dummy, nlev, eps, G
     live = np.zeros((PS, Z), np.bool_)
     for ps in range(PS):
         for z in range(Z):
-            live[ps, z] = pop[ps, z].max() > 0
+            live[ps, z] = act[ps, z].max() > 0
     gpop = gmin * pop
     cnt = np.empty(N, np.int32)                                  # int32: vectorised conversion
+    tmp = np.empty(N, np.int32)
     lo = np.full((PS, K, Z, G), np.inf)                          # pass 1: each read's range
     hi = np.full((PS, K, Z, G), -np.inf)
     for c in range(C):
@@ -539,7 +696,7 @@ def _popcount_adc_reads(D, X, pop, xw, coef, gmin, cscale, g_dummy, nlev, eps, G
                 if not live[ps, z]:
                     continue
                 for k in range(K):
-                    _read_counts(D, X, ps, k, c, z, cnt)
+                    _read_counts_signed(D, X, Xn, signed, ps, k, c, z, cnt, tmp)
                     for g in range(G):
                         n0, n1 = g * Lg, (g + 1) * Lg
                         mn, mx = _current_range(gpop[ps, z, n0:n1], cnt[n0:n1], cscale)
@@ -586,7 +743,7 @@ def _popcount_adc_reads(D, X, pop, xw, coef, gmin, cscale, g_dummy, nlev, eps, G
                 if not live[ps, z]:
                     continue
                 for k in range(K):
-                    _read_counts(D, X, ps, k, c, z, cnt)
+                    _read_counts_signed(D, X, Xn, signed, ps, k, c, z, cnt, tmp)
                     for g in range(G):
                         ws, a = wstep[ps, k, z, g], slope[ps, k, z, g]
                         if ws == 0.0:
@@ -636,7 +793,8 @@ def _convert_add_scalar_bias(acc, cnt, b, a, ws, top):
 
 
 @njit(cache=True)
-def _popcount_adc_reads_cols(DT, X, pop, xw, coef, gmin, cscale, g_dummy, nlev, eps, G, offset, separate):
+def _popcount_adc_reads_cols(DT, X, Xn, signed, act, pop, xw, coef, gmin, cscale, g_dummy, nlev, eps, G, offset,
+                             separate):
     """``_popcount_adc_reads`` with the output columns as the inner loop (``DT``: (P*S, K, cell_bit,
     W, C)).  Reads are independent, so each (position x sub-array, input bit) is finished before the
     next: its counts are taken once into a buffer, then ranged and converted.  Returns (C, N)."""
@@ -644,6 +802,7 @@ def _popcount_adc_reads_cols(DT, X, pop, xw, coef, gmin, cscale, g_dummy, nlev, 
     Z, N = X.shape[1], X.shape[3]
     Lg = N // G
     cnt = np.empty((K, N, C), np.int16)                          # counts <= rows * (2^cell_bit - 1) < 2^15
+    tmp = np.empty(C, np.int16)
     lo = np.empty(G)
     hi = np.empty(G)
     dlo = np.empty(G)
@@ -655,7 +814,7 @@ def _popcount_adc_reads_cols(DT, X, pop, xw, coef, gmin, cscale, g_dummy, nlev, 
         for z in range(Z):
             for n in range(N):
                 corr[n] += offset * xw[z] * pop[ps, z, n]
-            if pop[ps, z].max() == 0:
+            if act[ps, z].max() == 0:
                 continue                                         # no active row: every read is 0
             dlo[:] = np.inf                                      # the dummy outputs' range of this read
             dhi[:] = -np.inf
@@ -667,6 +826,13 @@ def _popcount_adc_reads_cols(DT, X, pop, xw, coef, gmin, cscale, g_dummy, nlev, 
                 for k in range(K):
                     for b in range(CB):
                         _count_columns(cnt[k, n], DT[ps, k, b], xv, b, b > 0)
+                if signed:                                       # minus the negative bit planes' counts
+                    xn = Xn[ps, z, :, n].copy()
+                    for k in range(K):
+                        for b in range(CB):
+                            _count_columns(tmp, DT[ps, k, b], xn, b, b > 0)
+                        for c in range(C):
+                            cnt[k, n, c] -= tmp[c]
             for k in range(K):
                 lo[:] = np.inf
                 hi[:] = -np.inf
@@ -698,35 +864,45 @@ def _popcount_adc_reads_cols(DT, X, pop, xw, coef, gmin, cscale, g_dummy, nlev, 
     return out
 
 
-def _read_popcount(prog: ProgrammedLayer, xcols: torch.Tensor, hw: HwInferConfig) -> torch.Tensor:
-    """``hw_matmul`` on the popcount engine: (B, Cin, P, L) activations -> (C, B*L) ``sum x q``."""
-    B, _, _, L = xcols.shape
-    s = 2 ** (prog.abits - 1)
-    codes = (torch.clamp(torch.round(xcols * s), -s, s - 1).to(torch.int64) % (2 * s)).numpy()
-    X, pop = _pack_input_bits(codes, prog.abits, prog.S, prog.Cs)
-    xw = np.array([-(2.0 ** z) if z == prog.abits - 1 else 2.0 ** z for z in range(prog.abits)])
+def _read_popcount(prog: ProgrammedLayer, codes: torch.Tensor, hw: HwInferConfig, dtype) -> torch.Tensor:
+    """``hw_matmul`` on the popcount engine: (B, Cin, P, L) input codes -> (C, B*L) ``sum code * q``.
+    Negative codes (the reference's sign-carrying magnitude bits) are read as positive and negative
+    bit planes: a count is that of the positive planes minus that of the negative ones."""
+    B, _, _, L = codes.shape
+    signed = bool((codes < 0).any())
+    X, pop = _pack_input_bits(codes.clamp(min=0).numpy(), prog.abits, prog.S, prog.Cs)
+    Xn, act = X, pop
+    if signed:
+        Xn, popn = _pack_input_bits((-codes).clamp(min=0).numpy(), prog.abits, prog.S, prog.Cs)
+        pop, act = pop - popn, pop + popn
+    twos = not applies("hw_input_code_255", prog.compat)
+    xw = np.array([-(2.0 ** z) if z == prog.abits - 1 and twos else 2.0 ** z for z in range(prog.abits)])
     gmin = 1.0 / hw.on_off_ratio
     by_columns = (prog.cout >= 64 or prog.cout >= B * L) and prog.Cs * (2 ** hw.cell_bit - 1) < 2 ** 15  # int16 counts
     kernel = _popcount_adc_reads_cols if by_columns else _popcount_adc_reads
-    out = kernel(prog.packed_t if by_columns else prog.packed, X, pop, xw, prog.coef.cpu().double().numpy(), gmin,
+    out = kernel(prog.packed_t if by_columns else prog.packed, X, Xn, signed, act, pop, xw, prog.coef.cpu().double().numpy(), gmin,
                  (1.0 - gmin) / (2 ** hw.cell_bit - 1), prog.g_dummy, float(2 ** hw.adc_bits),
-                 _edge_eps(xcols.dtype), B if hw.adc_range == "sample" else 1, prog.offset,
-                 hw.adc_dummy_range == "separate")
-    return torch.from_numpy(out).to(xcols.dtype)
+                 _edge_eps(torch.float64), B if hw.adc_range == "sample" else 1, prog.offset,
+                 applies("hw_adc_dummy_separate_range", prog.compat))
+    return torch.from_numpy(out).to(dtype)
 
 
 def hw_matmul(prog: ProgrammedLayer, xcols: torch.Tensor, hw: HwInferConfig) -> torch.Tensor:
     """Core read-out. ``xcols``: (B, Cin, P, L) activations; returns ``sum x w`` as (B, Cout, L)."""
+    if prog.rows_read < xcols.shape[1]:                          # the reference never reads these rows
+        xcols = xcols[:, :prog.rows_read]
     B, cin, P, L = xcols.shape
     S, Cs = prog.S, prog.Cs
+    scale = prog.in_scale * 2 ** (prog.wbits - 1)
     if prog.packed is not None:
-        out = _read_popcount(prog, xcols, hw) / (2 ** (prog.abits - 1) * 2 ** (prog.wbits - 1))
+        out = _read_popcount(prog, input_codes(xcols, prog.abits, prog.compat), hw, xcols.dtype) / scale
         return out.reshape(prog.cout, B, L).permute(1, 0, 2)
     if prog.analog_input:     # one analog read of the input codes, no ADC (reference image layer)
+        scale = 2 ** (prog.abits - 1) * 2 ** (prog.wbits - 1)   # inputs on the activation grid: exact
         bits = (torch.round(xcols * 2 ** (prog.abits - 1))).unsqueeze(0)
         xw = torch.ones(1, dtype=xcols.dtype, device=xcols.device)
     else:
-        bits, xw = input_bits(xcols, prog.abits)                 # (Z, B, Cin, P, L)
+        bits, xw = input_bits(xcols, prog.abits, prog.compat)    # (Z, B, Cin, P, L)
     Z = bits.shape[0]
     if Z == 0:
         return torch.zeros(B, prog.cout, L, dtype=xcols.dtype, device=xcols.device)
@@ -738,7 +914,7 @@ def hw_matmul(prog: ProgrammedLayer, xcols: torch.Tensor, hw: HwInferConfig) -> 
         out = _read_ideal(prog, X, xw)
     else:
         out = _read_adc(prog, X, xw, hw, B)
-    out = out / (2 ** (prog.abits - 1) * 2 ** (prog.wbits - 1))
+    out = out / scale
     return out.reshape(prog.cout, B, L).permute(1, 0, 2)
 
 

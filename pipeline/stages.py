@@ -96,7 +96,7 @@ def algo_configs(flow: FlowConfig):
     a, d = flow.array, flow.device
     hw = HwInferConfig(enabled=True, subarray=a.rows,
                        parallel_read=a.parallel_rows if a.parallel_rows else a.rows,
-                       adc_bits=a.adc_bits, adc_mode=a.adc_mode, adc_dummy_range=a.adc_dummy_range,
+                       adc_bits=a.adc_bits, adc_mode=a.adc_mode, compat=flow.compat,
                        cell_bit=a.cell_bit,
                        on_off_ratio=d.on_off_ratio, vari=d.variation_sigma,
                        drift_t=d.drift_time_s, drift_v=d.drift_nu,
@@ -164,7 +164,7 @@ def run_infer(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
            "digital_accuracy": float(digital["accuracy"]), "digital_loss": float(digital["loss"]),
            "n_images": int(metrics.get("n", len(data.y_test))),
            "adc_bits": flow.array.adc_bits, "adc_mode": flow.array.adc_mode,
-           "adc_dummy_range": flow.array.adc_dummy_range, "cell_bit": flow.array.cell_bit,
+           "compat": flow.compat, "cell_bit": flow.array.cell_bit,
            "subarray_rows": flow.array.rows, "variation_sigma": flow.device.variation_sigma,
            "drift_time_s": flow.device.drift_time_s}
     schemas.write_table(pa.Table.from_pylist([row]), out_dir / "accuracy.parquet")

@@ -341,7 +341,7 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
         read_hw = hw.replace(mem_cell="fefet")
         notes.append("RRAM below 22 nm: read path priced as FeFET (V2.1 prices both alike; V1.4 refuses RRAM there)")
     p = resolve(read_hw, source="training hardware")
-    tech = technology(p.technode, p.roadmap)
+    tech = technology(p.technode, p.roadmap, compat=p.compat)
     cell = make_cell(p, tech)
     notes += ["AG is costed as the forward read of the same arrays (BP periphery not modelled separately)",
              "WG unit: sub-array read from the inference SRAM sub-array"

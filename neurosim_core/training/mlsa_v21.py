@@ -5,7 +5,8 @@ SPICE fits that differ from the V1.4 model of the inference estimator: ``level_o
 comparators per ADC, each ``48`` minimum nMOS + ``24`` minimum pMOS (current mode) or ``52 + 60``
 (voltage mode); a conversion's sensing time is the slowest reference comparison, fitted per node
 as ``T_max(R) * poly(R_ref / R)`` and clamped to 1..10 ns (1 ns at 22 nm and below and for HP);
-its power per column is ``a * (levels - 1) uW + b * exp(c * log10 R)`` per node and roadmap.
+its power per column is ``a * (levels - 1) uW + b * exp(c * log10 R)`` per node, roadmap (HP or
+LP) and sense mode (current or voltage; V2.1 MultilevelSenseAmp power fits).
 The references are the parallel-read ladder ``R_on/N + (i+1) * R_off/(N * levels)``.
 
 The comparison ``mid <= ratio <= up`` of the fit is a chained C++ comparison that is always
@@ -62,6 +63,11 @@ _POWER = {
                      32: PowerFit(3.0875, 0.0649, -2.297), 22: PowerFit(1.7, 0.0631, -2.303),
                      14: PowerFit(1.0, 0.0508, -2.303), 10: PowerFit(0.55, 0.0315, -2.303),
                      7: PowerFit(0.35, 0.0235, -2.303)},
+    (False, "hp"): {130: PowerFit(27.84, 0.207452, -2.367), 90: PowerFit(22.2, 0.164900, -2.345),
+                    65: PowerFit(13.058, 0.128483, -2.321), 45: PowerFit(8.162, 0.097754, -2.296),
+                    32: PowerFit(4.76, 0.083709, -2.313), 22: PowerFit(2.373, 0.084273, -2.311),
+                    14: PowerFit(1.467, 0.060584, -2.311), 10: PowerFit(0.9077, 0.049418, -2.311),
+                    7: PowerFit(0.5614, 0.040310, -2.311)},
     (False, "lstp"): {130: PowerFit(23.4, 0.169380, -2.303), 90: PowerFit(14.42, 0.144323, -2.303),
                       65: PowerFit(10.18, 0.121272, -2.303), 45: PowerFit(7.062, 0.100225, -2.303),
                       32: PowerFit(3.692, 0.079449, -2.297), 22: PowerFit(1.866, 0.072341, -2.303),
@@ -125,7 +131,8 @@ class MlsaV21Model:
     def column_power(self, column_resistance) -> np.ndarray:
         r = np.asarray(column_resistance, dtype=np.float64) * 0.5 / self.spec.read_voltage_v
         s = self.spec
-        table = _POWER.get((s.current_mode, s.roadmap), _POWER[(True, "lstp")])
+        # V2.1 has a table per sense mode and roadmap; any non-HP roadmap takes its LP (lstp) table
+        table = _POWER[(s.current_mode, "hp" if s.roadmap == "hp" else "lstp")]
         fit = table.get(s.node_nm) or table[7 if s.node_nm < 7 else min(table, key=lambda n: abs(n - s.node_nm))]
         with np.errstate(divide="ignore"):
             p = fit.per_level_uw * (s.level_output - 1) * 1e-6 + fit.k * np.exp(fit.e * np.log10(r))

@@ -90,7 +90,7 @@ def _wg_subarray(hw: HardwareConfig, tc: TrainingConfig):
                      operation_mode="conventional_parallel" if tc.parallel_bp else "conventional_sequential",
                      num_row_parallel=None)
     p = resolve(cfg, source="weight-gradient unit")
-    tech = technology(p.technode, p.roadmap)
+    tech = technology(p.technode, p.roadmap, compat=p.compat)
     cell = make_cell(p, tech)
     sa = SubArray(p, tech, cell)
     sa.initialize(sub_rows, sub_cols, p.unit_length_wire_resistance)

@@ -49,7 +49,7 @@ def test_tiny_models_forward_and_hw(name):
     x = torch.rand(2, 1, 16, 16) * 2 - 1
     with torch.no_grad():
         y = m(x)
-        with hw_mode(m, HwInferConfig(adc_bits=0, subarray=16)):
+        with hw_mode(m, HwInferConfig(adc_bits=0, subarray=16, compat="corrected")):
             y_hw = m(x)                      # ideal read-out == digital model, through every layer type
         with hw_mode(m, HwInferConfig(adc_bits=4, subarray=16)):
             y_adc = m(x)

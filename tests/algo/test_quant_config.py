@@ -81,7 +81,7 @@ def test_qconv_forward_uses_quantised_weight():
     (DataConfig(name="imagenet"), "name"), (DataConfig(name="cifar10"), "root"),
     (HwInferConfig(adc_mode="log"), "adc_mode"), (HwInferConfig(on_off_ratio=1.0), "on_off_ratio"),
     (HwInferConfig(drift_mode="up"), "drift_mode"), (HwInferConfig(stuck_at_on=0.7, stuck_at_off=0.5), "stuck_at_on"),
-    (HwInferConfig(adc_dummy_range="own"), "adc_dummy_range"),
+    (HwInferConfig(compat="v1.4"), "compat"),
 ])
 def test_validate_names_field(cfg, field):
     with pytest.raises(ValueError) as ei:

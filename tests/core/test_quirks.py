@@ -62,3 +62,21 @@ def test_corrected_consistent_counts():
     assert list(_tree_stages(5, "corrected")) == [2, 1, 1]  # 5 -> 3 -> 2 -> 1
     cfg = HardwareConfig(mem_cell="rram", cell_bit=3)  # 3 cells per 8-bit weight, 8 columns per ADC
     assert resolve(cfg).synapses_per_mux == 2 and resolve(cfg.replace(compat="corrected")).synapses_per_mux == 3
+
+
+def test_inverter_nmos_sidewall_uses_its_own_folds_when_corrected():
+    """An NMOS-only gate (PMOS width 0), folded: V1.4 takes the sidewall parity of the (absent) PMOS's
+    folding count, corrected of the NMOS's own."""
+    from neurosim_core import constants as c
+    from neurosim_core import formula
+    from neurosim_core.tech import technology
+
+    f = 22e-9
+    v14 = formula.gate_capacitance(c.INV, 1, 40 * f, 0.0, 28 * f, technology(22))[1]
+    fixed = formula.gate_capacitance(c.INV, 1, 40 * f, 0.0, 28 * f, technology(22, compat="corrected"))[1]
+    assert v14 == pytest.approx(2.4775108e-16, rel=1e-6)  # the value V1.4's formula gives
+    assert fixed == pytest.approx(3.5550920e-16, rel=1e-6)
+    # no difference where both devices exist: the planar cell splits its height in the P/N width ratio,
+    # so both fold equally often
+    assert (formula.gate_capacitance(c.INV, 1, 10 * f, 40 * f, 28 * f, technology(22))
+            == formula.gate_capacitance(c.INV, 1, 10 * f, 40 * f, 28 * f, technology(22, compat="corrected")))

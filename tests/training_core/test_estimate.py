@@ -225,3 +225,19 @@ def test_wg_sense_amp_is_a_model_option_independent_of_compat():
     assert corrected.area_m2 == v21.area_m2 != plain.area_m2
     with pytest.raises(ConfigError, match="wg_sense_amp"):
         TrainingConfig(wg_sense_amp="flash")
+
+
+@pytest.mark.parametrize("current_mode,roadmap,per_level_uw,k,e", [
+    (False, "hp", 4.76, 0.083709, -2.313), (False, "lstp", 3.692, 0.079449, -2.297),
+    (True, "hp", 3.9648, 0.079, -2.313), (True, "lstp", 3.0875, 0.0649, -2.297)])
+def test_mlsa_v21_column_power_uses_the_table_of_its_mode_and_roadmap(current_mode, roadmap, per_level_uw, k, e):
+    """32 nm fits of V2.1's multilevel sense amp; voltage mode + HP once fell back to current-mode LSTP."""
+    from neurosim_core.tech import technology
+    from neurosim_core.training.mlsa_v21 import MlsaV21Spec, build_mlsa_v21
+
+    spec = MlsaV21Spec(num_adc=16, level_output=16, current_mode=current_mode, resistance_on_ohm=240e3,
+                       resistance_off_ohm=24e6, ladder_rows=128, read_voltage_v=0.5, node_nm=32, roadmap=roadmap)
+    mlsa = build_mlsa_v21(spec=spec, tech=technology(32, roadmap), compat="neurosim_v21")
+    r = 5e4
+    want = per_level_uw * 15 * 1e-6 + k * math.exp(e * math.log10(r))
+    assert float(mlsa.column_power(np.array([r]))[0]) == pytest.approx(want, rel=1e-12)
