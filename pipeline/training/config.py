@@ -26,6 +26,8 @@ class OnchipConf:
       comparable with the reference's; raise them for lower-variance statistics.
     * ``image_size``: input size the data are adapted to (16: MNIST area-downsampled, fast).
     * ``width_mult``: network width for on-chip training (null: the ``network`` group's).
+    * ``compat``: ``neurosim_v21`` (default) reproduces the V2.1 wrapper's defects (`neurosim_core.quirks`,
+      scope "training", e.g. its momentum buffer rescaled by QG); ``corrected``: plain momentum.
     """
 
     wl_weight: int = Field(5, ge=2, le=15)
@@ -50,6 +52,7 @@ class OnchipConf:
     trace_every: int = Field(1, ge=1, le=100_000)
     trace_images: int = Field(1, ge=1, le=10_000)
     average_updates: bool = False
+    compat: Literal["neurosim_v21", "corrected"] = "neurosim_v21"  # on-chip training: V2.1 or no quirks
 
     def validate(self, where) -> None:
         if not all(e >= 0 for e in self.lr_decay_epochs):

@@ -36,7 +36,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..quant import QConv2d, pow2_round, quant_layers
+from neurosim_core import quirks
+
+from ..quant import QConv2d, QLinear, pow2_round, quant_layers
 from .config import OnchipConf, OnchipDeviceConf
 from .device import apply_update_, device_a, device_update
 
@@ -82,7 +84,9 @@ def onchip_step(params: list[torch.Tensor], velocity: list[torch.Tensor], state:
                 conf: OnchipConf, dev: OnchipDeviceConf, grad_scale: float, gen: torch.Generator | None
                 ) -> list[torch.Tensor]:
     """One V2.1 weight update of every parameter from its ``.grad``; returns the updates ``d``
-    (``w_new = clip(w - d + c2c)``).  Momentum buffers are updated in place."""
+    (``w_new = clip(w - d + c2c)``).  Momentum buffers are updated in place (under
+    ``compat='neurosim_v21'`` also rescaled by QG's normalisation, quirk
+    ``v21_momentum_buffer_normalised_by_qg``)."""
     deltas = []
     with torch.no_grad():
         for i, p in enumerate(params):
@@ -92,7 +96,10 @@ def onchip_step(params: list[torch.Tensor], velocity: list[torch.Tensor], state:
             if m == 0 or not torch.isfinite(m):
                 d = torch.zeros_like(p)
             else:
-                x = v * (grad_scale / pow2_round(m))
+                s = pow2_round(m)
+                x = v * (grad_scale / s)
+                if quirks.applies("v21_momentum_buffer_normalised_by_qg", conf.compat):
+                    v.div_(s)              # V2.1: QG normalises the aliased momentum buffer in place
                 d = device_update(p.data, x, state.a_ltp[i], state.a_ltd[i], dev.max_level, conf.wl_weight,
                                   conf.wl_grad, generator=gen, continuous_pulses=dev.continuous_pulses)
             apply_update_(p.data, d, dev.c2c_sigma, conf.wl_weight, generator=gen)
@@ -194,6 +201,16 @@ def _atomic_torch_save(obj, path: Path) -> None:
     tmp.replace(path)
 
 
+def v21_output_layer_(model: nn.Module) -> nn.Module:
+    """V2.1's last FC is built with ``wl_activate=-1``: its output (the logits) is neither clipped nor
+    quantised; only its error is QE-quantised on the way back.  Applied to the on-chip model in place."""
+    last = quant_layers(model)[-1]
+    if not isinstance(last, QLinear):
+        raise ValueError(f"on-chip training expects the last quantised layer to be a QLinear, got {type(last).__name__}")
+    last.wl_activate = -1
+    return model
+
+
 class OnchipRun:
     """One on-chip training run: model, learning devices, momentum and generators; `run_epoch`
     trains one epoch and returns its record, statistics rows and trace rows; `save`/`load` move the
@@ -201,6 +218,7 @@ class OnchipRun:
 
     def __init__(self, model: nn.Module, data, conf: OnchipConf, dev: OnchipDeviceConf):
         self.model, self.data, self.conf, self.dev = model, data, conf, dev
+        v21_output_layer_(model)       # logits unquantised, as V2.1 (wl_activate=-1 on the last FC)
         self.device = next(model.parameters()).device
         layers = quant_layers(model)
         self.params = [m.weight for m in layers]
@@ -331,5 +349,5 @@ def collect_epochs(work_dir: Path, epochs) -> tuple[list[dict], list[dict]]:
     return history, stats
 
 
-__all__ = ["OnchipRun", "write_epoch", "collect_epochs", "train_onchip", "onchip_step", "make_device_state", "capture_traces", "evaluate", "sse_loss",
+__all__ = ["OnchipRun", "v21_output_layer_", "write_epoch", "collect_epochs", "train_onchip", "onchip_step", "make_device_state", "capture_traces", "evaluate", "sse_loss",
            "resolve_device"]
