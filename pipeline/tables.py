@@ -81,7 +81,7 @@ def layer_tile_areas_um2(network, p, fp) -> list[float]:
     from neurosim_core.chip import Chip
     from neurosim_core.tech import technology
 
-    tech = technology(p.technode, p.roadmap)
+    tech = technology(p.technode, p.roadmap, compat=p.compat)
     chip = Chip(p, tech, make_cell(p, tech), network, fp)
     chip.initialize(p.clk_freq_hz)
     area = chip.calculate_area()

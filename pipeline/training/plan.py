@@ -44,8 +44,8 @@ def compose(overrides: tuple[str, ...]) -> FlowConfig:
 #: V2.1's chip is FeFET; the embedded narrow network (16-64 channels on 16x16 maps) is too small for
 #: 128x128 sub-arrays (the floorplan needs tiles/PEs of at least 2-4 sub-arrays), so the embedded
 #: default uses 32x32 ones (the full CIFAR-10 recipe: array.rows=128 array.cols=128, V2.1's); V2.1's
-#: chip is asynchronous and uncalibrated (the training estimator's latencies assume an asynchronous
-#: chip: with chip.synchronous=true they come out ~1e8x too long, reported to the estimator's issue)
+#: chip is asynchronous and uncalibrated, so the training DAG defaults to that chip (a synchronous
+#: chip, chip.synchronous=true, is estimated too: its steps round up to the clock)
 TRAINING_DEFAULTS = ("device=fefet", "array.rows=32", "array.cols=32", "chip.synchronous=false",
                      "chip.validated=false")
 
