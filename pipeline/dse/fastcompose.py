@@ -23,8 +23,13 @@ from .. import config as C
 _TOP = {"results_dir", "trace_images", "estimate_mode", "mc_seed"}
 
 
-@lru_cache(maxsize=None)
 def _hydra(overrides: tuple[str, ...]) -> C.FlowConfig:
+    # cached per configuration folder: a composition read from one conf/ must not answer for another
+    return _hydra_at(str(C.CONF_DIR), overrides)
+
+
+@lru_cache(maxsize=None)
+def _hydra_at(conf_dir: str, overrides: tuple[str, ...]) -> C.FlowConfig:
     return C.compose(overrides)
 
 
