@@ -14,8 +14,17 @@ from pipeline.precheck import check_floorplan
 _ov = config.get("overrides", [])
 OVERRIDES = [str(_ov)] if isinstance(_ov, str) else [str(o) for o in _ov]  # one override or a list
 
+def _total_cores():
+    """``--cores`` of a local run; None under a remote executor (Slurm runs with --jobs only)."""
+    from snakemake.exceptions import WorkflowError
+    try:
+        return workflow.cores
+    except WorkflowError:
+        return None
+
+
 try:
-    PLAN = Plan.build(OVERRIDES, cores=int(config.get("dse_cores") or workflow.cores or 2))
+    PLAN = Plan.build(OVERRIDES, cores=int(config.get("dse_cores") or _total_cores() or 2))
     if workflow.is_main_process:
         check_writable(PLAN.results_dir)
         PLAN.verify(PLAN.main_keys, OVERRIDES)  # corrupt earlier results: before any job
