@@ -83,6 +83,8 @@ class Plan:
     specs: dict = field(default_factory=dict)  # sweep name -> pipeline.dse.spec.SweepSpec
     cores: int = 2
     _registered_sweeps: set[str] = field(default_factory=set)
+    #: sweep name -> the one-line error that keeps it out of this plan (see `build`)
+    invalid_sweeps: dict[str, str] = field(default_factory=dict)
 
     # ---- construction -----------------------------------------------------------------------
     @classmethod
@@ -95,9 +97,19 @@ class Plan:
         base = compose(overrides)
         plan = cls(results_dir=base.results_dir, base_overrides=tuple(overrides), cores=cores)
         plan.main_keys = plan._register(base)
+        from .dse.spec import SweepSpecError
+
         for name in (all_sweeps() if sweep_names is None else sweep_names):
-            spec = load_spec(name, overrides=overrides)  # parses and validates the file; composes nothing
-            points = spec.points(overrides)
+            try:
+                spec = load_spec(name, overrides=overrides)  # parses and validates the file; composes nothing
+                points = spec.points(overrides)
+            except SweepSpecError as exc:
+                if sweep_names is not None:
+                    raise
+                # planning every sweep file: one that these overrides make invalid (e.g. `sweep.values=`
+                # meant for another sweep) gets no rules; asking for it fails with this line
+                plan.invalid_sweeps[name] = str(exc)
+                continue
             key = _digest({"sweep": name, "points": [p.overrides for p in points], "mc_seeds": spec.mc_seeds})
             plan.sweeps[name] = (key, [(p.label, p.overrides) for p in points])
             plan.specs[name] = spec
@@ -130,7 +142,12 @@ class Plan:
 
     def check_requested(self, targets) -> None:
         """Compose every design point of the sweeps among ``targets`` now (a bad point: one line)."""
+        from .dse.spec import SweepSpecError
+
         for t in targets:
+            for name, error in self.invalid_sweeps.items():
+                if t in (f"sweep_{name}", f"sweep_{name}_aggregate"):
+                    raise SweepSpecError(error)
             for name in self.sweeps:
                 if t in (f"sweep_{name}", f"sweep_{name}_aggregate"):
                     self._register_sweep(name)
