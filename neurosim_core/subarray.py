@@ -316,14 +316,14 @@ def build_subarray(p, tech, cell, adc=None) -> SubArrayModel:
     spec = SubArraySpec.of(p, cell)
     w = array_wires(p, tech, cell)
     rep = repeaters(p, tech, w.res_row, sized=spec.parallel and (spec.sram or spec.one_t_one_r))
-    col_delay, col_ramp = column_settling(p, tech, cell, w)
+    col_delay = column_settling(p, tech, cell, w)
     if spec.sram:  # half of the enabled rows on
         mux_res_tg = half_parallel_rows(w.res_cell_access, spec.num_row_parallel, p.compat)
     elif spec.parallel:
         mux_res_tg = w.res_mem_cell_avg / spec.num_row_parallel
     else:
         mux_res_tg = w.res_mem_cell_on
-    parts = periphery_parts(p, tech, cell, w, rep, mux_res_tg=mux_res_tg, col_ramp=col_ramp, adc=adc)
+    parts = periphery_parts(p, tech, cell, w, rep, mux_res_tg=mux_res_tg, adc=adc)
     for i, part in enumerate(parts):  # the ADC's per-column switching energy (built-in MLSA), per column converted
         if part.role == "adc":
             per_column = ActionCost(energy_j=part.model.ports.get("energy_per_column_j", 0.0))

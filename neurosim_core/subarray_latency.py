@@ -35,8 +35,6 @@ from .constants import NMOS
 
 __all__ = ["SensingCycle", "column_settling", "half_parallel_rows", "sensing_cycle", "read_latency"]
 
-#: an ideal step input (infinite ramp)
-_STEP = 1e20
 #: the bit line needs a 15-20 % swing to be sensed (V1.4 manual, "SubArray")
 _SENSE_SWING = 0.2
 
@@ -55,8 +53,8 @@ def half_parallel_rows(value: float, num_row_parallel: int, compat: str) -> floa
     return value / (num_row_parallel / 2)
 
 
-def column_settling(p, tech, cell, w) -> tuple[float, float]:
-    """(delay, output ramp) of a column before it can be sensed.
+def column_settling(p, tech, cell, w) -> float:
+    """Delay (s) of a column before it can be sensed.
 
     SRAM: Elmore delay of the bit line through the access and pull-down devices to half the sense
     voltage.  eNVM: 20 % of the RC of the column capacitance and the cells' average resistance
@@ -68,13 +66,11 @@ def column_settling(p, tech, cell, w) -> tuple[float, float]:
         n = p.num_row_subarray
         cap_per_cell = w.cap_col / n + w.cap_cell_access
         elmore = (w.res_cell_access + pull_down) * cap_per_cell * n + cap_per_cell * (w.res_col / n) * n * (n + 1) / 2
-        return elmore * math.log(tech.vdd / (tech.vdd - cell.min_sense_voltage / 2)), 0.0
+        return elmore * math.log(tech.vdd / (tech.vdd - cell.min_sense_voltage / 2))
     res = w.res_mem_cell_avg
     if p.conventional_parallel:
         res = half_parallel_rows(res, p.num_row_parallel, p.compat)
-    tau = w.cap_col * res
-    _, ramp = formula.horowitz(tau, 0, _STEP)
-    return tau * _SENSE_SWING, ramp
+    return w.cap_col * res * _SENSE_SWING
 
 
 class SensingCycle(NamedTuple):

@@ -25,11 +25,10 @@ Each part is laid out against the array: row-side blocks fit the array height, c
 blocks its width.  Parts the read never exercises (write drivers, SL switch matrix, level
 shifters) are present for their area and leakage.
 
-Transitional: the decoders, switch matrices, mux, SRAM column circuits and level shifters are
-still old-shape circuit objects (their families are being converted to builders); `_snapshot`
-runs each once with the loads this subarray gives it and keeps the answers as an immutable
-`ComponentModel` with the action names of the builders (``read``, ``scan``, ``precharge``,
-``sense``).
+Every circuit is its family's builder (`circuits.decoders`, `circuits.switching`,
+`circuits.sram_periphery`, `circuits.arithmetic`, `circuits.dff`; the ADC a plug-in, `sar_adc` or
+`mlsa_role.mlsa_adc_builder`) called once with the loads this subarray gives it; their action
+names are the builders' (``read``, ``scan``, ``precharge``, ``sense``, ``convert``, ``add``, ...).
 """
 from __future__ import annotations
 
@@ -40,18 +39,21 @@ from typing import Callable, NamedTuple
 from . import formula, quirks
 from .arch import ActionCost, ComponentModel, Part
 from .circuits.arithmetic import AdderBankSpec, ShiftAddSpec, adder_bank, shift_add
-from .circuits.decoders import DecoderDriver, RowDecoder, WLNewDecoderDriver
+from .circuits.decoders import (
+    DecoderDriverSpec, RowDecoderSpec, WlNewDecoderDriverSpec, decoder_driver, row_decoder, wl_new_decoder_driver,
+)
 from .circuits.dff import DffBankSpec, dff_bank
 from .circuits.env import AdcSpec, CircuitEnv
-from .circuits.sram_periphery import Precharger, SenseAmp, SRAMWriteDriver
-from .circuits.switching import LevelShifter, Mux, NewSwitchMatrix, SwitchMatrix
-from .constants import COL_MODE, CellAccessType, INV, MAX_TRANSISTOR_HEIGHT, NMOS, PMOS, ROW_MODE, AreaModify, DecoderMode
+from .circuits.sram_periphery import (
+    PrechargerSpec, SenseAmpSpec, SramWriteDriverSpec, precharger, sense_amp, sram_write_driver,
+)
+from .circuits.switching import (
+    LevelShifterSpec, MuxSpec, NewSwitchMatrixSpec, SwitchMatrixSpec, level_shifter, mux, new_switch_matrix,
+    switch_matrix,
+)
+from .constants import COL_MODE, INV, MAX_TRANSISTOR_HEIGHT, NMOS, PMOS, ROW_MODE, AreaModify, CellAccessType
 
 __all__ = ["Repeaters", "repeaters", "row_load", "is_1t1r", "periphery_parts", "accumulation_parts", "adc_model"]
-
-#: an ideal step input (infinite ramp)
-STEP = 1e20
-
 
 class Repeaters(NamedTuple):
     """Inverter pairs inserted along each row (2 per stage, ``stages`` per row; V1.4 manual,
@@ -108,117 +110,72 @@ def repeater_chain_latency(rep: Repeaters, cap_row: float, res_row: float, num_c
     return (last + gate) + (inner + gate) * (rep.stages - 1)
 
 
-# --- transitional snapshots of the old-shape periphery ------------------------------------------
+# --- one builder call per periphery circuit, with this subarray's loads -------------------------
 
-def _snapshot(kind: str, circuit, actions: dict | None = None, dynamic: dict | None = None,
-              ports: dict | None = None) -> ComponentModel:
-    return ComponentModel(kind=kind, area_m2=circuit.area, height_m=circuit.height, width_m=circuit.width,
-                          leakage_w=circuit.leakage, actions=actions or {}, dynamic=dynamic or {}, ports=ports or {})
+def _env(p, tech) -> CircuitEnv:
+    return CircuitEnv.of(p, tech)
 
 
-def _row_decoder(p, tech, cell, *, bits: int, mux: bool, fit_height: float, cap_load1: float, cap_load2: float,
-                 res_load: float, col_num: float) -> ComponentModel:
-    dec = RowDecoder(p, tech, cell)
-    dec.initialize(DecoderMode.REGULAR_ROW, bits, mux, False)
-    dec.calculate_area(fit_height, 0.0, AreaModify.NONE)
-    dec.calculate_latency(STEP, cap_load1, cap_load2, res_load, col_num, 1, 0)
-    dec.calculate_power(1, 0)
-    return _snapshot("row_decoder", dec, {"read": ActionCost(dec.read_latency, dec.read_dynamic_energy)},
-                     ports={"ramp_output": dec.ramp_output})
+def _row_decoder(p, tech, *, bits: int, mux: bool, fit_height: float = 0.0, load_cap: float = 0.0,
+                 load_cap_p: float = 0.0, line_res: float = 0.0, line_cells: int = 0) -> ComponentModel:
+    return row_decoder(RowDecoderSpec(
+        num_addr_bits=bits, mux=mux, driver_sizing=p.sizing_factor_mux if mux else p.sizing_factor_wl_decoder,
+        fit_height_m=fit_height, load_cap_f=load_cap, load_cap_p_f=load_cap_p, line_res_ohm=line_res,
+        line_cells=line_cells, read_activity=p.epsilon if p.validated else 1.0), _env(p, tech))
 
 
-def _switch_matrix(p, tech, cell, *, mode: int, num_output: int, res_tg: float, fit_height: float,
-                   fit_width: float, cap_load: float = 0.0, res_load: float = 0.0, unit_cap: float = 0.0,
-                   unit_res: float = 0.0, drive_cap_in: float = 0.0) -> ComponentModel:
-    sm = SwitchMatrix(p, tech, cell)
-    sm.initialize(mode, num_output, res_tg, True, False, 0.0, 0.0, p.num_col_subarray // 8, p.num_col_subarray,
-                  1, p.clk_freq_hz)
-    sm.calculate_area(fit_height, fit_width, AreaModify.NONE)
-    sm.calculate_latency(STEP, cap_load, res_load, 1, 0, unit_cap=unit_cap, unit_res=unit_res,
-                         drive_cap_in=drive_cap_in)
-    read_latency = sm.read_latency  # the line's RC through the TG (the write pulse: Horowitz of it)
-    write_latency, _ = formula.horowitz(read_latency, 0, STEP)
-    sm.calculate_power(1, 0, 0.0, 0.0)
-    scan = sm.read_dynamic_energy  # no row active: the scan chain alone
-
-    def read(*, activity_row_read) -> ActionCost:
-        sm.calculate_power(1, 0, activity_row_read, 0.0)
-        return ActionCost(latency_s=read_latency, energy_j=sm.read_dynamic_energy - scan)
-
-    def write(*, activity_col_write) -> ActionCost:  # the training estimator's line drive (latency only)
-        return ActionCost(latency_s=write_latency)
-    return _snapshot("switch_matrix", sm, {"scan": ActionCost(energy_j=scan)}, {"read": read, "write": write})
+def _switch_matrix(p, tech, cell, *, mode: int, num_output: int, res_tg: float, fit_height: float = 0.0,
+                   fit_width: float = 0.0, unit_cap: float = 0.0, unit_res: float = 0.0,
+                   drive_cap_in: float = 0.0) -> ComponentModel:
+    return switch_matrix(SwitchMatrixSpec(
+        num_output=num_output, res_target_ohm=res_tg, read_voltage_v=cell.read_voltage,
+        write_voltage_v=cell.write_voltage, cmos_access=cell.access_type == CellAccessType.CMOS_access, mode=mode,
+        size_ratio=p.switch_matrix_size_ratio, fit_height_m=fit_height, fit_width_m=fit_width, unit_cap_f=unit_cap,
+        unit_res_ohm=unit_res, cells_per_line=p.num_col_subarray, repeaters=p.buffer_number,
+        repeater_cap_in_f=drive_cap_in), _env(p, tech))
 
 
-def _new_switch_matrix(p, tech, cell, *, fit_height: float, cap_load: float, res_load: float) -> ComponentModel:
-    sm = NewSwitchMatrix(p, tech, cell)
-    sm.initialize(p.num_row_subarray, 0.0, p.clk_freq_hz)
-    sm.calculate_area(fit_height, 0.0, AreaModify.NONE)
-    sm.calculate_latency(STEP, cap_load, res_load, 1, 0)
-    sm.calculate_power(1, 0, 0.0)
-    scan = sm.read_dynamic_energy
-
-    def read(*, activity_row_read) -> ActionCost:
-        sm.calculate_power(1, 0, activity_row_read)
-        return ActionCost(latency_s=sm.read_latency, energy_j=sm.read_dynamic_energy - scan)
-    return _snapshot("new_switch_matrix", sm, {"scan": ActionCost(energy_j=scan)}, {"read": read})
-
-
-def _mux_pair(p, tech, cell, *, num_input: int, res_tg: float, width: float, num_adc: int,
-              col_ramp: float) -> tuple[ComponentModel, ComponentModel]:
+def _mux_pair(p, tech, cell, *, num_input: int, res_tg: float, width: float, num_adc: int):
     """The column mux (TGs sized for the column's resistance) and its decoder; the mux block takes
-    the height of the taller of the two (V1.4 manual, "Mux")."""
-    n_mux = p.num_col_muxed if p.num_col_muxed < p.num_col_subarray else p.num_col_subarray
-    mux, dec = Mux(p, tech, cell), RowDecoder(p, tech, cell)
-    mux.initialize(num_input, n_mux, res_tg, False)
-    dec.initialize(DecoderMode.REGULAR_ROW, math.ceil(math.log2(n_mux)), True, False)
-    mux.calculate_area(0.0, width, AreaModify.NONE)
-    dec.calculate_area(0.0, 0.0, AreaModify.NONE)
-    mux.calculate_area(max(dec.height, mux.height), width, AreaModify.OVERRIDE)
-    mux.calculate_latency(col_ramp, 0.0, 1)
-    dec.calculate_latency(STEP, mux.cap_tg_gate_n * num_adc, mux.cap_tg_gate_p * num_adc, 0, 0, 1, 0)
-    mux.calculate_power(1)
-    dec.calculate_power(1, 0)
-    return (_snapshot("mux", mux, {"read": ActionCost(mux.read_latency, mux.read_dynamic_energy)}),
-            _snapshot("row_decoder", dec, {"read": ActionCost(dec.read_latency, dec.read_dynamic_energy)}))
+    the height of the taller of the two, across the array (V1.4 manual, "Mux")."""
+    n_mux = min(p.num_col_muxed, p.num_col_subarray)
+    spec = MuxSpec(num_input=num_input, num_selection=n_mux, read_voltage_v=cell.read_voltage,
+                   res_target_ohm=res_tg, fit_width_m=width)
+    folded = mux(spec, _env(p, tech))
+    probe = _row_decoder(p, tech, bits=math.ceil(math.log2(n_mux)), mux=True)
+    block = mux(replace(spec, fit_height_m=max(probe.height_m, folded.height_m), area_modify=AreaModify.OVERRIDE),
+                _env(p, tech))
+    decoder = _row_decoder(p, tech, bits=math.ceil(math.log2(n_mux)), mux=True,
+                           load_cap=block.port("cap_tg_gate_n") * num_adc,
+                           load_cap_p=block.port("cap_tg_gate_p") * num_adc)
+    return block, decoder
 
 
 def _level_shifter(p, tech, cell, *, num_output: int, fit_height: float = 0.0, fit_width: float = 0.0):
-    ls = LevelShifter(p, tech, cell)
-    ls.initialize(num_output, 0.0, p.clk_freq_hz)
-    ls.calculate_area(fit_height, fit_width, AreaModify.NONE)
-    return _snapshot("level_shifter", ls)  # never switched by a read; no leakage in the model
+    """Write-voltage level shifters: never switched by a read; area only (no leakage)."""
+    return level_shifter(LevelShifterSpec(num_output=num_output, write_voltage_v=cell.write_voltage,
+                                          io_transistors=bool(p.validated), wiring_overhead=p.alpha,
+                                          fit_height_m=fit_height, fit_width_m=fit_width), _env(p, tech))
 
 
 def _sram_column_circuits(p, tech, cell, w, *, sense: bool) -> list[Part]:
-    """Precharger and write driver (and the latch sense amps of the sequential read)."""
-    n = p.num_col_subarray
-    pre = Precharger(p, tech, cell)
-    pre.initialize(n, w.res_col, 0.0, n, n)
-    pre.calculate_area(0.0, w.length_row, AreaModify.NONE)
-    pre.calculate_latency(STEP, w.cap_col, 1, 0)
-    pre.calculate_power(1, 0)
-    wd = SRAMWriteDriver(p, tech, cell)
-    wd.initialize(n, 0.0, n)
-    wd.calculate_area(0.0, w.length_row, AreaModify.NONE)
-    wd.calculate_power(0)
-    parts = [Part("precharger", _snapshot("precharger", pre, {"precharge": ActionCost(pre.read_latency,
-                                                                                      pre.read_dynamic_energy)}), "adc"),
-             Part("write_driver", _snapshot("sram_write_driver", wd), "other")]
+    """Precharger and write driver (and the latch sense amps of the sequential read), one per column."""
+    n, env = p.num_col_subarray, _env(p, tech)
+    parts = [Part("precharger", precharger(PrechargerSpec(num_col=n, bitline_cap_f=w.cap_col,
+                                                          bitline_res_ohm=w.res_col, read_cols=n,
+                                                          fit_width_m=w.length_row), env), "adc"),
+             Part("write_driver", sram_write_driver(SramWriteDriverSpec(num_col=n, fit_width_m=w.length_row), env),
+                  "other")]
     if sense:
-        sa = SenseAmp(p, tech, cell)
-        sa.initialize(n, False, cell.min_sense_voltage, w.length_row / n, p.clk_freq_hz, n)
-        sa.calculate_area(0.0, w.length_row, AreaModify.MAGIC)
-        sa.calculate_latency(1)
-        sa.calculate_power(1)
-        parts.append(Part("sense_amp", _snapshot("sense_amp", sa, {"sense": ActionCost(sa.read_latency,
-                                                                                      sa.read_dynamic_energy)}), "adc"))
+        parts.append(Part("sense_amp", sense_amp(SenseAmpSpec(num_col=n, sense_voltage_v=cell.min_sense_voltage,
+                                                              pitch_m=w.length_row / n, read_cols=n,
+                                                              fit_width_m=w.length_row), env), "adc"))
     return parts
 
 
 # --- the periphery of each read mode -------------------------------------------------------------
 
-def periphery_parts(p, tech, cell, w, rep: Repeaters, *, mux_res_tg: float, col_ramp: float,
+def periphery_parts(p, tech, cell, w, rep: Repeaters, *, mux_res_tg: float,
                     adc: Callable[[AdcSpec, CircuitEnv], ComponentModel] | None) -> list[Part]:
     """Row/column periphery of the read mode (see the module table); ``w``: `subarray.ArrayWires`."""
     sram, seq = cell.is_sram, p.conventional_sequential
@@ -228,9 +185,9 @@ def periphery_parts(p, tech, cell, w, rep: Repeaters, *, mux_res_tg: float, col_
     num_adc = cols // n_mux
     parts: list[Part] = []
     if sram and seq:
-        parts.append(Part("wl_decoder", _row_decoder(p, tech, cell, bits=math.ceil(math.log2(rows)), mux=False,
-                                                     fit_height=w.length_col, cap_load1=w.cap_row1, cap_load2=0.0,
-                                                     res_load=w.res_row, col_num=cols), "other"))
+        parts.append(Part("wl_decoder", _row_decoder(p, tech, bits=math.ceil(math.log2(rows)), mux=False,
+                                                     fit_height=w.length_col, load_cap=w.cap_row1,
+                                                     line_res=w.res_row, line_cells=cols), "other"))
         return parts + _sram_column_circuits(p, tech, cell, w, sense=True)
 
     if not sram and cell.write_voltage > 1.5:  # write-voltage level shifters (area only in a read)
@@ -241,30 +198,23 @@ def periphery_parts(p, tech, cell, w, rep: Repeaters, *, mux_res_tg: float, col_
                   Part("sl_level_shifter", _level_shifter(p, tech, cell, num_output=cols, fit_width=w.length_row),
                        "other")]
     if seq:  # eNVM, one row at a time
-        dec = _row_decoder(p, tech, cell, bits=math.ceil(math.log2(rows)), mux=False, fit_height=w.length_col,
-                           cap_load1=w.cap_row2, cap_load2=0.0, res_load=w.res_row, col_num=cols)
+        dec = _row_decoder(p, tech, bits=math.ceil(math.log2(rows)), mux=False, fit_height=w.length_col,
+                           load_cap=w.cap_row2, line_res=w.res_row, line_cells=cols)
         parts.append(Part("wl_decoder", dec, "other"))
-        ramp = dec.port("ramp_output")
+        ramp, env = dec.port("ramp_output"), _env(p, tech)
         if one_t_one_r:
-            drv = WLNewDecoderDriver(p, tech, cell)
-            drv.initialize(rows)
-            drv.calculate_area(w.length_col, 0.0, AreaModify.NONE)
-            drv.calculate_latency(ramp, w.cap_row2, w.res_row, 1, 0)
-            drv.calculate_power(1, 0)
-            parts.append(Part("wl_new_decoder_driver", _snapshot("wl_new_decoder_driver", drv, {
-                "read": ActionCost(drv.read_latency, drv.read_dynamic_energy)}), "other"))
+            parts.append(Part("wl_new_decoder_driver", wl_new_decoder_driver(WlNewDecoderDriverSpec(
+                num_rows=rows, read_voltage_v=cell.read_voltage, fit_height_m=w.length_col, load_cap_f=w.cap_row2,
+                line_res_ohm=w.res_row, ramp_input=ramp), env), "other"))
         else:
-            drv = DecoderDriver(p, tech, cell)
-            drv.initialize(ROW_MODE, rows, cols)
-            drv.calculate_area(w.length_col, 0.0, AreaModify.NONE)
-            drv.calculate_latency(ramp, w.cap_row1, w.cap_row1, w.res_row, 1, 0)
-            drv.calculate_power(math.ceil(cols / n_mux), cols, 1, 0)
-            parts.append(Part("wl_decoder_driver", _snapshot("decoder_driver", drv, {
-                "read": ActionCost(drv.read_latency, drv.read_dynamic_energy)}), "other"))
+            parts.append(Part("wl_decoder_driver", decoder_driver(DecoderDriverSpec(
+                num_output=rows, num_load=cols, res_cell_on_ohm=w.res_mem_cell_on, cmos_access=False,
+                read_voltage_v=cell.read_voltage, mode=ROW_MODE, read_cells_per_op=math.ceil(cols / n_mux),
+                fit_height_m=w.length_col, load_cap_f=w.cap_row1, line_res_ohm=w.res_row, ramp_input=ramp), env),
+                "other"))
         parts.append(Part("sl_switch_matrix", _switch_matrix(p, tech, cell, mode=COL_MODE, num_output=cols,
-                                                             res_tg=w.res_mem_cell_on, fit_height=0.0,
-                                                             fit_width=w.length_row, unit_cap=w.unit_cap,
-                                                             unit_res=w.unit_res), "other"))
+                                                             res_tg=w.res_mem_cell_on, fit_width=w.length_row,
+                                                             unit_cap=w.unit_cap, unit_res=w.unit_res), "other"))
         mux_inputs = math.ceil(cols / n_mux)
     else:  # parallel: every row group at once
         parts += _row_drivers_parallel(p, tech, cell, w, rep)
@@ -272,9 +222,9 @@ def periphery_parts(p, tech, cell, w, rep: Repeaters, *, mux_res_tg: float, col_
         if sram:
             parts += _sram_column_circuits(p, tech, cell, w, sense=False)
     if n_mux > 1:
-        mux, mux_dec = _mux_pair(p, tech, cell, num_input=mux_inputs, res_tg=mux_res_tg, width=w.length_row,
-                                 num_adc=num_adc, col_ramp=col_ramp)
-        parts += [Part("column_mux", mux, "other"), Part("column_mux_decoder", mux_dec, "other")]
+        column_mux, mux_decoder = _mux_pair(p, tech, cell, num_input=mux_inputs, res_tg=mux_res_tg,
+                                            width=w.length_row, num_adc=num_adc)
+        parts += [Part("column_mux", column_mux, "other"), Part("column_mux_decoder", mux_decoder, "other")]
     parts.append(Part("adc", adc_model(p, tech, cell, w, adc), "adc"))
     return parts
 
@@ -306,22 +256,22 @@ def _row_drivers_parallel(p, tech, cell, w, rep: Repeaters) -> list[Part]:
     if cell.is_sram:
         res_tg = w.res_row / (rep.stages + 1) if rep.stages > 0 else w.res_row
         parts.insert(0, Part("wl_switch_matrix", _switch_matrix(
-            p, tech, cell, mode=ROW_MODE, num_output=rows, res_tg=res_tg, fit_height=w.length_col, fit_width=0.0,
-            cap_load=cap_load, res_load=res_load, unit_cap=unit_cap, unit_res=w.unit_res,
-            drive_cap_in=rep.cap_in_f), "other"))
+            p, tech, cell, mode=ROW_MODE, num_output=rows, res_tg=res_tg, fit_height=w.length_col, unit_cap=unit_cap,
+            unit_res=w.unit_res, drive_cap_in=rep.cap_in_f), "other"))
         return parts
     res_tg = w.res_mem_cell_avg / p.num_row_parallel
     if is_1t1r(cell):
-        drv = Part("wl_new_switch_matrix", _new_switch_matrix(p, tech, cell, fit_height=w.length_col,
-                                                             cap_load=cap_load, res_load=res_load), "other")
+        drv = Part("wl_new_switch_matrix", new_switch_matrix(NewSwitchMatrixSpec(
+            num_output=rows, read_voltage_v=cell.read_voltage, access_voltage_v=cell.access_voltage,
+            size_ratio=p.new_switch_matrix_size_ratio, fit_height_m=w.length_col, load_cap_f=cap_load,
+            line_res_ohm=res_load), _env(p, tech)), "other")
     else:
         drv = Part("wl_switch_matrix", _switch_matrix(
             p, tech, cell, mode=ROW_MODE, num_output=rows, res_tg=res_tg * rows / cols, fit_height=w.length_col,
-            fit_width=0.0, cap_load=cap_load, res_load=res_load, unit_cap=unit_cap, unit_res=w.unit_res,
-            drive_cap_in=rep.cap_in_f), "other")
+            unit_cap=unit_cap, unit_res=w.unit_res, drive_cap_in=rep.cap_in_f), "other")
     sl = Part("sl_switch_matrix", _switch_matrix(p, tech, cell, mode=COL_MODE, num_output=cols, res_tg=res_tg * rows,
-                                                 fit_height=0.0, fit_width=w.length_row, unit_cap=unit_cap,
-                                                 unit_res=w.unit_res, drive_cap_in=rep.cap_in_f), "other")
+                                                 fit_width=w.length_row, unit_cap=unit_cap, unit_res=w.unit_res,
+                                                 drive_cap_in=rep.cap_in_f), "other")
     return [drv, sl] + parts
 
 
