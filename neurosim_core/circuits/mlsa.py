@@ -15,15 +15,15 @@ Model (DNN+NeuroSim V1.4 manual, "ADC": multilevel sense amplifier; Peng et al.,
 * the encoder: (levels - 1) INV + NAND2 pairs and log2(levels) large NANDs per column group; its
   dynamic energy is neglected by the model (leakage only).
 
-=======================  =================  =======================================================  ========================================
-builder                  spec               actions                                                  ports
-=======================  =================  =======================================================  ========================================
-``multilevel_sense_amp``  `MlsaSpec`        ``convert`` (sensing time; switching energy of every     ``sense_latency_s``,
-                                            column), dynamic ``column_energy(column_resistance)``    ``switching_energy_per_column_j``,
-                                            (mirror power over the sensing time; compiled)           ``reference_power_w``, ``rref_first_ohm``,
-                                                                                                     ``rref_last_ohm``
-``mlsa_encoder``          `MlsaEncoderSpec` ``encode`` (INV -> NAND2 -> large NAND; 0 J)             ``ramp_output_per_s``
-=======================  =================  =======================================================  ========================================
+Builders (``spec`` frozen and keyword-only, ``env`` a `circuits.env.CircuitEnv`):
+
+* ``multilevel_sense_amp(MlsaSpec, env)``: action ``convert`` (one conversion of every column
+  group: the sensing time; the input-independent switching energy of all columns), dynamic action
+  ``column_energy(column_resistance)`` ((n_vectors,) J: the mirror power over the sensing time;
+  compiled form in ``compiled["column_energy"]``); ports ``sense_latency_s``,
+  ``switching_energy_per_column_j``, ``reference_power_w``, ``rref_first_ohm``, ``rref_last_ohm``;
+* ``mlsa_encoder(MlsaEncoderSpec, env)``: action ``encode`` (INV -> NAND2 -> large NAND; 0 J);
+  port ``ramp_output_per_s``.
 
 Differences from the reference, each a fix of undefined behaviour (out-of-bounds reads of the
 reference ladder when ``levels == 2``) rather than a change of the model: the ladder index of the
@@ -62,7 +62,7 @@ _SA_NMOS_PER_COMPARATOR = 9
 
 
 class LatencyFit(NamedTuple):
-    """Sensing time (s) vs reference-column resistance: ``power``-style piecewise ``fit``, then above
+    """Sensing time (s) vs reference-column resistance: a piecewise ``fit``, then above
     ``res_threshold_ohm`` linear in R with slope ``d_c_s / (r2_ohm - res_threshold_ohm)`` scaled by
     the column capacitance relative to ``ref_cap_f``."""
 
