@@ -49,9 +49,16 @@ from .env import CircuitEnv
 __all__ = ["MlsaSpec", "multilevel_sense_amp", "reference_ladder", "column_power", "sensing_time_fit",
            "MlsaEncoderSpec", "mlsa_encoder"]
 
-# GAA special layout (2 nm, 1 nm): (gate factor, nMOS tuning, pMOS tuning) of an inverter and a NAND2
-_GAA_INV = {2: (1.0 / 2.0, 4.5 / 15.0, 4.5 / 15.0), 1: (10.5 / 16.0, 4.5 / 10.0, 4.5 / 10.0)}
-_GAA_NAND2 = {2: (1.0, 22.0 / 15.0, 8.0 / 15.0), 1: (1.0, 23.0 / 15.0, 7.0 / 15.0)}
+class GaaFactors(NamedTuple):
+    """GAA special standard-cell layout (2 nm, 1 nm): gate-capacitance factor and sheet-width tunings."""
+
+    gate: float
+    n_tuning: float
+    p_tuning: float
+
+
+_GAA_INV = {2: GaaFactors(1.0 / 2.0, 4.5 / 15.0, 4.5 / 15.0), 1: GaaFactors(10.5 / 16.0, 4.5 / 10.0, 4.5 / 10.0)}
+_GAA_NAND2 = {2: GaaFactors(1.0, 22.0 / 15.0, 8.0 / 15.0), 1: GaaFactors(1.0, 23.0 / 15.0, 7.0 / 15.0)}
 
 # Nominal read voltage (V) per node assumed by the switching-energy fit (the model's own table,
 # independent of a user-set read voltage).
@@ -385,7 +392,7 @@ def mlsa_encoder(spec: MlsaEncoderSpec, env: CircuitEnv) -> ComponentModel:
     leak += formula.gate_leakage(NAND, inputs, w_nand_n, w_nand_p, temp, tech) * vdd * large_nands * n
     inv = formula.gate_leakage(INV, 1, w_inv_n, w_inv_p, temp, tech) * vdd * 5 * (spec.levels - 1) * n
     if special:
-        inv *= _GAA_INV[node][0]
+        inv *= _GAA_INV[node].gate
     return ComponentModel(
         kind=f"mlsa_encoder_{spec.levels}", area_m2=height * width, height_m=height, width_m=width,
         leakage_w=leak + inv, actions={"encode": ActionCost(latency_s=d_inv + d_nand, energy_j=0.0)},
