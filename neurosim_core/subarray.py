@@ -131,9 +131,8 @@ class ArrayWires(NamedTuple):
     cap_cell_access: float
     unit_cap: float
     unit_res: float
-    res_mem_cell_on: float
-    res_mem_cell_off: float
-    res_mem_cell_avg: float
+    res_mem_cell_on: float  # eNVM: one cell on, with its access device
+    res_mem_cell_avg: float  # eNVM: mean cell resistance with half of the parallel rows on
 
     @property
     def column_cap(self) -> float:
@@ -189,7 +188,7 @@ def array_wires(p, tech, cell) -> ArrayWires:
             cap_col += cap_cell_access * rows
         # access gates on the word line: one per cell in parallel read, two (read port) sequential
         cap_row1 += (2 if p.conventional_sequential else 1) * formula.gate_cap(w_access, tech) * cols
-        on = off = avg = 0.0
+        on = avg = 0.0
     else:
         if is_1t1r(cell):
             res_access = cell.res_cell_access
@@ -199,9 +198,9 @@ def array_wires(p, tech, cell) -> ArrayWires:
             cap_col += formula.drain_cap(w_access, NMOS, MAX_TRANSISTOR_HEIGHT * f, tech) * rows
         else:
             res_access, unit_cap = 0.0, cap_row1 / cols
-        on, off, avg = res_mem_cell(cell, p.num_row_parallel)
+        on, _, avg = res_mem_cell(cell, p.num_row_parallel)
     return ArrayWires(length_row, length_col, rows * ch * fc, width_unit, cap_row1, cap_row2, cap_col, res_row,
-                      res_col, res_access, cap_cell_access, unit_cap, unit_res, on, off, avg)
+                      res_col, res_access, cap_cell_access, unit_cap, unit_res, on, avg)
 
 
 def _cell_leakage(p, tech, cell) -> float:
@@ -315,7 +314,7 @@ def build_subarray(p, tech, cell, adc=None) -> SubArrayModel:
     ``num_col_subarray``); ``adc``: a plug-in builder of the ``adc`` role (None: built-in)."""
     spec = SubArraySpec.of(p, cell)
     w = array_wires(p, tech, cell)
-    rep = repeaters(p, tech, w.res_row, sized=spec.parallel and (spec.sram or spec.one_t_one_r))
+    rep = repeaters(p, tech, sized=spec.parallel and (spec.sram or spec.one_t_one_r))
     col_delay = column_settling(p, tech, cell, w)
     if spec.sram:  # half of the enabled rows on
         mux_res_tg = half_parallel_rows(w.res_cell_access, spec.num_row_parallel, p.compat)

@@ -53,7 +53,8 @@ from .circuits.switching import (
 )
 from .constants import COL_MODE, INV, MAX_TRANSISTOR_HEIGHT, NMOS, PMOS, ROW_MODE, AreaModify, CellAccessType
 
-__all__ = ["Repeaters", "repeaters", "row_load", "is_1t1r", "periphery_parts", "accumulation_parts", "adc_model"]
+__all__ = ["Repeaters", "repeaters", "is_1t1r", "periphery_parts", "accumulation_parts", "adc_model"]
+
 
 class Repeaters(NamedTuple):
     """Inverter pairs inserted along each row (2 per stage, ``stages`` per row; V1.4 manual,
@@ -79,7 +80,7 @@ def _fin(tech) -> int:
     return 2 if tech.feature_size_in_nano <= 14 else 1
 
 
-def repeaters(p, tech, res_row: float, sized: bool) -> Repeaters:
+def repeaters(p, tech, sized: bool) -> Repeaters:
     f, temp, stages = tech.feature_size, p.temperature_k, p.buffer_number
     if stages <= 0:
         return Repeaters(0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
@@ -229,7 +230,7 @@ def periphery_parts(p, tech, cell, w, rep: Repeaters, *, mux_res_tg: float,
     return parts
 
 
-def row_load(p, cell, w, rep: Repeaters) -> tuple[float, float, float, bool]:
+def _row_load(p, cell, w, rep: Repeaters) -> tuple[float, float, float, bool]:
     """(line capacitance, capacitance and resistance the row driver sees, buffered?) of a parallel read."""
     cap_row = w.cap_row2 if (not cell.is_sram and is_1t1r(cell)) else w.cap_row1
     buffered = rep.stages > 0 and (cell.is_sram or is_1t1r(cell))
@@ -241,7 +242,7 @@ def row_load(p, cell, w, rep: Repeaters) -> tuple[float, float, float, bool]:
 
 def _row_drivers_parallel(p, tech, cell, w, rep: Repeaters) -> list[Part]:
     rows, cols = p.num_row_subarray, p.num_col_subarray
-    cap_row, cap_load, res_load, buffered = row_load(p, cell, w, rep)
+    cap_row, cap_load, res_load, buffered = _row_load(p, cell, w, rep)
     parts = []
     if rep.stages > 0:  # repeater area (every row); their switching is in the array's row energy
         leak = formula.gate_leakage(INV, 1, rep.width_n_m, rep.width_p_m, p.temperature_k, tech) * rep.stages * 2 * rows

@@ -8,7 +8,7 @@ from .sensing import (
 from .arithmetic import Adder, AdderTree, BitShifter, ShiftAdd
 from .base import Component
 from .buffer import Buffer
-from .decoders import DecoderDriver, RowDecoder, WLDecoderOutput, WLNewDecoderDriver
+from .decoders import RowDecoder
 from .dff import DFF
 from .functional import MaxPooling, Sigmoid
 from .interconnect import Bus, HTree, XYBus
@@ -16,7 +16,6 @@ from .sram_periphery import (
     Precharger, PrechargerSpec, SenseAmp, SenseAmpSpec, SRAMWriteDriver, SramNewSaSpec, SramWriteDriverSpec, precharger,
     sense_amp, sram_new_sa, sram_write_driver,
 )
-from .switching import DeMux, LevelShifter, Mux, NewMux, NewSwitchMatrix, SwitchMatrix
 
 __all__ = [
     "sar_adc", "multilevel_sense_amp", "MlsaSpec", "mlsa_encoder", "MlsaEncoderSpec",
@@ -24,8 +23,6 @@ __all__ = [
     "voltage_sense_amp", "VoltageSenseAmpSpec", "precharger", "PrechargerSpec", "sram_write_driver",
     "SramWriteDriverSpec", "sense_amp", "SenseAmpSpec", "sram_new_sa", "SramNewSaSpec",
     "Adder", "AdderTree", "BitShifter", "Buffer", "Bus", "Comparator", "Component",
-    "DecoderDriver", "DeMux", "DFF", "HTree", "LevelShifter", "MaxPooling",
-    "Mux", "NewMux", "NewSwitchMatrix", "Precharger", "ReadCircuitMode",
-    "RowDecoder", "SenseAmp", "Sigmoid", "ShiftAdd", "SRAMWriteDriver", "SwitchMatrix",
-    "WLDecoderOutput", "WLNewDecoderDriver", "XYBus",
+    "DFF", "HTree", "MaxPooling", "Precharger", "ReadCircuitMode",
+    "RowDecoder", "SenseAmp", "Sigmoid", "ShiftAdd", "SRAMWriteDriver", "XYBus",
 ]

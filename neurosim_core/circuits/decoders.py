@@ -49,7 +49,7 @@ from .env import CircuitEnv
 __all__ = [
     "RowDecoderSpec", "row_decoder", "DecoderDriverSpec", "decoder_driver",
     "WlNewDecoderDriverSpec", "wl_new_decoder_driver", "WlDecoderOutputSpec", "wl_decoder_output",
-    "RowDecoder", "DecoderDriver", "WLNewDecoderDriver", "WLDecoderOutput",
+    "RowDecoder",
     "min_cell_height", "min_cell_width", "tg_reference_width", "reshape", "fit_height", "fit_width",
 ]
 
@@ -553,7 +553,7 @@ def wl_decoder_output(spec: WlDecoderOutputSpec, env: CircuitEnv) -> ComponentMo
         ports={"res_tg_ohm": res_tg, "ramp_output": ramp})
 
 
-_ADAPTERS = ("RowDecoder", "DecoderDriver", "WLNewDecoderDriver", "WLDecoderOutput")
+_ADAPTERS = ("RowDecoder",)
 
 
 def __getattr__(name: str):
