@@ -32,6 +32,8 @@ import numpy as np
 
 from .. import quirks
 from ..cell import make_cell
+from ..circuits.arithmetic import AdderBankSpec, adder_bank
+from ..circuits.env import CircuitEnv
 from ..estimate import EstimateError, estimate
 from ..floorplan import Floorplan
 from ..network import Network
@@ -356,13 +358,12 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
 
     from ..chip import Chip
 
-    # weight-gradient accumulation over the batch: one adder per gradient the buffer holds
-    from ..circuits import Adder
-
-    accumulator = Adder(p, tech, cell)
+    # weight-gradient accumulation over the batch (V2, Sec. III-B; V2.1 Chip.cpp gradient accumulator):
+    # one ripple-carry adder of outPrecision + log2(batch) bits per gradient the buffer holds; its
+    # area is part of the WG unit's
     accumulator_adders = n_parallel * hw.num_row_subarray * hw.num_col_subarray
-    accumulator.initialize(grad_bits + math.ceil(math.log2(tc.batch_size)), accumulator_adders, p.clk_freq_hz)
-    accumulator.calculate_area(0.0, 0.0)
+    accumulator = adder_bank(AdderBankSpec(num_bit=grad_bits + math.ceil(math.log2(tc.batch_size)),
+                                           num_adder=accumulator_adders), CircuitEnv.of(p, tech))
 
     big = max(network.layers, key=lambda l: l.ifm_h * l.ifm_w * l.ifm_c)
     wg_rows = (big.ifm_h - big.k_h + 1) * (big.ifm_w - big.k_w + 1)
@@ -414,9 +415,8 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
                                     k_w=layer.k_w, c_out=layer.c_out, input_bits=hw.input_bits)
         weights = layer.ifm_c * layer.k_h * layer.k_w * layer.c_out
         passes = math.ceil(weights / accumulator_adders)
-        accumulator.calculate_latency(1e20, 0.0, passes)
-        accumulator.calculate_power(passes, min(weights, accumulator_adders))
-        wg_img = wg_img + Phase(accumulator.read_latency, accumulator.read_dynamic_energy)
+        add = accumulator.cost("add")
+        wg_img = wg_img + Phase(add.latency_s * passes, add.energy_j * min(weights, accumulator_adders) * passes)
         wg = (wg_img + gb_pass.scale(2) + gb_grad.scale(2) + d(traffic.wg_bits)).scale(images)
         wg_peak = wg_img.scale(images)
         tile_buffers = Phase(inf.buffer_latency - gb_inference.latency,
@@ -468,9 +468,10 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
             write_pulses=int(work.total_pulses.sum()), written_cells=int(work.written_cells.sum())))
 
     ops = training_operations(network, tc.batch_size, tc.iterations)
+    area_wg = wg_unit.area_m2 + accumulator.area_m2
     return TrainingResult(
-        floorplan=fp, layers=tuple(layers), area=inference.area + wg_unit.area_m2, area_array=inference.area_array,
+        floorplan=fp, layers=tuple(layers), area=inference.area + area_wg, area_array=inference.area_array,
         area_ic=inference.area_ic, area_adc=inference.area_adc, area_accum=inference.area_accum,
-        area_other=inference.area_other, area_wg=wg_unit.area_m2, num_computation=float(ops), batch_size=tc.batch_size,
+        area_other=inference.area_other, area_wg=area_wg, num_computation=float(ops), batch_size=tc.batch_size,
         iterations=tc.iterations, arrays_written_in_parallel=n_parallel, weight_gradient_bits=grad_bits,
         notes=tuple(dict.fromkeys(notes)))
