@@ -315,6 +315,28 @@ def _row_blocks(layer, rows: int, hw: HardwareConfig, novel: bool) -> list[int]:
     return list(range(0, rows, sub))
 
 
+def _training_subarray_area(sa, hw: HardwareConfig, tc: TrainingConfig, p, tech):
+    """(BP periphery area per bucket, V2.1 forward ADC area - the inference model's) of one sub-array (m^2)."""
+    from ..arch import Breakdown
+    from .bp_periphery import TransposedReadSpec, forward_adc_model, transposed_read_macro
+
+    env = CircuitEnv.of(p, tech)
+    sram = hw.mem_cell == "sram"
+    spec = TransposedReadSpec(
+        rows=hw.num_row_subarray, cols=hw.num_col_subarray, height_m=float(sa.height_array),
+        level_output_ag=tc.level_output_ag, num_row_muxed_ag=tc.num_row_muxed_ag, error_bits=tc.error_bits,
+        cells_per_synapse=p.num_col_per_synapse, cell_bits=1 if sram else hw.cell_bit, parallel_bp=tc.parallel_bp,
+        current_mode=hw.current_mode, resistance_on_ohm=hw.resistance_on_ohm,
+        resistance_off_ohm=hw.resistance_off_ohm, read_voltage_v=float(p.read_voltage), node_nm=hw.tech_node_nm,
+        roadmap=hw.roadmap)
+    if sram:  # V2.1's SRAM sub-array senses with plain sense amps; its BP path is not modelled here
+        return Breakdown(), 0.0
+    bp = transposed_read_macro(spec, p=p, env=env).area_m2()
+    fw = forward_adc_model(num_adc=max(1, hw.num_col_subarray // hw.num_col_muxed), levels=hw.level_output,
+                           width_m=float(sa.width_array), spec=spec, p=p, env=env)
+    return bp, fw.area_m2 - float(sa.area_adc)
+
+
 def estimate_training(network: Network, traces: Sequence[TrainingTrace], params: HardwareConfig | None = None,
                       batch_size: int | None = None, iterations: int | None = None, *,
                       training: TrainingConfig | None = None) -> TrainingResult:
@@ -374,6 +396,8 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
     chip.calculate_area()
     sa = chip.tile.pe.subarray
     fp = inference.floorplan
+    bp_area, fw_adc_delta = _training_subarray_area(sa, hw, tc, p, tech)
+    n_subarrays = inference.area_array / sa.area_array if sa.area_array else 0.0
     images = tc.batch_size * tc.iterations
     total_tiles = sum(fp.num_tiles)
     layers = []
@@ -469,9 +493,18 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
 
     ops = training_operations(network, tc.batch_size, tc.iterations)
     area_wg = wg_unit.area_m2 + accumulator.area_m2
+    # V2.1 sub-arrays: its own forward ADC and the BP periphery, in every sub-array of the chip
+    area_adc = inference.area_adc + (fw_adc_delta + bp_area.adc) * n_subarrays
+    area_accum = inference.area_accum + bp_area.accumulation * n_subarrays
+    area_other = inference.area_other + bp_area.other * n_subarrays
+    if quirks.applies("v21_pe_area_from_used_subarray_area", tc.compat):
+        area = inference.area_array + inference.area_ic + area_adc + area_accum + area_other + area_wg
+    else:
+        area = (inference.area + area_wg + (area_adc - inference.area_adc) + (area_accum - inference.area_accum)
+                + (area_other - inference.area_other))
     return TrainingResult(
-        floorplan=fp, layers=tuple(layers), area=inference.area + area_wg, area_array=inference.area_array,
-        area_ic=inference.area_ic, area_adc=inference.area_adc, area_accum=inference.area_accum,
-        area_other=inference.area_other, area_wg=area_wg, num_computation=float(ops), batch_size=tc.batch_size,
+        floorplan=fp, layers=tuple(layers), area=area, area_array=inference.area_array,
+        area_ic=inference.area_ic, area_adc=area_adc, area_accum=area_accum,
+        area_other=area_other, area_wg=area_wg, num_computation=float(ops), batch_size=tc.batch_size,
         iterations=tc.iterations, arrays_written_in_parallel=n_parallel, weight_gradient_bits=grad_bits,
         notes=tuple(dict.fromkeys(notes)))
