@@ -30,6 +30,7 @@ from ..circuits.arithmetic import AdderBankSpec, ShiftAddSpec, adder_bank, shift
 from ..circuits.dff import DffBankSpec, dff_bank
 from ..circuits.env import CircuitEnv
 from .. import formula
+from ..constants import AreaModify
 from ..constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NAND
 from .mlsa_v21 import MlsaV21Spec, build_mlsa_v21
 
@@ -137,3 +138,54 @@ def forward_adc_model(*, num_adc: int, levels: int, width_m: float, spec: Transp
     return ComponentModel(kind="forward_adc_v21", area_m2=mlsa.area_m2 + enc.area_m2, height_m=0.0, width_m=width_m,
                           leakage_w=mlsa.leakage_w + enc.leakage_w,
                           actions={"convert": ActionCost()})
+
+
+#: V2.1 sequential BP: the share of a sub-array's columns one transposed row read is charged for
+#: (``activityBPColRead``, hard-coded 0.5 in V2.1 ProcessingUnit.cpp, independent of the errors)
+SEQUENTIAL_BP_COLUMN_ACTIVITY = 0.5
+
+
+def sequential_bp_step(spec: TransposedReadSpec, *, sub, column_resistance, p, env: CircuitEnv) -> ComponentModel:
+    """One conversion of the sequential (row-by-row) transposed read of one sub-array (V2 Sec. III-A).
+
+    With ``parallel_bp = False`` every row is sensed on its own: each conversion drives the
+    source-line switch matrix (a transmission gate onto the column RC plus its shift register's
+    clock), resolves one cell in each sense amp (V2.1's fit on the ``R_on .. R_off`` ladder; V2.1
+    senses the *forward* column resistances, see the training README), and adds the result into an
+    adder + register per sense amp.  ``sub``: the chip's sub-array model (switch-matrix gate, column
+    RC); ``column_resistance``: a typical forward column (ohm).
+
+    Actions: ``"sense"`` -- the sense amps' sensing time and their column power over it (every
+    column given); ``"step"`` -- switch matrix, encoders, adders and registers of one conversion.
+    V2.1 charges ``rows_muxed x cols x activity`` steps and sense latencies per read but only
+    ``cols x activity`` sense energies.
+    """
+    num_sa = max(1, spec.rows // spec.num_row_muxed_ag)
+    sm = sub.sl_switch_matrix
+    tau = sm.res_tg * (3 * sm.cap_tg_drain + sub.cap_col) + sub.res_col * sub.cap_col / 2
+    t_switch, _ = formula.horowitz(tau, 0.0, 1e20)
+    sum_bits = math.ceil(math.log2(spec.cols)) + spec.cell_bits
+    adder = adder_bank(AdderBankSpec(num_bit=sum_bits, num_adder=num_sa), env)
+    register = dff_bank(DffBankSpec(num_dff=(sum_bits + 1) * num_sa), env)
+    mlsa = build_mlsa_v21(spec=MlsaV21Spec(
+        num_adc=num_sa, level_output=2 ** spec.cell_bits, current_mode=spec.current_mode,
+        resistance_on_ohm=spec.resistance_on_ohm, resistance_off_ohm=spec.resistance_off_ohm, ladder_rows=1,
+        read_voltage_v=spec.read_voltage_v, node_nm=spec.node_nm, roadmap=spec.roadmap,
+        temperature_k=env.temperature_k), tech=env.tech, compat=env.compat)
+    t_sense, e_sense = mlsa.convert(column_resistance, 1.0)
+    t_encode = e_encode = 0.0
+    if spec.cell_bits > 1:  # multi-bit cells: the sense amps' levels go through their encoders
+        from ..circuits.adc import MultilevelSAEncoder
+
+        enc = MultilevelSAEncoder(p, env.tech, None)
+        enc.initialize(2 ** spec.cell_bits, num_sa)
+        enc.calculate_area(spec.height_m, 0.0, AreaModify.NONE)
+        enc.calculate_latency(1e20, 1)
+        enc.calculate_power(1)
+        t_encode, e_encode = float(enc.read_latency), float(enc.read_dynamic_energy)
+    clock = register.cost("clock")
+    step = ActionCost(latency_s=t_switch + clock.latency_s + t_encode + adder.cost("add").latency_s + clock.latency_s,
+                      energy_j=(e_encode + adder.cost("add").energy_j * num_sa + clock.energy_j
+                                + register.cost("capture").energy_j * (sum_bits + 1) * num_sa))
+    return ComponentModel(kind="sequential_bp_read", area_m2=0.0, height_m=0.0, width_m=0.0,
+                          actions={"sense": ActionCost(latency_s=t_sense, energy_j=e_sense), "step": step})

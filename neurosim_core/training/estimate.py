@@ -330,11 +330,11 @@ def _training_subarray_area(sa, hw: HardwareConfig, tc: TrainingConfig, p, tech)
         resistance_off_ohm=hw.resistance_off_ohm, read_voltage_v=float(p.read_voltage), node_nm=hw.tech_node_nm,
         roadmap=hw.roadmap)
     if sram:  # V2.1's SRAM sub-array senses with plain sense amps; its BP path is not modelled here
-        return Breakdown(), 0.0
+        return Breakdown(), 0.0, None
     bp = transposed_read_macro(spec, p=p, env=env).area_m2()
     fw = forward_adc_model(num_adc=max(1, hw.num_col_subarray // hw.num_col_muxed), levels=hw.level_output,
                            width_m=float(sa.width_array), spec=spec, p=p, env=env)
-    return bp, fw.area_m2 - float(sa.area_adc)
+    return bp, fw.area_m2 - float(sa.area_adc), spec
 
 
 def estimate_training(network: Network, traces: Sequence[TrainingTrace], params: HardwareConfig | None = None,
@@ -396,7 +396,20 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
     chip.calculate_area()
     sa = chip.tile.pe.subarray
     fp = inference.floorplan
-    bp_area, fw_adc_delta = _training_subarray_area(sa, hw, tc, p, tech)
+    bp_area, fw_adc_delta, bp_spec = _training_subarray_area(sa, hw, tc, p, tech)
+    seq_step = None
+    if not tc.parallel_bp and bp_spec is not None:
+        from .bp_periphery import SEQUENTIAL_BP_COLUMN_ACTIVITY, sequential_bp_step
+
+        g_mean = (1 / hw.resistance_on_ohm + 1 / hw.resistance_off_ohm) / 2
+        typical = np.full(hw.num_col_subarray, 1 / (g_mean * max(hw.num_row_subarray // 2, 1)))
+        seq_step = sequential_bp_step(bp_spec, sub=sa, column_resistance=typical, p=p,
+                                      env=CircuitEnv.of(p, tech))
+        # row-by-row: numRowMuxedAG x (cols x activity) conversions per read, numRowMuxedAG in parallel BP
+        seq_extra = tc.num_row_muxed_ag * (hw.num_col_subarray * SEQUENTIAL_BP_COLUMN_ACTIVITY - 1)
+        seq_sense_extra = hw.num_col_subarray * SEQUENTIAL_BP_COLUMN_ACTIVITY - 1
+        notes.append("sequential BP: the parallel AG read plus the extra row-by-row conversions of the BP "
+                     "periphery (switch matrix, one-cell sense, adder, register)")
     n_subarrays = inference.area_array / sa.area_array if sa.area_array else 0.0
     images = tc.batch_size * tc.iterations
     total_tiles = sum(fp.num_tiles)
@@ -430,8 +443,18 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
         tiles_img = Phase(read.latency - gb_inference.latency, read.energy - gb_inference.energy)
         fw = (tiles_img + gb_pass.scale(2) + d(traffic.fw_bits)).scale(images)
         fw_peak = peak_img.scale(images)
-        ag = Phase() if first else (tiles_img + gb_pass.scale(2) + d(traffic.ag_bits)).scale(images)
-        ag_peak = Phase() if first else peak_img.scale(images)
+        ag_extra = Phase()
+        if seq_step is not None and not first:
+            # critical path: one copy's vectors; energy: every sub-array of every copy
+            ncps = p.num_col_per_synapse
+            per_copy = (math.ceil(layer.weight_rows / hw.num_row_subarray)
+                        * math.ceil(layer.c_out * ncps / hw.num_col_subarray))
+            vectors = layer.num_in_vectors * hw.input_bits  # V2.1 reads AG once per input bit-vector
+            sense, step = seq_step.cost("sense"), seq_step.cost("step")
+            ag_extra = Phase(vectors / fp.speedup[i] * seq_extra * (sense.latency_s + step.latency_s),
+                             vectors * per_copy * (seq_extra * step.energy_j + seq_sense_extra * sense.energy_j))
+        ag = Phase() if first else (tiles_img + ag_extra + gb_pass.scale(2) + d(traffic.ag_bits)).scale(images)
+        ag_peak = Phase() if first else (peak_img + ag_extra).scale(images)
         # V2.1 sizes the WG unit once but sets its activity from each layer's argument
         wg_unit = build_wg_unit(spec=WGUnitSpec(mem_rows=wg_rows, mem_cols=wg_cols, activity=trace.activity),
                                 hw=read_hw, tc=tc)

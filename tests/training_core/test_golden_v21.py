@@ -45,3 +45,29 @@ def test_default_per_layer_dram_and_weight_update(default_result, ref21):
         if layer != "1":  # layer 1's write-driver latency is not reproduced yet
             assert ours["peak_writelatency_of_weight_update_ns"] == pytest.approx(
                 float(ref["peak_writelatency_of_weight_update_ns"]), rel=5e-3), layer
+
+
+@pytest.mark.parametrize("config", ["default", "fefet_22nm", "fefet_adc5", "fefet_sub256", "fefet_sub64",
+                                    "fefet_sequentialBP", "rram", "fefet_22nm_vsa"])
+def test_v21_adc_area_and_wg_area(config, ref21):
+    """V2.1's sub-array ADC area (forward MLSA + encoders and the BP periphery's) is exact on the
+    FeFET/RRAM chips; the WG unit + gradient accumulator area is within 7 % (pins today's figures)."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "compare_reference_training.py"
+    spec = importlib.util.spec_from_file_location("_compare_reference_training", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    v21_configs = module.v21_configs
+
+    traces = load_training_npz_dir(SHARED_TRACES21)
+    net = Network.from_rows([t.net_row for t in traces], names=[t.name for t in traces])
+    chip = ref21[config]["chip"]
+    hw, tc = v21_configs(json.loads(chip.get("param_edits") or "{}"), config)
+    rows = {r["scope"]: r for r in estimate_training(net, traces, hw, training=tc).to_rows()}
+    assert rows["chip"]["total_adc_area_on_chip_um2"] == pytest.approx(
+        float(chip["total_adc_area_on_chip_um2"]), rel=1e-4)
+    assert rows["chip"]["weight_gradient_calculation_um2"] == pytest.approx(
+        float(chip["weight_gradient_calculation_um2"]), rel=0.07)
