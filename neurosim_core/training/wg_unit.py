@@ -31,6 +31,18 @@ from .. import formula
 from ..cell import make_cell
 from ..constants import NMOS, PMOS
 from ..params import HardwareConfig, resolve
+from .. import quirks
+from ..arch import ActionCost, ComponentModel
+from ..circuits.arithmetic import AdderBankSpec, adder_bank
+from ..circuits.adc import MultilevelSAEncoder
+from ..circuits.arithmetic import AdderTreeSpec, ShiftAddSpec, adder_tree, shift_add
+from ..circuits.decoders import RowDecoder
+from ..circuits.dff import DffBankSpec, dff_bank
+from ..circuits.env import CircuitEnv
+from ..circuits.sram_periphery import Precharger, SRAMWriteDriver
+from ..circuits.switching import Mux, SwitchMatrix
+from ..constants import IR_DROP_TOLERANCE, MIN_NMOS_SIZE, ROW_MODE, AreaModify, DecoderMode
+from .bp_periphery import encoder_model
 from ..subarray import SubArray
 from ..tech import technology
 from .config import TrainingConfig
@@ -57,6 +69,9 @@ class WGUnitModel:
     leakage_w: float
     read: Phase  # one output channel through one sub-array
     write: Phase  # one sub-array's activations
+    tree: ComponentModel | None = None  # adder tree over a column of sub-arrays (action "reduce")
+    num_col_muxed: int = 1  # reductions per read (V2.1: the chip's numColMuxed)
+    num_row_muxed: int = 8  # columns per sense amp (sizes the adder-tree count)
 
     @property
     def num_arrays(self) -> int:
@@ -76,8 +91,16 @@ class WGUnitModel:
             speed_row = self.arrays_in_row
             speed_col = max(1, cols // self.sub_cols)
         used = rows * cols / (self.num_arrays * self.sub_rows * self.sub_cols)
-        latency = (self.read.latency * c_out / (speed_row * speed_col) + self.write.latency) * k_h * k_w
-        energy = (self.read.energy * self.num_arrays * c_out + self.write.energy * self.num_arrays) * used * k_h * k_w
+        read_latency, accumulate = self.read.latency, 0.0
+        if self.tree is not None:
+            reduce = self.tree.cost("reduce")
+            read_latency += reduce.latency_s * self.num_col_muxed
+            # one reduction per output channel in each of the unit's adder trees
+            trees = math.ceil(self.arrays_in_col * self.sub_cols / self.num_row_muxed)
+            accumulate = reduce.energy_j * trees * c_out
+        latency = (read_latency * c_out / (speed_row * speed_col) + self.write.latency) * k_h * k_w
+        energy = (self.read.energy * self.num_arrays * c_out + accumulate
+                  + self.write.energy * self.num_arrays) * used * k_h * k_w
         return Phase(latency, energy)
 
 
@@ -109,10 +132,152 @@ def _wg_subarray(hw: HardwareConfig, tc: TrainingConfig):
         float(main.wire_resistance_col)
 
 
+def _composed_read_write(hw: HardwareConfig, tc: TrainingConfig, activity: float, wg_arrays_in_row: int,
+                         wg_arrays_in_col: int = 1):
+    """V2.1's parallel WG sub-array, component by component (V2 Sec. III-B; V2.1 WeightGradientUnit).
+
+    Returns (read Phase of one output channel through one sub-array, write Phase of one sub-array's
+    activations, per-sub-array area, accumulation (latency, energy per read, area)).
+
+    Read, per output channel: the row switch matrix drives ``num_row_muxed_wg x input_bits`` error
+    pulses (a transmission gate onto the row RC, plus its shift register's half clock each); the
+    bit lines are precharged and discharged that often; the ``level_output_wg``-level sense amps
+    (V2.1 fits, on a column of ``ceil(rows x activity)`` cells in parallel) and their encoders
+    convert each; a shift-add merges the input bits; an adder tree sums the sub-arrays of a column
+    of the unit (``num_col_muxed`` reductions).  Write, per sub-array: ``rows x activity`` rows
+    written (switch matrix: two pulses per row), through the precharger and write drivers; each
+    written cell flips Q and Q-bar.
+    """
+    p, tech, cell, _, _, res_access, _, mlsa, wire_res_col = _wg_subarray(hw, tc)
+    env = CircuitEnv.of(p, tech)
+    f = tech.feature_size
+    temp = p.temperature_k
+    rows, cols = tc.num_row_subarray_wg, tc.num_col_subarray_wg
+    n_read = tc.num_row_muxed_wg * hw.input_bits
+    # V2.1 sizes the WG array with the transistor node (tech featureSize), 0.2 fF/um wires
+    length_row = cols * cell.width_in_feature_size * f
+    length_col = rows * cell.height_in_feature_size * f
+    cap_row, cap_col = length_row * 0.2e-15 / 1e-6, length_col * 0.2e-15 / 1e-6
+    res_row, res_col = length_row * p.unit_length_wire_resistance, length_col * p.unit_length_wire_resistance
+    cap_access = formula.drain_cap(cell.width_access_cmos * f, NMOS, cell.width_in_feature_size * f, tech)
+    t_half = 1.0 / p.clk_freq_hz / 2
+
+    # row switch matrix (V2.1 SwitchMatrix: TG onto the line RC, no repeaters)
+    sm = SwitchMatrix(p, tech, cell)
+    sm.initialize(ROW_MODE, rows, res_access, True, False, activity, activity, cols, cols, 1, p.clk_freq_hz)
+    sm.calculate_area(length_col, 0.0, AreaModify.NONE)
+    res_tg = res_access * IR_DROP_TOLERANCE  # V2.1 drives with the target TG resistance itself
+    t_tg, _ = formula.horowitz(res_tg * (3 * sm.cap_tg_drain + cap_row) + res_row * cap_row / 2, 0.0, 1e20)
+    n_write_rows = 2 * rows * activity
+    sw_read = (t_tg + t_half) * n_read
+    sw_write = t_tg * n_write_rows + t_half * n_read
+    dff = dff_bank(DffBankSpec(num_dff=rows), env)
+    dff_e = dff.cost("clock").energy_j + dff.cost("capture").energy_j * rows
+    v_read = float(p.read_voltage)
+    sw_read_e = ((3 * sm.cap_tg_drain) * v_read ** 2 + (sm.cap_tg_gate_n + sm.cap_tg_gate_p) * tech.vdd ** 2) \
+        * rows * activity * n_read + dff_e * n_read
+    sw_write_e = (sm.cap_tg_gate_n + sm.cap_tg_gate_p) * tech.vdd ** 2 * 2 * n_write_rows + dff_e * n_read
+
+    # precharger and write drivers at V2.1's sizes (6F / minimum pMOS, minimum inverters: V2.1 does
+    # not enlarge them to the layout's fold sizes as V1.4 does)
+    pre = Precharger(p, tech, cell)
+    pre.initialize(cols, res_col, activity, cols, cols)
+    pre.width_pmos_bitline_precharger = 6 * f
+    pre.width_pmos_bitline_equal = MIN_NMOS_SIZE * f
+    pre.calculate_area(0.0, length_row, AreaModify.NONE)
+    pre.calculate_latency(1e20, cap_col, n_read, rows * activity)
+    wd = SRAMWriteDriver(p, tech, cell)
+    wd.initialize(cols, activity, cols)
+    wd.width_inv_n, wd.width_inv_p = MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f
+    wd.calculate_area(0.0, length_row, AreaModify.NONE)
+    wd.calculate_latency(1e20, cap_col, res_col, rows * activity)
+    # bit line and its complement precharged per read; V2.1 charges no write energy to the
+    # precharger and write drivers (their column activity is read before it is set)
+    pre_read_e = cap_col * tech.vdd ** 2 * cols * 2 * n_read
+    write_activity = 0.0 if quirks.applies("v21_wg_write_activity_uninitialised", tc.compat) else activity
+    pre_write_e = cap_col * tech.vdd ** 2 * cols * write_activity * rows * activity
+    wd_write_e = (wd.cap_inv_output + wd.cap_inv_input) * tech.vdd ** 2 * cols * write_activity * rows * activity
+
+    # bit-line discharge through the access and pull-down transistors (V2 Sec. III-B, SRAM read)
+    r_down = formula.on_resistance(cell.width_sram_cell_nmos * f, NMOS, temp, tech)
+    tau = (res_access + r_down) * (cap_access + cap_col) + res_col * cap_col / 2
+    tau *= math.log(tech.vdd / (tech.vdd - cell.min_sense_voltage / 2))
+    beta = 1 / (r_down * formula.transconductance(cell.width_access_cmos * f, NMOS, tech))
+    col_delay = formula.horowitz(tau, beta, 1e20)[0] * hw.input_bits
+
+    num_sa = cols // tc.num_row_muxed_wg
+    n_active = math.ceil(rows * activity)
+    column_r = np.full(cols, (res_access + wire_res_col) / max(n_active, 1))
+    t_sense, e_sense = mlsa.convert(column_r, n_read)
+    enc = MultilevelSAEncoder(p, tech, cell)
+    enc.initialize(tc.level_output_wg, num_sa)
+    enc.calculate_area(0.0, length_row, AreaModify.NONE)
+    enc_area = encoder_model(levels=tc.level_output_wg, num_encoder=num_sa, fit_width_m=length_row, p=p,
+                             env=env).area_m2
+    enc.calculate_latency(1e20, n_read)
+    enc.calculate_power(n_read)
+    sa_bits = int(math.log2(tc.level_output_wg)) + hw.input_bits + 1
+    shift = shift_add(ShiftAddSpec(num_unit=num_sa, num_adder_bit=sa_bits, num_read_pulse=hw.input_bits,
+                                   fit_width_m=length_row), env)
+    sa_cost = shift.cost("shift_add")
+    mux = Mux(p, tech, cell)
+    mux.initialize(num_sa, tc.num_row_muxed_wg, res_access, False)
+    mux.calculate_area(0.0, length_row, AreaModify.NONE)
+    dec = RowDecoder(p, tech, cell)
+    dec.initialize(DecoderMode.REGULAR_ROW, math.ceil(math.log2(tc.num_row_muxed_wg)), True, False)
+    dec.calculate_area(0.0, 0.0, AreaModify.NONE)
+
+    # the partial sums of a column of the unit's sub-arrays meet in an adder tree (V2.1 "accumulation")
+    read = Phase(sw_read + pre.read_latency + col_delay + t_sense + enc.read_latency + sa_cost.latency_s,
+                 sw_read_e + pre_read_e + e_sense + enc.read_dynamic_energy + sa_cost.energy_j * n_read)
+    f_sram = formula.on_resistance(cell.width_sram_cell_nmos * f, NMOS, temp, tech)
+    r_pull = (f_sram + formula.on_resistance(cell.width_sram_cell_pmos * f, PMOS, temp, tech)) / 2
+    gm = (formula.transconductance(cell.width_sram_cell_nmos * f, NMOS, tech)
+          + formula.transconductance(cell.width_sram_cell_pmos * f, PMOS, tech)) / 2
+    flip = formula.horowitz(r_pull * cell.cap_sram_cell, 1 / (r_pull * gm), 1e20)[0]
+    write = Phase(flip * rows * activity + sw_write + pre.write_latency + wd.write_latency,
+                  sw_write_e + pre_write_e + wd_write_e
+                  + cell.cap_sram_cell * tech.vdd ** 2 * 2 * cols * activity * rows * activity)
+    area = (length_row * length_col + sm.area + pre.area + wd.area + mlsa.area_m2 + enc_area + shift.area_m2
+            + mux.area + dec.area)
+    tree = _accumulation_tree(num_inputs=wg_arrays_in_row, bits=sa_bits,
+                              num_trees=math.ceil(wg_arrays_in_col * cols / tc.num_row_muxed_wg),
+                              fit_width_m=math.sqrt(area), env=env)
+    return read, write, area, tree
+
+
+def _accumulation_tree(*, num_inputs: int, bits: int, num_trees: int, fit_width_m: float, env) -> ComponentModel:
+    """The WG unit's adder trees summing a column of sub-arrays (V2.1 AdderTree).
+
+    V2.1 times each of the ``ceil(log2 n)`` stages as a full ripple of its width (``bits + stage``
+    bits, no overlap of the carry chains); area and energy: the core adder-tree model.
+    """
+    core = adder_tree(AdderTreeSpec(num_rows=num_inputs, num_adder_bit=bits, num_trees=num_trees,
+                                    fit_width_m=fit_width_m), env)
+    latency, j = 0.0, num_inputs
+    for stage in range(math.ceil(math.log2(num_inputs)) if num_inputs > 1 else 0):
+        latency += adder_bank(AdderBankSpec(num_bit=bits + stage, num_adder=max(j // 2, 1)), env).cost("add").latency_s
+        j //= 2
+    reduce = core.cost("reduce")
+    return ComponentModel(kind="wg_accumulation", area_m2=core.area_m2, height_m=core.height_m, width_m=core.width_m,
+                          leakage_w=core.leakage_w,
+                          actions={"reduce": ActionCost(latency_s=latency, energy_j=reduce.energy_j / num_trees)})
+
+
 def build_wg_unit(*, spec: WGUnitSpec, hw: HardwareConfig, tc: TrainingConfig) -> WGUnitModel:
     sub_rows, sub_cols = tc.num_row_subarray_wg, tc.num_col_subarray_wg
     arrays_in_row = max(1, spec.mem_rows // sub_rows)
     arrays_in_col = max(1, spec.mem_cols // sub_cols)
+    if tc.parallel_bp and tc.wg_sense_amp == "mlsa_v21":
+        read, write, area_sub, tree = _composed_read_write(hw, tc, spec.activity, arrays_in_row, arrays_in_col)
+        p, tech = _wg_subarray(hw, tc)[:2]
+        n = arrays_in_row * arrays_in_col
+        table = _wg_subarray(hw, tc)[6]
+        return WGUnitModel(sub_rows=sub_rows, sub_cols=sub_cols, arrays_in_row=arrays_in_row,
+                           arrays_in_col=arrays_in_col, area_m2=area_sub * n + tree.area_m2,
+                           leakage_w=float(table.leakage) * n,
+                           read=read, write=write, tree=tree, num_col_muxed=hw.num_col_muxed,
+                           num_row_muxed=tc.num_row_muxed_wg)
     p, tech, cell, sa_area, sa_area_adc, res_access, table, mlsa, wire_res_col = _wg_subarray(hw, tc)
     n_active = min(sub_rows, math.ceil(sub_rows * spec.activity))
     read = Phase(float(table.latency[0][n_active]), float(table.energy[0][n_active]))
