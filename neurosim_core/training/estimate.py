@@ -367,11 +367,9 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
     p = resolve(read_hw, source="training hardware")
     tech = technology(p.technode, p.roadmap, compat=p.compat)
     cell = make_cell(p, tech)
-    notes += ["AG is costed as the forward read of the same arrays (BP periphery not modelled separately)",
-             "WG unit: sub-array read from the inference SRAM sub-array"
-             + (" with V2.1's multilevel sense amp" if tc.wg_sense_amp == "mlsa_v21" else "")
-             + "; its write drivers and the partial-sum adder tree are not modelled",
-             "WU write-driver latency and new-weight delivery through buffers not modelled"]
+    notes += ["FW read: the inference (V1.4) circuit models; AG: the same read of the same arrays (V2.1's BP "
+              "periphery is in the area, and in the sequential-BP extra conversions, but not in the parallel AG read)",
+              "WU write-driver energy and new-weight delivery through buffers not modelled"]
 
     inference = estimate(network, _inference_traces(traces), p, tech=tech, cell=cell)
     grad_bits = weight_gradient_precision(network, hw, tc)
@@ -458,6 +456,9 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
         # V2.1 sizes the WG unit once but sets its activity from each layer's argument
         wg_unit = build_wg_unit(spec=WGUnitSpec(mem_rows=wg_rows, mem_cols=wg_cols, activity=trace.activity),
                                 hw=read_hw, tc=tc)
+        if not wg_unit.composed:
+            notes.append("WG unit: sub-array read from the inference SRAM sub-array (V2.1's component-by-component "
+                         "sub-array applies to parallel BP with its multilevel sense amp only)")
         wg_img = wg_unit.layer_cost(ifm_h=layer.ifm_h, ifm_w=layer.ifm_w, ifm_c=layer.ifm_c, k_h=layer.k_h,
                                     k_w=layer.k_w, c_out=layer.c_out, input_bits=hw.input_bits)
         weights = layer.ifm_c * layer.k_h * layer.k_w * layer.c_out

@@ -10,11 +10,13 @@ x ``floor(C_in*input_bits/num_col_subarray_wg)`` sub-arrays.
 
 `build_wg_unit` returns an immutable `WGUnitModel`: area, leakage and the cost of its two actions,
 ``read`` (one output channel's error vector through one sub-array, per sub-array) and ``write``
-(one sub-array's activations).  The read reuses the inference SRAM sub-array model (switch
-matrix, mux, sense amps, shift-add, precharger) at the unit's size, with the layer's activity
-setting the active rows; the write is the SRAM cell flip (``2 C_cell Vdd^2`` per written cell) and
-its RC delay per written row.  Not modelled yet: the write drivers' and precharger's write costs,
-and the adder tree that accumulates the sub-arrays' partial sums (V2.1 includes both).
+(one sub-array's activations), plus the adder tree (``tree``, action ``"reduce"``) that sums a
+column of sub-arrays.  In parallel-BP mode with V2.1's sense amp (the default) the sub-array is
+composed component by component as V2.1 does (`_composed_read_write`: row switch matrix,
+precharger, write drivers, bit-line discharge, multilevel sense amps + encoders, shift-add, mux);
+otherwise the read reuses the inference SRAM sub-array model at the unit's size (sequential BP is
+not composed yet).  The write is the SRAM cell flip (``2 C_cell Vdd^2`` per written cell), its RC
+delay per written row and the line drivers.
 
 `layer_cost` maps a layer onto the unit (V2.1's speed-up by parallel sub-arrays and the fraction of
 the unit the layer uses) and returns the PEAK WG latency and energy of one image.
@@ -72,6 +74,7 @@ class WGUnitModel:
     tree: ComponentModel | None = None  # adder tree over a column of sub-arrays (action "reduce")
     num_col_muxed: int = 1  # reductions per read (V2.1: the chip's numColMuxed)
     num_row_muxed: int = 8  # columns per sense amp (sizes the adder-tree count)
+    composed: bool = False  # True: V2.1's component-by-component sub-array; False: the inference SRAM sub-array
 
     @property
     def num_arrays(self) -> int:
@@ -268,8 +271,14 @@ def build_wg_unit(*, spec: WGUnitSpec, hw: HardwareConfig, tc: TrainingConfig) -
     sub_rows, sub_cols = tc.num_row_subarray_wg, tc.num_col_subarray_wg
     arrays_in_row = max(1, spec.mem_rows // sub_rows)
     arrays_in_col = max(1, spec.mem_cols // sub_cols)
+    composed = None
     if tc.parallel_bp and tc.wg_sense_amp == "mlsa_v21":
-        read, write, area_sub, tree = _composed_read_write(hw, tc, spec.activity, arrays_in_row, arrays_in_col)
+        try:
+            composed = _composed_read_write(hw, tc, spec.activity, arrays_in_row, arrays_in_col)
+        except ValueError:  # e.g. a FinFET node whose WG cell is too short to fold the switch-matrix gates
+            composed = None
+    if composed is not None:
+        read, write, area_sub, tree = composed
         p, tech = _wg_subarray(hw, tc)[:2]
         n = arrays_in_row * arrays_in_col
         table = _wg_subarray(hw, tc)[6]
@@ -277,7 +286,7 @@ def build_wg_unit(*, spec: WGUnitSpec, hw: HardwareConfig, tc: TrainingConfig) -
                            arrays_in_col=arrays_in_col, area_m2=area_sub * n + tree.area_m2,
                            leakage_w=float(table.leakage) * n,
                            read=read, write=write, tree=tree, num_col_muxed=hw.num_col_muxed,
-                           num_row_muxed=tc.num_row_muxed_wg)
+                           num_row_muxed=tc.num_row_muxed_wg, composed=True)
     p, tech, cell, sa_area, sa_area_adc, res_access, table, mlsa, wire_res_col = _wg_subarray(hw, tc)
     n_active = min(sub_rows, math.ceil(sub_rows * spec.activity))
     read = Phase(float(table.latency[0][n_active]), float(table.energy[0][n_active]))
