@@ -101,6 +101,12 @@ _REGISTRY: dict[str, Quirk] = {
            "an inverter's NMOS drain sidewall takes the odd/even parity of the PMOS folding count (formula.cpp); corrected: the NMOS folding count"),
         _q("chip_last_tile_leakage", BOTH, "estimator",
            "a layer's per-tile leakage is the last tile's (Chip.cpp overwrites it per tile), times the tile count; corrected: the mean of its tiles"),
+        _q("sram_row_repeaters_no_leakage", BOTH, "estimator",
+           "SRAM subarray: the row repeaters (2 nm / 1 nm) take area but no leakage (eNVM ones leak); corrected: they leak"),
+        _q("sram_sequential_pipeline_register_no_leakage", BOTH, "estimator",
+           "sequential SRAM subarray: the shift-add pipeline register takes area but no leakage; corrected: it leaks"),
+        _q("comparator_middle_bits_negative", BOTH, "estimator",
+           "a num_bit-bit comparator's carry counts (num_bit - 2) middle stages, so a 1-bit comparator (max pooling) subtracts one; corrected: max(num_bit - 2, 0)"),
         # --- V2.1 on-chip training (neurosim_core/training) ---
         _q("v21_write_row_set_or_reset", V21, "training",
            "weight update: a row with both SET and RESET cells is counted only as a SET row in the selected-row counts"),

@@ -29,8 +29,9 @@ from ..arch import ActionCost, ComponentModel, Macro, Part
 from ..circuits.arithmetic import AdderBankSpec, ShiftAddSpec, adder_bank, shift_add
 from ..circuits.dff import DffBankSpec, dff_bank
 from ..circuits.env import CircuitEnv
+from ..circuits.mlsa import MlsaEncoderSpec, mlsa_encoder
+from ..circuits.switching import size_tg
 from .. import formula
-from ..constants import AreaModify
 from ..constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NAND
 from .mlsa_v21 import MlsaV21Spec, build_mlsa_v21
 
@@ -161,8 +162,13 @@ def sequential_bp_step(spec: TransposedReadSpec, *, sub, column_resistance, p, e
     ``cols x activity`` sense energies.
     """
     num_sa = max(1, spec.rows // spec.num_row_muxed_ag)
-    sm = sub.sl_switch_matrix
-    tau = sm.res_tg * (3 * sm.cap_tg_drain + sub.cap_col) + sub.res_col * sub.cap_col / 2
+    tech = env.tech
+    res_tg = sub.macro.part("sl_switch_matrix").model.port("res_tg_ohm")
+    tg_n, tg_p = size_tg(res_tg, True, env.temperature_k, tech)
+    h_tg = formula.gate_area(INV, 1, tg_n, tg_p, tech.feature_size * MAX_TRANSISTOR_HEIGHT, tech)[1]
+    cap_tg_drain = formula.gate_capacitance(INV, 1, tg_n, tg_p, h_tg, tech)[1]
+    cap_col, res_col = sub.wires.cap_col, sub.wires.res_col
+    tau = res_tg * (3 * cap_tg_drain + cap_col) + res_col * cap_col / 2
     t_switch, _ = formula.horowitz(tau, 0.0, 1e20)
     sum_bits = math.ceil(math.log2(spec.cols)) + spec.cell_bits
     adder = adder_bank(AdderBankSpec(num_bit=sum_bits, num_adder=num_sa), env)
@@ -175,14 +181,8 @@ def sequential_bp_step(spec: TransposedReadSpec, *, sub, column_resistance, p, e
     t_sense, e_sense = mlsa.convert(column_resistance, 1.0)
     t_encode = e_encode = 0.0
     if spec.cell_bits > 1:  # multi-bit cells: the sense amps' levels go through their encoders
-        from ..circuits.adc import MultilevelSAEncoder
-
-        enc = MultilevelSAEncoder(p, env.tech, None)
-        enc.initialize(2 ** spec.cell_bits, num_sa)
-        enc.calculate_area(spec.height_m, 0.0, AreaModify.NONE)
-        enc.calculate_latency(1e20, 1)
-        enc.calculate_power(1)
-        t_encode, e_encode = float(enc.read_latency), float(enc.read_dynamic_energy)
+        encode = mlsa_encoder(MlsaEncoderSpec(levels=2 ** spec.cell_bits, num_encoder=num_sa), env).cost("encode")
+        t_encode, e_encode = float(encode.latency_s), float(encode.energy_j)
     clock = register.cost("clock")
     step = ActionCost(latency_s=t_switch + clock.latency_s + t_encode + adder.cost("add").latency_s + clock.latency_s,
                       energy_j=(e_encode + adder.cost("add").energy_j * num_sa + clock.energy_j

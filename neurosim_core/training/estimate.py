@@ -286,13 +286,8 @@ def _write_driver_latency(sa, work, hw: HardwareConfig, sram: bool = False, comp
         return np.zeros_like(work.rows)
     ops_per_row = np.ceil(work.cols * work.activity_col_write / work.cols)
     n_write = 2 * ops_per_row * _rows_written(work, hw, compat)
-    taus = []
-    for sm in (sa.wl_switch_matrix, sa.sl_switch_matrix):
-        if not getattr(sm, "initialized", False):
-            continue
-        sm.calculate_latency(1e20, sa.cap_col, sa.res_col, 0, 1, unit_cap=sa.unit_cap, unit_res=sa.unit_res,
-                             drive_cap_in=sa.drive_cap_in)
-        taus.append(sm.write_latency - sm.dff.read_latency)
+    taus = [sa.macro.part(role).model.cost("write", activity_col_write=0.0).latency_s
+            for role in ("wl_switch_matrix", "sl_switch_matrix") if sa.macro.has(role)]
     return max(taus, default=0.0) * n_write
 
 
@@ -323,7 +318,7 @@ def _training_subarray_area(sa, hw: HardwareConfig, tc: TrainingConfig, p, tech)
     env = CircuitEnv.of(p, tech)
     sram = hw.mem_cell == "sram"
     spec = TransposedReadSpec(
-        rows=hw.num_row_subarray, cols=hw.num_col_subarray, height_m=float(sa.height_array),
+        rows=hw.num_row_subarray, cols=hw.num_col_subarray, height_m=float(sa.wires.length_col),
         level_output_ag=tc.level_output_ag, num_row_muxed_ag=tc.num_row_muxed_ag, error_bits=tc.error_bits,
         cells_per_synapse=p.num_col_per_synapse, cell_bits=1 if sram else hw.cell_bit, parallel_bp=tc.parallel_bp,
         current_mode=hw.current_mode, resistance_on_ohm=hw.resistance_on_ohm,
@@ -333,7 +328,7 @@ def _training_subarray_area(sa, hw: HardwareConfig, tc: TrainingConfig, p, tech)
         return Breakdown(), 0.0, None
     bp = transposed_read_macro(spec, p=p, env=env).area_m2()
     fw = forward_adc_model(num_adc=max(1, hw.num_col_subarray // hw.num_col_muxed), levels=hw.level_output,
-                           width_m=float(sa.width_array), spec=spec, p=p, env=env)
+                           width_m=float(sa.wires.length_row), spec=spec, p=p, env=env)
     return bp, fw.area_m2 - float(sa.area_adc), spec
 
 
@@ -491,8 +486,9 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
         else:
             wu_lat = (float(work.total_pulses.sum()) * tc.write_pulse_width_s
                       + float(_write_driver_latency(sa, work, hw, compat=tc.compat).sum())) / n_parallel
-            wu_en = float(array_write_energy(work, cell=hw.mem_cell, cap_row1=sa.cap_row1, cap_row2=sa.cap_row2,
-                                             cap_col=sa.cap_col, vdd=tech.vdd, write_voltage=tc.write_voltage_v,
+            wires = sa.wires
+            wu_en = float(array_write_energy(work, cell=hw.mem_cell, cap_row1=wires.cap_row1, cap_row2=wires.cap_row2,
+                                             cap_col=wires.cap_col, vdd=tech.vdd, write_voltage=tc.write_voltage_v,
                                              gate_cap_fefet=tc.gate_cap_fefet_f).sum())
         wu_peak = Phase(wu_lat, wu_en).scale(tc.iterations)
         wu = wu_peak

@@ -36,16 +36,16 @@ from ..params import HardwareConfig, resolve
 from .. import quirks
 from ..arch import ActionCost, ComponentModel
 from ..circuits.arithmetic import AdderBankSpec, adder_bank
-from ..circuits.adc import MultilevelSAEncoder
+from ..circuits.mlsa import MlsaEncoderSpec, mlsa_encoder
 from ..circuits.arithmetic import AdderTreeSpec, ShiftAddSpec, adder_tree, shift_add
-from ..circuits.decoders import RowDecoder
+from ..circuits.decoders import RowDecoderSpec, row_decoder
 from ..circuits.dff import DffBankSpec, dff_bank
 from ..circuits.env import CircuitEnv
-from ..circuits.sram_periphery import Precharger, SRAMWriteDriver
-from ..circuits.switching import Mux, SwitchMatrix
-from ..constants import IR_DROP_TOLERANCE, MIN_NMOS_SIZE, ROW_MODE, AreaModify, DecoderMode
+from ..circuits.sram_periphery import PrechargerSpec, SramWriteDriverSpec, precharger, sram_write_driver
+from ..circuits.switching import MuxSpec, SwitchMatrixSpec, mux, size_tg, switch_matrix
+from ..constants import INV, IR_DROP_TOLERANCE, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, ROW_MODE
 from .bp_periphery import encoder_model
-from ..subarray import SubArray
+from ..subarray import build_subarray, read_table
 from ..tech import technology
 from .config import TrainingConfig
 from .mlsa_v21 import MlsaV21Spec, build_mlsa_v21
@@ -118,11 +118,8 @@ def _wg_subarray(hw: HardwareConfig, tc: TrainingConfig):
     p = resolve(cfg, source="weight-gradient unit")
     tech = technology(p.technode, p.roadmap, compat=p.compat)
     cell = make_cell(p, tech)
-    sa = SubArray(p, tech, cell)
-    sa.initialize(sub_rows, sub_cols, p.unit_length_wire_resistance)
-    sa.calculate_area()
-    sa.clk_freq = p.clk_freq_hz
-    table = sa.read_table(sub_cols, False, sub_rows)
+    sa = build_subarray(p, tech, cell)
+    table = read_table(sa, sub_cols, False, sub_rows, p.clk_freq_hz)
     mlsa = None
     main = resolve(hw, source="weight-gradient unit")
     if tc.wg_sense_amp == "mlsa_v21":
@@ -165,41 +162,40 @@ def _composed_read_write(hw: HardwareConfig, tc: TrainingConfig, activity: float
     cap_access = formula.drain_cap(cell.width_access_cmos * f, NMOS, cell.width_in_feature_size * f, tech)
     t_half = 1.0 / p.clk_freq_hz / 2
 
-    # row switch matrix (V2.1 SwitchMatrix: TG onto the line RC, no repeaters)
-    sm = SwitchMatrix(p, tech, cell)
-    sm.initialize(ROW_MODE, rows, res_access, True, False, activity, activity, cols, cols, 1, p.clk_freq_hz)
-    sm.calculate_area(length_col, 0.0, AreaModify.NONE)
-    res_tg = res_access * IR_DROP_TOLERANCE  # V2.1 drives with the target TG resistance itself
-    t_tg, _ = formula.horowitz(res_tg * (3 * sm.cap_tg_drain + cap_row) + res_row * cap_row / 2, 0.0, 1e20)
+    # row switch matrix (V2.1 SwitchMatrix: the TG, at the target resistance itself, onto the line RC;
+    # no repeaters), its scan chain shifting at half a clock per pulse; energies: the core builder's
+    sm = switch_matrix(SwitchMatrixSpec(
+        num_output=rows, res_target_ohm=res_access, read_voltage_v=float(p.read_voltage),
+        write_voltage_v=float(hw.write_voltage_v), cmos_access=True, mode=ROW_MODE,
+        size_ratio=p.switch_matrix_size_ratio, neuro=True, write_cells_memory=cols, write_cells_neuro=cols,
+        fit_height_m=length_col), env)
+    tg_n, tg_p = size_tg(res_access * p.switch_matrix_size_ratio, True, temp, tech)
+    h_tg = formula.gate_area(INV, 1, tg_n, tg_p, f * MAX_TRANSISTOR_HEIGHT, tech)[1]
+    cap_tg_drain = formula.gate_capacitance(INV, 1, tg_n, tg_p, h_tg, tech)[1]
+    res_tg = res_access * IR_DROP_TOLERANCE
+    t_tg, _ = formula.horowitz(res_tg * (3 * cap_tg_drain + cap_row) + res_row * cap_row / 2, 0.0, 1e20)
     n_write_rows = 2 * rows * activity
     sw_read = (t_tg + t_half) * n_read
     sw_write = t_tg * n_write_rows + t_half * n_read
-    dff = dff_bank(DffBankSpec(num_dff=rows), env)
-    dff_e = dff.cost("clock").energy_j + dff.cost("capture").energy_j * rows
-    v_read = float(p.read_voltage)
-    sw_read_e = ((3 * sm.cap_tg_drain) * v_read ** 2 + (sm.cap_tg_gate_n + sm.cap_tg_gate_p) * tech.vdd ** 2) \
-        * rows * activity * n_read + dff_e * n_read
-    sw_write_e = (sm.cap_tg_gate_n + sm.cap_tg_gate_p) * tech.vdd ** 2 * 2 * n_write_rows + dff_e * n_read
+    scan = sm.cost("scan").energy_j
+    sw_read_e = sm.cost("read", activity_row_read=activity).energy_j * n_read + scan * n_read
+    sw_write_e = sm.cost("write", activity_col_write=activity).energy_j * n_write_rows + scan * n_read
 
-    # precharger and write drivers at V2.1's sizes (6F / minimum pMOS, minimum inverters: V2.1 does
-    # not enlarge them to the layout's fold sizes as V1.4 does)
-    pre = Precharger(p, tech, cell)
-    pre.initialize(cols, res_col, activity, cols, cols)
-    pre.width_pmos_bitline_precharger = 6 * f
-    pre.width_pmos_bitline_equal = MIN_NMOS_SIZE * f
-    pre.calculate_area(0.0, length_row, AreaModify.NONE)
-    pre.calculate_latency(1e20, cap_col, n_read, rows * activity)
-    wd = SRAMWriteDriver(p, tech, cell)
-    wd.initialize(cols, activity, cols)
-    wd.width_inv_n, wd.width_inv_p = MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f
-    wd.calculate_area(0.0, length_row, AreaModify.NONE)
-    wd.calculate_latency(1e20, cap_col, res_col, rows * activity)
+    # precharger and write drivers: the core builders' layout; V2.1's delays use their unenlarged
+    # sizes (6F / minimum pMOS, minimum inverters)
+    pre = precharger(PrechargerSpec(num_col=cols, bitline_cap_f=cap_col, bitline_res_ohm=res_col,
+                                    read_cols=cols, write_cols=cols, write_activity=activity,
+                                    fit_width_m=length_row), env)
+    wd = sram_write_driver(SramWriteDriverSpec(num_col=cols, bitline_cap_f=cap_col, bitline_res_ohm=res_col,
+                                               write_cols=cols, write_activity=activity, fit_width_m=length_row), env)
+    t_pre = _v21_precharge_delay(cap_col, res_col, env)
+    t_wd, wd_caps = _v21_write_driver_delay(cap_col, res_col, env)
     # bit line and its complement precharged per read; V2.1 charges no write energy to the
     # precharger and write drivers (their column activity is read before it is set)
     pre_read_e = cap_col * tech.vdd ** 2 * cols * 2 * n_read
     write_activity = 0.0 if quirks.applies("v21_wg_write_activity_uninitialised", tc.compat) else activity
     pre_write_e = cap_col * tech.vdd ** 2 * cols * write_activity * rows * activity
-    wd_write_e = (wd.cap_inv_output + wd.cap_inv_input) * tech.vdd ** 2 * cols * write_activity * rows * activity
+    wd_write_e = wd_caps * tech.vdd ** 2 * cols * write_activity * rows * activity
 
     # bit-line discharge through the access and pull-down transistors (V2 Sec. III-B, SRAM read)
     r_down = formula.on_resistance(cell.width_sram_cell_nmos * f, NMOS, temp, tech)
@@ -212,41 +208,63 @@ def _composed_read_write(hw: HardwareConfig, tc: TrainingConfig, activity: float
     n_active = math.ceil(rows * activity)
     column_r = np.full(cols, (res_access + wire_res_col) / max(n_active, 1))
     t_sense, e_sense = mlsa.convert(column_r, n_read)
-    enc = MultilevelSAEncoder(p, tech, cell)
-    enc.initialize(tc.level_output_wg, num_sa)
-    enc.calculate_area(0.0, length_row, AreaModify.NONE)
     enc_area = encoder_model(levels=tc.level_output_wg, num_encoder=num_sa, fit_width_m=length_row, p=p,
                              env=env).area_m2
-    enc.calculate_latency(1e20, n_read)
-    enc.calculate_power(n_read)
+    t_enc = mlsa_encoder(MlsaEncoderSpec(levels=tc.level_output_wg, num_encoder=num_sa), env).cost("encode").latency_s
     sa_bits = int(math.log2(tc.level_output_wg)) + hw.input_bits + 1
     shift = shift_add(ShiftAddSpec(num_unit=num_sa, num_adder_bit=sa_bits, num_read_pulse=hw.input_bits,
                                    fit_width_m=length_row), env)
     sa_cost = shift.cost("shift_add")
-    mux = Mux(p, tech, cell)
-    mux.initialize(num_sa, tc.num_row_muxed_wg, res_access, False)
-    mux.calculate_area(0.0, length_row, AreaModify.NONE)
-    dec = RowDecoder(p, tech, cell)
-    dec.initialize(DecoderMode.REGULAR_ROW, math.ceil(math.log2(tc.num_row_muxed_wg)), True, False)
-    dec.calculate_area(0.0, 0.0, AreaModify.NONE)
+    col_mux = mux(MuxSpec(num_input=num_sa, num_selection=tc.num_row_muxed_wg, read_voltage_v=float(p.read_voltage),
+                          res_target_ohm=res_access, fit_width_m=length_row), env)
+    mux_decoder = row_decoder(RowDecoderSpec(num_addr_bits=math.ceil(math.log2(tc.num_row_muxed_wg)), mux=True), env)
 
     # the partial sums of a column of the unit's sub-arrays meet in an adder tree (V2.1 "accumulation")
-    read = Phase(sw_read + pre.read_latency + col_delay + t_sense + enc.read_latency + sa_cost.latency_s,
-                 sw_read_e + pre_read_e + e_sense + enc.read_dynamic_energy + sa_cost.energy_j * n_read)
+    read = Phase(sw_read + t_pre * n_read + col_delay + t_sense + t_enc * n_read + sa_cost.latency_s,
+                 sw_read_e + pre_read_e + e_sense + sa_cost.energy_j * n_read)
     f_sram = formula.on_resistance(cell.width_sram_cell_nmos * f, NMOS, temp, tech)
     r_pull = (f_sram + formula.on_resistance(cell.width_sram_cell_pmos * f, PMOS, temp, tech)) / 2
     gm = (formula.transconductance(cell.width_sram_cell_nmos * f, NMOS, tech)
           + formula.transconductance(cell.width_sram_cell_pmos * f, PMOS, tech)) / 2
     flip = formula.horowitz(r_pull * cell.cap_sram_cell, 1 / (r_pull * gm), 1e20)[0]
-    write = Phase(flip * rows * activity + sw_write + pre.write_latency + wd.write_latency,
+    write = Phase(flip * rows * activity + sw_write + (t_pre + t_wd) * rows * activity,
                   sw_write_e + pre_write_e + wd_write_e
                   + cell.cap_sram_cell * tech.vdd ** 2 * 2 * cols * activity * rows * activity)
-    area = (length_row * length_col + sm.area + pre.area + wd.area + mlsa.area_m2 + enc_area + shift.area_m2
-            + mux.area + dec.area)
+    area = (length_row * length_col + sm.area_m2 + pre.area_m2 + wd.area_m2 + mlsa.area_m2 + enc_area
+            + shift.area_m2 + col_mux.area_m2 + mux_decoder.area_m2)
     tree = _accumulation_tree(num_inputs=wg_arrays_in_row, bits=sa_bits,
                               num_trees=math.ceil(wg_arrays_in_col * cols / tc.num_row_muxed_wg),
                               fit_width_m=math.sqrt(area), env=env)
     return read, write, area, tree
+
+
+def _v21_precharge_delay(cap_bl: float, res_bl: float, env) -> float:
+    """Bit-line precharge time with V2.1's 6F pMOS (not enlarged): Horowitz of its RC on the bit line."""
+    tech, f = env.tech, env.tech.feature_size
+    h = f * MAX_TRANSISTOR_HEIGHT
+    w_pre, w_eq = 6 * f, MIN_NMOS_SIZE * f
+    h_pre = formula.gate_area(INV, 1, 0.0, w_pre, h, tech)[1]
+    h_eq = formula.gate_area(INV, 1, 0.0, w_eq, h, tech)[1]
+    cap_out = formula.drain_cap(w_pre, PMOS, h_pre, tech) + formula.drain_cap(w_eq, PMOS, h_eq, tech)
+    res = formula.on_resistance(w_pre, PMOS, env.temperature_k, tech)
+    tau = res * (cap_bl + cap_out) + res_bl * cap_bl / 2
+    return formula.horowitz(tau, 1 / (res * formula.transconductance(w_pre, PMOS, tech)), 1e20)[0]
+
+
+def _v21_write_driver_delay(cap_bl: float, res_bl: float, env) -> tuple[float, float]:
+    """(delay, switched capacitance per written column) of V2.1's minimum-size write driver:
+    an inverter into the next, the next pulling the bit line down."""
+    tech, f, temp = env.tech, env.tech.feature_size, env.temperature_k
+    w_n, w_p = MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f
+    h_inv = formula.gate_area(INV, 1, w_n, w_p, f * MAX_TRANSISTOR_HEIGHT, tech)[1]
+    cap_in, cap_out = formula.gate_capacitance(INV, 1, w_n, w_p, h_inv, tech)
+    res_up = formula.on_resistance(w_p, PMOS, temp, tech)
+    first, ramp = formula.horowitz(res_up * (cap_out + cap_in), 1 / (res_up * formula.transconductance(w_p, PMOS, tech)),
+                                   1e20)
+    res_down = formula.on_resistance(w_n, NMOS, temp, tech)
+    second, _ = formula.horowitz(res_down * (cap_bl + cap_out) + res_bl * cap_bl / 2,
+                                 1 / (res_down * formula.transconductance(w_n, NMOS, tech)), ramp)
+    return first + second, cap_out + cap_in
 
 
 def _accumulation_tree(*, num_inputs: int, bits: int, num_trees: int, fit_width_m: float, env) -> ComponentModel:
