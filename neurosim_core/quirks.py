@@ -136,6 +136,10 @@ _REGISTRY: dict[str, Quirk] = {
            "RRAM below 22 nm is accepted and its read path priced as FeFET; corrected: refused as by the inference models"),
         _q("v21_write_rows_physical_times_activity", V21, "training",
            "weight update: rows written = the sub-array's physical rows x the write activity of its mapped rows only; corrected: the mapped rows selected for writing"),
+        _q("v21_pe_area_from_used_subarray_area", V21, "training",
+           "chip area adds the sub-arrays' component areas (their 'used area'), leaving out the empty space of their laid-out height x width; corrected: the laid-out area"),
+        _q("v21_wg_write_activity_uninitialised", V21, "training",
+           "WG unit: the precharger and write drivers take their column write activity before the layer sets it, so their write energy is 0; corrected: the layer's activity"),
         _q("v21_momentum_buffer_normalised_by_qg", V21, "training",
            "train.py aliases param.grad to the momentum buffer, so QG's in-place x /= 2^round(log2 max|x|) also rescales it: v <- gamma v / 2^round(log2 max|v|) + alpha g; corrected: plain momentum"),
         # -- hardware-aware inference (pipeline/hw_infer.py; V1.4 quantization_cpu_np_infer.py) --
