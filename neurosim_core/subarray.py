@@ -33,7 +33,7 @@ uninitialised for a mode are not part of that mode's subarray.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -50,13 +50,11 @@ from .cell import res_mem_cell
 from .kernels import sram_resistance_by_count
 from .subarray_energy import read_energy, read_uses, row_energy
 from .subarray_latency import column_settling, half_parallel_rows, read_latency, sensing_cycle
-from .subarray_parts import accumulation_parts, is_1t1r, periphery_parts, repeaters
+from .subarray_parts import WIRE_CAP_PER_M, accumulation_parts, is_1t1r, periphery_parts, repeaters
 
 __all__ = ["SubArraySpec", "ArrayWires", "SubArrayModel", "ReadTable", "build_subarray", "read_table",
            "read_latency", "read_energy", "read_uses", "sensing_cycle"]
 
-#: wire capacitance per metre of rows and columns (0.2 fF/um; V1.4 manual, "SubArray")
-_WIRE_CAP_PER_M = 0.2e-15 / 1e-6
 
 _MAX_HEIGHT_BY_NODE = {14: MAX_TRANSISTOR_HEIGHT_14NM, 10: MAX_TRANSISTOR_HEIGHT_10NM,
                        7: MAX_TRANSISTOR_HEIGHT_7NM, 5: MAX_TRANSISTOR_HEIGHT_5NM,
@@ -172,8 +170,8 @@ def array_wires(p, tech, cell) -> ArrayWires:
         length_row = cols * (max(cw * fc, min_w * 2 * f) if relax_w else cw * fc)
         length_col = rows * (max(ch * fc, min_h * f) if relax_h else ch * fc)
         width_unit = cw * fc
-    cap_row1 = cap_row2 = length_row * _WIRE_CAP_PER_M
-    cap_col = length_col * _WIRE_CAP_PER_M
+    cap_row1 = cap_row2 = length_row * WIRE_CAP_PER_M
+    cap_col = length_col * WIRE_CAP_PER_M
     res_row, res_col = length_row * p.metal1_unit_wire_res, length_col * p.metal0_unit_wire_res
     unit_res = res_row / cols
     temp, cap_cell_access = p.temperature_k, 0.0
@@ -322,12 +320,10 @@ def build_subarray(p, tech, cell, adc=None) -> SubArrayModel:
         mux_res_tg = w.res_mem_cell_avg / spec.num_row_parallel
     else:
         mux_res_tg = w.res_mem_cell_on
-    parts = periphery_parts(p, tech, cell, w, rep, mux_res_tg=mux_res_tg, adc=adc)
-    for i, part in enumerate(parts):  # the ADC's per-column switching energy (built-in MLSA), per column converted
-        if part.role == "adc":
-            per_column = ActionCost(energy_j=part.model.ports.get("energy_per_column_j", 0.0))
-            parts[i] = replace(part, model=replace(part.model, actions={**part.model.actions,
-                                                                        "switch_column": per_column}))
+    vdd2 = tech.vdd * tech.vdd
+    # SRAM parallel read: the MLSA reference columns' word lines (one row's wire per reference column)
+    ref_peri = w.cap_row1 / spec.num_col * vdd2 * spec.num_row if spec.sram and spec.parallel else 0.0
+    parts = periphery_parts(p, tech, cell, w, rep, mux_res_tg=mux_res_tg, adc=adc, reference_energy_peri=ref_peri)
     parts += accumulation_parts(p, tech, cell, w)
     cell_leak = _cell_leakage(p, tech, cell)
     rows, cols = spec.num_row, spec.num_col
@@ -343,8 +339,6 @@ def build_subarray(p, tech, cell, adc=None) -> SubArrayModel:
         in_use = cell_leak * (rows * cols - spec.num_row_parallel * spec.num_adc)
     else:
         in_use = cell_leak * (rows - 1) * cols
-    vdd2 = tech.vdd * tech.vdd
-    ref_peri = w.cap_row1 / cols * vdd2 * rows if spec.sram and spec.parallel else 0.0
     return SubArrayModel(spec, w, Macro("subarray", tuple(parts)), height, width, in_use, ref_peri)
 
 

@@ -1758,4 +1758,4 @@ def test_leakage_quirks(name, quirk, role):
     added = fixed.macro.part(role).model.leakage_w
     assert added > 0
     assert fixed.leakage == pytest.approx(ref.leakage + added, rel=1e-12)
-    assert fixed.area == ref.area
+    assert fixed.macro.part(role).model.area_m2 == ref.macro.part(role).model.area_m2
