@@ -101,6 +101,12 @@ _REGISTRY: dict[str, Quirk] = {
            "an inverter's NMOS drain sidewall takes the odd/even parity of the PMOS folding count (formula.cpp); corrected: the NMOS folding count"),
         _q("chip_last_tile_leakage", BOTH, "estimator",
            "a layer's per-tile leakage is the last tile's (Chip.cpp overwrites it per tile), times the tile count; corrected: the mean of its tiles"),
+        _q("pe_stale_adder_tree_leakage", BOTH, "estimator",
+           "a duplicated PE holding its whole weight block in one subarray runs no adder tree and adds the leakage of the last adder tree run by a PE of its design (0 before any); corrected: its own adder tree's"),
+        _q("tile_leakage_omits_activation", BOTH, "estimator",
+           "the tile leakage leaves out its in-tile ReLU / sigmoid unit (Tile.cpp never adds it); corrected: the unit leaks"),
+        _q("buffer_leakage_one_core", BOTH, "estimator",
+           "a tile buffer of several cores counts every core's area but one core's leakage; corrected: every core leaks"),
         # --- V2.1 on-chip training (neurosim_core/training) ---
         _q("v21_write_row_set_or_reset", V21, "training",
            "weight update: a row with both SET and RESET cells is counted only as a SET row in the selected-row counts"),
