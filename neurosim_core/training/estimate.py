@@ -357,20 +357,19 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
     from ..chip import Chip
 
     # weight-gradient accumulation over the batch: one adder per gradient the buffer holds
-    from ..circuits import Adder
+    from ..circuits.arithmetic import AdderBankSpec, adder_bank
+    from ..circuits.env import CircuitEnv
 
-    accumulator = Adder(p, tech, cell)
     accumulator_adders = n_parallel * hw.num_row_subarray * hw.num_col_subarray
-    accumulator.initialize(grad_bits + math.ceil(math.log2(tc.batch_size)), accumulator_adders, p.clk_freq_hz)
-    accumulator.calculate_area(0.0, 0.0)
+    add = adder_bank(AdderBankSpec(num_bit=grad_bits + math.ceil(math.log2(tc.batch_size)),
+                                   num_adder=accumulator_adders, delta=p.delta if p.validated else 1.0),
+                     CircuitEnv.of(p, tech)).cost("add")
 
     big = max(network.layers, key=lambda l: l.ifm_h * l.ifm_w * l.ifm_c)
     wg_rows = (big.ifm_h - big.k_h + 1) * (big.ifm_w - big.k_w + 1)
     wg_cols = big.ifm_c * hw.input_bits
 
     chip = Chip(p, tech, cell, network, inference.floorplan)
-    chip.initialize(p.clk_freq_hz)
-    chip.calculate_area()
     sa = chip.tile.pe.subarray
     fp = inference.floorplan
     images = tc.batch_size * tc.iterations
@@ -414,9 +413,7 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
                                     k_w=layer.k_w, c_out=layer.c_out, input_bits=hw.input_bits)
         weights = layer.ifm_c * layer.k_h * layer.k_w * layer.c_out
         passes = math.ceil(weights / accumulator_adders)
-        accumulator.calculate_latency(1e20, 0.0, passes)
-        accumulator.calculate_power(passes, min(weights, accumulator_adders))
-        wg_img = wg_img + Phase(accumulator.read_latency, accumulator.read_dynamic_energy)
+        wg_img = wg_img + Phase(add.latency_s * passes, add.energy_j * min(weights, accumulator_adders) * passes)
         wg = (wg_img + gb_pass.scale(2) + gb_grad.scale(2) + d(traffic.wg_bits)).scale(images)
         wg_peak = wg_img.scale(images)
         tile_buffers = Phase(inf.buffer_latency - gb_inference.latency,
