@@ -50,7 +50,7 @@ from .circuits.buffer import Buffer
 from .circuits.env import CircuitEnv
 from .floorplan import Floorplan
 from .interim_blocks import buffer_model, htree_model, max_pooling_model, sigmoid_model, xy_bus_model
-from .levels import Area, Clock, LevelCost, Timing, add_breakdowns, scale_breakdown, steps
+from .levels import Area, Clock, LevelCost, Timing, add_breakdowns, steps
 from .network import LayerSpec, Network
 from .params import Params
 from .pe import ActivityModel, num_bit_subarray_output

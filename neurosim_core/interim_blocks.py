@@ -8,7 +8,6 @@ Latencies are seconds (a synchronous design's whole cycles, as cycles / f).
 """
 from __future__ import annotations
 
-import math
 
 from .arch import ActionCost, ComponentModel
 from .circuits.buffer import Buffer

@@ -40,6 +40,7 @@ _TIMING_FIELDS = {
     "buffer": ("other", "buffer"),
     "interconnect": ("other", "interconnect"),
 }
+assert set(_TIMING_FIELDS) == set(BUCKETS)
 #: float rounding slack of ceil(delay x f): a delay of exactly one period is one cycle
 _CYCLE_SLACK = 1e-9
 
@@ -166,5 +167,4 @@ def steps(macro: Macro, uses: Sequence[Use], clock: Clock, *, untimed: Sequence[
         fields["total"] += latency
         for name in _TIMING_FIELDS[part.bucket]:
             fields[name] += latency
-    assert set(_TIMING_FIELDS) == set(BUCKETS)
     return LevelCost(Timing(**fields), energy(macro, uses), macro.leakage_w())

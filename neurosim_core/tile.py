@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import quirks
-from .arch import Breakdown, Macro, Part, Use
+from .arch import Macro, Part, Use
 from .circuits.arithmetic import AdderTreeSpec, BitShifterSpec, adder_tree, bit_shifter
 from .circuits.env import CircuitEnv
 from .interim_blocks import buffer_model, htree_model, sigmoid_model

@@ -1,7 +1,7 @@
 """Circuit models of the CIM macro (one module per family; see neurosim_core/DESIGN.md)."""
 from .adc import MultilevelSAEncoder, MultilevelSenseAmp, sar_adc
 from .sensing import Comparator, CurrentSenseAmp, ReadCircuit, ReadCircuitMode, VoltageSenseAmp
-from .arithmetic import Adder, AdderTree, BitShifter, ShiftAdd
+from .arithmetic import Adder, ShiftAdd
 from .base import Component
 from .buffer import Buffer
 from .decoders import DecoderDriver, RowDecoder, WLDecoderOutput, WLNewDecoderDriver
@@ -13,7 +13,7 @@ from .switching import DeMux, LevelShifter, Mux, NewMux, NewSwitchMatrix, Switch
 
 __all__ = [
     "sar_adc",
-    "Adder", "AdderTree", "BitShifter", "Buffer", "Bus", "Comparator", "Component", "CurrentSenseAmp",
+    "Adder", "Buffer", "Bus", "Comparator", "Component", "CurrentSenseAmp",
     "DecoderDriver", "DeMux", "DFF", "HTree", "LevelShifter", "MaxPooling", "MultilevelSAEncoder",
     "MultilevelSenseAmp", "Mux", "NewMux", "NewSwitchMatrix", "Precharger", "ReadCircuit", "ReadCircuitMode",
     "RowDecoder", "SenseAmp", "Sigmoid", "ShiftAdd", "SramNewSA", "SRAMWriteDriver", "SwitchMatrix",
