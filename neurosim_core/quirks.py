@@ -107,6 +107,8 @@ _REGISTRY: dict[str, Quirk] = {
            "the tile leakage leaves out its in-tile ReLU / sigmoid unit (Tile.cpp never adds it); corrected: the unit leaks"),
         _q("buffer_leakage_one_core", BOTH, "estimator",
            "a tile buffer of several cores counts every core's area but one core's leakage; corrected: every core leaks"),
+        _q("comparator_middle_bits_negative", BOTH, "estimator",
+           "a num_bit-bit comparator's carry counts (num_bit - 2) middle stages, so a 1-bit comparator (max pooling) subtracts one; corrected: max(num_bit - 2, 0)"),
         # --- V2.1 on-chip training (neurosim_core/training) ---
         _q("v21_write_row_set_or_reset", V21, "training",
            "weight update: a row with both SET and RESET cells is counted only as a SET row in the selected-row counts"),

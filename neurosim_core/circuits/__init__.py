@@ -1,6 +1,10 @@
 """Circuit models of the CIM macro (one module per family; see neurosim_core/DESIGN.md)."""
-from .adc import MultilevelSAEncoder, MultilevelSenseAmp, sar_adc
-from .sensing import Comparator, CurrentSenseAmp, ReadCircuit, ReadCircuitMode, VoltageSenseAmp
+from .adc import sar_adc
+from .mlsa import MlsaEncoderSpec, MlsaSpec, mlsa_encoder, multilevel_sense_amp
+from .sensing import (
+    Comparator, ComparatorSpec, CurrentSenseAmpSpec, ReadCircuitMode, ReadCircuitSpec, VoltageSenseAmpSpec, comparator,
+    current_sense_amp, read_circuit, voltage_sense_amp,
+)
 from .arithmetic import Adder, ShiftAdd
 from .base import Component
 from .buffer import Buffer
@@ -8,14 +12,20 @@ from .decoders import DecoderDriver, RowDecoder, WLDecoderOutput, WLNewDecoderDr
 from .dff import DFF
 from .functional import MaxPooling, Sigmoid
 from .interconnect import Bus, HTree, XYBus
-from .sram_periphery import Precharger, SenseAmp, SramNewSA, SRAMWriteDriver
+from .sram_periphery import (
+    Precharger, PrechargerSpec, SenseAmp, SenseAmpSpec, SRAMWriteDriver, SramNewSaSpec, SramWriteDriverSpec, precharger,
+    sense_amp, sram_new_sa, sram_write_driver,
+)
 from .switching import DeMux, LevelShifter, Mux, NewMux, NewSwitchMatrix, SwitchMatrix
 
 __all__ = [
-    "sar_adc",
-    "Adder", "Buffer", "Bus", "Comparator", "Component", "CurrentSenseAmp",
-    "DecoderDriver", "DeMux", "DFF", "HTree", "LevelShifter", "MaxPooling", "MultilevelSAEncoder",
-    "MultilevelSenseAmp", "Mux", "NewMux", "NewSwitchMatrix", "Precharger", "ReadCircuit", "ReadCircuitMode",
-    "RowDecoder", "SenseAmp", "Sigmoid", "ShiftAdd", "SramNewSA", "SRAMWriteDriver", "SwitchMatrix",
-    "VoltageSenseAmp", "WLDecoderOutput", "WLNewDecoderDriver", "XYBus",
+    "sar_adc", "multilevel_sense_amp", "MlsaSpec", "mlsa_encoder", "MlsaEncoderSpec",
+    "comparator", "ComparatorSpec", "current_sense_amp", "CurrentSenseAmpSpec", "read_circuit", "ReadCircuitSpec",
+    "voltage_sense_amp", "VoltageSenseAmpSpec", "precharger", "PrechargerSpec", "sram_write_driver",
+    "SramWriteDriverSpec", "sense_amp", "SenseAmpSpec", "sram_new_sa", "SramNewSaSpec",
+    "Adder", "Buffer", "Bus", "Comparator", "Component",
+    "DecoderDriver", "DeMux", "DFF", "HTree", "LevelShifter", "MaxPooling",
+    "Mux", "NewMux", "NewSwitchMatrix", "Precharger", "ReadCircuitMode",
+    "RowDecoder", "SenseAmp", "Sigmoid", "ShiftAdd", "SRAMWriteDriver", "SwitchMatrix",
+    "WLDecoderOutput", "WLNewDecoderDriver", "XYBus",
 ]
