@@ -14,8 +14,8 @@ role                  model                                      bucket
 ``output_bus``        repeated wire along a column of subarrays    interconnect
 ====================  =========================================  ==============
 
--- and its children are the subarray reads (`subarray.SubArray`, one per block of the PE's weight
-slice).  One operation (`PE.read`) is a layer slice: every input bit-vector of the slice.
+-- and its children are the subarray reads (`subarray.build_subarray`, one per block of the PE's
+weight slice).  One operation (`PE.read`) is a layer slice: every input bit-vector of the slice.
 
 Overlap rule (stated once, `PE.read`): the subarrays read in parallel and the slowest counts;
 the adder tree merges the row blocks' partial sums after them; a PE whose weights are duplicated
@@ -26,7 +26,7 @@ buses are hidden behind the registers' cycles: no latency of their own).
 
 Subarray reads: every per-vector latency, and every energy except the ADC's column term, depends
 on the vector only through its number of active rows, so each block takes a histogram of those
-counts (`kernels.active_row_counts`) and a table of per-count results (`SubArray.read_table`,
+counts (`kernels.active_row_counts`) and a table of per-count results (`subarray.read_table`,
 cached per slice shape and clock); eNVM vectors add their columns' ADC energy from a fused Numba
 kernel (`kernels.envm_column_energy_sums`).  The sums equal the per-vector evaluation to float
 rounding (`tests/core/test_pe.py`).
@@ -49,7 +49,7 @@ from .constants import BusMode
 from .kernels import active_row_counts, average_column_resistance, envm_column_energy_sums, subarray_read_inputs
 from .levels import Area, Clock, LevelCost, Timing, add_breakdowns, scale_breakdown, steps
 from .plugins import BUILT_IN, ComponentLibrary
-from .subarray import SubArray
+from .subarray import build_subarray, read_table
 
 __all__ = ["ActivityModel", "PE", "PEJob", "PEShape", "num_bit_subarray_output"]
 
@@ -130,9 +130,8 @@ class PE:
         if p.sync_data_transfer:
             raise ValueError("PE: sync_data_transfer is not supported")
         self.p, self.tech, self.cell = p, tech, cell
-        self.subarray = SubArray(p, tech, cell, adc=library.adc)
-        self.subarray.initialize(p.num_row_subarray, p.num_col_subarray, p.unit_length_wire_resistance)
-        self.subarray.calculate_area()
+        self.subarray = build_subarray(p, tech, cell, adc=library.adc)  # immutable model
+        self._subarray_clk = p.clk_freq_hz  # the clock the subarray's synchronous reads count
         self._tables: dict = {}
         self._macros: dict = {}
         self._last_tree_leakage_w = {True: 0.0, False: 0.0}  # per PE design, quirk pe_stale_adder_tree_leakage
@@ -228,7 +227,7 @@ class PE:
 
     def sensing_period(self, job: PEJob) -> float:
         """The longest subarray sensing delay over the job's vectors (the clock pass; s)."""
-        self.subarray.clk_freq = self.p.clk_freq_hz
+        self._subarray_clk = self.p.clk_freq_hz
         blocks, _ = self._placement(job)
         return max((self._sense_block(job, b)[0] for b in blocks), default=0.0)
 
@@ -238,7 +237,7 @@ class PE:
         docstring's."""
         p = self.p
         clock = Clock(bool(p.synchronous), p.clk_freq_hz if clk_freq is None else clk_freq)
-        self.subarray.clk_freq = clock.freq_hz
+        self._subarray_clk = clock.freq_hz
         blocks, tree_per_block = self._placement(job)
         tree_inputs = math.ceil(job.matrix_rows / p.num_row_subarray)
         macro = self.macro(job.shape.side, tree_inputs, clock.freq_hz)
@@ -295,10 +294,10 @@ class PE:
         per shape, pass and clock: a layer has a few slice shapes and thousands of slices)."""
         sa = self.subarray
         max_rows = max(num_rows, self.p.num_row_subarray)
-        key = (max_rows, num_cols, clock_pass, sa.clk_freq)
+        key = (max_rows, num_cols, clock_pass, self._subarray_clk)
         table = self._tables.get(key)
         if table is None:
-            table = self._tables[key] = sa.read_table(num_cols, clock_pass, max_rows)
+            table = self._tables[key] = read_table(sa, num_cols, clock_pass, max_rows, self._subarray_clk)
         return table
 
     def _uniform_rows(self, inputs: np.ndarray, num_counts: int, first_row: int = 0):

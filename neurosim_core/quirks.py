@@ -107,6 +107,10 @@ _REGISTRY: dict[str, Quirk] = {
            "the tile leakage leaves out its in-tile ReLU / sigmoid unit (Tile.cpp never adds it); corrected: the unit leaks"),
         _q("buffer_leakage_one_core", BOTH, "estimator",
            "a tile buffer of several cores counts every core's area but one core's leakage; corrected: every core leaks"),
+        _q("sram_row_repeaters_no_leakage", BOTH, "estimator",
+           "SRAM subarray: the row repeaters (2 nm / 1 nm) take area but no leakage (eNVM ones leak); corrected: they leak"),
+        _q("sram_sequential_pipeline_register_no_leakage", BOTH, "estimator",
+           "sequential SRAM subarray: the shift-add pipeline register takes area but no leakage; corrected: it leaks"),
         _q("comparator_middle_bits_negative", BOTH, "estimator",
            "a num_bit-bit comparator's carry counts (num_bit - 2) middle stages, so a 1-bit comparator (max pooling) subtracts one; corrected: max(num_bit - 2, 0)"),
         # --- V2.1 on-chip training (neurosim_core/training) ---
