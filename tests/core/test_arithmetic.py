@@ -1,8 +1,9 @@
 """Adder, adder tree, shift-add and bit shifter against the reference NeuroSim V1.4 modules.
 
-The adder tree and bit shifter are priced through their builders (`adder_tree`, `bit_shifter`)
-with the levels' clock rule (`levels.Clock`: whole cycles per action when synchronous), as the PE,
-tile and chip use them; the golden keys keep the reference's output names.
+Every family is priced through its builder (`adder_bank`, `adder_tree`, `shift_add`,
+`bit_shifter`), the adder tree and bit shifter with the levels' clock rule (`levels.Clock`: whole
+cycles per action when synchronous), as the PE, tile and chip use them; the golden keys keep the
+reference's output names.
 
 GOLDEN values came from the reference V1.4 objects (Adder.o, AdderTree.o, ShiftAdd.o,
 BitShifter.o, DFF.o, formula.o, Technology.o, Param.o built from the V1.4 sources) driven by a
@@ -19,11 +20,10 @@ from hypothesis import strategies as st
 from neurosim_core.cell import make_cell
 from types import SimpleNamespace
 
-from neurosim_core.circuits.arithmetic import (Adder, AdderTreeSpec, BitShifterSpec, ShiftAdd, adder_tree,
-                                               bit_shifter)
+from neurosim_core.circuits.arithmetic import (AdderBankSpec, AdderTreeSpec, BitShifterSpec, ShiftAddSpec,
+                                               adder_bank, adder_tree, bit_shifter, shift_add)
 from neurosim_core.circuits.env import CircuitEnv
 from neurosim_core.levels import Clock
-from neurosim_core.constants import AreaModify
 from neurosim_core.params import HardwareConfig, resolve
 from neurosim_core.tech import technology
 
@@ -282,34 +282,37 @@ def shifter_figures(p, tech, *, units, bits, clk, reads=1, fit_width=0.0, fit_he
                            read_dynamic_energy=shift.energy_j * reads, leakage=m.leakage_w)
 
 
+def adder_figures(p, tech, *, bits, count, reads=1, per_op=1, cap=0.0, ramp=1e20, fit_width=0.0, fit_height=0.0):
+    """Area of ``count`` adders laid out as asked, latency of ``reads`` additions onto ``cap`` from a
+    ``ramp`` input, energy of ``reads`` operations of ``per_op`` adders (at most ``count``)."""
+    m = adder_bank(AdderBankSpec(num_bit=bits, num_adder=count, cap_load_f=cap, ramp_input_s=ramp,
+                                 fit_width_m=fit_width, fit_height_m=fit_height,
+                                 delta=p.delta if p.validated else 1.0), CircuitEnv.of(p, tech))
+    add = m.cost("add")
+    return SimpleNamespace(height=m.height_m, width=m.width_m, area=m.area_m2, read_latency=add.latency_s * reads,
+                           ramp_output=m.port("ramp_output"), leakage=m.leakage_w,
+                           read_dynamic_energy=add.energy_j * min(per_op, count) * reads)
+
+
 @pytest.mark.parametrize("node", NODES)
 def test_adder_layouts_latency_energy(node):
     p, tech, cell = setup(node)
-    a = Adder(p, tech, cell)
-    a.initialize(6, 16, 1e9)
-    a.calculate_area(0.0, 0.0, AreaModify.NONE)  # one row of adders
-    a.calculate_latency(1e20, 2e-15, 3)
-    a.calculate_power(3, 8)
-    check(node, "adder_row", a, {**AREA, **PERF, "rampOutput": "ramp_output"})
-
-    a = Adder(p, tech, cell)
-    a.initialize(9, 128, 1e9)
-    a.calculate_area(0.0, 60e-6, AreaModify.NONE)  # rows of the given width
-    a.calculate_latency(4e-11, 0.0, 1)
-    a.calculate_power(1000, 256)  # more adders per operation than exist: capped
-    check(node, "adder_w", a, {**AREA, **PERF})
-
-    a = Adder(p, tech, cell)
-    a.initialize(2, 32, 1e9)
-    a.calculate_area(40e-6, 0.0, AreaModify.NONE)  # columns of the given height
-    a.calculate_latency(1e20, 1e-15, 7)
-    a.calculate_power(7, 5)
-    check(node, "adder_h", a, {**AREA, **PERF})
-
-    a = Adder(p, tech, cell)
-    a.initialize(8, 10, 1e9)
-    a.calculate_area(0.0, 50e-6, AreaModify.MAGIC)
-    check(node, "adder_magic", a, AREA)
+    # one row of adders
+    check(node, "adder_row", adder_figures(p, tech, bits=6, count=16, cap=2e-15, reads=3, per_op=8),
+          {**AREA, **PERF, "rampOutput": "ramp_output"})
+    # rows of the given width; more adders per operation than exist: capped
+    check(node, "adder_w", adder_figures(p, tech, bits=9, count=128, ramp=4e-11, reads=1000, per_op=256,
+                                         fit_width=60e-6), {**AREA, "readDynamicEnergy": "read_dynamic_energy",
+                                                            "leakage": "leakage"})
+    check(node, "adder_w", adder_figures(p, tech, bits=9, count=128, ramp=4e-11, reads=1, fit_width=60e-6),
+          {"readLatency": "read_latency"})
+    # columns of the given height
+    check(node, "adder_h", adder_figures(p, tech, bits=2, count=32, cap=1e-15, reads=7, per_op=5,
+                                         fit_height=40e-6), {**AREA, **PERF})
+    # one row folded to 50 um wide keeping its area (the reference's "magic" layout)
+    row = adder_figures(p, tech, bits=8, count=10)
+    folded = SimpleNamespace(width=50e-6, height=row.area / 50e-6, area=row.area)
+    check(node, "adder_magic", folded, AREA)
 
 
 @pytest.mark.parametrize("node", NODES)
@@ -338,37 +341,35 @@ def test_adder_tree_chip_level_and_clock_update(node):
           {"readLatency": "read_latency"})
 
 
+def shift_add_figures(p, tech, cell, *, units, bits, pulses, reads=1, fit_width=0.0, fit_height=0.0):
+    """Area, latency of ``reads`` shift-and-adds of the subarray's bit-serial accumulation (cycles
+    when synchronous; else all but the last hide behind the next read pulse), energy, leakage."""
+    m = shift_add(ShiftAddSpec(num_unit=units, num_adder_bit=bits, num_read_pulse=pulses, fit_width_m=fit_width,
+                               fit_height_m=fit_height, gamma=p.gamma if p.validated else 1.0,
+                               delta=p.delta if p.validated else 1.0), CircuitEnv.of(p, tech, 1e9))
+    cost = m.cost("shift_add")
+    if p.synchronous:
+        latency = float(reads)
+    else:
+        latency = max(cost.latency_s - cell.read_pulse_width, 0.0) * (reads - 1) + cost.latency_s
+    return SimpleNamespace(height=m.height_m, width=m.width_m, area=m.area_m2, read_latency=latency,
+                           read_dynamic_energy=cost.energy_j * reads, leakage=m.leakage_w)
+
+
 @pytest.mark.parametrize("node", NODES)
 def test_shift_add(node):
     p, tech, cell = setup(node)
-    s = ShiftAdd(p, tech, cell)
-    s.initialize(16, 5, 1e9, 0, 8)
-    s.calculate_area(0.0, 70e-6, AreaModify.NONE)
-    s.calculate_latency(1)
-    check(node, "shiftadd_w", s, {**AREA, "readLatency": "read_latency"})
-    s.calculate_latency(12)
-    check(node, "shiftadd_w12", s, {"readLatency": "read_latency"})
-    s.calculate_power(7)
-    check(node, "shiftadd_w", s, {"readDynamicEnergy": "read_dynamic_energy", "leakage": "leakage"})
-
-    s = ShiftAdd(p, tech, cell)
-    s.initialize(8, 13, 1e9, 0, 1)
-    s.calculate_area(90e-6, 0.0, AreaModify.NONE)
-    s.calculate_power(1)
-    check(node, "shiftadd_h", s, {**AREA, "readDynamicEnergy": "read_dynamic_energy", "leakage": "leakage"})
+    wide = dict(units=16, bits=5, pulses=8, fit_width=70e-6)
+    check(node, "shiftadd_w", shift_add_figures(p, tech, cell, **wide), {**AREA, "readLatency": "read_latency"})
+    check(node, "shiftadd_w12", shift_add_figures(p, tech, cell, **wide, reads=12), {"readLatency": "read_latency"})
+    check(node, "shiftadd_w", shift_add_figures(p, tech, cell, **wide, reads=7),
+          {"readDynamicEnergy": "read_dynamic_energy", "leakage": "leakage"})
+    check(node, "shiftadd_h", shift_add_figures(p, tech, cell, units=8, bits=13, pulses=1, fit_height=90e-6),
+          {**AREA, "readDynamicEnergy": "read_dynamic_energy", "leakage": "leakage"})
 
     pa, tech, cell = setup(node, synchronous=False)
-    s = ShiftAdd(pa, tech, cell)
-    s.initialize(16, 5, 1e9, 0, 8)
-    s.calculate_area(0.0, 70e-6, AreaModify.NONE)
-    s.calculate_latency(12)
-    check(node, "shiftadd_w_async", s, {"readLatency": "read_latency"})
-
-
-def test_shift_add_rejects_spiking_mode():
-    p, tech, cell = setup(22)
-    with pytest.raises(NotImplementedError):
-        ShiftAdd(p, tech, cell).initialize(16, 5, 1e9, 1, 8)
+    check(node, "shiftadd_w_async", shift_add_figures(pa, tech, cell, **wide, reads=12),
+          {"readLatency": "read_latency"})
 
 
 @pytest.mark.parametrize("node", NODES)
@@ -390,14 +391,7 @@ _P22 = setup(22)
 @given(bits=st.integers(1, 40), extra=st.integers(1, 8), count=st.integers(1, 256))
 def test_wider_adder_never_smaller_or_faster(bits, extra, count):
     p, tech, cell = _P22
-    results = []
-    for n in (bits, bits + extra):
-        a = Adder(p, tech, cell)
-        a.initialize(n, count, 1e9)
-        a.calculate_area(0.0, 0.0, AreaModify.NONE)
-        a.calculate_latency(1e20, 1e-15, 1)
-        a.calculate_power(1, count)
-        results.append(a)
+    results = [adder_figures(p, tech, bits=n, count=count, cap=1e-15, per_op=count) for n in (bits, bits + extra)]
     narrow, wide = results
     assert wide.area >= narrow.area
     assert wide.read_latency >= narrow.read_latency
