@@ -5,7 +5,6 @@ from .sensing import (
     Comparator, ComparatorSpec, CurrentSenseAmpSpec, ReadCircuitMode, ReadCircuitSpec, VoltageSenseAmpSpec, comparator,
     current_sense_amp, read_circuit, voltage_sense_amp,
 )
-from .arithmetic import Adder, AdderTree, BitShifter, ShiftAdd
 from .base import Component
 from .buffer import Buffer
 from .decoders import DecoderDriver, RowDecoder, WLDecoderOutput, WLNewDecoderDriver
@@ -23,9 +22,9 @@ __all__ = [
     "comparator", "ComparatorSpec", "current_sense_amp", "CurrentSenseAmpSpec", "read_circuit", "ReadCircuitSpec",
     "voltage_sense_amp", "VoltageSenseAmpSpec", "precharger", "PrechargerSpec", "sram_write_driver",
     "SramWriteDriverSpec", "sense_amp", "SenseAmpSpec", "sram_new_sa", "SramNewSaSpec",
-    "Adder", "AdderTree", "BitShifter", "Buffer", "Bus", "Comparator", "Component",
+    "Buffer", "Bus", "Comparator", "Component",
     "DecoderDriver", "DeMux", "DFF", "HTree", "LevelShifter", "MaxPooling",
     "Mux", "NewMux", "NewSwitchMatrix", "Precharger", "ReadCircuitMode",
-    "RowDecoder", "SenseAmp", "Sigmoid", "ShiftAdd", "SRAMWriteDriver", "SwitchMatrix",
+    "RowDecoder", "SenseAmp", "Sigmoid", "SRAMWriteDriver", "SwitchMatrix",
     "WLDecoderOutput", "WLNewDecoderDriver", "XYBus",
 ]
