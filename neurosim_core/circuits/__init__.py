@@ -5,7 +5,6 @@ from .sensing import (
     Comparator, ComparatorSpec, CurrentSenseAmpSpec, ReadCircuitMode, ReadCircuitSpec, VoltageSenseAmpSpec, comparator,
     current_sense_amp, read_circuit, voltage_sense_amp,
 )
-from .arithmetic import Adder, AdderTree, BitShifter, ShiftAdd
 from .base import Component
 from .buffer import Buffer
 from .decoders import (
@@ -29,11 +28,11 @@ __all__ = [
     "comparator", "ComparatorSpec", "current_sense_amp", "CurrentSenseAmpSpec", "read_circuit", "ReadCircuitSpec",
     "voltage_sense_amp", "VoltageSenseAmpSpec", "precharger", "PrechargerSpec", "sram_write_driver",
     "SramWriteDriverSpec", "sense_amp", "SenseAmpSpec", "sram_new_sa", "SramNewSaSpec",
-    "Adder", "AdderTree", "BitShifter", "Buffer", "Bus", "Comparator", "Component",
+    "Buffer", "Bus", "Comparator", "Component",
     "row_decoder", "RowDecoderSpec", "decoder_driver", "DecoderDriverSpec", "wl_new_decoder_driver",
     "WlNewDecoderDriverSpec", "wl_decoder_output", "WlDecoderOutputSpec", "switch_matrix", "SwitchMatrixSpec",
     "new_switch_matrix", "NewSwitchMatrixSpec", "mux", "MuxSpec", "new_mux", "NewMuxSpec", "demux", "DemuxSpec",
     "level_shifter", "LevelShifterSpec",
     "DFF", "HTree", "MaxPooling", "Precharger", "ReadCircuitMode",
-    "RowDecoder", "SenseAmp", "Sigmoid", "ShiftAdd", "SRAMWriteDriver", "XYBus",
+    "RowDecoder", "SenseAmp", "Sigmoid", "SRAMWriteDriver", "XYBus",
 ]
