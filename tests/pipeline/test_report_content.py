@@ -13,7 +13,7 @@ import pyarrow as pa
 import pytest
 
 from pipeline import schemas
-from pipeline.config import compose
+from pipeline.flow.config import compose
 from pipeline.report import (Column, Document, Figure, KeyValues, Section, Table, content, render_document,
                              write_document, write_report)
 
