@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline import config as C
-from pipeline import schemas
+from pipeline.flow import config as C
+from pipeline.flow import schemas
 from pipeline.cli import main
 from pipeline.flow.config import PipelineConfigError, compose
 
@@ -331,7 +331,7 @@ def test_sweep_file_with_a_bad_value_names_the_file(tmp_path, monkeypatch):
     """A bad value written into a sweep file (a copy of conf/ with conf/sweep/adc.yaml edited)."""
     import shutil
 
-    from pipeline import plan as P
+    from pipeline.flow import plan as P
 
     conf = tmp_path / "conf"
     shutil.copytree(C.CONF_DIR, conf)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline import schemas
+from pipeline.flow import schemas
 from pipeline.cli import main
 from pipeline.flow.config import compose, stage_keys
 

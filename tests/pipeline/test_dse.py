@@ -12,7 +12,7 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
-from pipeline import schemas
+from pipeline.flow import schemas
 from pipeline.flow.config import compose, stage_keys
 from pipeline.dse import analysis
 from pipeline.dse.spec import SweepSpecError, chunks, default_chunk_size, load_spec, sweep_names

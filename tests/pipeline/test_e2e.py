@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import yaml
 
-from pipeline import schemas
+from pipeline.flow import schemas
 from pipeline.flow.config import compose, stage_keys
 from pipeline.flow.plan import STAGE_FILES
 

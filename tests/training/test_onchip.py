@@ -164,7 +164,7 @@ def test_trace_set_round_trip_into_the_training_estimator(data, tmp_path):
     from neurosim_core.training.config import TrainingConfig
     from neurosim_core.training.estimate import estimate_training
 
-    from pipeline import schemas
+    from pipeline.flow import schemas
     from pipeline.flow.direct_training import table_to_train_traces
     from pipeline.training.onchip import write_epoch
 
