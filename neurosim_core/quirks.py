@@ -101,6 +101,12 @@ _REGISTRY: dict[str, Quirk] = {
            "an inverter's NMOS drain sidewall takes the odd/even parity of the PMOS folding count (formula.cpp); corrected: the NMOS folding count"),
         _q("chip_last_tile_leakage", BOTH, "estimator",
            "a layer's per-tile leakage is the last tile's (Chip.cpp overwrites it per tile), times the tile count; corrected: the mean of its tiles"),
+        _q("pe_stale_adder_tree_leakage", BOTH, "estimator",
+           "a duplicated PE holding its whole weight block in one subarray runs no adder tree and adds the leakage of the last adder tree run by a PE of its design (0 before any); corrected: its own adder tree's"),
+        _q("tile_leakage_omits_activation", BOTH, "estimator",
+           "the tile leakage leaves out its in-tile ReLU / sigmoid unit (Tile.cpp never adds it); corrected: the unit leaks"),
+        _q("buffer_leakage_one_core", BOTH, "estimator",
+           "a tile buffer of several cores counts every core's area but one core's leakage; corrected: every core leaks"),
         _q("sram_row_repeaters_no_leakage", BOTH, "estimator",
            "SRAM subarray: the row repeaters (2 nm / 1 nm) take area but no leakage (eNVM ones leak); corrected: they leak"),
         _q("sram_sequential_pipeline_register_no_leakage", BOTH, "estimator",
@@ -140,9 +146,11 @@ _REGISTRY: dict[str, Quirk] = {
            "chip area adds the sub-arrays' component areas (their 'used area'), leaving out the empty space of their laid-out height x width; corrected: the laid-out area"),
         _q("v21_wg_write_activity_uninitialised", V21, "training",
            "WG unit: the precharger and write drivers take their column write activity before the layer sets it, so their write energy is 0; corrected: the layer's activity"),
+        _q("v21_write_voltage_root_sum_square", V21, "training",
+           "weight update: the cell write voltage is sqrt(V_LTP^2 + V_LTD^2), sqrt 2 x V_w for equal LTP/LTD voltages (cell and line write energies 1.4-2x); corrected: V_w"),
         _q("v21_momentum_buffer_normalised_by_qg", V21, "training",
            "train.py aliases param.grad to the momentum buffer, so QG's in-place x /= 2^round(log2 max|x|) also rescales it: v <- gamma v / 2^round(log2 max|v|) + alpha g; corrected: plain momentum"),
-        # -- hardware-aware inference (pipeline/hw_infer.py; V1.4 quantization_cpu_np_infer.py) --
+        # -- hardware-aware inference (pipeline/algo/hw_infer.py; V1.4 quantization_cpu_np_infer.py) --
         _q("hw_weight_code_round", V14, "hw_inference",
            "cells hold round((2^W-1)/2 (w+1)) with no digital offset removal: effective weights "
            "(2q+-1)/2^W, pulled toward zero (corrected: q + 2^(W-1), offset removed, exact q)"),

@@ -5,10 +5,12 @@ from .sensing import (
     Comparator, ComparatorSpec, CurrentSenseAmpSpec, ReadCircuitMode, ReadCircuitSpec, VoltageSenseAmpSpec, comparator,
     current_sense_amp, read_circuit, voltage_sense_amp,
 )
-from .arithmetic import Adder, AdderTree, BitShifter, ShiftAdd
 from .base import Component
 from .buffer import Buffer
-from .decoders import RowDecoder
+from .decoders import (
+    DecoderDriverSpec, RowDecoder, RowDecoderSpec, WlDecoderOutputSpec, WlNewDecoderDriverSpec, decoder_driver,
+    row_decoder, wl_decoder_output, wl_new_decoder_driver,
+)
 from .dff import DFF
 from .functional import MaxPooling, Sigmoid
 from .interconnect import Bus, HTree, XYBus
@@ -16,13 +18,21 @@ from .sram_periphery import (
     Precharger, PrechargerSpec, SenseAmp, SenseAmpSpec, SRAMWriteDriver, SramNewSaSpec, SramWriteDriverSpec, precharger,
     sense_amp, sram_new_sa, sram_write_driver,
 )
+from .switching import (
+    DemuxSpec, LevelShifterSpec, MuxSpec, NewMuxSpec, NewSwitchMatrixSpec, SwitchMatrixSpec, demux, level_shifter, mux,
+    new_mux, new_switch_matrix, switch_matrix,
+)
 
 __all__ = [
     "sar_adc", "multilevel_sense_amp", "MlsaSpec", "mlsa_encoder", "MlsaEncoderSpec",
     "comparator", "ComparatorSpec", "current_sense_amp", "CurrentSenseAmpSpec", "read_circuit", "ReadCircuitSpec",
     "voltage_sense_amp", "VoltageSenseAmpSpec", "precharger", "PrechargerSpec", "sram_write_driver",
     "SramWriteDriverSpec", "sense_amp", "SenseAmpSpec", "sram_new_sa", "SramNewSaSpec",
-    "Adder", "AdderTree", "BitShifter", "Buffer", "Bus", "Comparator", "Component",
+    "Buffer", "Bus", "Comparator", "Component",
+    "row_decoder", "RowDecoderSpec", "decoder_driver", "DecoderDriverSpec", "wl_new_decoder_driver",
+    "WlNewDecoderDriverSpec", "wl_decoder_output", "WlDecoderOutputSpec", "switch_matrix", "SwitchMatrixSpec",
+    "new_switch_matrix", "NewSwitchMatrixSpec", "mux", "MuxSpec", "new_mux", "NewMuxSpec", "demux", "DemuxSpec",
+    "level_shifter", "LevelShifterSpec",
     "DFF", "HTree", "MaxPooling", "Precharger", "ReadCircuitMode",
-    "RowDecoder", "SenseAmp", "Sigmoid", "ShiftAdd", "SRAMWriteDriver", "XYBus",
+    "RowDecoder", "SenseAmp", "Sigmoid", "SRAMWriteDriver", "XYBus",
 ]

@@ -250,19 +250,30 @@ def test_matches_reference(config, tag):
     check(SCENARIOS[tag](periphery_setup(config)), GOLDEN[config][tag])
 
 
-# ---- the transitional adapters compute the same numbers through the old interface ----------
+# ---- the transitional adapter computes the same numbers through the old interface ----------
 
 @pytest.mark.parametrize("config", sorted(CONFIGS))
-def test_row_decoder_adapter_equals_builder(config):
+@pytest.mark.parametrize("tag", ["rowdec_wl", "rowdec_mux", "rowdec_col"])
+def test_adapter_equals_builder(config, tag):
     s = periphery_setup(config)
     r = RowDecoder(s.p, s.tech, s.cell)
-    r.initialize(ROW, 7, False, False)
-    r.calculate_area(s.h_array, 0, NONE)
-    r.calculate_latency(1e20, s.cap_row, 0, s.res_row, 128, 1, 3)
-    r.calculate_power(1, 3)
-    for adapter, tag in ((r, "rowdec_wl"),):
-        for key, value in SCENARIOS[tag](s).items():
-            assert getattr(adapter, key) == value, (tag, key)
+    if tag == "rowdec_wl":
+        r.initialize(ROW, 7, False, False)
+        r.calculate_area(s.h_array, 0, NONE)
+        r.calculate_latency(1e20, s.cap_row, 0, s.res_row, 128, 1, 3)
+        r.calculate_power(1, 3)
+    elif tag == "rowdec_mux":
+        r.initialize(ROW, 3, True, False)
+        r.calculate_area(0, 0, NONE)
+        r.calculate_latency(1e20, 16e-15, 32e-15, 0, 0, 1, 0)
+        r.calculate_power(1, 0)
+    else:
+        r.initialize(COL, 5, False, False)
+        r.calculate_area(0, s.w_array, NONE)
+        r.calculate_latency(1e20, s.cap_col, 0, s.res_col, 64, 1, 1)
+        r.calculate_power(1, 1)
+    for key, value in SCENARIOS[tag](s).items():
+        assert getattr(r, key) == value, key
 
 
 # ---- properties ---------------------------------------------------------------------------

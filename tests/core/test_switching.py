@@ -24,7 +24,7 @@ from neurosim_core.circuits.switching import (
 )
 from neurosim_core.constants import COL_MODE, ROW_MODE, CellAccessType
 
-from .test_dff import BASE_KEYS, CONFIGS, NONE, OVERRIDE, REL_TOL, golden_cases, periphery_setup
+from .test_dff import BASE_KEYS, CONFIGS, OVERRIDE, REL_TOL, golden_cases, periphery_setup
 
 
 def env_of(s) -> CircuitEnv:
