@@ -101,6 +101,8 @@ _REGISTRY: dict[str, Quirk] = {
            "an inverter's NMOS drain sidewall takes the odd/even parity of the PMOS folding count (formula.cpp); corrected: the NMOS folding count"),
         _q("chip_last_tile_leakage", BOTH, "estimator",
            "a layer's per-tile leakage is the last tile's (Chip.cpp overwrites it per tile), times the tile count; corrected: the mean of its tiles"),
+        _q("sigmoid_word_line_unloaded", BOTH, "estimator",
+           "the sigmoid table passes its cell load as the decoder's mux-only load, so its word line charges nothing; corrected: wire + two access gates per cell, as the buffer's"),
         # --- V2.1 on-chip training (neurosim_core/training) ---
         _q("v21_write_row_set_or_reset", V21, "training",
            "weight update: a row with both SET and RESET cells is counted only as a SET row in the selected-row counts"),

@@ -127,7 +127,7 @@ def buffer(spec: BufferSpec, env: CircuitEnv) -> ComponentModel:
     Actions: ``read`` / ``write`` -- one line of ``interface_width`` bits (latency of one line:
     one clock period when synchronous; energy of that many bits).  Ports:
     ``read_energy_per_bit_j`` / ``write_energy_per_bit_j`` (a partial line costs this per bit),
-    ``num_row`` (lines).  Leakage: decoder and DFFs, or decoder, prechargers, write drivers and
+    ``num_row`` (lines), ``interface_width``.  Leakage: decoder and DFFs, or decoder, prechargers, write drivers and
     sense amplifiers.
     """
     if spec.kind not in ("register_file", "sram"):
@@ -155,7 +155,7 @@ def buffer(spec: BufferSpec, env: CircuitEnv) -> ComponentModel:
         actions={"read": ActionCost(latency_s=read_latency, energy_j=read_per_bit * width),
                  "write": ActionCost(latency_s=write_latency, energy_j=write_per_bit * width)},
         ports={"read_energy_per_bit_j": read_per_bit, "write_energy_per_bit_j": write_per_bit,
-               "num_row": float(num_row)},
+               "num_row": float(num_row), "interface_width": float(width)},
     )
 
 

@@ -11,7 +11,8 @@ Model: DNN+NeuroSim V1.4 user manual, "Max pooling and activation units".
   the N-input NOR, an inverter and a TG.
 * `sigmoid`: ``num_function`` SRAM look-up tables of ``num_entry`` entries of ``num_ybit`` bits,
   each with a word-line decoder and sense amplifiers; a look-up decodes the entry and senses it
-  (the table's bit-line delay is not modelled, as in the reference).  (V1.4 always builds the
+  (the table's bit-line delay is not modelled, as in the reference; V1.4 also leaves its word
+  line unloaded, quirk ``sigmoid_word_line_unloaded``).  (V1.4 always builds the
   table in SRAM; the reference's RRAM variant is unused and not modelled.)
 
 Latencies in seconds; in a synchronous design (``env.synchronous``) whole clock periods of
@@ -25,12 +26,12 @@ import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .. import formula
+from .. import formula, quirks
 from ..arch import ActionCost, ComponentModel
 from ..constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NAND, NMOS, NOR, PMOS, AreaModify
 from . import _legacy_parts as parts
 from .base import Component
-from .buffer import SramCellSpec, drawn_width
+from .buffer import WIRE_CAP_PER_M, SramCellSpec, drawn_width
 from .env import CircuitEnv
 
 __all__ = ["MaxPoolingSpec", "max_pooling", "SigmoidSpec", "sigmoid", "MaxPooling", "Sigmoid"]
@@ -99,7 +100,8 @@ def max_pooling(spec: MaxPoolingSpec, env: CircuitEnv) -> ComponentModel:
 
     Action ``pool``: one pooling of every unit (all comparator stages in sequence; energy of every
     comparator of every unit).  Leakage: one minimum inverter per comparator.  Ports
-    ``area_unit_m2`` (one unit), ``num_comparator`` and ``num_stage`` (one unit's tree).
+    ``area_unit_m2`` (one unit), ``num_comparator`` and ``num_stage`` (one unit's tree), ``window``,
+    ``num_units``.
     """
     tech, temp = env.tech, env.temperature_k
     vdd2 = tech.vdd * tech.vdd
@@ -145,7 +147,7 @@ def max_pooling(spec: MaxPoolingSpec, env: CircuitEnv) -> ComponentModel:
         actions={"pool": ActionCost(latency_s=_clocked(delay, env) * tree.stages,
                                     energy_j=energy * tree.comparators * spec.num_units)},
         ports={"area_unit_m2": area_unit, "num_comparator": float(tree.comparators),
-               "num_stage": float(tree.stages)},
+               "num_stage": float(tree.stages), "window": float(spec.window), "num_units": float(spec.num_units)},
     )
 
 
@@ -173,7 +175,8 @@ def sigmoid(spec: SigmoidSpec, env: CircuitEnv) -> ComponentModel:
     minimum inverters or the cell, whichever is wider); the decoder and the sense amplifiers add
     their own area.  Action ``lookup``: one look-up in every table (decode + sense; energy of all
     ``num_function`` tables).  Leakage: every table (two inverters per cell, decoder, sense
-    amplifiers).  Ports ``area_unit_m2`` and ``table_leakage_w`` (one table).
+    amplifiers).  Ports ``area_unit_m2`` and ``table_leakage_w`` (one table), ``num_entry``,
+    ``num_ybit``.
     """
     tech, c = env.tech, spec.cell
     f, temp = tech.feature_size, env.temperature_k
@@ -183,16 +186,18 @@ def sigmoid(spec: SigmoidSpec, env: CircuitEnv) -> ComponentModel:
     h_unit = h_inv + c.height_f * f
     w_unit = max(w_inv * 3, c.width_f * f) * n_y
 
-    # the word line's cells (drains of the three cell devices on it, gates of the latch)
+    # V1.4's cell load (drains of the three cell devices, gates of the latch)
     h_region = MAX_TRANSISTOR_HEIGHT * f
     w_acc, w_pd, w_pu = (drawn_width(w, tech) for w in (c.access_width_f, c.pull_down_width_f, c.pull_up_width_f))
     cap_cell = (formula.drain_cap(w_acc, NMOS, h_region, tech) + formula.drain_cap(w_pd, NMOS, h_region, tech)
                 + formula.drain_cap(w_pu, PMOS, h_region, tech) + formula.gate_cap(w_pd, tech)
                 + formula.gate_cap(w_pu, tech))
-    # V1.4 hands the cell load to the decoder's second (mux-only) load, so the word line
-    # charges no cell capacitance
+    if quirks.applies("sigmoid_word_line_unloaded", env.compat):
+        loads = dict(load_cap_p_f=cap_cell)  # the decoder's mux-only load: the word line charges nothing
+    else:  # the word-line wire and two access gates per cell
+        loads = dict(load_cap_f=w_unit * WIRE_CAP_PER_M + 2 * formula.gate_cap(w_acc, tech) * n_y)
     decoder = parts.row_decoder(env, num_addr_bits=int(math.ceil(math.log2(n_entry))),
-                                driver_sizing=spec.decoder_sizing, load_cap_p_f=cap_cell,
+                                driver_sizing=spec.decoder_sizing, **loads,
                                 line_res_ohm=w_unit * c.word_line_res_per_m, line_cells=n_y,
                                 read_activity=spec.control_activity)
     sense = parts.sense_amp(env, num_col=n_y, sense_voltage_v=c.sense_voltage_v, pitch_m=w_unit / n_y, read_cols=1)
@@ -214,7 +219,8 @@ def sigmoid(spec: SigmoidSpec, env: CircuitEnv) -> ComponentModel:
         kind="sigmoid", area_m2=area, height_m=height, width_m=width, leakage_w=table_leak * spec.num_function,
         actions={"lookup": ActionCost(latency_s=_clocked(dec.latency_s + sa.latency_s, env),
                                       energy_j=(dec.energy_j + sa.energy_j) * spec.num_function)},
-        ports={"area_unit_m2": area_unit, "table_leakage_w": table_leak},
+        ports={"area_unit_m2": area_unit, "table_leakage_w": table_leak, "num_entry": float(n_entry),
+               "num_ybit": float(n_y)},
     )
 
 

@@ -53,7 +53,7 @@ from .env import CircuitEnv
 __all__ = [
     "WireClass", "WIRE_CLASSES", "WireSpec", "Repeater", "repeater", "wire_res_per_m",
     "HTreeSpec", "htree", "BusSpec", "bus", "XyBusSpec", "xy_bus",
-    "HTree", "Bus", "XYBus", "unit_length_wire_resistance",
+    "HTree", "Bus", "XYBus",
 ]
 
 WIRE_CAP_PER_M = 0.2e-15 / 1e-6  # F/m
@@ -208,6 +208,11 @@ def _clocked(delay, env: CircuitEnv):
     return _scalar(delay)
 
 
+def _shaped(value, *data):
+    """``value`` broadcast to the shape of the data arrays it was computed from."""
+    return np.broadcast_to(value, np.broadcast(*data).shape) if any(np.ndim(d) for d in data) else value
+
+
 def _scalar(x):
     x = np.asarray(x, dtype=float)
     return float(x) if x.ndim == 0 else x
@@ -252,7 +257,7 @@ def htree(spec: HTreeSpec, env: CircuitEnv) -> ComponentModel:
     Leakage: every wire of the tree (``bus_width`` x its total length).  Ports: ``num_level``
     (N), ``total_wire_length_m`` (one wire of the tree), ``wire_leakage_w`` (one such wire),
     ``path_delay_s`` (unclocked root -> leaf delay at the spec's unit size), ``repeater_size``,
-    ``repeater_spacing_m``.
+    ``repeater_spacing_m``, ``bus_width``.
     """
     rep = repeater(spec.wire, spec.delay_tolerance, "halve", env)
     num_level = math.ceil(math.log2(max(int(spec.num_row), int(spec.num_col))))
@@ -287,7 +292,8 @@ def htree(spec: HTreeSpec, env: CircuitEnv) -> ComponentModel:
         return delay
 
     def transfer(*, unit_height_m=spec.unit_height_m, unit_width_m=spec.unit_width_m) -> ActionCost:
-        return ActionCost(latency_s=_clocked(path_delay(unit_height_m, unit_width_m), env))
+        delay = _shaped(path_delay(unit_height_m, unit_width_m), unit_height_m, unit_width_m)
+        return ActionCost(latency_s=_clocked(delay, env))
 
     def bit(*, unit_height_m=spec.unit_height_m, unit_width_m=spec.unit_width_m) -> ActionCost:
         energy, v, h = 0.0, unit_height_m * span / 2, unit_width_m * span / 2
@@ -295,7 +301,7 @@ def htree(spec: HTreeSpec, env: CircuitEnv) -> ComponentModel:
             v, h = v / 2, h / 2
             energy = energy + _segment_energy(rep, v, env) + _segment_energy(rep, h, env)
         energy = energy + main_bus_units * unit_width_m * _bit_energy_per_m(rep, env)
-        return ActionCost(energy_j=_scalar(energy))
+        return ActionCost(energy_j=_scalar(_shaped(energy, unit_height_m, unit_width_m)))
 
     wire_leak = rep.leakage_per_m_w * total_length
     return ComponentModel(
@@ -303,7 +309,8 @@ def htree(spec: HTreeSpec, env: CircuitEnv) -> ComponentModel:
         dynamic={"transfer": transfer, "bit": bit},
         ports={"num_level": float(num_level), "total_wire_length_m": total_length, "wire_leakage_w": wire_leak,
                "path_delay_s": float(path_delay(spec.unit_height_m, spec.unit_width_m)),
-               "repeater_size": float(rep.size), "repeater_spacing_m": rep.spacing_m},
+               "repeater_size": float(rep.size), "repeater_spacing_m": rep.spacing_m,
+               "bus_width": float(spec.bus_width)},
     )
 
 
@@ -334,7 +341,7 @@ def bus(spec: BusSpec, env: CircuitEnv) -> ComponentModel:
     only) and ``bit`` (one bit over the whole length on one wire; energy only).  Leakage: the
     ``bus_width`` wires.  Area (unless ``over_units``): one bus per row of units, as wide as its
     folded repeaters.  Ports: ``length_m``, ``wire_leakage_w`` (one wire), ``num_repeater`` (per
-    wire).
+    wire), ``bus_width``.
     """
     if spec.orientation not in ("horizontal", "vertical"):
         raise ValueError(f"bus: orientation '{spec.orientation}' is not one of horizontal, vertical")
@@ -351,7 +358,8 @@ def bus(spec: BusSpec, env: CircuitEnv) -> ComponentModel:
         kind="bus", area_m2=area, height_m=0.0, width_m=0.0, leakage_w=wire_leak * spec.bus_width,
         actions={"transfer": ActionCost(latency_s=_clocked(delay, env)),
                  "bit": ActionCost(energy_j=_scalar(_segment_energy(rep, length, env)))},
-        ports={"length_m": length, "wire_leakage_w": wire_leak, "num_repeater": float(math.ceil(length / rep.spacing_m))},
+        ports={"length_m": length, "wire_leakage_w": wire_leak, "bus_width": float(spec.bus_width),
+               "num_repeater": float(math.ceil(length / rep.spacing_m))},
     )
 
 
@@ -382,7 +390,7 @@ def xy_bus(spec: XyBusSpec, env: CircuitEnv) -> ComponentModel:
     end of the Y bus, ``num_row - y_init - 1`` tile heights).  Each also takes optional
     ``unit_width_m`` / ``unit_height_m`` (default the spec's).  Leakage: all wires of both buses
     over their full lengths.  Ports: ``wire_leakage_per_m_w`` (one wire, per metre),
-    ``length_x_m``, ``length_y_m``.
+    ``length_x_m``, ``length_y_m``, ``bus_width``.
     """
     rep = repeater(spec.wire, spec.delay_tolerance, "halve", env)
     length_y = spec.unit_height_m * int(spec.num_row)
@@ -414,16 +422,12 @@ def xy_bus(spec: XyBusSpec, env: CircuitEnv) -> ComponentModel:
         kind="xy_bus", area_m2=area, height_m=0.0, width_m=0.0,
         leakage_w=rep.leakage_per_m_w * (length_x + length_y) * spec.bus_width,
         dynamic={"transfer_x": transfer_x, "bit_x": bit_x, "transfer_y": transfer_y, "bit_y": bit_y},
-        ports={"wire_leakage_per_m_w": rep.leakage_per_m_w, "length_x_m": length_x, "length_y_m": length_y},
+        ports={"wire_leakage_per_m_w": rep.leakage_per_m_w, "length_x_m": length_x, "length_y_m": length_y,
+               "bus_width": float(spec.bus_width)},
     )
 
 
 # --- transitional adapters (old stateful interface) ---------------------------------------------
-
-def unit_length_wire_resistance(p, tech, wire_length: float) -> float:
-    """Resistance per metre (ohm/m) of a global wire of ``wire_length`` (adapter of `wire_res_per_m`)."""
-    return wire_res_per_m(WireSpec.of(p), wire_length, CircuitEnv.of(p, tech))
-
 
 def _cycles(cost: ActionCost, times, synchronous: bool, clk_freq: float):
     """A clocked latency in the adapters' units: clock cycles when synchronous, else seconds."""
