@@ -101,6 +101,8 @@ _REGISTRY: dict[str, Quirk] = {
            "an inverter's NMOS drain sidewall takes the odd/even parity of the PMOS folding count (formula.cpp); corrected: the NMOS folding count"),
         _q("chip_last_tile_leakage", BOTH, "estimator",
            "a layer's per-tile leakage is the last tile's (Chip.cpp overwrites it per tile), times the tile count; corrected: the mean of its tiles"),
+        _q("comparator_middle_bits_negative", BOTH, "estimator",
+           "a num_bit-bit comparator's carry counts (num_bit - 2) middle stages, so a 1-bit comparator (max pooling) subtracts one; corrected: max(num_bit - 2, 0)"),
         _q("sigmoid_word_line_unloaded", BOTH, "estimator",
            "the sigmoid table passes its cell load as the decoder's mux-only load, so its word line charges nothing; corrected: wire + two access gates per cell, as the buffer's"),
         # --- V2.1 on-chip training (neurosim_core/training) ---

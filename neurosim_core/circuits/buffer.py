@@ -45,10 +45,11 @@ from typing import Literal
 from .. import formula
 from ..arch import ActionCost, ComponentModel
 from ..constants import MAX_TRANSISTOR_HEIGHT, NMOS, AreaModify
-from . import _legacy_parts as parts
 from .base import Component
+from .decoders import RowDecoderSpec, row_decoder
 from .dff import DffBankSpec, dff_bank
 from .env import CircuitEnv
+from .sram_periphery import PrechargerSpec, SenseAmpSpec, SramWriteDriverSpec, precharger, sense_amp, sram_write_driver
 
 __all__ = ["SramCellSpec", "BufferSpec", "buffer", "Buffer"]
 
@@ -178,17 +179,18 @@ def _sram_array(spec: BufferSpec, num_row: int, addr_bits: int, env: CircuitEnv)
     cap_bit_line = wire_cap_col + drain_per_cell * num_row
     res_bit_line = length_col * c.bit_line_res_per_m
 
-    decoder = parts.row_decoder(env, num_addr_bits=addr_bits, driver_sizing=spec.decoder_sizing,
-                                fit_height_m=length_col, load_cap_f=length_row * WIRE_CAP_PER_M,
-                                line_res_ohm=length_row * c.word_line_res_per_m, line_cells=width,
-                                read_activity=spec.control_activity)
+    decoder = row_decoder(RowDecoderSpec(num_addr_bits=addr_bits, driver_sizing=spec.decoder_sizing,
+                                         fit_height_m=length_col, load_cap_f=length_row * WIRE_CAP_PER_M,
+                                         line_res_ohm=length_row * c.word_line_res_per_m, line_cells=width,
+                                         read_activity=spec.control_activity), env)
     drive_res = length_col * spec.wire_res_per_m
-    precharge = parts.precharger(env, num_col=width, bitline_cap_f=wire_cap_col, bitline_res_ohm=drive_res,
-                                 read_cols=width, write_cols=width, fit_width_m=length_row)
-    driver = parts.sram_write_driver(env, num_col=width, bitline_cap_f=wire_cap_col, bitline_res_ohm=drive_res,
-                                     write_cols=width, fit_width_m=length_row)
-    sense = parts.sense_amp(env, num_col=width, sense_voltage_v=c.sense_voltage_v, pitch_m=length_row / width,
-                            read_cols=width)
+    precharge = precharger(PrechargerSpec(num_col=width, bitline_cap_f=wire_cap_col, bitline_res_ohm=drive_res,
+                                          read_cols=width, write_cols=width, fit_width_m=length_row), env)
+    driver = sram_write_driver(SramWriteDriverSpec(num_col=width, bitline_cap_f=wire_cap_col,
+                                                   bitline_res_ohm=drive_res, write_cols=width,
+                                                   fit_width_m=length_row), env)
+    sense = sense_amp(SenseAmpSpec(num_col=width, sense_voltage_v=c.sense_voltage_v, pitch_m=length_row / width,
+                                   read_cols=width), env)
 
     # bit-line discharge of one read: Elmore delay of access + pull-down into the distributed line
     elmore = ((res_access + res_pull_down) * cap_bit_line
@@ -213,9 +215,9 @@ def _register_file(spec: BufferSpec, num_row: int, addr_bits: int, env: CircuitE
     width = int(spec.interface_width)
     dffs = dff_bank(DffBankSpec(num_dff=int(spec.num_bit), gamma=spec.gamma), env)
     h_dff = dffs.port("dff_height_m")
-    decoder = parts.row_decoder(env, num_addr_bits=addr_bits, driver_sizing=spec.decoder_sizing,
-                                fit_height_m=h_dff * num_row, load_cap_f=h_dff * width * WIRE_CAP_PER_M,
-                                line_cells=width, read_activity=spec.control_activity)
+    decoder = row_decoder(RowDecoderSpec(num_addr_bits=addr_bits, driver_sizing=spec.decoder_sizing,
+                                         fit_height_m=h_dff * num_row, load_cap_f=h_dff * width * WIRE_CAP_PER_M,
+                                         line_cells=width, read_activity=spec.control_activity), env)
     half_period = 1.0 / env.clk_freq_hz / 2  # a DFF line is accessed in half a clock cycle
     # energy: the decoder selects each full line once; the bank is clocked once with every bit captured
     full_lines = spec.num_bit // width

@@ -29,10 +29,12 @@ from typing import NamedTuple
 from .. import formula, quirks
 from ..arch import ActionCost, ComponentModel
 from ..constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NAND, NMOS, NOR, PMOS, AreaModify
-from . import _legacy_parts as parts
 from .base import Component
 from .buffer import WIRE_CAP_PER_M, SramCellSpec, drawn_width
+from .decoders import RowDecoderSpec, row_decoder
 from .env import CircuitEnv
+from .sensing import ComparatorSpec, comparator
+from .sram_periphery import SenseAmpSpec, sense_amp
 
 __all__ = ["MaxPoolingSpec", "max_pooling", "SigmoidSpec", "sigmoid", "MaxPooling", "Sigmoid"]
 
@@ -109,8 +111,8 @@ def max_pooling(spec: MaxPoolingSpec, env: CircuitEnv) -> ComponentModel:
     tree = comparator_tree(spec.window)
     inv, nand, nor = _gate(INV, 1, 1, tech), _gate(NAND, 2, 2, tech), _gate(NOR, 2, 4, tech)
     nor_n = _gate(NOR, n_bit, 2 * n_bit, tech)  # the N-input NOR collecting the bit comparisons
-    bit_cmp = parts.comparator(env, num_bit=1, num_comparator=1, cap_load_f=inv.cap_output * 2,
-                               activity=spec.control_activity)
+    bit_cmp = comparator(ComparatorSpec(num_bit=1, num_comparator=1, cap_load_f=inv.cap_output * 2,
+                                        activity=spec.control_activity), env)
 
     inv_area = inv.height * inv.width
     per_comparator = ((bit_cmp.port("area_unit_m2") + inv_area * 5) * n_bit  # 4 TG + enable INV per bit
@@ -196,11 +198,12 @@ def sigmoid(spec: SigmoidSpec, env: CircuitEnv) -> ComponentModel:
         loads = dict(load_cap_p_f=cap_cell)  # the decoder's mux-only load: the word line charges nothing
     else:  # the word-line wire and two access gates per cell
         loads = dict(load_cap_f=w_unit * WIRE_CAP_PER_M + 2 * formula.gate_cap(w_acc, tech) * n_y)
-    decoder = parts.row_decoder(env, num_addr_bits=int(math.ceil(math.log2(n_entry))),
-                                driver_sizing=spec.decoder_sizing, **loads,
-                                line_res_ohm=w_unit * c.word_line_res_per_m, line_cells=n_y,
-                                read_activity=spec.control_activity)
-    sense = parts.sense_amp(env, num_col=n_y, sense_voltage_v=c.sense_voltage_v, pitch_m=w_unit / n_y, read_cols=1)
+    decoder = row_decoder(RowDecoderSpec(num_addr_bits=int(math.ceil(math.log2(n_entry))),
+                                         driver_sizing=spec.decoder_sizing, **loads,
+                                         line_res_ohm=w_unit * c.word_line_res_per_m, line_cells=n_y,
+                                         read_activity=spec.control_activity), env)
+    sense = sense_amp(SenseAmpSpec(num_col=n_y, sense_voltage_v=c.sense_voltage_v, pitch_m=w_unit / n_y, read_cols=1),
+                      env)
 
     area_unit = h_unit * w_unit * n_entry + decoder.area_m2 + sense.area_m2
     area = area_unit * spec.num_function

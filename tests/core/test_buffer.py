@@ -177,8 +177,10 @@ def test_width_or_height_fit_keeps_the_area(sram):
 
 
 @settings(max_examples=12, deadline=None)
-@given(rows=st.integers(2, 9), sram=st.booleans(), width_exp=st.integers(3, 8))
+@given(rows=st.integers(3, 9), sram=st.booleans(), width_exp=st.integers(3, 8))
 def test_bigger_buffer_never_smaller_or_cheaper(rows, sram, width_exp):
+    # from 8 lines up: below, the 2-bit decoder has no NOR stage and its NAND drives the word line
+    # itself (slower than the 3-bit decoder), so latency is not monotonic there
     width = 2 ** width_exp
     small, big = (build(22, dict(GLOBAL, num_bit=r * width, width=width), sram, synchronous=False)
                   for r in (2 ** rows, 2 ** (rows + 1)))
