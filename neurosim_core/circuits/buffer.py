@@ -128,14 +128,14 @@ def buffer(spec: BufferSpec, env: CircuitEnv) -> ComponentModel:
     Actions: ``read`` / ``write`` -- one line of ``interface_width`` bits (latency of one line:
     one clock period when synchronous; energy of that many bits).  Ports:
     ``read_energy_per_bit_j`` / ``write_energy_per_bit_j`` (a partial line costs this per bit),
-    ``num_row`` (lines), ``interface_width``.  Leakage: decoder and DFFs, or decoder, prechargers, write drivers and
-    sense amplifiers.
+    ``num_row`` (lines), ``interface_width``.  Leakage: decoder and DFFs, or decoder, prechargers,
+    write drivers and sense amplifiers.  Composed of `row_decoder`, `dff_bank` or `precharger`,
+    `sram_write_driver` and `sense_amp`.
     """
     if spec.kind not in ("register_file", "sram"):
         raise ValueError(f"buffer: kind '{spec.kind}' is not one of register_file, sram")
     if not (spec.fit_width_m or spec.fit_height_m):
         raise ValueError("buffer: give fit_width_m or fit_height_m (the side it is laid out along)")
-    tech = env.tech
     width = int(spec.interface_width)
     num_row = math.ceil(spec.num_bit / width)
     addr_bits = int(math.ceil(math.log2(num_row)))
