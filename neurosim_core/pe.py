@@ -7,7 +7,7 @@ Model: NeuroSim V1.4 ProcessingUnit.cpp (``ProcessingUnitInitialize``,
 
 * The model keeps the PE's circuits in file-level globals; here they live in a `PE` object.  As in
   the model there are two sets, one for novel-mapping PEs (``nm``) and one for conventional-mapping
-  PEs (``cm``), sharing one `SubArray`::
+  PEs (``cm``), sharing one subarray model (`subarray.build_subarray`)::
 
       pe = PE(p, tech, cell)
       pe.initialize(num_subarray_row_nm, num_subarray_col_nm, num_subarray_row_cm, num_subarray_col_cm)
@@ -29,7 +29,7 @@ Model: NeuroSim V1.4 ProcessingUnit.cpp (``ProcessingUnitInitialize``,
 * The model calls the subarray once per input bit-vector.  Here every per-vector latency, and
   every energy except the ADC's column term, depends on the vector only through its number of
   active rows, so each subarray position takes a histogram of those counts
-  (`kernels.active_row_counts`) and a table of per-count results (`SubArray.read_table`, cached per slice shape and clock); eNVM
+  (`kernels.active_row_counts`) and a table of per-count results (`subarray.read_table`, cached per slice shape and clock); eNVM
   vectors add their columns' ADC energy from a fused Numba kernel
   (`kernels.envm_column_energy_sums`).  Sums over vectors (latency, energy) and maxima
   (``clk_period``) are those of the model's loop, to float rounding; the input histograms are
@@ -54,7 +54,7 @@ from .circuits.interconnect import Bus
 from .constants import AreaModify, BusMode
 from .kernels import active_row_counts, average_column_resistance, envm_column_energy_sums, subarray_read_inputs
 from .plugins import BUILT_IN, ComponentLibrary
-from .subarray import SubArray
+from .subarray import build_subarray, read_table
 
 __all__ = [
     "ActivityModel",
@@ -133,7 +133,8 @@ class PE:
         self.p = p
         self.tech = tech
         self.cell = cell
-        self.subarray = SubArray(p, tech, cell, adc=library.adc)
+        self.subarray = build_subarray(p, tech, cell, adc=library.adc)  # immutable model
+        self._subarray_clk = p.clk_freq_hz  # the clock the subarray's synchronous reads count
         self.nm = _Periphery(p, tech, cell)
         self.cm = _Periphery(p, tech, cell)
         self._tables: dict = {}
@@ -155,8 +156,6 @@ class PE:
         num_row, num_col = p.num_row_subarray, p.num_col_subarray
         clk = p.clk_freq_hz
         self._tables.clear()
-        self.subarray.initialize(num_row, num_col, p.unit_length_wire_resistance)
-        self.subarray.calculate_area()
         out_bits = num_bit_subarray_output(p)
         sets = [(self.cm, num_subarray_row_cm, num_subarray_col_cm)]
         if p.novel_mapping:
@@ -176,7 +175,6 @@ class PE:
         """(area_results, height, width, buffer_area); area_results as in the module docstring."""
         sa = self.subarray
         unit = self.nm if nm_pe else self.cm
-        sa.calculate_area()
         unit.adder_tree.calculate_area(0.0, sa.width, AreaModify.NONE)
         unit.buffer_input.calculate_area(num_subarray_row * sa.height, 0.0, AreaModify.NONE)
         unit.buffer_output.calculate_area(0.0, num_subarray_col * sa.width, AreaModify.NONE)
@@ -201,10 +199,10 @@ class PE:
         per shape, pass and clock: a layer has a few slice shapes and thousands of slices)."""
         sa = self.subarray
         max_rows = max(num_rows, self.p.num_row_subarray)
-        key = (max_rows, num_cols, calculate_clk_freq, sa.clk_freq)
+        key = (max_rows, num_cols, calculate_clk_freq, self._subarray_clk)
         table = self._tables.get(key)
         if table is None:
-            table = self._tables[key] = sa.read_table(num_cols, calculate_clk_freq, max_rows)
+            table = self._tables[key] = read_table(sa, num_cols, calculate_clk_freq, max_rows, self._subarray_clk)
         return table
 
     def _uniform_rows(self, inputs: np.ndarray, num_counts: int, first_row: int = 0):
@@ -240,7 +238,7 @@ class PE:
                            first_row: int = 0):
         """Run the subarray over all input vectors: (max read latency, totals or None).
 
-        Each vector's results depend on its active-row count (a table lookup, `SubArray.read_table`)
+        Each vector's results depend on its active-row count (a table lookup, `subarray.read_table`)
         and, for eNVM, on its column resistances through the ADC energy (added per vector here).
         """
         p, sa = self.p, self.subarray
@@ -294,7 +292,7 @@ class PE:
         unit = self.nm if nm_pe else self.cm
         if not calculate_clk_freq:
             clk = p.clk_freq_hz if clk_freq is None else clk_freq
-            self.subarray.clk_freq = clk
+            self._subarray_clk = clk
             for periphery in (self.nm, self.cm):
                 for circuit in periphery.circuits():
                     circuit.clk_freq = clk

@@ -15,15 +15,15 @@ Model (DNN+NeuroSim V1.4 manual, "ADC": multilevel sense amplifier; Peng et al.,
 * the encoder: (levels - 1) INV + NAND2 pairs and log2(levels) large NANDs per column group; its
   dynamic energy is neglected by the model (leakage only).
 
-=======================  =================  =======================================================  ========================================
-builder                  spec               actions                                                  ports
-=======================  =================  =======================================================  ========================================
-``multilevel_sense_amp``  `MlsaSpec`        ``convert`` (sensing time; switching energy of every     ``sense_latency_s``,
-                                            column), dynamic ``column_energy(column_resistance)``    ``switching_energy_per_column_j``,
-                                            (mirror power over the sensing time; compiled)           ``reference_power_w``, ``rref_first_ohm``,
-                                                                                                     ``rref_last_ohm``
-``mlsa_encoder``          `MlsaEncoderSpec` ``encode`` (INV -> NAND2 -> large NAND; 0 J)             ``ramp_output_per_s``
-=======================  =================  =======================================================  ========================================
+Builders (``spec`` frozen and keyword-only, ``env`` a `circuits.env.CircuitEnv`):
+
+* ``multilevel_sense_amp(MlsaSpec, env)``: action ``convert`` (one conversion of every column
+  group: the sensing time; the input-independent switching energy of all columns), dynamic action
+  ``column_energy(column_resistance)`` ((n_vectors,) J: the mirror power over the sensing time;
+  compiled form in ``compiled["column_energy"]``); ports ``sense_latency_s``,
+  ``switching_energy_per_column_j``, ``reference_power_w``, ``rref_first_ohm``, ``rref_last_ohm``;
+* ``mlsa_encoder(MlsaEncoderSpec, env)``: action ``encode`` (INV -> NAND2 -> large NAND; 0 J);
+  port ``ramp_output_per_s``.
 
 Differences from the reference, each a fix of undefined behaviour (out-of-bounds reads of the
 reference ladder when ``levels == 2``) rather than a change of the model: the ladder index of the
@@ -49,9 +49,16 @@ from .env import CircuitEnv
 __all__ = ["MlsaSpec", "multilevel_sense_amp", "reference_ladder", "column_power", "sensing_time_fit",
            "MlsaEncoderSpec", "mlsa_encoder"]
 
-# GAA special layout (2 nm, 1 nm): (gate factor, nMOS tuning, pMOS tuning) of an inverter and a NAND2
-_GAA_INV = {2: (1.0 / 2.0, 4.5 / 15.0, 4.5 / 15.0), 1: (10.5 / 16.0, 4.5 / 10.0, 4.5 / 10.0)}
-_GAA_NAND2 = {2: (1.0, 22.0 / 15.0, 8.0 / 15.0), 1: (1.0, 23.0 / 15.0, 7.0 / 15.0)}
+class GaaFactors(NamedTuple):
+    """GAA special standard-cell layout (2 nm, 1 nm): gate-capacitance factor and sheet-width tunings."""
+
+    gate: float
+    n_tuning: float
+    p_tuning: float
+
+
+_GAA_INV = {2: GaaFactors(1.0 / 2.0, 4.5 / 15.0, 4.5 / 15.0), 1: GaaFactors(10.5 / 16.0, 4.5 / 10.0, 4.5 / 10.0)}
+_GAA_NAND2 = {2: GaaFactors(1.0, 22.0 / 15.0, 8.0 / 15.0), 1: GaaFactors(1.0, 23.0 / 15.0, 7.0 / 15.0)}
 
 # Nominal read voltage (V) per node assumed by the switching-energy fit (the model's own table,
 # independent of a user-set read voltage).
@@ -62,7 +69,7 @@ _SA_NMOS_PER_COMPARATOR = 9
 
 
 class LatencyFit(NamedTuple):
-    """Sensing time (s) vs reference-column resistance: ``power``-style piecewise ``fit``, then above
+    """Sensing time (s) vs reference-column resistance: a piecewise ``fit``, then above
     ``res_threshold_ohm`` linear in R with slope ``d_c_s / (r2_ohm - res_threshold_ohm)`` scaled by
     the column capacitance relative to ``ref_cap_f``."""
 
@@ -385,7 +392,7 @@ def mlsa_encoder(spec: MlsaEncoderSpec, env: CircuitEnv) -> ComponentModel:
     leak += formula.gate_leakage(NAND, inputs, w_nand_n, w_nand_p, temp, tech) * vdd * large_nands * n
     inv = formula.gate_leakage(INV, 1, w_inv_n, w_inv_p, temp, tech) * vdd * 5 * (spec.levels - 1) * n
     if special:
-        inv *= _GAA_INV[node][0]
+        inv *= _GAA_INV[node].gate
     return ComponentModel(
         kind=f"mlsa_encoder_{spec.levels}", area_m2=height * width, height_m=height, width_m=width,
         leakage_w=leak + inv, actions={"encode": ActionCost(latency_s=d_inv + d_nand, energy_j=0.0)},

@@ -284,13 +284,8 @@ def _write_driver_latency(sa, work, hw: HardwareConfig, sram: bool = False, comp
         return np.zeros_like(work.rows)
     ops_per_row = np.ceil(work.cols * work.activity_col_write / work.cols)
     n_write = 2 * ops_per_row * _rows_written(work, hw, compat)
-    taus = []
-    for sm in (sa.wl_switch_matrix, sa.sl_switch_matrix):
-        if not getattr(sm, "initialized", False):
-            continue
-        sm.calculate_latency(1e20, sa.cap_col, sa.res_col, 0, 1, unit_cap=sa.unit_cap, unit_res=sa.unit_res,
-                             drive_cap_in=sa.drive_cap_in)
-        taus.append(sm.write_latency - sm.dff.read_latency)
+    taus = [sa.macro.part(role).model.cost("write", activity_col_write=0.0).latency_s
+            for role in ("wl_switch_matrix", "sl_switch_matrix") if sa.macro.has(role)]
     return max(taus, default=0.0) * n_write
 
 
@@ -443,8 +438,9 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
         else:
             wu_lat = (float(work.total_pulses.sum()) * tc.write_pulse_width_s
                       + float(_write_driver_latency(sa, work, hw, compat=tc.compat).sum())) / n_parallel
-            wu_en = float(array_write_energy(work, cell=hw.mem_cell, cap_row1=sa.cap_row1, cap_row2=sa.cap_row2,
-                                             cap_col=sa.cap_col, vdd=tech.vdd, write_voltage=tc.write_voltage_v,
+            wires = sa.wires
+            wu_en = float(array_write_energy(work, cell=hw.mem_cell, cap_row1=wires.cap_row1, cap_row2=wires.cap_row2,
+                                             cap_col=wires.cap_col, vdd=tech.vdd, write_voltage=tc.write_voltage_v,
                                              gate_cap_fefet=tc.gate_cap_fefet_f).sum())
         wu_peak = Phase(wu_lat, wu_en).scale(tc.iterations)
         wu = wu_peak

@@ -31,7 +31,7 @@ from .. import formula
 from ..cell import make_cell
 from ..constants import NMOS, PMOS
 from ..params import HardwareConfig, resolve
-from ..subarray import SubArray
+from ..subarray import build_subarray, read_table
 from ..tech import technology
 from .config import TrainingConfig
 from .mlsa_v21 import MlsaV21Spec, build_mlsa_v21
@@ -92,11 +92,8 @@ def _wg_subarray(hw: HardwareConfig, tc: TrainingConfig):
     p = resolve(cfg, source="weight-gradient unit")
     tech = technology(p.technode, p.roadmap, compat=p.compat)
     cell = make_cell(p, tech)
-    sa = SubArray(p, tech, cell)
-    sa.initialize(sub_rows, sub_cols, p.unit_length_wire_resistance)
-    sa.calculate_area()
-    sa.clk_freq = p.clk_freq_hz
-    table = sa.read_table(sub_cols, False, sub_rows)
+    sa = build_subarray(p, tech, cell)
+    table = read_table(sa, sub_cols, False, sub_rows, p.clk_freq_hz)
     mlsa = None
     main = resolve(hw, source="weight-gradient unit")
     if tc.wg_sense_amp == "mlsa_v21":

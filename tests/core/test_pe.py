@@ -162,22 +162,20 @@ def test_num_bit_subarray_output(changes, bits):
     assert num_bit_subarray_output(resolve(HardwareConfig(**changes))) == bits
 
 
-def _direct_totals(pe, weights, inputs, clk_pass):
-    """The per-vector evaluation (every vector through SubArray.calculate_latency/power, summed),
-    which the reference's per-vector loop is checked against in test_subarray / test_golden."""
+def _direct_totals(pe, weights, inputs, clk_pass, clk_freq):
+    """The per-vector evaluation (every vector through `subarray.read_latency` / `read_energy`,
+    summed), which the reference's per-vector loop is checked against in test_subarray / test_golden."""
     from neurosim_core.kernels import subarray_read_inputs
+    from neurosim_core.subarray import read_energy, read_latency, sensing_cycle
 
     sa = pe.subarray
     activity, resistance = subarray_read_inputs(inputs, weights, pe.p, pe.cell, sa.res_cell_access)
-    sa.calculate_latency(resistance, activity, clk_pass)
-    max_latency = float(np.max(sa.read_latency))
     if clk_pass:
-        return max_latency, None
-    sa.calculate_power(resistance, activity)
-    sums = [np.sum(getattr(sa, name)) for name in (
-        "read_latency", "read_latency_adc", "read_latency_accum", "read_latency_other", "read_dynamic_energy",
-        "read_dynamic_energy_adc", "read_dynamic_energy_accum", "read_dynamic_energy_other")]
-    return max_latency, sums + [sa.leakage, sa.leakage_sram_in_use]
+        return sensing_cycle(sa).period_s, None
+    latency = read_latency(sa, activity, clk_freq)
+    energy = read_energy(sa, resistance, activity)[:4]
+    sums = [np.sum(v) for v in (*latency, *energy)]
+    return float(np.max(latency[0])), sums + [sa.leakage, sa.leakage_sram_in_use_w]
 
 
 @pytest.mark.parametrize("changes", [
@@ -204,9 +202,9 @@ def test_tabulated_subarray_equals_per_vector_evaluation(slices, changes):
     bits[:, :7] = 0  # some vectors with no active row
     bits[:90, 7] = 1  # and a dense one
     for clk_pass in (True, False):
-        pe.subarray.clk_freq = 5e8
+        pe._subarray_clk = 5e8
         max_latency, totals = pe._evaluate_subarray(codes, bits, clk_pass)
-        want_max, want = _direct_totals(pe, codes, bits, clk_pass)
+        want_max, want = _direct_totals(pe, codes, bits, clk_pass, 5e8)
         assert max_latency == pytest.approx(want_max, rel=1e-12)
         if clk_pass:
             assert totals is None
