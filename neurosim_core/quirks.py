@@ -109,6 +109,12 @@ _REGISTRY: dict[str, Quirk] = {
            "a num_bit-bit comparator's carry counts (num_bit - 2) middle stages, so a 1-bit comparator (max pooling) subtracts one; corrected: max(num_bit - 2, 0)"),
         _q("sigmoid_word_line_unloaded", BOTH, "estimator",
            "the sigmoid table passes its cell load as the decoder's mux-only load, so its word line charges nothing; corrected: wire + two access gates per cell, as the buffer's"),
+        _q("row_decoder_folded_inverters_no_width", BOTH, "estimator",
+           "a row decoder folded into a given height counts 0 columns of predecoder inverters (RowDecoder.cpp tests the count before setting it), so they add no width; corrected: the columns they need"),
+        _q("new_switch_matrix_pmos_as_nmos", BOTH, "estimator",
+           "the 1T1R switch matrix's TG on-resistance takes the nMOS fit for its pMOS device too; corrected: the pMOS fit"),
+        _q("demux_fold_width_whole_metres", BOTH, "estimator",
+           "a demux folded into a given width truncates its per-TG width to whole metres (folds -1 times); corrected: the real width (at least one fold)"),
         # --- V2.1 on-chip training (neurosim_core/training) ---
         _q("v21_write_row_set_or_reset", V21, "training",
            "weight update: a row with both SET and RESET cells is counted only as a SET row in the selected-row counts"),
@@ -132,6 +138,10 @@ _REGISTRY: dict[str, Quirk] = {
            "RRAM below 22 nm is accepted and its read path priced as FeFET; corrected: refused as by the inference models"),
         _q("v21_write_rows_physical_times_activity", V21, "training",
            "weight update: rows written = the sub-array's physical rows x the write activity of its mapped rows only; corrected: the mapped rows selected for writing"),
+        _q("v21_pe_area_from_used_subarray_area", V21, "training",
+           "chip area adds the sub-arrays' component areas (their 'used area'), leaving out the empty space of their laid-out height x width; corrected: the laid-out area"),
+        _q("v21_wg_write_activity_uninitialised", V21, "training",
+           "WG unit: the precharger and write drivers take their column write activity before the layer sets it, so their write energy is 0; corrected: the layer's activity"),
         _q("v21_momentum_buffer_normalised_by_qg", V21, "training",
            "train.py aliases param.grad to the momentum buffer, so QG's in-place x /= 2^round(log2 max|x|) also rescales it: v <- gamma v / 2^round(log2 max|v|) + alpha g; corrected: plain momentum"),
         # -- hardware-aware inference (pipeline/hw_infer.py; V1.4 quantization_cpu_np_infer.py) --

@@ -21,10 +21,8 @@ at that height/width, OVERRIDE forces both (NeuroSim's MagicLayout/OverrideLayou
 Write actions are modelled only where a caller prices writes (the row decoder of the buffers and
 of the training estimator); the drivers' write paths had no caller and are not modelled.
 
-Kept as in the reference (golden values): in the row-mode folded decoder the predecoder
-inverters add no width; the ``wl_new_decoder_driver`` INV stage uses the NAND pMOS width for its
-transconductance (irrelevant: Horowitz's beta is fixed, `formula.horowitz`).  Reference defects
-fixed: the WL decoder output's pull-down nMOS is sized with a zero pMOS width (the reference
+Reference defect reproduced under ``compat`` neurosim_v14/v21 (`neurosim_core.quirks`):
+``row_decoder_folded_inverters_no_width``.  Reference defects fixed: the WL decoder output's pull-down nMOS is sized with a zero pMOS width (the reference
 dereferences a null pointer); the regular decoder's word-line RC term is skipped when the line
 resistance is 0 (0 x C/0 = NaN in the reference for an empty line).
 """
@@ -34,7 +32,7 @@ import math
 from dataclasses import dataclass
 from typing import NamedTuple, Sequence
 
-from .. import formula
+from .. import formula, quirks
 from ..arch import ActionCost, ComponentModel
 from ..constants import (
     CPP_1NM, CPP_2NM, CPP_3NM, CPP_5NM, CPP_7NM, CPP_10NM, CPP_14NM, INV, IR_DROP_TOLERANCE,
@@ -264,7 +262,8 @@ def _decoder_gates(spec: RowDecoderSpec, tech) -> _DecoderGates:
                          num_nand + (n % 2) * 2 if n > 2 else 0)
 
 
-def _decoder_layout(spec: RowDecoderSpec, g: _DecoderGates, tech) -> tuple[float, float]:
+def _decoder_layout(spec: RowDecoderSpec, g: _DecoderGates, env: CircuitEnv) -> tuple[float, float]:
+    tech = env.tech
     f = tech.feature_size
     m2_pitch, m3_pitch = _metal_pitches(tech)
     if spec.mode == DecoderMode.REGULAR_ROW:
@@ -273,7 +272,9 @@ def _decoder_layout(spec: RowDecoderSpec, g: _DecoderGates, tech) -> tuple[float
         if fit_height(spec):
             size = spec.fit_height_m
             cols_nor, cols_nand = _lines(size, g.nor.height, g.num_nor), _lines(size, g.nand.height, g.num_nand)
-            return size, g.nand.width * cols_nand + metal + (g.nor.width + w_out) * cols_nor
+            cols_inv = 0 if quirks.applies("row_decoder_folded_inverters_no_width", env.compat) \
+                else _lines(size, g.inv.height, g.num_inv)
+            return size, g.inv.width * cols_inv + g.nand.width * cols_nand + metal + (g.nor.width + w_out) * cols_nor
         return (max(g.nor.height * g.num_nor, g.nand.height * g.num_nand),
                 g.inv.width + g.nand.width + metal + g.nor.width + w_out)
     h_out = g.nand.height + g.driver.height * 2 if spec.mux else g.driver.height * 2
@@ -300,7 +301,7 @@ def row_decoder(spec: RowDecoderSpec, env: CircuitEnv) -> ComponentModel:
     """
     tech, vdd2 = env.tech, env.tech.vdd * env.tech.vdd
     g = _decoder_gates(spec, tech)
-    height, width, area = reshape(*_decoder_layout(spec, g, tech), spec)
+    height, width, area = reshape(*_decoder_layout(spec, g, env), spec)
     inv, nand, nor, drv = g.inv, g.nand, g.nor, g.driver
 
     # delay chain: predecoder INV -> NAND -> NOR -> output stage (Horowitz per stage)

@@ -22,9 +22,8 @@ Data-dependent actions take per-vector NumPy arrays (``activity_row_read``, ``ac
 and return arrays of the same shape.  Write actions exist only where a caller prices writes (the
 switch matrix: the training estimator's weight update; the level shifter, a write-path circuit).
 
-Kept as in the reference (golden values): `new_switch_matrix` takes the nMOS on-resistance for
-both devices of its TG; `demux` truncates its per-TG folding width to whole metres (so it folds
-``-1`` times).  Reference defect fixed: the reference 1T1R mux never sets its TG resistance; ours
+Reference defects reproduced under ``compat`` neurosim_v14/v21 (`neurosim_core.quirks`):
+``new_switch_matrix_pmos_as_nmos``, ``demux_fold_width_whole_metres``.  Reference defect fixed: the reference 1T1R mux never sets its TG resistance; ours
 is that of its minimum TG unless the spec gives one.
 """
 from __future__ import annotations
@@ -35,7 +34,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import formula
+from .. import formula, quirks
 from ..arch import ActionCost, ComponentModel
 from ..constants import (
     INV, IR_DROP_TOLERANCE, LINEAR_REGION_RATIO, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NMOS, PMOS, ROW_MODE,
@@ -265,8 +264,9 @@ def new_switch_matrix(spec: NewSwitchMatrixSpec, env: CircuitEnv) -> ComponentMo
     chain = _scan_chain(n, height, 0.0, env)
     height, width, area = reshape(height, w_tg * 4 * cols + chain.width_m, spec)
     g_n, g_p, drain = _tg_caps(tg_n, tg_p, h_tg, tech)
+    p_device = NMOS if quirks.applies("new_switch_matrix_pmos_as_nmos", env.compat) else PMOS
     res_tg = 1.0 / (1.0 / formula.on_resistance_normal(tg_n, NMOS, env.temperature_k, tech)
-                    + 1.0 / formula.on_resistance_normal(tg_p, NMOS, env.temperature_k, tech))
+                    + 1.0 / formula.on_resistance_normal(tg_p, p_device, env.temperature_k, tech))
     tau = (res_tg * (drain * 2 + g_n * 0.5 + g_p * 0.5 + spec.load_cap_f)
            + spec.line_res_ohm * spec.load_cap_f / 2)
     delay, ramp = formula.horowitz(tau, 0.0, spec.ramp_input)
@@ -409,8 +409,12 @@ def demux(spec: DemuxSpec, env: CircuitEnv) -> ComponentModel:
     if fit_width(spec):
         cell_w = min_cell_width(tech)
         rows = fold_count(spec.fit_width_m, cell_w * 2, n, "demux")
-        tg_width = int(spec.fit_width_m / math.ceil(n / rows) / 2)  # whole metres, as the reference
-        _, h_tg, w_tg = formula.pass_gate_area(tg_n, tg_p, tech, int(tg_width / (0.5 * cell_w)) - 1)
+        tg_width = spec.fit_width_m / math.ceil(n / rows) / 2
+        if quirks.applies("demux_fold_width_whole_metres", env.compat):
+            num_fold = int(int(tg_width) / (0.5 * cell_w)) - 1
+        else:
+            num_fold = max(int(tg_width / (0.5 * cell_w)) - 1, 1)
+        _, h_tg, w_tg = formula.pass_gate_area(tg_n, tg_p, tech, num_fold)
         height, width = max(h_tg * rows, h_inv), spec.fit_width_m
     else:
         _, h_tg, w_tg = formula.pass_gate_area(tg_n, tg_p, tech, 1)

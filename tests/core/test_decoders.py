@@ -371,3 +371,13 @@ def test_decoder_needs_room_for_one_inverter():
     s = periphery_setup("sram22")
     with pytest.raises(ValueError, match="smaller than one inverter"):
         row_decoder(decoder_spec(s, 5, COL, fit_width_m=1e-9), env_of(s))
+
+
+@pytest.mark.parametrize("config", sorted(CONFIGS))
+def test_folded_decoder_inverters_take_width_when_corrected(config):
+    s = periphery_setup(config)
+    spec = decoder_spec(s, 7, fit_height_m=s.h_array)
+    quirky = row_decoder(spec, env_of(s))
+    corrected = row_decoder(spec, dataclasses.replace(env_of(s), compat="corrected"))
+    assert corrected.width_m > quirky.width_m  # the 7 predecoder inverters now take a column
+    assert corrected.height_m == quirky.height_m == s.h_array

@@ -407,3 +407,18 @@ def test_models_are_immutable():
         m.width_m = 1.0
     with pytest.raises(TypeError):
         m.ports["res_tg_ohm"] = 0.0
+
+
+@pytest.mark.parametrize("config", sorted(CONFIGS))
+def test_quirks_of_new_switch_matrix_and_demux_act_only_under_reference_compat(config):
+    s = periphery_setup(config)
+    corrected = dataclasses.replace(env_of(s), compat="corrected")
+    spec = nsm_spec(s, 128, fit_height_m=s.h_array)
+    # a planar pMOS conducts less than an nMOS of the same width (the FinFET/GAA fits are equal): the
+    # corrected TG is more resistive
+    fixed_r, quirky_r = (new_switch_matrix(spec, e).port("res_tg_ohm") for e in (corrected, env_of(s)))
+    assert fixed_r > quirky_r if s.tech.feature_size_in_nano > 14 else fixed_r == pytest.approx(quirky_r)
+    folded = demux_spec(s, 128, 128, fit_width_m=s.w_array)
+    quirky, fixed = demux(folded, env_of(s)), demux(folded, corrected)
+    assert fixed.height_m != quirky.height_m
+    assert fixed.cost("read").latency_s > 0 and fixed.area_m2 > 0
