@@ -5,10 +5,12 @@ from .sensing import (
     Comparator, ComparatorSpec, CurrentSenseAmpSpec, ReadCircuitMode, ReadCircuitSpec, VoltageSenseAmpSpec, comparator,
     current_sense_amp, read_circuit, voltage_sense_amp,
 )
-from .arithmetic import Adder, AdderTree, BitShifter, ShiftAdd
 from .base import Component
 from .buffer import Buffer, BufferSpec  # the builder: circuits.buffer.buffer (name of its module)
-from .decoders import DecoderDriver, RowDecoder, WLDecoderOutput, WLNewDecoderDriver
+from .decoders import (
+    DecoderDriverSpec, RowDecoder, RowDecoderSpec, WlDecoderOutputSpec, WlNewDecoderDriverSpec, decoder_driver,
+    row_decoder, wl_decoder_output, wl_new_decoder_driver,
+)
 from .dff import DFF
 from .functional import MaxPooling, MaxPoolingSpec, Sigmoid, SigmoidSpec, max_pooling, sigmoid
 from .interconnect import Bus, BusSpec, HTree, HTreeSpec, WireSpec, XYBus, XyBusSpec, bus, htree, xy_bus
@@ -16,7 +18,10 @@ from .sram_periphery import (
     Precharger, PrechargerSpec, SenseAmp, SenseAmpSpec, SRAMWriteDriver, SramNewSaSpec, SramWriteDriverSpec, precharger,
     sense_amp, sram_new_sa, sram_write_driver,
 )
-from .switching import DeMux, LevelShifter, Mux, NewMux, NewSwitchMatrix, SwitchMatrix
+from .switching import (
+    DemuxSpec, LevelShifterSpec, MuxSpec, NewMuxSpec, NewSwitchMatrixSpec, SwitchMatrixSpec, demux, level_shifter, mux,
+    new_mux, new_switch_matrix, switch_matrix,
+)
 
 __all__ = [
     "sar_adc", "BufferSpec", "htree", "HTreeSpec", "bus", "BusSpec", "xy_bus", "XyBusSpec", "WireSpec",
@@ -24,9 +29,11 @@ __all__ = [
     "comparator", "ComparatorSpec", "current_sense_amp", "CurrentSenseAmpSpec", "read_circuit", "ReadCircuitSpec",
     "voltage_sense_amp", "VoltageSenseAmpSpec", "precharger", "PrechargerSpec", "sram_write_driver",
     "SramWriteDriverSpec", "sense_amp", "SenseAmpSpec", "sram_new_sa", "SramNewSaSpec",
-    "Adder", "AdderTree", "BitShifter", "Buffer", "Bus", "Comparator", "Component",
-    "DecoderDriver", "DeMux", "DFF", "HTree", "LevelShifter", "MaxPooling",
-    "Mux", "NewMux", "NewSwitchMatrix", "Precharger", "ReadCircuitMode",
-    "RowDecoder", "SenseAmp", "Sigmoid", "ShiftAdd", "SRAMWriteDriver", "SwitchMatrix",
-    "WLDecoderOutput", "WLNewDecoderDriver", "XYBus",
+    "Buffer", "Bus", "Comparator", "Component",
+    "row_decoder", "RowDecoderSpec", "decoder_driver", "DecoderDriverSpec", "wl_new_decoder_driver",
+    "WlNewDecoderDriverSpec", "wl_decoder_output", "WlDecoderOutputSpec", "switch_matrix", "SwitchMatrixSpec",
+    "new_switch_matrix", "NewSwitchMatrixSpec", "mux", "MuxSpec", "new_mux", "NewMuxSpec", "demux", "DemuxSpec",
+    "level_shifter", "LevelShifterSpec",
+    "DFF", "HTree", "MaxPooling", "Precharger", "ReadCircuitMode",
+    "RowDecoder", "SenseAmp", "Sigmoid", "SRAMWriteDriver", "XYBus",
 ]

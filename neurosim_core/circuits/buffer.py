@@ -44,7 +44,7 @@ from typing import Literal
 
 from .. import formula
 from ..arch import ActionCost, ComponentModel
-from ..constants import MAX_TRANSISTOR_HEIGHT, NMOS, AreaModify
+from ..constants import MAX_TRANSISTOR_HEIGHT, NMOS, AreaModify, DecoderMode
 from .base import Component
 from .decoders import RowDecoderSpec, row_decoder
 from .dff import DffBankSpec, dff_bank
@@ -257,6 +257,31 @@ class Buffer(Component):
         self._fit = (0.0 if new_width else new_height, new_width)
         m = self.model()
         self.area, self.height, self.width = m.area_m2, m.height_m, m.width_m
+
+    @property
+    def dff(self):
+        """The register file's flip-flops (old interface; the training estimator's V2.1 line)."""
+        from .dff import DFF
+
+        dff = DFF(self.p, self.tech, self.cell)
+        dff.initialize(self.num_bit, self.clk_freq)
+        dff.calculate_area(0.0, 0.0, AreaModify.NONE)
+        return dff
+
+    @property
+    def wl_decoder(self):
+        """The word-line decoder as laid out in this buffer (old interface; the training
+        estimator's V2.1 register-file line)."""
+        from .decoders import RowDecoder
+
+        decoder = RowDecoder(self.p, self.tech, self.cell)
+        decoder.initialize(DecoderMode.REGULAR_ROW, int(math.ceil(math.log2(self.num_row))), False, False)
+        if self.sram:
+            height = self.num_row * self.p.height_in_feature_size_sram * self.tech.feature_size
+        else:
+            height = self.dff.h_dff * self.num_row
+        decoder.calculate_area(height, 0.0, AreaModify.NONE)
+        return decoder
 
     def calculate_latency(self, num_access_bit_read, num_read, num_access_bit_write, num_write) -> None:
         """``num_read``/``num_write``: lines read/written (clock cycles when synchronous)."""

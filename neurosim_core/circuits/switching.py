@@ -50,7 +50,6 @@ from .env import CircuitEnv
 __all__ = [
     "SwitchMatrixSpec", "switch_matrix", "NewSwitchMatrixSpec", "new_switch_matrix", "MuxSpec", "mux",
     "NewMuxSpec", "new_mux", "DemuxSpec", "demux", "LevelShifterSpec", "level_shifter",
-    "SwitchMatrix", "NewSwitchMatrix", "Mux", "NewMux", "DeMux", "LevelShifter",
 ]
 
 
@@ -504,14 +503,3 @@ def level_shifter(spec: LevelShifterSpec, env: CircuitEnv) -> ComponentModel:
         kind="level_shifter", area_m2=area, height_m=height, width_m=width, leakage_w=0.0,
         actions={"write": ActionCost(latency_s=delay, energy_j=low_side + high_side)}, dynamic={"read": read},
         ports={"ramp_output": ramp})
-
-
-_ADAPTERS = ("SwitchMatrix", "NewSwitchMatrix", "Mux", "NewMux", "DeMux", "LevelShifter")
-
-
-def __getattr__(name: str):
-    """The transitional adapter classes (`_periphery_adapters`), loaded on first use."""
-    if name in _ADAPTERS:
-        from . import _periphery_adapters
-        return getattr(_periphery_adapters, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -385,8 +385,6 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
     wg_cols = big.ifm_c * hw.input_bits
 
     chip = Chip(p, tech, cell, network, inference.floorplan)
-    chip.initialize(p.clk_freq_hz)
-    chip.calculate_area()
     sa = chip.tile.pe.subarray
     fp = inference.floorplan
     bp_area, fw_adc_delta, bp_spec = _training_subarray_area(sa, hw, tc, p, tech)

@@ -17,9 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neurosim_core.circuits.decoders import (
-    DecoderDriver, DecoderDriverSpec, RowDecoder, RowDecoderSpec, WLDecoderOutput, WlDecoderOutputSpec,
-    WLNewDecoderDriver, WlNewDecoderDriverSpec, decoder_driver, row_decoder, wl_decoder_output,
-    wl_new_decoder_driver,
+    DecoderDriverSpec, RowDecoder, RowDecoderSpec, WlDecoderOutputSpec, WlNewDecoderDriverSpec, decoder_driver,
+    row_decoder, wl_decoder_output, wl_new_decoder_driver,
 )
 from neurosim_core.circuits.env import CircuitEnv
 from neurosim_core.constants import COL_MODE, ROW_MODE, CellAccessType, DecoderMode, MemCellType
@@ -251,34 +250,30 @@ def test_matches_reference(config, tag):
     check(SCENARIOS[tag](periphery_setup(config)), GOLDEN[config][tag])
 
 
-# ---- the transitional adapters compute the same numbers through the old interface ----------
+# ---- the transitional adapter computes the same numbers through the old interface ----------
 
 @pytest.mark.parametrize("config", sorted(CONFIGS))
-def test_adapters_equal_builders(config):
+@pytest.mark.parametrize("tag", ["rowdec_wl", "rowdec_mux", "rowdec_col"])
+def test_adapter_equals_builder(config, tag):
     s = periphery_setup(config)
     r = RowDecoder(s.p, s.tech, s.cell)
-    r.initialize(ROW, 7, False, False)
-    r.calculate_area(s.h_array, 0, NONE)
-    r.calculate_latency(1e20, s.cap_row, 0, s.res_row, 128, 1, 3)
-    r.calculate_power(1, 3)
-    d = DecoderDriver(s.p, s.tech, s.cell)
-    d.initialize(COL_MODE, 128, 64)
-    d.calculate_area(0, s.w_array, NONE)
-    d.calculate_latency(1e20, s.cap_col, s.cap_row, s.res_col, 3, 1)
-    d.calculate_power(8, 4, 3, 1)
-    w = WLNewDecoderDriver(s.p, s.tech, s.cell)
-    w.initialize(128)
-    w.calculate_area(s.h_array, 0, NONE)
-    w.calculate_latency(1e20, s.cap_row, s.res_row, 1, 2)
-    w.calculate_power(1, 2)
-    o = WLDecoderOutput(s.p, s.tech, s.cell)
-    o.initialize(128, False, True)
-    o.calculate_area(s.h_array, 0, NONE)
-    o.calculate_latency(1e20, s.cap_row, s.res_row, 2, 1)
-    o.calculate_power(2, 1)
-    for adapter, tag in ((r, "rowdec_wl"), (d, "decdrv_col"), (w, "wlnew"), (o, "wldo_neuro")):
-        for key, value in SCENARIOS[tag](s).items():
-            assert getattr(adapter, key) == value, (tag, key)
+    if tag == "rowdec_wl":
+        r.initialize(ROW, 7, False, False)
+        r.calculate_area(s.h_array, 0, NONE)
+        r.calculate_latency(1e20, s.cap_row, 0, s.res_row, 128, 1, 3)
+        r.calculate_power(1, 3)
+    elif tag == "rowdec_mux":
+        r.initialize(ROW, 3, True, False)
+        r.calculate_area(0, 0, NONE)
+        r.calculate_latency(1e20, 16e-15, 32e-15, 0, 0, 1, 0)
+        r.calculate_power(1, 0)
+    else:
+        r.initialize(COL, 5, False, False)
+        r.calculate_area(0, s.w_array, NONE)
+        r.calculate_latency(1e20, s.cap_col, 0, s.res_col, 64, 1, 1)
+        r.calculate_power(1, 1)
+    for key, value in SCENARIOS[tag](s).items():
+        assert getattr(r, key) == value, key
 
 
 # ---- properties ---------------------------------------------------------------------------

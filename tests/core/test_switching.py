@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 
 from neurosim_core.circuits.env import CircuitEnv
 from neurosim_core.circuits.switching import (
-    DemuxSpec, LevelShifterSpec, MuxSpec, NewMuxSpec, NewSwitchMatrixSpec, SwitchMatrix, SwitchMatrixSpec, demux,
+    DemuxSpec, LevelShifterSpec, MuxSpec, NewMuxSpec, NewSwitchMatrixSpec, SwitchMatrixSpec, demux,
     level_shifter, mux, new_mux, new_switch_matrix, switch_matrix,
 )
 from neurosim_core.constants import COL_MODE, ROW_MODE, CellAccessType
 
-from .test_dff import BASE_KEYS, CONFIGS, NONE, OVERRIDE, REL_TOL, golden_cases, periphery_setup
+from .test_dff import BASE_KEYS, CONFIGS, OVERRIDE, REL_TOL, golden_cases, periphery_setup
 
 
 def env_of(s) -> CircuitEnv:
@@ -312,22 +312,6 @@ def test_matches_reference(config, tag):
     ours, scan_cycles = SCENARIOS[tag](s)
     assert s.p.synchronous  # the reference figure counts the scan chain in clock cycles
     check(ours, GOLDEN[config][tag], scan_cycles)
-
-
-@pytest.mark.parametrize("config", sorted(CONFIGS))
-def test_switch_matrix_adapter_equals_builder(config):
-    s = periphery_setup(config)
-    a = SwitchMatrix(s.p, s.tech, s.cell)
-    a.initialize(ROW_MODE, 128, s.res_row, True, False, 0.3, 0.5, 8, 8, 1, 1e9)
-    a.calculate_area(s.h_array, 0, NONE)
-    a.calculate_latency(1e20, s.cap_row, s.res_row, 1, 2, unit_cap=s.unit_cap, unit_res=s.unit_res,
-                        drive_cap_in=s.drive_cap_in)
-    a.calculate_power(1, 2, 0.3, 0.5)
-    ours, scan_cycles = _sm_row(s)
-    ours["write_latency"] += scan_cycles
-    for key, value in ours.items():
-        assert getattr(a, key) == value, key
-    assert a.dff.read_latency == scan_cycles
 
 
 # ---- properties ---------------------------------------------------------------------------
