@@ -12,10 +12,10 @@ from __future__ import annotations
 from .arch import ActionCost, ComponentModel
 from .circuits.buffer import Buffer
 from .circuits.functional import MaxPooling, Sigmoid
-from .circuits.interconnect import HTree, XYBus
-from .constants import AreaModify
+from .circuits.interconnect import Bus, HTree, XYBus
+from .constants import AreaModify, BusMode
 
-__all__ = ["buffer_model", "htree_model", "max_pooling_model", "sigmoid_model", "xy_bus_model"]
+__all__ = ["buffer_model", "bus_model", "htree_model", "max_pooling_model", "sigmoid_model", "xy_bus_model"]
 
 
 def _seconds(p, latency: float, clk_freq: float) -> float:
@@ -36,6 +36,25 @@ def buffer_model(p, tech, cell, *, num_bit: int, interface_width: int, sram: boo
         actions={"read": ActionCost(_seconds(p, b.read_latency, clk_freq), b.read_dynamic_energy),
                  "write": ActionCost(_seconds(p, b.write_latency, clk_freq), b.write_dynamic_energy)},
         ports={"interface_width": float(w)})
+
+
+def bus_model(p, tech, cell, *, horizontal: bool, num_row: int, num_col: int, unit_height_m: float,
+              unit_width_m: float, bus_width: float, clk_freq: float) -> ComponentModel:
+    """A bus routed over its units (no area): actions ``transfer`` (all wires once; latency) and
+    ``bit`` (one bit over one wire; energy).  Leakage: the ``bus_width`` wires."""
+    b = Bus(p, tech, cell)
+    b.initialize(BusMode.HORIZONTAL if horizontal else BusMode.VERTICAL, num_row, num_col, 0, bus_width,
+                 unit_height_m, unit_width_m, clk_freq)
+    b.calculate_area(1, True)
+    b.calculate_latency(1)
+    toggle = p.input_toggle if horizontal else p.output_toggle
+    b.calculate_power(1, 1, horizontal)
+    bit = b.read_dynamic_energy / toggle if toggle else 0.0
+    b.calculate_power(bus_width, 1, horizontal)
+    return ComponentModel(kind="bus", area_m2=0.0, height_m=0.0, width_m=0.0, leakage_w=b.leakage,
+                          actions={"transfer": ActionCost(latency_s=_seconds(p, b.read_latency, clk_freq)),
+                                   "bit": ActionCost(energy_j=bit)},
+                          ports={"bus_width": float(bus_width)})
 
 
 def htree_model(p, tech, cell, *, num_row: int, num_col: int, delay_tolerance: float, bus_width: float,

@@ -40,12 +40,11 @@ from typing import NamedTuple
 import numpy as np
 
 from . import quirks
-from .arch import ActionCost, Breakdown, ComponentModel, Macro, Part, Use
+from .arch import Breakdown, ComponentModel, Macro, Part, Use
 from .circuits.arithmetic import AdderTreeSpec, adder_tree
 from .circuits.dff import DffBankSpec, dff_bank
 from .circuits.env import CircuitEnv
-from .circuits.interconnect import Bus
-from .constants import BusMode
+from .interim_blocks import bus_model
 from .kernels import active_row_counts, average_column_resistance, envm_column_energy_sums, subarray_read_inputs
 from .levels import Area, Clock, LevelCost, Timing, add_breakdowns, scale_breakdown, steps
 from .plugins import BUILT_IN, ComponentLibrary
@@ -177,22 +176,11 @@ class PE:
     def _bus(self, side: int, clk_freq: float, horizontal: bool) -> ComponentModel:
         """A bus over the PE's subarrays, routed over them (no area of its own): the input bus
         carries one bit per subarray row along a row of subarrays, the output bus one bit per
-        column along every column of subarrays.  Actions ``transfer`` (all wires once; latency)
-        and ``bit`` (one bit over one wire; energy)."""
+        column along every column of subarrays (its wires: ``side`` x columns)."""
         p, sa = self.p, self.subarray
-        bus = Bus(p, self.tech, self.cell)
-        width = p.num_row_subarray if horizontal else p.num_col_subarray
-        bus.initialize(BusMode.HORIZONTAL if horizontal else BusMode.VERTICAL, side, side, 0, width,
-                       sa.height, sa.width, clk_freq)
-        bus.calculate_area(1, True)
-        wires = width if horizontal else side * width
-        bus.calculate_power(wires, 1, horizontal)
-        length = bus.wire_length
-        delay = length * bus._latency_per_length(length, bus._repeater_on_resistance(), bus.unit_length_wire_resistance)
-        return ComponentModel(kind="bus", area_m2=0.0, height_m=0.0, width_m=0.0, leakage_w=bus.leakage,
-                              actions={"transfer": ActionCost(latency_s=delay),
-                                       "bit": ActionCost(energy_j=length * bus._energy_per_length(length))},
-                              ports={"bus_width": float(wires)})
+        width = p.num_row_subarray if horizontal else side * p.num_col_subarray
+        return bus_model(p, self.tech, self.cell, horizontal=horizontal, num_row=side, num_col=side,
+                         unit_height_m=sa.height, unit_width_m=sa.width, bus_width=width, clk_freq=clk_freq)
 
     # --- area ----------------------------------------------------------------------------------
     def area(self, side: int) -> Area:

@@ -25,8 +25,8 @@ of the training estimator); the drivers' write paths had no caller and are not m
 interface) for the buffer and functional-unit models that still use it.
 
 Reference defect reproduced under ``compat`` neurosim_v14/v21 (`neurosim_core.quirks`):
-``row_decoder_folded_inverters_no_width``.  Reference defects fixed: the WL decoder output's pull-down nMOS is sized with a zero pMOS width (the reference
-dereferences a null pointer); the regular decoder's word-line RC term is skipped when the line
+``row_decoder_folded_inverters_no_width``.  Reference defects fixed: the WL decoder output's
+pull-down nMOS is sized with a zero pMOS width (the reference dereferences a null pointer); the regular decoder's word-line RC term is skipped when the line
 resistance is 0 (0 x C/0 = NaN in the reference for an empty line).
 """
 from __future__ import annotations

@@ -23,8 +23,9 @@ and return arrays of the same shape.  Write actions exist only where a caller pr
 switch matrix: the training estimator's weight update; the level shifter, a write-path circuit).
 
 Reference defects reproduced under ``compat`` neurosim_v14/v21 (`neurosim_core.quirks`):
-``new_switch_matrix_pmos_as_nmos``, ``demux_fold_width_whole_metres``.  Reference defect fixed: the reference 1T1R mux never sets its TG resistance; ours
-is that of its minimum TG unless the spec gives one.
+``new_switch_matrix_pmos_as_nmos``, ``demux_fold_width_whole_metres``.  Reference defect fixed:
+the reference 1T1R mux never sets its TG resistance; ours is that of its minimum TG unless the
+spec gives one.
 """
 from __future__ import annotations
 
