@@ -521,7 +521,6 @@ class Bus(_WireAdapter):
         self.mode, self.num_row, self.num_col = mode, int(num_row), int(num_col)
         self.unit_height, self.unit_width, self.clk_freq = unit_height, unit_width, clk_freq
         self.delay_tolerance, self.bus_width = delay_tolerance, bus_width
-        self.unit_length_wire_resistance = self.p.unit_length_wire_resistance
         self._set_repeater(self._rep("decrement"))
         self._area = (1.0, True)
         m = self.model()
@@ -550,19 +549,6 @@ class Bus(_WireAdapter):
 
     def calculate_latency(self, num_read) -> None:
         self.read_latency = _cycles(self.model().cost("transfer"), num_read, self.p.synchronous, self.clk_freq)
-
-    # old per-metre helpers, still called by pe.py until it builds `bus` itself
-    def _repeater_on_resistance(self) -> float:
-        return self._rep("decrement").res_on_ohm
-
-    def _latency_per_length(self, length: float, res_on: float, res_wire: float) -> float:
-        rep = self._rep("decrement")
-        if length > 0:
-            return _delay_per_m(res_on, rep.cap_input_f, rep.cap_output_f, res_wire, rep.spacing_m)
-        return 0.7 * res_wire * rep.spacing_m * WIRE_CAP_PER_M * rep.spacing_m / rep.spacing_m  # bare wire
-
-    def _energy_per_length(self, length: float) -> float:
-        return _bit_energy_per_m(self._rep("decrement"), self._env(), repeated=length > 0)
 
     def calculate_power(self, num_bit_access, num_read, input_: bool) -> None:
         """``input_``: the bus carries input activations (toggle rate ``p.input_toggle``),
