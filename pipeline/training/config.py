@@ -3,6 +3,7 @@
 """
 from __future__ import annotations
 
+import os
 from typing import Literal
 
 from ..confschema import Field, Real, fail, group
@@ -59,6 +60,13 @@ class OnchipConf:
             fail(where, "onchip.lr_decay_epochs", list(self.lr_decay_epochs), "a list of epoch numbers >= 0")
         if self.image_size % 8:
             fail(where, "onchip.image_size", self.image_size, "a multiple of 8, >= 8")
+        if self.device == "cuda" and os.environ.get("NEUROSIM_FLOW_REMOTE_GPU") != "1":
+            import torch  # only for this check: composing stays light otherwise
+
+            if not torch.cuda.is_available():   # refused when composed, not when the first epoch job starts
+                fail(where, "onchip.device", self.device,
+                     "auto, cpu (no CUDA GPU on this machine; on a cluster whose GPU node trains: "
+                     "NEUROSIM_FLOW_REMOTE_GPU=1 with --config train_gpu=true)")
 
     def traced_epochs(self) -> list[int]:
         """0-based epochs whose end is traced and estimated: every ``trace_every``-th and the last."""
