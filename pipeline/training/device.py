@@ -174,12 +174,17 @@ def _inverse(w: torch.Tensor, a: torch.Tensor, max_level: int) -> torch.Tensor:
 def device_target(w: torch.Tensor, x: torch.Tensor, a_ltp: torch.Tensor, a_ltd: torch.Tensor, max_level: int,
                   wl_weight: int, continuous_pulses: bool = False) -> torch.Tensor:
     """Steps 2-3: the weight the device reaches from ``w`` for the normalised gradient ``x``
-    (``n`` pulses, ``x > 0`` decreases the weight), clipped to the WAGE range."""
+    (``n`` pulses, ``x > 0`` decreases the weight), clipped to the WAGE range.
+
+    A weight outside the device's range [-1, 1] (only V2.1's initial weights, up to +-1.5, quirk
+    ``v21_init_beyond_weight_range``, before their first update) is taken at the nearest rail: V2.1
+    extrapolates its inverse curve there, which is NaN wherever ``w + 1 > B`` (e.g. the RRAM labels
+    4.22 / -4.22 at w > 1.04) and turns the whole network into NaN at the first step."""
     n = x * (max_level / 2.0)
     if not continuous_pulses:
         n = torch.round(n)
     a = torch.where(n < 0, a_ltp, a_ltd)
-    w_new = _curve(_inverse(w, a, max_level) - n, a, max_level)
+    w_new = _curve(_inverse(w.clamp(-1.0, 1.0), a, max_level) - n, a, max_level)
     lim = 1.0 - 2.0 ** (1 - wl_weight)
     return w_new.clamp(-lim, lim)
 

@@ -154,3 +154,16 @@ def test_v21_labels_change_d2d_devices_only_through_the_floor():
         st = make_device_state([p], no_d2d, seed=0, compat=mode)
         assert float(st.a_ltp[0]) == pytest.approx(0.702081 * 32, rel=5e-6)
         assert float(st.a_ltd[0]) == pytest.approx(0.848677 * 32, rel=5e-6)
+
+
+def test_weight_beyond_the_device_range_starts_at_the_rail():
+    """V2.1's initial weights reach +-1.5: the device reads them at +-1 (V2.1's extrapolated inverse
+    is NaN for the RRAM labels: w + 1 > B)."""
+    a_ltp, a_ltd = _a(4.22), _a(-4.22)
+    b = 2.0 / (1.0 - math.exp(-32 / float(a_ltp)))
+    assert 1.2 + 1 > b                                              # V2.1's log(1 - (w+1)/B) of a negative
+    w = torch.tensor([1.2, 1.5, -1.4], dtype=torch.float64)
+    x = torch.tensor([0.2, -0.1, -0.3], dtype=torch.float64)
+    got = device_target(w, x, a_ltp, a_ltd, 32, 5)
+    assert torch.isfinite(got).all()
+    torch.testing.assert_close(got, device_target(w.clamp(-1, 1), x, a_ltp, a_ltd, 32, 5), rtol=0, atol=0)
