@@ -28,7 +28,9 @@ class OnchipConf:
     * ``image_size``: input size the data are adapted to (16: MNIST area-downsampled, fast).
     * ``width_mult``: network width for on-chip training (null: the ``network`` group's).
     * ``compat``: ``neurosim_v21`` (default) reproduces the V2.1 wrapper's defects (`neurosim_core.quirks`,
-      scope "training", e.g. its momentum buffer rescaled by QG); ``corrected``: plain momentum.
+      scope "training": its momentum buffer rescaled by QG, its init beyond the weight range, the raw
+      first-layer input, ``weightOld = param + grad``, floored NL labels, per-batch test loss);
+      ``corrected``: none of them (this narrow default network then wants ``grad_scale`` 0.25).
     """
 
     wl_weight: int = Field(5, ge=2, le=15)

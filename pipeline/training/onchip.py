@@ -11,11 +11,15 @@ The loop follows the V2.1 wrapper's ``train.py`` (documented in
   gradient ``x = grad_scale * v / 2^round(log2 max|v|)`` (`pipeline.quant.pow2_round`), the device
   update `pipeline.training.device.device_update` (pulses through the non-linear LTP/LTD curve,
   stochastic rounding), then ``w -= d``, c2c noise where ``d != 0``, clip (`apply_update_`);
-* ``grad_scale`` is divided by ``lr_decay_factor`` at each of ``lr_decay_epochs``.
+* ``grad_scale`` is divided by ``lr_decay_factor`` at each of ``lr_decay_epochs``;
+* ``compat='neurosim_v21'`` (the default) reproduces the wrapper's defects, one quirk each
+  (`neurosim_core.quirks`, scope "training"): the momentum buffer rescaled by QG, V2.1's init beyond
+  the weight range, the raw-input first layer, ``weightOld = param + grad``, the floored NL labels
+  and the per-batch test loss; ``corrected`` does none of them.
 
 Per traced epoch the trace set holds the new weight codes, the weights before the epoch's last
-update (the true pre-step weights; V2.1 writes ``param + grad``, which differs from them only by the
-last step's c2c noise and clipping), the input codes of test image 0 for every layer and the
+update (``corrected``: the true pre-step weights; ``neurosim_v21``: V2.1's ``param + grad``, which
+differs from them only by the last step's c2c noise and clipping), the input codes of test image 0 for every layer and the
 activity averaged over ``trace_images`` test images (see `pipeline.schemas`).
 
 Determinism: the initial weights come from ``torch.manual_seed(seed)``; the shuffle of epoch ``e``
