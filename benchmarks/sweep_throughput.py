@@ -40,7 +40,7 @@ def worker(args) -> None:
     from neurosim_core.network import read_network_csv
     from neurosim_core.params import HardwareConfig, resolve
 
-    from pipeline.direct import load_traces_dir
+    from pipeline.flow.direct import load_traces_dir
     from pipeline.dse.batch import estimate_row
 
     pts = json.loads(Path(args.worker).read_text())

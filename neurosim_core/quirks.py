@@ -146,6 +146,8 @@ _REGISTRY: dict[str, Quirk] = {
            "chip area adds the sub-arrays' component areas (their 'used area'), leaving out the empty space of their laid-out height x width; corrected: the laid-out area"),
         _q("v21_wg_write_activity_uninitialised", V21, "training",
            "WG unit: the precharger and write drivers take their column write activity before the layer sets it, so their write energy is 0; corrected: the layer's activity"),
+        _q("v21_write_voltage_root_sum_square", V21, "training",
+           "weight update: the cell write voltage is sqrt(V_LTP^2 + V_LTD^2), sqrt 2 x V_w for equal LTP/LTD voltages (cell and line write energies 1.4-2x); corrected: V_w"),
         _q("v21_momentum_buffer_normalised_by_qg", V21, "training",
            "train.py aliases param.grad to the momentum buffer, so QG's in-place x /= 2^round(log2 max|x|) also rescales it: v <- gamma v / 2^round(log2 max|v|) + alpha g; corrected: plain momentum"),
         _q("v21_init_beyond_weight_range", V21, "training",
@@ -158,7 +160,7 @@ _REGISTRY: dict[str, Quirk] = {
            "GetParamA reads the table at int(|NL|*100)-1 clamped to 0..899: labels floored to 0.01, a d2d draw below 0.01 never linear; corrected: the exact label (|NL| <= 9)"),
         _q("v21_test_loss_per_batch", V21, "training",
            "the reported test loss is each test batch's summed SSE averaged over batches (scales with the batch size); corrected: SSE per image"),
-        # -- hardware-aware inference (pipeline/hw_infer.py; V1.4 quantization_cpu_np_infer.py) --
+        # -- hardware-aware inference (pipeline/algo/hw_infer.py; V1.4 quantization_cpu_np_infer.py) --
         _q("hw_weight_code_round", V14, "hw_inference",
            "cells hold round((2^W-1)/2 (w+1)) with no digital offset removal: effective weights "
            "(2q+-1)/2^W, pulled toward zero (corrected: q + 2^(W-1), offset removed, exact q)"),

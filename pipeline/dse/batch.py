@@ -24,7 +24,7 @@ from typing import Sequence
 
 import pyarrow as pa
 
-from .. import schemas
+from ..flow import schemas
 
 POINT_META = ("sweep", "point_id", "label", "overrides", "train_key", "infer_key", "traces_key", "estimate_key",
               "estimate_s")
@@ -34,7 +34,7 @@ def estimate_row(network, traces, p) -> dict:
     """The chip row (report units) of one design point."""
     from neurosim_core.estimate import estimate
 
-    from ..tables import chip_row
+    from ..flow.tables import chip_row
 
     return chip_row(estimate(network, traces, p))
 
@@ -56,8 +56,8 @@ def run_chunk(name: str, index: int, overrides: Sequence[str], results_dir: Path
     default ``conf/sweep/<name>.yaml``); returns the files written."""
     from neurosim_core.params import resolve
 
-    from ..plan import compose, stage_keys
-    from ..stages import _network_and_traces
+    from ..flow.plan import compose, stage_keys
+    from ..flow.stages import _network_and_traces
     from .spec import chunks, load_spec
 
     spec = spec or load_spec(name, overrides=overrides)

@@ -6,14 +6,14 @@ from typing import Sequence
 
 import pyarrow as pa
 
-from .. import schemas
+from ..flow import schemas
 from .figures import sweep_plots
 from .render import atomic_write_text, markdown_table
 
 
 def aggregate_sweep(name: str, overrides: Sequence[str], out_dir: Path | None = None) -> Path:
-    from ..config import compose, stage_keys
-    from ..plan import Plan
+    from ..flow.config import compose, stage_keys
+    from ..flow.plan import Plan
 
     plan = Plan.build(overrides, sweep_names=(name,))
     out_dir = Path(out_dir) if out_dir else plan.sweep_dir(name)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Literal
 
-from ..confschema import Field, Real, fail, group
+from ..flow.confschema import Field, Real, fail, group
 
 
 @group

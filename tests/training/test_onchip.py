@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from pipeline.algo_config import DataConfig, ModelConfig, TrainConfig
-from pipeline.models import build_model
-from pipeline.quant import qg, quant_layers
+from pipeline.algo.config import DataConfig, ModelConfig, TrainConfig
+from pipeline.algo.models import build_model
+from pipeline.algo.quant import qg, quant_layers
 from pipeline.training.config import OnchipConf, OnchipDeviceConf
 from pipeline.training.onchip import OnchipRun, make_device_state, onchip_step, sse_loss, v21_output_layer_
 
@@ -21,7 +21,7 @@ IDEAL = OnchipDeviceConf(name="ideal", nonlinearity_ltp=0.0, nonlinearity_ltd=0.
 
 @pytest.fixture(scope="module")
 def data():
-    from pipeline.data import load_data
+    from pipeline.algo.data import load_data
     return load_data(DataConfig(name="mnist_embedded", n_train=2000, n_test=300), MODEL)
 
 
@@ -167,8 +167,8 @@ def test_trace_set_round_trip_into_the_training_estimator(data, tmp_path):
     from neurosim_core.training.config import TrainingConfig
     from neurosim_core.training.estimate import estimate_training
 
-    from pipeline import schemas
-    from pipeline.train_estimate import table_to_train_traces
+    from pipeline.flow import schemas
+    from pipeline.flow.direct_training import table_to_train_traces
     from pipeline.training.onchip import write_epoch
 
     conf = dataclasses.replace(CONF, steps_per_epoch=6, trace_images=3)
@@ -282,7 +282,7 @@ def test_training_device_selection_never_assumes_cuda(monkeypatch):
     assert resolve_device("auto") == torch.device("cpu") and resolve_device("cpu") == torch.device("cpu")
     with pytest.raises(ValueError, match="CUDA is not available here; allowed: cpu, auto"):
         resolve_device("cuda")
-    from pipeline.config import PipelineConfigError
+    from pipeline.flow.config import PipelineConfigError
     from pipeline.training.plan import compose, training_overrides
 
     monkeypatch.delenv("NEUROSIM_FLOW_REMOTE_GPU", raising=False)

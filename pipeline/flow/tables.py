@@ -1,6 +1,6 @@
 """The report edge: `neurosim_core` results (SI units) -> table rows in report units.
 
-Column names and units are those documented in `pipeline.schemas` (``LAYER_COLUMNS``,
+Column names and units are those documented in `pipeline.flow.schemas` (``LAYER_COLUMNS``,
 ``CHIP_COLUMNS``, ``FLOORPLAN_COLUMNS``).  This is the only place SI values are converted.
 """
 from __future__ import annotations
