@@ -152,6 +152,16 @@ _REGISTRY: dict[str, Quirk] = {
            "weight update: the cell write voltage is sqrt(V_LTP^2 + V_LTD^2), sqrt 2 x V_w for equal LTP/LTD voltages (cell and line write energies 1.4-2x); corrected: V_w"),
         _q("v21_momentum_buffer_normalised_by_qg", V21, "training",
            "train.py aliases param.grad to the momentum buffer, so QG's in-place x /= 2^round(log2 max|x|) also rescales it: v <- gamma v / 2^round(log2 max|v|) + alpha g; corrected: plain momentum"),
+        _q("v21_init_beyond_weight_range", V21, "training",
+           "wage_init_ draws weights uniform in +-max(1.5, sqrt(3/fan_in)), beyond the +-15/16 a 5-bit cell holds, output divisor 2^round(log2(1.5/sqrt(3/fan_in))); corrected: uniform in +-15/16, divisor matched to He spread"),
+        _q("v21_first_layer_raw_input", V21, "training",
+           "the first conv computes on the raw float image (no input quantiser) while its trace holds the 8-bit codes; corrected: it computes on those codes"),
+        _q("v21_weight_old_param_plus_grad", V21, "training",
+           "weightOld is written as param + grad after W(), i.e. the pre-step weight plus the last step's c2c noise and minus its clipping; corrected: the true pre-step weight"),
+        _q("v21_nl_label_floored", V21, "training",
+           "GetParamA reads the table at int(|NL|*100)-1 clamped to 0..899: labels floored to 0.01, a d2d draw below 0.01 never linear; corrected: the exact label (|NL| <= 9)"),
+        _q("v21_test_loss_per_batch", V21, "training",
+           "the reported test loss is each test batch's summed SSE averaged over batches (scales with the batch size); corrected: SSE per image"),
         # -- hardware-aware inference (pipeline/algo/hw_infer.py; V1.4 quantization_cpu_np_infer.py) --
         _q("hw_weight_code_round", V14, "hw_inference",
            "cells hold round((2^W-1)/2 (w+1)) with no digital offset removal: effective weights "
