@@ -113,6 +113,8 @@ _REGISTRY: dict[str, Quirk] = {
            "sequential SRAM subarray: the shift-add pipeline register takes area but no leakage; corrected: it leaks"),
         _q("comparator_middle_bits_negative", BOTH, "estimator",
            "a num_bit-bit comparator's carry counts (num_bit - 2) middle stages, so a 1-bit comparator (max pooling) subtracts one; corrected: max(num_bit - 2, 0)"),
+        _q("sigmoid_word_line_unloaded", BOTH, "estimator",
+           "the sigmoid table passes its cell load as the decoder's mux-only load, so its word line charges nothing; corrected: wire + two access gates per cell, as the buffer's"),
         _q("row_decoder_folded_inverters_no_width", BOTH, "estimator",
            "a row decoder folded into a given height counts 0 columns of predecoder inverters (RowDecoder.cpp tests the count before setting it), so they add no width; corrected: the columns they need"),
         _q("new_switch_matrix_pmos_as_nmos", BOTH, "estimator",
