@@ -15,8 +15,8 @@ from .dff import DFF
 from .functional import MaxPooling, MaxPoolingSpec, Sigmoid, SigmoidSpec, max_pooling, sigmoid
 from .interconnect import Bus, BusSpec, HTree, HTreeSpec, WireSpec, XYBus, XyBusSpec, bus, htree, xy_bus
 from .sram_periphery import (
-    Precharger, PrechargerSpec, SenseAmp, SenseAmpSpec, SRAMWriteDriver, SramNewSaSpec, SramWriteDriverSpec, precharger,
-    sense_amp, sram_new_sa, sram_write_driver,
+    PrechargerSpec, SenseAmpSpec, SramNewSaSpec, SramWriteDriverSpec, precharger, sense_amp, sram_new_sa,
+    sram_write_driver,
 )
 from .switching import (
     DemuxSpec, LevelShifterSpec, MuxSpec, NewMuxSpec, NewSwitchMatrixSpec, SwitchMatrixSpec, demux, level_shifter, mux,
@@ -34,6 +34,6 @@ __all__ = [
     "WlNewDecoderDriverSpec", "wl_decoder_output", "WlDecoderOutputSpec", "switch_matrix", "SwitchMatrixSpec",
     "new_switch_matrix", "NewSwitchMatrixSpec", "mux", "MuxSpec", "new_mux", "NewMuxSpec", "demux", "DemuxSpec",
     "level_shifter", "LevelShifterSpec",
-    "DFF", "HTree", "MaxPooling", "Precharger", "ReadCircuitMode",
-    "RowDecoder", "SenseAmp", "Sigmoid", "SRAMWriteDriver", "XYBus",
+    "DFF", "HTree", "MaxPooling", "ReadCircuitMode",
+    "RowDecoder", "Sigmoid", "XYBus",
 ]
