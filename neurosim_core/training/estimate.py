@@ -291,6 +291,23 @@ def _write_driver_latency(sa, work, hw: HardwareConfig, sram: bool = False, comp
     return max(taus, default=0.0) * n_write
 
 
+def _peak_write_copies(fp: Floorplan, index: int) -> int:
+    """Copies of a layer's weights that V2.1's PEAK weight-update energy counts.
+
+    A conventionally mapped layer duplicated at least once per PE in both directions is held whole
+    by every PE, each duplicating it ``ceil(speed-up / PEs per side)`` times inside: all those copies
+    are written (V2 Sec. III-C: every duplicate is updated).  Other duplications (novel-mapped tiles,
+    partial PE duplication) enter V2.1's non-PEAK weight update only (not modelled yet).
+    """
+    if fp.mark_nm[index]:
+        return 1
+    num_pe = math.ceil(fp.desired_tile_size_cm / fp.desired_pe_size_cm)
+    rows, cols = fp.speedup_rows[index], fp.speedup_cols[index]
+    if rows * cols > 1 and rows >= num_pe and cols >= num_pe:
+        return num_pe * num_pe * math.ceil(rows / num_pe) * math.ceil(cols / num_pe)
+    return 1
+
+
 def _inference_traces(traces: Sequence[TrainingTrace]) -> list[LayerTrace]:
     out = []
     for t in traces:
@@ -404,6 +421,10 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
     n_subarrays = inference.area_array / sa.area_array if sa.area_array else 0.0
     images = tc.batch_size * tc.iterations
     total_tiles = sum(fp.num_tiles)
+    # V2.1 prices the cell writes at sqrt(V_LTP^2 + V_LTD^2) (sqrt 2 x the write voltage when they are equal)
+    cell_write_voltage = tc.write_voltage_v
+    if quirks.applies("v21_write_voltage_root_sum_square", tc.compat):
+        cell_write_voltage = math.sqrt(2 * tc.write_voltage_v ** 2)
     layers = []
     for i, (layer, trace, inf) in enumerate(zip(network.layers, traces, inference.layers)):
         first = i == 0
@@ -474,7 +495,7 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
             new, old = trace.weight_new, trace.weight_old
         work = write_workload(new, old, cell=hw.mem_cell, row_order=np.arange(trace.rows), row_block_starts=starts,
                               sub_cols=hw.num_col_subarray, g_max=p.max_conductance, g_min=p.min_conductance,
-                              max_levels=tc.max_num_level, write_voltage=tc.write_voltage_v,
+                              max_levels=tc.max_num_level, write_voltage=cell_write_voltage,
                               write_pulse_width=tc.write_pulse_width_s, polarization_uc_cm2=tc.polarization_uc_cm2,
                               feature_size_m=tech.feature_size, compat=tc.compat, weights=hw.mem_cell != "sram")
         if hw.mem_cell == "sram":
@@ -486,8 +507,9 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
                       + float(_write_driver_latency(sa, work, hw, compat=tc.compat).sum())) / n_parallel
             wires = sa.wires
             wu_en = float(array_write_energy(work, cell=hw.mem_cell, cap_row1=wires.cap_row1, cap_row2=wires.cap_row2,
-                                             cap_col=wires.cap_col, vdd=tech.vdd, write_voltage=tc.write_voltage_v,
+                                             cap_col=wires.cap_col, vdd=tech.vdd, write_voltage=cell_write_voltage,
                                              gate_cap_fefet=tc.gate_cap_fefet_f).sum())
+        wu_en *= _peak_write_copies(fp, i)
         wu_peak = Phase(wu_lat, wu_en).scale(tc.iterations)
         wu = wu_peak
         n = fp.num_tiles[i]

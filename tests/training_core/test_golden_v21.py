@@ -116,3 +116,14 @@ def test_v21_sequential_bp_activation_gradient(ref21):
         float(chip["chip_readlatency_of_activation_gradient_ns"]), rel=0.20)
     assert rows["chip"]["chip_readdynamicenergy_of_activation_gradient_pJ"] == pytest.approx(
         float(chip["chip_readdynamicenergy_of_activation_gradient_pJ"]), rel=0.30)
+
+
+def test_v21_peak_weight_update_energy(ref21):
+    """PEAK WU energy: the cells and lines at V2.1's sqrt(V_LTP^2 + V_LTD^2) write voltage, every copy of a
+    fully duplicated conventional layer written.  RRAM (cell energy dominant) within 1.5 %; FeFET within
+    35 % (the line switch matrices' write energy is not counted yet)."""
+    for config, tol in (("rram", 0.015), ("default", 0.35)):
+        rows = _estimate_config(config, ref21)
+        chip = ref21[config]["chip"]
+        assert rows["chip"]["chip_peak_writedynamicenergy_of_weight_update_pJ"] == pytest.approx(
+            float(chip["chip_peak_writedynamicenergy_of_weight_update_pJ"]), rel=tol), config
