@@ -46,7 +46,7 @@ import numpy as np
 from . import quirks
 from .arch import Macro, Part, Use
 from .circuits.arithmetic import AdderTreeSpec, BitShifterSpec, adder_tree, bit_shifter
-from .circuits.buffer import Buffer, BufferSpec, SramCellSpec, buffer
+from .circuits.buffer import BufferSpec, SramCellSpec, buffer
 from .circuits.functional import MaxPoolingSpec, SigmoidSpec, max_pooling, sigmoid
 from .circuits.interconnect import HTreeSpec, WireSpec, XyBusSpec, htree, xy_bus
 from .circuits.env import CircuitEnv
@@ -160,11 +160,11 @@ class Chip:
         self.nm_kind = TileKind(True, fp.num_pe_nm, fp.desired_pe_size_nm) if p.novel_mapping else None
         self._size()
         self.area = self._area()
-        # the register-file / SRAM global buffer as the training estimator prices it (transitional)
-        self.global_buffer = Buffer(p, tech, cell)
-        self.global_buffer.initialize(self._buffer_core_bits, p.global_buffer_core_cols, 1,
-                                      p.unit_length_wire_resistance, p.clk_freq_hz, p.global_buffer == "sram")
-        self.global_buffer.calculate_area(self._buffer_height, 0.0)
+
+    @property
+    def global_buffer(self):
+        """One core of the global buffer at the configured clock (`circuits.buffer.buffer` model)."""
+        return self.macro(self.p.clk_freq_hz).part("global_buffer").model
 
     # --- sizing ----------------------------------------------------------------------------------
     def _size(self) -> None:
@@ -210,11 +210,6 @@ class Chip:
     def _tile_areas(self) -> tuple[Area, Area | None]:
         nm = self.tile.area(self.nm_kind) if self.nm_kind else None
         return self.tile.area(self.cm_kind), nm
-
-    @property
-    def _buffer_height(self) -> float:
-        cm, nm = self._tile_areas()
-        return self.fp.num_tile_row * max(cm.height_m, nm.height_m if nm else 0.0)
 
     def macro(self, clk_freq: float) -> Macro:
         """The chip's own parts at ``clk_freq``."""
