@@ -220,24 +220,35 @@ def _global_buffer(chip, bits_read: float, bits_write: float, cores: int, clock_
     (12 inverters wide) rather than their height, and its access adds the word-line decode to the
     half clock cycle of the DFFs; under quirk ``v21_register_file_line_spans_dffs`` a line costs that.
     """
+    p = chip.p
     gb = chip.global_buffer
-    w = gb.interface_width
-    gb.calculate_latency(w, bits_read / w, w, bits_write / w)
-    gb.calculate_power(w, bits_read / w, w, bits_write / w)
-    read, write = gb.read_latency, gb.write_latency
-    if chip.p.synchronous:
+    w = gb.port("interface_width")
+    lines_read, lines_write = bits_read / w, bits_write / w
+    if p.synchronous:  # one line per clock cycle
         if not clock_period > 0:
             raise EstimateError("training estimation: synchronous=true but the chip clock period is "
                                 f"{clock_period!r} s; set synchronous=false")
-        read, write = read * clock_period, write * clock_period
-    if quirks.applies("v21_register_file_line_spans_dffs", compat) and not gb.sram and not chip.p.synchronous:
-        decoder = gb.wl_decoder
-        decoder.calculate_latency(1e20, gb.dff.w_dff * w * 0.2e-15 / 1e-6, 0.0, 0.0, gb.num_col, 1, 1)
-        half_cycle = 1.0 / gb.clk_freq / 2
-        read = (decoder.read_latency + half_cycle) * bits_read / w
-        write = (decoder.write_latency + half_cycle) * bits_write / w
+        read, write = lines_read * clock_period, lines_write * clock_period
+    else:
+        read, write = gb.cost("read").latency_s * lines_read, gb.cost("write").latency_s * lines_write
+    if quirks.applies("v21_register_file_line_spans_dffs", compat) and p.global_buffer != "sram" and not p.synchronous:
+        from ..circuits.decoders import RowDecoderSpec, row_decoder
+        from ..circuits.dff import DffBankSpec, dff_bank
+        from ..circuits.env import CircuitEnv
+
+        env = CircuitEnv.of(p, chip.tech)
+        num_row = gb.port("num_row")
+        dffs = dff_bank(DffBankSpec(num_dff=int(num_row * w)), env)
+        decoder = row_decoder(RowDecoderSpec(
+            num_addr_bits=int(math.ceil(math.log2(num_row))), driver_sizing=p.sizing_factor_wl_decoder,
+            read_activity=p.epsilon if p.validated else 1.0, fit_height_m=dffs.port("dff_height_m") * num_row,
+            load_cap_f=dffs.port("dff_width_m") * w * 0.2e-15 / 1e-6, line_cells=w), env)
+        half_cycle = 1.0 / p.clk_freq_hz / 2
+        read = (decoder.cost("read").latency_s + half_cycle) * lines_read
+        write = (decoder.cost("write").latency_s + half_cycle) * lines_write
     parallel = min(cores, math.ceil(chip.global_bus_width / w))
-    return Phase((read + write) / parallel, gb.read_dynamic_energy + gb.write_dynamic_energy)
+    energy = gb.port("read_energy_per_bit_j") * bits_read + gb.port("write_energy_per_bit_j") * bits_write
+    return Phase((read + write) / parallel, energy)
 
 
 def _rows_written(work, hw: HardwareConfig, compat: str) -> np.ndarray:
