@@ -45,7 +45,7 @@ from .phase import Phase
 from .wg_unit import WGUnitSpec, build_wg_unit
 from .dram import DramSpec, build_dram, training_traffic_bits
 from .traces import TrainingTrace
-from .weight_update import array_write_energy, sram_cell_values, write_workload
+from .weight_update import array_write_energy, write_workload
 
 __all__ = ["Phase", "TrainingLayerResult", "TrainingResult", "estimate_training", "weight_gradient_precision",
            "arrays_written_in_parallel", "training_operations"]
@@ -525,16 +525,13 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
         # weight update
         novel = fp.mark_nm[i]
         starts = _row_blocks(layer, trace.rows, hw, novel)
-        if hw.mem_cell == "sram":
-            new = sram_cell_values(trace.weight_new, synapse_bits=hw.synapse_bits, compat=tc.compat)
-            old = sram_cell_values(trace.weight_old, synapse_bits=hw.synapse_bits, compat=tc.compat)
-        else:  # the kernel maps the weights to conductances on the fly
-            new, old = trace.weight_new, trace.weight_old
-        work = write_workload(new, old, cell=hw.mem_cell, row_order=np.arange(trace.rows), row_block_starts=starts,
+        # the kernels map the weights to conductances / SRAM cell values on the fly
+        work = write_workload(trace.weight_new, trace.weight_old, cell=hw.mem_cell, row_order=np.arange(trace.rows), row_block_starts=starts,
                               sub_cols=hw.num_col_subarray, g_max=p.max_conductance, g_min=p.min_conductance,
                               max_levels=tc.max_num_level, write_voltage=cell_write_voltage,
                               write_pulse_width=tc.write_pulse_width_s, polarization_uc_cm2=tc.polarization_uc_cm2,
-                              feature_size_m=tech.feature_size, compat=tc.compat, weights=hw.mem_cell != "sram")
+                              feature_size_m=tech.feature_size, compat=tc.compat, weights=True,
+                              synapse_bits=hw.synapse_bits)
         if hw.mem_cell == "sram":
             sram_lat, sram_en = _sram_write(sa, work, hw, cell, tech, p.temperature_k, tc.compat)
             wu_lat = float(sram_lat.sum()) / n_parallel
