@@ -64,17 +64,19 @@ def _to_seconds(perf: LayerPerformance, clock_period: float) -> LayerPerformance
 
 
 def estimate(network: Network, traces: Sequence[LayerTrace], p: Params, *, tech=None, cell=None,
-             library: ComponentLibrary = BUILT_IN) -> ChipResult:
+             library: ComponentLibrary = BUILT_IN, shared=None) -> ChipResult:
     """Estimate area, latency, energy and throughput of ``network`` running ``traces`` on chip ``p``.
 
     ``cell``: a `MemCell` replacing the one ``p`` describes; ``library``: component roles replaced
-    by user builders (`neurosim_core.plugins`).
+    by user builders (`neurosim_core.plugins`); ``shared``: a `batch.SharedWork` whose trace-dependent
+    work (tile carving, input activity) other design points over the same traces reuse -- the same
+    result (`batch.estimate_many` runs many points this way).
     """
     _check_traces(network, traces)
     tech = tech if tech is not None else technology(p.technode, p.roadmap, compat=p.compat)
     cell = cell if cell is not None else make_cell(p, tech)
     fp = floorplan(network, p)
-    chip = Chip(p, tech, cell, network, fp, library)
+    chip = (shared.chip if shared is not None else Chip)(p, tech, cell, network, fp, library)
     chip.initialize(p.clk_freq_hz)
     area = chip.calculate_area()
 
