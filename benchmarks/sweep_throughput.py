@@ -74,8 +74,11 @@ def worker(args) -> None:
             rows = [estimate_row(network, traces, resolve(HardwareConfig(**p)), shared) for p in pts]
     else:
         rows = [estimate_row(network, traces, resolve(HardwareConfig(**p))) for p in pts]
+    import resource
+
     Path(args.out).write_text(json.dumps({"rows": rows, "wall_s": time.perf_counter() - t0,
-                                          "cpu_s": time.process_time()}))
+                                          "cpu_s": time.process_time(),
+                                          "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
 def run_processes(chunks: list[list[dict]], jobs: int, traces: Path, network: Path, tmp: Path, tag: str,
@@ -94,7 +97,8 @@ def run_processes(chunks: list[list[dict]], jobs: int, traces: Path, network: Pa
         results = list(ex.map(one, enumerate(chunks)))
     # CPU of the workers after their imports (process_time at the end covers the whole process)
     cpu = sum(r["cpu_s"] for r in results)
-    return [row for r in results for row in r["rows"]], time.perf_counter() - t0, cpu
+    rss = max(r["rss_mb"] for r in results)
+    return [row for r in results for row in r["rows"]], time.perf_counter() - t0, cpu, rss
 
 
 def load1() -> str:
@@ -110,6 +114,9 @@ def main() -> None:
     ap.add_argument("--space", default="node", help="node (default) or device; see above")
     ap.add_argument("--jobs", type=int, default=2, help="processes at a time (as snakemake --cores)")
     ap.add_argument("--chunk-size", type=int, default=None, help="points per batched process (default: points/jobs)")
+    ap.add_argument("--single-sample", type=int, default=None, metavar="N",
+                    help="run the one-process-per-point mode on N of the points only (evenly spread; its rate "
+                         "is N / its wall time; default: all)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     ap.add_argument("--shared", action="store_true", help=argparse.SUPPRESS)
@@ -130,16 +137,24 @@ def main() -> None:
         # warm the Numba cache (both paths) so that neither mode pays a compilation the other does not
         run_processes([pts[:2]], 1, traces, network, tmp, "warm", True)
         run_processes([pts[:1]], 1, traces, network, tmp, "warm1", False)
-        batched, t_b, cpu_b = run_processes([pts[i:i + size] for i in range(0, len(pts), size)], args.jobs,
+        batched, t_b, cpu_b, rss_b = run_processes([pts[i:i + size] for i in range(0, len(pts), size)], args.jobs,
                                             traces, network, tmp, "batch", True)
         print(f"batched ({math.ceil(len(pts) / size)} processes of <= {size} points): {t_b:.1f} s, "
-              f"{len(pts) / t_b:.2f} points/s (workers' CPU {cpu_b:.1f} s, {cpu_b / len(pts):.3f} s/point); "
+              f"{len(pts) / t_b:.2f} points/s (workers' CPU {cpu_b:.1f} s, {cpu_b / len(pts):.3f} s/point; peak RSS "
+              f"{rss_b:.0f} MB); 1-min load {load1()}", flush=True)
+        picks = list(range(len(pts)))
+        if args.single_sample and args.single_sample < len(pts):
+            picks = sorted({round(i * (len(pts) - 1) / max(args.single_sample - 1, 1))
+                            for i in range(args.single_sample)})
+        single, t_s, cpu_s, _ = run_processes([[pts[i]] for i in picks], args.jobs, traces, network, tmp, "single",
+                                              False)
+        n = len(picks)
+        print(f"one process per point ({n} processes{'' if n == len(pts) else ', a sample of the points'}): "
+              f"{t_s:.1f} s, {n / t_s:.2f} points/s (workers' CPU {cpu_s:.1f} s, {cpu_s / n:.3f} s/point); "
               f"1-min load {load1()}", flush=True)
-        single, t_s, cpu_s = run_processes([[p] for p in pts], args.jobs, traces, network, tmp, "single", False)
-        print(f"one process per point ({len(pts)} processes): {t_s:.1f} s, {len(pts) / t_s:.2f} points/s "
-              f"(workers' CPU {cpu_s:.1f} s, {cpu_s / len(pts):.3f} s/point); 1-min load {load1()}", flush=True)
+        batched = [batched[i] for i in picks]
     same = batched == single
-    print(f"speed-up {t_s / t_b:.2f}x; figures identical in both modes: {same}")
+    print(f"speed-up {(len(pts) / t_b) / (n / t_s):.2f}x (points/s); figures identical in both modes: {same}")
     if not same:
         sys.exit("batched and one-point-per-process figures differ")
 
