@@ -1,5 +1,5 @@
 # neurosim-flow DAG: train -> infer -> traces -> floorplan -> estimate -> report (+ sweeps).
-# Wiring only: paths come from pipeline.plan, work is done by `python -m pipeline.cli stage ...`.
+# Wiring only: paths come from pipeline.flow.plan, work is done by `python -m pipeline.cli stage ...`.
 #   snakemake --cores 2                                   main job on the embedded default
 #   snakemake --cores 2 --config 'overrides=[array.adc_bits=4,device=rram]'
 #   snakemake --cores 16 sweep_adc                        (any conf/sweep/<name>.yaml: sweep_<name>)
@@ -7,9 +7,9 @@
 import sys
 from pathlib import Path
 from neurosim_core.params import ConfigError
-from pipeline.integrity import IntegrityError, check_writable, recover_stale_lock
-from pipeline.plan import Plan
-from pipeline.precheck import check_floorplan
+from pipeline.flow.integrity import IntegrityError, check_writable, recover_stale_lock
+from pipeline.flow.plan import Plan
+from pipeline.flow.precheck import check_floorplan
 
 _ov = config.get("overrides", [])
 OVERRIDES = [str(_ov)] if isinstance(_ov, str) else [str(o) for o in _ov]  # one override or a list

@@ -26,7 +26,7 @@ import yaml  # noqa: E402
 from neurosim_core.network import Network  # noqa: E402
 from neurosim_core.training.estimate import estimate_training  # noqa: E402
 from neurosim_core.training.traces import load_training_npz_dir  # noqa: E402
-from pipeline.train_estimate import split_settings  # noqa: E402
+from pipeline.flow.direct_training import split_settings  # noqa: E402
 
 
 def main(argv=None) -> int:

@@ -27,12 +27,12 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from pipeline.algo_config import DataConfig, HwInferConfig, ModelConfig, TrainConfig  # noqa: E402
-from pipeline.data import load_data  # noqa: E402
-from pipeline.hw_infer import evaluate  # noqa: E402
-from pipeline.train import load_trained, train  # noqa: E402
-from pipeline.hw_infer import make_hw_fn, program_layer  # noqa: E402
-from pipeline.quant import QConv2d, QLinear, clip, quantize  # noqa: E402
+from pipeline.algo.config import DataConfig, HwInferConfig, ModelConfig, TrainConfig  # noqa: E402
+from pipeline.algo.data import load_data  # noqa: E402
+from pipeline.algo.hw_infer import evaluate  # noqa: E402
+from pipeline.algo.train import load_trained, train  # noqa: E402
+from pipeline.algo.hw_infer import make_hw_fn, program_layer  # noqa: E402
+from pipeline.algo.quant import QConv2d, QLinear, clip, quantize  # noqa: E402
 
 
 def main():

@@ -1,7 +1,7 @@
 """Benchmark: batched hardware-aware inference vs the masked-conv oracle, and WAGE vs FP step time.
 
 Usage: OMP_WAIT_POLICY=PASSIVE .venv/bin/python benchmarks/hw_inference.py [--threads 1] [--batch 4]
-Prints images/s of ``pipeline.hw_infer`` (the ``auto`` engine, and the float ``bmm`` engine alone)
+Prints images/s of ``pipeline.algo.hw_infer`` (the ``auto`` engine, and the float ``bmm`` engine alone)
 and of ``tests/algo/oracle.py`` (the reference masked-conv formulation) on the same batch, in the
 same run and thread count, layer by layer over all eight full-size VGG-8 layers (CIFAR 32x32 maps,
 8-bit W/A, 1-bit cells, 128-row sub-arrays, 5-bit linear ADC; ``--compat``, default the product's
@@ -24,11 +24,11 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from pipeline.algo_config import HwInferConfig, ModelConfig, TrainConfig  # noqa: E402
-from pipeline.hw_infer import make_hw_fn, program_layer  # noqa: E402
-from pipeline.models import build_model, network_table  # noqa: E402
-from pipeline.quant import QConv2d, QLinear, clip, clip_weights_, qg, quantize  # noqa: E402
-from pipeline.train import criterion_for  # noqa: E402
+from pipeline.algo.config import HwInferConfig, ModelConfig, TrainConfig  # noqa: E402
+from pipeline.algo.hw_infer import make_hw_fn, program_layer  # noqa: E402
+from pipeline.algo.models import build_model, network_table  # noqa: E402
+from pipeline.algo.quant import QConv2d, QLinear, clip, clip_weights_, qg, quantize  # noqa: E402
+from pipeline.algo.train import criterion_for  # noqa: E402
 from tests.algo.oracle import oracle_layer  # noqa: E402
 
 
@@ -54,7 +54,7 @@ def time_oracle(layer, x, cfg):
 
 
 def make_step(mode, bs, width, in_ch):
-    """One training step of a VGG-8 (as ``pipeline.train``: loss, backward, QG, SGD, weight clip)."""
+    """One training step of a VGG-8 (as ``pipeline.algo.train``: loss, backward, QG, SGD, weight clip)."""
     torch.manual_seed(0)
     m = build_model(ModelConfig(width_mult=width, in_channels=in_ch), TrainConfig(mode=mode))
     opt = torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)

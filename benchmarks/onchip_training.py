@@ -26,10 +26,10 @@ def main() -> None:
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
 
-    from pipeline.algo_config import DataConfig, ModelConfig, TrainConfig
-    from pipeline.data import load_data
-    from pipeline.models import build_model
-    from pipeline.quant import clip_weights_, qg, quant_layers
+    from pipeline.algo.config import DataConfig, ModelConfig, TrainConfig
+    from pipeline.algo.data import load_data
+    from pipeline.algo.models import build_model
+    from pipeline.algo.quant import clip_weights_, qg, quant_layers
     from pipeline.training.config import OnchipConf, OnchipDeviceConf
     from pipeline.training.onchip import make_device_state, onchip_step, sse_loss
 

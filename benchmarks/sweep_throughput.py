@@ -62,7 +62,7 @@ def worker(args) -> None:
     from neurosim_core.params import HardwareConfig, resolve
     from neurosim_core.traces import shared_decoding
 
-    from pipeline.direct import load_traces_dir
+    from pipeline.flow.direct import load_traces_dir
     from pipeline.dse.batch import estimate_row
 
     pts = json.loads(Path(args.worker).read_text())

@@ -1,9 +1,26 @@
-"""Chip model: global buffer, global interconnect, chip-level accumulation/activation/pooling and
-the carving of each layer's weights and inputs into tiles.
+"""Chip: the tiles, the global buffer, the global bus (H-tree or X-Y bus), chip-level accumulation,
+activation and max pooling, and the carving of each layer's weights and inputs into tiles
+(DNN+NeuroSim V1.4 manual, "Chip level"; Peng et al., IEDM 2019).
 
-Follows the NeuroSim V1.4 Chip.cpp model (``ChipInitialize``, ``ChipCalculateArea``,
-``ChipCalculatePerformance``; DNN+NeuroSim V1.4 manual, "Chip level"; Peng et al., IEDM 2019).
-Tiles are evaluated by `neurosim_core.tile.Tile` (NeuroSim V1.4 Tile.cpp model).
+Described as data (`levels`): the chip's own parts are a `Macro` of builder models --
+
+==================  ==============================================  ==============
+role                model                                           bucket
+==================  ==============================================  ==============
+``global_buffer``   buffer cores holding a layer's inputs/outputs     buffer
+``global_bus``      H-tree or X-Y bus from the buffer to the tiles    interconnect
+``accumulation``    `adder_tree` summing the row tiles of a layer     accumulation
+``activation``      `bit_shifter` (ReLU) or sigmoid look-up tables    other
+                    (with chip-level activation)
+``max_pooling``     max-pooling units                                 other
+==================  ==============================================  ==============
+
+-- and its children are the tiles (`tile.Tile`) of each layer.  One operation is one layer
+(`Chip.layer_cost`): its tiles run in parallel and the slowest counts; then, in series, the
+activation, the accumulation of its row tiles, pooling, the global bus and the global buffer (its
+cores in parallel as far as the bus width allows).  How layers combine (pipelined or layer by
+layer) is `estimate.py`'s rule.  The chip-level parts' leakage is not counted (the reference
+counts the tiles' only).
 
 Layer carving reproduces the model's choices, which change the numbers:
 
@@ -14,98 +31,46 @@ Layer carving reproduces the model's choices, which change the numbers:
   `traces.novel_mapping_rows`) and ``c_out*cps // n_col_tiles`` columns;
 * only the first ``((H-K_H+1)/s)*((W-K_W+1)/s)`` windows of a layer's trace are evaluated.
 
-Latencies returned by `Chip.layer_performance` are clock cycles when ``synchronous`` (the caller
+Latencies returned by `Chip.layer_cost` are clock cycles when ``synchronous`` (the caller
 multiplies by the clock period, as NeuroSim's main does), seconds otherwise.  The
 ``sync_data_transfer`` mode of the model is not supported (`ChipModelError`).
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
 from . import quirks
-from .circuits import AdderTree, BitShifter, Buffer, HTree, MaxPooling, Sigmoid, XYBus
-from .constants import AreaModify
+from .arch import Macro, Part, Use
+from .circuits.arithmetic import AdderTreeSpec, BitShifterSpec, adder_tree, bit_shifter
+from .circuits.buffer import Buffer
+from .circuits.env import CircuitEnv
 from .floorplan import Floorplan
+from .interim_blocks import buffer_model, htree_model, max_pooling_model, sigmoid_model, xy_bus_model
+from .levels import Area, Clock, LevelCost, Timing, add_breakdowns, steps
 from .network import LayerSpec, Network
 from .params import Params
-from .pe import ActivityModel
+from .pe import ActivityModel, num_bit_subarray_output
 from .plugins import BUILT_IN, ComponentLibrary
-from .tile import Tile
+from .tile import Tile, TileJob, TileKind
 from .traces import LayerTrace, input_bit_matrix, novel_mapping_rows, weight_cell_codes
 
-__all__ = ["Chip", "ChipArea", "ChipModelError", "LayerEvaluation", "LayerPerformance", "TileSlice",
-           "layer_tile_slices"]
+__all__ = ["Chip", "ChipArea", "ChipModelError", "LayerEvaluation", "TileSlice", "layer_tile_slices"]
 
 
 class ChipModelError(ValueError):
     """A configuration or trace the chip model cannot evaluate (one-line message)."""
 
 
-@dataclass(frozen=True)
-class ChipArea:
-    """Chip area and its breakdown (m^2), chip and tile outlines (m)."""
+class ChipArea(NamedTuple):
+    """The chip's area and the outlines of its two tile kinds (``nm_tile`` None without novel mapping)."""
 
-    area: float
-    area_ic: float
-    area_adc: float
-    area_accum: float
-    area_other: float
-    area_array: float
-    height: float
-    width: float
-    cm_tile_height: float
-    cm_tile_width: float
-    nm_tile_height: float
-    nm_tile_width: float
-
-
-@dataclass
-class LayerPerformance:
-    """One layer's ChipCalculatePerformance outputs.
-
-    Latencies are clock cycles when synchronous, seconds otherwise; energies J.  ``leakage`` and
-    ``leakage_sram_in_use`` are per tile (W) -- the model keeps the last tile's values
-    (``chip_last_tile_leakage``; corrected: the mean over the layer's tiles).
-    """
-
-    read_latency: float = 0.0
-    read_dynamic_energy: float = 0.0
-    leakage: float = 0.0
-    leakage_sram_in_use: float = 0.0
-    buffer_latency: float = 0.0
-    buffer_dynamic_energy: float = 0.0
-    ic_latency: float = 0.0
-    ic_dynamic_energy: float = 0.0
-    core_latency_adc: float = 0.0
-    core_latency_accum: float = 0.0
-    core_latency_other: float = 0.0
-    core_energy_adc: float = 0.0
-    core_energy_accum: float = 0.0
-    core_energy_other: float = 0.0
-
-    def merge_tile(self, tile: "LayerPerformance") -> None:
-        """Tiles run in parallel: latencies take the maximum, energies add up, leakage is the last tile's."""
-        for f in fields(self):
-            name = f.name
-            ours, theirs = getattr(self, name), getattr(tile, name)
-            if name in ("leakage", "leakage_sram_in_use"):
-                setattr(self, name, theirs)
-            elif "latency" in name:
-                setattr(self, name, max(ours, theirs))
-            else:
-                setattr(self, name, ours + theirs)
-
-    def add_latency(self, latency: float, part: str) -> None:
-        """A chip-level step in series with the tiles: add to the total and to one breakdown part."""
-        self.read_latency += latency
-        setattr(self, f"core_latency_{part}", getattr(self, f"core_latency_{part}") + latency)
-
-    def add_energy(self, energy: float, part: str) -> None:
-        self.read_dynamic_energy += energy
-        setattr(self, f"core_energy_{part}", getattr(self, f"core_energy_{part}") + energy)
+    chip: Area
+    cm_tile: Area
+    nm_tile: Area | None
 
 
 @dataclass(frozen=True)
@@ -177,7 +142,9 @@ def _ceil_log2(x: float) -> int:
 
 
 class Chip:
-    """The chip-level model for one network and floorplan (NeuroSim V1.4 Chip.cpp)."""
+    """The chip for one network and floorplan; see the module docstring.  Construction sizes every
+    part (bus width, buffer cores, accumulation, activation) from the floorplan and computes the
+    area (`area`)."""
 
     def __init__(self, p: Params, tech, cell, network: Network, fp: Floorplan, library: ComponentLibrary = BUILT_IN):
         if p.sync_data_transfer:
@@ -186,143 +153,118 @@ class Chip:
         self.network, self.fp = network, fp
         self.tile = Tile(p, tech, cell, library)
         self._activity: dict[int, ActivityModel | None] = {}  # per layer (see _activity_model)
+        self._macros: dict = {}
+        self.cm_kind = TileKind(False, math.ceil(fp.desired_tile_size_cm / fp.desired_pe_size_cm),
+                                fp.desired_pe_size_cm)
+        self.nm_kind = TileKind(True, fp.num_pe_nm, fp.desired_pe_size_nm) if p.novel_mapping else None
+        self._size()
+        self.area = self._area()
+        # the register-file / SRAM global buffer as the training estimator prices it (transitional)
         self.global_buffer = Buffer(p, tech, cell)
-        self.htree = HTree(p, tech, cell)
-        self.xy_bus = XYBus(p, tech, cell)
-        self.accumulation = AdderTree(p, tech, cell)
-        self.sigmoid = Sigmoid(p, tech, cell)
-        self.relu = BitShifter(p, tech, cell)
-        self.max_pool = MaxPooling(p, tech, cell)
-        self.global_bus_width = 0.0
-        self.num_buffer_core = 0
-        self.area: ChipArea | None = None
+        self.global_buffer.initialize(self._buffer_core_bits, p.global_buffer_core_cols, 1,
+                                      p.unit_length_wire_resistance, p.clk_freq_hz, p.global_buffer == "sram")
+        self.global_buffer.calculate_area(self._buffer_height, 0.0)
 
-    # --- ChipInitialize ------------------------------------------------------------------
-    def initialize(self, clk_freq: float) -> None:
-        """Size the tile and the chip-level circuits (``clk_freq``: the configured clock, Hz)."""
+    # --- sizing ----------------------------------------------------------------------------------
+    def _size(self) -> None:
+        """Global bus width and buffer cores (the largest layer input, or half of every layer's
+        when pipelined), and the width of the chip-level accumulation and activation."""
         p, fp, layers = self.p, self.fp, self.network.layers
         tile_cm, pe_cm, pe_nm = fp.desired_tile_size_cm, fp.desired_pe_size_cm, fp.desired_pe_size_nm
-        num_pe_nm = fp.num_pe_nm
-        self.tile.initialize(num_pe_nm, pe_nm, math.ceil(tile_cm / pe_cm), pe_cm)
-
-        nm_side = math.ceil(math.sqrt(num_pe_nm)) if num_pe_nm else 0
-        bus_cm = tile_cm + tile_cm / p.num_col_muxed
-        bus_nm = pe_nm * nm_side + pe_nm * nm_side / p.num_col_muxed
-        max_layer_input = 0.0
-        bus_width = 0.0
+        nm_side = math.ceil(math.sqrt(fp.num_pe_nm)) if fp.num_pe_nm else 0
+        per_tile = {False: tile_cm + tile_cm / p.num_col_muxed,
+                    True: pe_nm * nm_side + pe_nm * nm_side / p.num_col_muxed}
+        max_layer_input = bus_width = 0.0
         for i, layer in enumerate(layers):
             layer_input = layer.ifm_h * layer.ifm_w * layer.ifm_c
-            per_tile = bus_nm if fp.mark_nm[i] else bus_cm
-            if p.pipeline:
+            if p.pipeline:  # every layer's tiles hold their half of the data at once
                 max_layer_input += layer_input / 2
-                bus_width += per_tile * fp.num_tile_rows[i] * fp.num_tile_cols[i]
+                bus_width += per_tile[fp.mark_nm[i]] * fp.num_tile_rows[i] * fp.num_tile_cols[i]
             else:
                 max_layer_input = max(max_layer_input, layer_input)
-                bus_width += per_tile
+                bus_width += per_tile[fp.mark_nm[i]]
         while bus_width > p.max_global_bus_width:  # the bus cannot grow with the tile count
             bus_width /= 2
         self.global_bus_width = bus_width
-        max_tile_added = max(fp.num_tile_rows)
-
-        buffer_bits = int(p.input_bits * max_layer_input)
-        core_rows, core_cols = p.global_buffer_core_rows, p.global_buffer_core_cols
-        self.num_buffer_core = math.ceil(buffer_bits / (core_rows * core_cols))
-        self.global_buffer.initialize(core_rows * core_cols, core_cols, 1, p.unit_length_wire_resistance,
-                                      clk_freq, p.global_buffer == "sram")
-        self.max_pool.initialize(p.input_bits, 2 * 2, int(max(tile_cm / p.num_col_muxed, pe_nm / p.num_col_muxed)),
-                                 clk_freq)
-        if p.global_bus == "htree":
-            self.htree.initialize(fp.num_tile_row, fp.num_tile_col, p.global_bus_delay_tolerance, bus_width, clk_freq)
-        else:
-            self.xy_bus.initialize(fp.num_tile_row, fp.num_tile_col, p.global_bus_delay_tolerance, bus_width, clk_freq)
+        self._buffer_core_bits = p.global_buffer_core_rows * p.global_buffer_core_cols
+        self.num_buffer_core = math.ceil(int(p.input_bits * max_layer_input) / self._buffer_core_bits)
 
         if p.novel_mapping:
-            max_throughput = int(max(tile_cm, math.ceil(pe_nm)))
+            throughput = int(max(tile_cm, math.ceil(pe_nm)))
             max_add = int(max(math.ceil(pe_cm / p.num_row_subarray), math.ceil(pe_nm / p.num_row_subarray)))
-            max_add *= int(max(math.ceil(tile_cm / pe_cm), math.ceil(math.sqrt(num_pe_nm))))
+            max_add *= int(max(math.ceil(tile_cm / pe_cm), math.ceil(math.sqrt(fp.num_pe_nm))))
         else:
-            max_throughput = tile_cm
+            throughput = tile_cm
             max_add = int(math.ceil(pe_cm / p.num_row_subarray)) * int(math.ceil(tile_cm / pe_cm))
         if p.pipeline:
             if p.novel_mapping:
-                max_throughput *= len(layers) + 1
+                throughput *= len(layers) + 1
             max_add *= len(layers) + 1
-        num_units = math.ceil(max_throughput / p.num_col_muxed)
-        if p.chip_activation:
-            out_bits = self._subarray_output_bits()
-            self.accumulation.initialize(int(max_tile_added), out_bits + _ceil_log2(max_add), num_units, clk_freq)
-            if p.relu:
-                self.relu.initialize(num_units, p.input_bits, clk_freq)
-            else:
-                self.sigmoid.initialize(True, p.input_bits,
-                                        out_bits + _ceil_log2(max_add) + _ceil_log2(max_tile_added),
-                                        num_units, clk_freq)
-        else:
-            self.accumulation.initialize(int(max_tile_added), p.input_bits, num_units, clk_freq)
+        self._num_units = math.ceil(throughput / p.num_col_muxed)
+        self._max_tile_rows = int(max(fp.num_tile_rows))
+        sum_bits = num_bit_subarray_output(p) + _ceil_log2(max_add)
+        self._accumulation_bits = sum_bits if p.chip_activation else p.input_bits
+        self._sigmoid_entries = sum_bits + _ceil_log2(self._max_tile_rows)
 
-    def _subarray_output_bits(self) -> int:
-        """Bits of one subarray's partial sum (numBitSubarrayOutput of ChipInitialize)."""
-        p = self.p
-        if p.parallel_read:
-            return int(math.log2(p.level_output) + _ceil_log2(max(p.num_row_subarray // p.num_row_parallel, 1))
-                       + p.input_bits + (p.num_col_per_synapse - 1) * p.cell_bit + 1)
-        return int(_ceil_log2(p.num_row_subarray) + p.cell_bit + p.input_bits
-                   + (p.num_col_per_synapse - 1) * p.cell_bit + 1)
+    def _tile_areas(self) -> tuple[Area, Area | None]:
+        nm = self.tile.area(self.nm_kind) if self.nm_kind else None
+        return self.tile.area(self.cm_kind), nm
 
-    # --- ChipCalculateArea ---------------------------------------------------------------
-    def calculate_area(self) -> ChipArea:
-        """Chip area and breakdown: tiles x count, global buffer, bus, pooling, accumulation, activation."""
-        p, fp = self.p, self.fp
-        total = np.zeros(6)  # area, IC, ADC, accumulation, other, array
-        nm_h = nm_w = 0.0
-        if p.novel_mapping:
-            nm_parts, nm_h, nm_w = self.tile.calculate_area(fp.num_pe_nm, fp.desired_pe_size_nm, True)
-            total += np.asarray(nm_parts, dtype=float) * fp.desired_num_tile_nm
-        cm_parts, cm_h, cm_w = self.tile.calculate_area(
-            math.ceil(fp.desired_tile_size_cm / fp.desired_pe_size_cm) ** 2, fp.desired_pe_size_cm, False)
-        total += np.asarray(cm_parts, dtype=float) * fp.desired_num_tile_cm
-        area, area_ic, area_adc, area_accum, area_other, area_array = (float(v) for v in total)
+    @property
+    def _buffer_height(self) -> float:
+        cm, nm = self._tile_areas()
+        return self.fp.num_tile_row * max(cm.height_m, nm.height_m if nm else 0.0)
 
-        tile_h, tile_w = max(nm_h, cm_h), max(nm_w, cm_w)
+    def macro(self, clk_freq: float) -> Macro:
+        """The chip's own parts at ``clk_freq``."""
+        if clk_freq not in self._macros:
+            self._macros[clk_freq] = self._build_macro(clk_freq)
+        return self._macros[clk_freq]
+
+    def _build_macro(self, clk_freq: float, tree_inputs: int = 0) -> Macro:
+        p, fp, tech, cell = self.p, self.fp, self.tech, self.cell
+        env = CircuitEnv.of(p, tech, clk_freq)
+        cm, nm = self._tile_areas()
+        tile_h, tile_w = max(cm.height_m, nm.height_m if nm else 0.0), max(cm.width_m, nm.width_m if nm else 0.0)
         buffer_height = fp.num_tile_row * tile_h
-        self.global_buffer.calculate_area(buffer_height, 0.0, AreaModify.NONE)
-        buffer_area = self.global_buffer.area * self.num_buffer_core
-        buffer_width = buffer_area / buffer_height
-        bus = self.htree if p.global_bus == "htree" else self.xy_bus
-        bus.calculate_area(tile_h, tile_w, p.tree_folded_ratio)
-        area += bus.area
-        area_ic += bus.area
-        self.max_pool.calculate_unit_area(AreaModify.NONE)
-        self.max_pool.calculate_area(buffer_width)
-        self.accumulation.calculate_area(0.0, buffer_height / 3, AreaModify.NONE)
-        activation_area = 0.0
+        gb = buffer_model(p, tech, cell, num_bit=self._buffer_core_bits, interface_width=p.global_buffer_core_cols,
+                          sram=p.global_buffer == "sram", clk_freq=clk_freq, fit_height_m=buffer_height)
+        buffer_width = gb.area_m2 * self.num_buffer_core / buffer_height
+        bus = htree_model if p.global_bus == "htree" else xy_bus_model
+        parts = [
+            Part("global_buffer", gb, "buffer", count=self.num_buffer_core),
+            Part("global_bus", bus(p, tech, cell, num_row=fp.num_tile_row, num_col=fp.num_tile_col,
+                                   delay_tolerance=p.global_bus_delay_tolerance, bus_width=self.global_bus_width,
+                                   clk_freq=clk_freq, unit_height_m=tile_h, unit_width_m=tile_w,
+                                   folded_ratio=p.tree_folded_ratio), "interconnect"),
+            Part("max_pooling", max_pooling_model(
+                p, tech, cell, num_bit=p.input_bits, window=2 * 2, clk_freq=clk_freq, fit_width_m=buffer_width,
+                num_units=int(max(fp.desired_tile_size_cm / p.num_col_muxed, fp.desired_pe_size_nm / p.num_col_muxed))),
+                "other"),
+            Part("accumulation", adder_tree(AdderTreeSpec(
+                num_rows=self._max_tile_rows, num_adder_bit=self._accumulation_bits, num_trees=self._num_units,
+                num_inputs=tree_inputs, fit_width_m=buffer_height / 3, delta=p.delta if p.validated else 1.0), env),
+                "accumulation"),
+        ]
         if p.chip_activation:
             if p.relu:
-                self.relu.calculate_area(0.0, buffer_width / 3, AreaModify.NONE)
-                activation_area = self.relu.area
+                unit = bit_shifter(BitShifterSpec(num_unit=self._num_units, num_bit=p.input_bits,
+                                                  fit_width_m=buffer_width / 3), env)
             else:
-                self.sigmoid.calculate_unit_area(AreaModify.NONE)
-                self.sigmoid.calculate_area(0.0, buffer_width / 3, AreaModify.NONE)
-                activation_area = self.sigmoid.area
-        area += activation_area + buffer_area + self.max_pool.area + self.accumulation.area
-        height = math.sqrt(area)
-        self.area = ChipArea(
-            area=area,
-            area_ic=area_ic,
-            area_adc=area_adc,
-            area_accum=area_accum + self.accumulation.area,
-            area_other=area_other + buffer_area + self.max_pool.area + activation_area,
-            area_array=area_array,
-            height=height,
-            width=area / height,
-            cm_tile_height=cm_h,
-            cm_tile_width=cm_w,
-            nm_tile_height=nm_h,
-            nm_tile_width=nm_w,
-        )
-        return self.area
+                unit = sigmoid_model(p, tech, cell, num_ybit=p.input_bits, num_entry=self._sigmoid_entries,
+                                     num_function=self._num_units, clk_freq=clk_freq, fit_width_m=buffer_width / 3)
+            parts.append(Part("activation", unit, "other"))
+        return Macro("chip", tuple(parts))
 
-    # --- ChipCalculatePerformance --------------------------------------------------------
+    def _area(self) -> ChipArea:
+        """Tiles x their count, plus the chip's own parts (square outline)."""
+        fp = self.fp
+        cm, nm = self._tile_areas()
+        tiles = [(cm, fp.desired_num_tile_cm)] + ([(nm, fp.desired_num_tile_nm)] if nm else [])
+        total, parts = Area.of(self.macro(self.p.clk_freq_hz), tiles)
+        return ChipArea(Area.square(total, parts), cm, nm)
+
+    # --- one layer -----------------------------------------------------------------------------
     def layer_slices(self, index: int, trace: LayerTrace) -> list[TileSlice]:
         """The tiles of layer ``index`` with their weight codes and input bits."""
         p, layer = self.p, self.network.layers[index]
@@ -356,139 +298,98 @@ class Chip:
                                  float(codes.mean()) / levels if codes.size else 0.0)
         return None
 
-    def _tile_args(self, index: int) -> tuple:
+    def _jobs(self, index: int, slices: list[TileSlice]) -> tuple[TileKind, list[TileJob]]:
         fp = self.fp
-        novel = fp.mark_nm[index]
-        if novel:
-            num_pe, pe_size = fp.num_pe_nm, fp.desired_pe_size_nm
-        else:
-            num_pe, pe_size = math.ceil(fp.desired_tile_size_cm / fp.desired_pe_size_cm), fp.desired_pe_size_cm
-        return novel, num_pe, pe_size, fp.speedup_rows[index], fp.speedup_cols[index]
+        kind = self.nm_kind if fp.mark_nm[index] else self.cm_kind
+        n_bits = self.network.layers[index].windows(self.p.compat) * self.p.input_bits
+        speedup = (fp.speedup_rows[index], fp.speedup_cols[index])
+        self.tile.pe.activity = self._activity.get(index)
+        return kind, [TileJob(s.weights, s.inputs, n_bits, s.num_row_matrix, s.num_col_matrix, speedup, s.input_rows)
+                      for s in slices]
 
-    def evaluate_layer(self, index: int, trace: LayerTrace) -> "LayerEvaluation":
+    def evaluate_layer(self, index: int, trace: LayerTrace) -> LayerEvaluation:
         """Carve layer ``index`` into tiles and find its longest sensing delay (the clock pass)."""
         slices = self.layer_slices(index, trace)
-        novel, num_pe, pe_size, speed_rows, speed_cols = self._tile_args(index)
-        n_bits = self.network.layers[index].windows(self.p.compat) * self.p.input_bits
         clock_period = 0.0
-        self.tile.pe.activity = self._activity.get(index)
         if self.p.synchronous:
-            for part in slices:
-                perf = self.tile.calculate_performance(
-                    part.weights, part.inputs, novel, num_pe, pe_size, speed_rows, speed_cols,
-                    part.num_row_matrix, part.num_col_matrix, n_bits, True, clk_period=clock_period,
-                    input_rows=part.input_rows)
-                clock_period = max(clock_period, perf.clk_period)
+            kind, jobs = self._jobs(index, slices)
+            clock_period = max((self.tile.sensing_period(kind, job) for job in jobs), default=0.0)
         return LayerEvaluation(index, slices, clock_period)
 
-    def layer_performance(self, index: int, evaluation: "LayerEvaluation", clk_freq: float) -> LayerPerformance:
-        """The tiles of layer ``index`` at the chip clock ``clk_freq`` (tiles in parallel)."""
-        novel, num_pe, pe_size, speed_rows, speed_cols = self._tile_args(index)
-        n_bits = self.network.layers[index].windows(self.p.compat) * self.p.input_bits
-        perf = LayerPerformance()
-        self.tile.pe.activity = self._activity.get(index)
-        leak = leak_sram = 0.0
-        for part in evaluation.slices:
-            tile_perf = self.tile.calculate_performance(
-                part.weights, part.inputs, novel, num_pe, pe_size, speed_rows, speed_cols,
-                part.num_row_matrix, part.num_col_matrix, n_bits, False, clk_freq=clk_freq,
-                input_rows=part.input_rows)
-            perf.merge_tile(tile_perf)
-            leak, leak_sram = leak + tile_perf.leakage, leak_sram + tile_perf.leakage_sram_in_use
-        if evaluation.slices and not quirks.applies("chip_last_tile_leakage", self.p.compat):
-            # per-tile leakage = the mean of the layer's tiles (the caller multiplies by their count)
-            perf.leakage, perf.leakage_sram_in_use = leak / len(evaluation.slices), leak_sram / len(evaluation.slices)
-        return perf
+    def layer_cost(self, index: int, evaluation: LayerEvaluation, clk_freq: float) -> LevelCost:
+        """Layer ``index`` at the chip clock ``clk_freq``: its tiles in parallel, then the chip's
+        steps (module docstring).  Leakage: of one tile of the layer (W) -- the last tile's
+        (quirk ``chip_last_tile_leakage``; corrected: the mean of the layer's tiles)."""
+        p = self.p
+        kind, jobs = self._jobs(index, evaluation.slices)
+        tiles = [self.tile.read(kind, job, clk_freq) for job in jobs]
+        if not tiles:
+            leak = LevelCost()
+        elif quirks.applies("chip_last_tile_leakage", p.compat):
+            leak = tiles[-1]
+        else:
+            leak = LevelCost(leakage_w=sum(t.leakage_w for t in tiles) / len(tiles),
+                             leakage_in_use_w=sum(t.leakage_in_use_w for t in tiles) / len(tiles))
+        cost = LevelCost(Timing.slowest(t.timing for t in tiles), add_breakdowns(t.energy for t in tiles),
+                         leak.leakage_w, leak.leakage_in_use_w)
+        return cost.then(self._layer_steps(index, Clock(bool(p.synchronous), clk_freq)))
 
-    def chip_periphery(self, index: int, perf: LayerPerformance, clk_freq: float) -> LayerPerformance:
-        """Add the chip-level steps after the tiles of layer ``index``: activation, accumulation of
-        the row tiles, max pooling, global bus and global buffer (ChipCalculatePerformance)."""
+    def _layer_steps(self, index: int, clock: Clock) -> LevelCost:
+        """Activation, accumulation of the row tiles, pooling, global bus and global buffer."""
         p, fp = self.p, self.fp
         layer = self.network.layers[index]
-        novel = fp.mark_nm[index]
-        for unit in (self.global_buffer, self.htree, self.xy_bus, self.accumulation, self.sigmoid, self.relu,
-                     self.max_pool):
-            unit.clk_freq = clk_freq
         n_vec = layer.windows(p.compat)
         cps = p.num_col_per_synapse
-        weight_rows = layer.weight_rows * p.num_row_per_synapse
         weight_cols = layer.c_out * cps
         outputs = weight_cols // cps  # output channels
-
-        if p.chip_activation:
-            if p.relu:
-                n_read = math.ceil(n_vec * layer.c_out / self.relu.num_unit)
-                self.relu.calculate_latency(n_read)
-                self.relu.calculate_power(n_read)
-                perf.add_latency(self.relu.read_latency, "other")
-                perf.add_energy(self.relu.read_dynamic_energy, "other")
-            else:
-                n_read = math.ceil(n_vec * layer.c_out / self.sigmoid.num_entry)
-                self.sigmoid.calculate_latency(n_read)
-                self.sigmoid.calculate_power(n_read)
-                perf.add_latency(self.sigmoid.read_latency, "other")
-                perf.add_energy(self.sigmoid.read_dynamic_energy, "other")
         tile_rows = fp.num_tile_rows[index]
+        macro = self.macro(clock.freq_hz)
+        if tile_rows > 1:  # the accumulation adds this layer's row tiles
+            key = (clock.freq_hz, tile_rows)
+            if key not in self._macros:
+                self._macros[key] = self._build_macro(clock.freq_hz, tile_rows)
+            macro = self._macros[key]
+        uses = []
+        if macro.has("activation"):
+            per = self._num_units if p.relu else self._sigmoid_entries
+            uses.append(Use("activation", "shift" if p.relu else "lookup", math.ceil(n_vec * layer.c_out / per)))
         if tile_rows > 1:
-            n_read = math.ceil(outputs * (n_vec / self.accumulation.num_adder_tree))
-            self.accumulation.calculate_latency(n_read, tile_rows, 0.0)
-            self.accumulation.calculate_power(n_read, tile_rows)
-            perf.add_latency(self.accumulation.read_latency, "accum")
-            perf.add_energy(self.accumulation.read_dynamic_energy, "accum")
+            uses.append(Use("accumulation", "reduce", math.ceil(outputs * (n_vec / self._num_units))))
         if layer.pool:
-            n_read = math.ceil((n_vec * weight_cols // cps) / self.max_pool.window / self.max_pool.num_max_pooling)
-            self.max_pool.calculate_latency(1e20, 0.0, n_read)
-            self.max_pool.calculate_power(n_read)
-            perf.add_latency(self.max_pool.read_latency, "other")
-            perf.add_energy(self.max_pool.read_dynamic_energy, "other")
-
-        bits_out = weight_rows * p.input_bits * n_vec
-        if novel:
+            pool = macro.part("max_pooling").model
+            uses.append(Use("max_pooling", "pool", math.ceil((n_vec * weight_cols // cps) / pool.port("window")
+                                                             / pool.port("num_units"))))
+        bits_out = float(layer.weight_rows * p.num_row_per_synapse * p.input_bits * n_vec)
+        if fp.mark_nm[index]:
             bits_out = bits_out / layer.k_h
         bits_in = math.ceil(outputs) * p.input_bits * n_vec / (4 if layer.pool else 1)
-        ic_latency, ic_energy = self._global_bus(index, float(bits_out), bits_in)
+        cost = steps(macro, uses, clock).then(steps(macro, self._bus_uses(index, bits_out, bits_in), clock))
+        gb = macro.part("global_buffer")
+        width = gb.model.port("interface_width")
+        moved = steps(macro, [Use("global_buffer", "read", bits_out / width),
+                              Use("global_buffer", "write", bits_in / width)], clock)
+        cores = min(gb.count, math.ceil(self.global_bus_width / width))  # cores in parallel up to the bus width
+        return cost.then(moved._replace(timing=moved.timing.shared(cores)))
 
-        gb = self.global_buffer
-        width = gb.interface_width
-        gb.calculate_latency(width, bits_out / width, width, bits_in / width)
-        gb.calculate_power(width, bits_out / width, width, bits_in / width)
-        parallel_cores = min(self.num_buffer_core, math.ceil(self.global_bus_width / width))
-        buffer_latency = (gb.read_latency + gb.write_latency) / parallel_cores
-        buffer_energy = gb.read_dynamic_energy + gb.write_dynamic_energy
-
-        perf.buffer_latency += buffer_latency
-        perf.ic_latency += ic_latency
-        perf.add_latency(buffer_latency + ic_latency, "other")
-        perf.buffer_dynamic_energy += buffer_energy
-        perf.ic_dynamic_energy += ic_energy
-        perf.add_energy(buffer_energy + ic_energy, "other")
-        return perf
-
-    def _global_bus(self, index: int, bits_out: float, bits_in: float) -> tuple[float, float]:
-        """(latency, energy) of moving a layer's inputs and outputs over the global H-tree / X-Y bus."""
+    def _bus_uses(self, index: int, bits_out: float, bits_in: float) -> list[Use]:
+        """A layer's inputs and outputs over the global H-tree (to the layer's share of its wires)
+        or X-Y bus (to the centre of the tile grid)."""
         p, fp = self.p, self.fp
-        area = self.area
-        if fp.mark_nm[index]:
-            unit_h, unit_w = area.nm_tile_height, area.nm_tile_width
-        else:
-            unit_h, unit_w = area.cm_tile_height, area.cm_tile_width
-        total_tiles = fp.total_tiles
-        layer_tiles = fp.num_tile_rows[index] * fp.num_tile_cols[index]
+        tile = self.area.nm_tile if fp.mark_nm[index] else self.area.cm_tile
         if p.global_bus == "htree":
-            tree = self.htree
-            x_end, y_end = fp.tile_location_row[index], fp.tile_location_col[index]
-            lanes = math.ceil(tree.bus_width * (layer_tiles / total_tiles))
-            tree.calculate_latency(0, 0, x_end, y_end, unit_h, unit_w, math.ceil((bits_out + bits_in) / lanes))
-            tree.calculate_power(0, 0, x_end, y_end, unit_h, unit_w, lanes,
-                                 math.ceil(bits_out * p.input_toggle / lanes)
-                                 + math.ceil(bits_in * p.output_toggle / lanes))
-            return tree.read_latency, tree.read_dynamic_energy
-        bus = self.xy_bus
-        grid_rows = math.ceil(math.sqrt(total_tiles))
-        grid_cols = math.ceil(total_tiles / grid_rows)
-        x_end, y_init = math.ceil(grid_cols / 2), math.ceil(grid_rows / 2)
-        bus.calculate_latency(x_end, y_init, unit_h, unit_w,
-                              math.ceil(bits_out / bus.bus_width * grid_rows / fp.num_tile_rows[index]),
-                              math.ceil(bits_in / bus.bus_width * grid_cols / fp.num_tile_cols[index]))
-        bus.calculate_power(x_end, y_init, unit_h, unit_w, bits_out * p.input_toggle, bits_in * p.output_toggle)
-        return bus.read_latency, bus.read_dynamic_energy
+            unit = {"unit_height_m": tile.height_m, "unit_width_m": tile.width_m}
+            lanes = math.ceil(self.global_bus_width * (fp.num_tile_rows[index] * fp.num_tile_cols[index]
+                                                       / fp.total_tiles))
+            return [Use("global_bus", "transfer", math.ceil((bits_out + bits_in) / lanes), unit),
+                    Use("global_bus", "bit", lanes * (math.ceil(bits_out * p.input_toggle / lanes)
+                                                      + math.ceil(bits_in * p.output_toggle / lanes)), unit)]
+        grid_rows = math.ceil(math.sqrt(fp.total_tiles))
+        grid_cols = math.ceil(fp.total_tiles / grid_rows)
+        x = {"x_end": math.ceil(grid_cols / 2), "unit_width_m": tile.width_m}
+        y = {"y_init": math.ceil(grid_rows / 2), "unit_height_m": tile.height_m}
+        return [Use("global_bus", "transfer_x",
+                    math.ceil(bits_out / self.global_bus_width * grid_rows / fp.num_tile_rows[index]), x),
+                Use("global_bus", "transfer_y",
+                    math.ceil(bits_in / self.global_bus_width * grid_cols / fp.num_tile_cols[index]), y),
+                Use("global_bus", "bit_x", bits_out * p.input_toggle, x),
+                Use("global_bus", "bit_y", bits_in * p.output_toggle, y)]

@@ -26,7 +26,8 @@ from typing import Sequence
 
 from . import quirks
 from .cell import make_cell
-from .chip import Chip, ChipModelError, LayerPerformance
+from .chip import Chip, ChipModelError
+from .levels import LevelCost, Timing
 from .floorplan import floorplan
 from .network import Network
 from .params import Params
@@ -42,10 +43,6 @@ class EstimateError(ChipModelError):
     """The inputs of an estimate do not fit together (one-line message)."""
 
 
-_LATENCY_FIELDS = ("read_latency", "buffer_latency", "ic_latency", "core_latency_adc", "core_latency_accum",
-                   "core_latency_other")
-
-
 def _check_traces(network: Network, traces: Sequence[LayerTrace]) -> None:
     if len(traces) != len(network):
         raise EstimateError(f"{len(traces)} layer traces given for a network of {len(network)} layers")
@@ -56,11 +53,9 @@ def _check_traces(network: Network, traces: Sequence[LayerTrace]) -> None:
                 f"{layer.as_row()}")
 
 
-def _to_seconds(perf: LayerPerformance, clock_period: float) -> LayerPerformance:
+def _to_seconds(cost: LevelCost, clock_period: float) -> LevelCost:
     """Cycle counts -> seconds (main.cpp multiplies by the clock period found in the first pass)."""
-    for name in _LATENCY_FIELDS:
-        setattr(perf, name, getattr(perf, name) * clock_period)
-    return perf
+    return cost._replace(timing=Timing(*(t * clock_period for t in cost.timing)))
 
 
 def estimate(network: Network, traces: Sequence[LayerTrace], p: Params, *, tech=None, cell=None,
@@ -77,8 +72,7 @@ def estimate(network: Network, traces: Sequence[LayerTrace], p: Params, *, tech=
     cell = cell if cell is not None else make_cell(p, tech)
     fp = floorplan(network, p)
     chip = (shared.chip if shared is not None else Chip)(p, tech, cell, network, fp, library)
-    chip.initialize(p.clk_freq_hz)
-    area = chip.calculate_area()
+    area = chip.area.chip
 
     evaluations = [chip.evaluate_layer(i, trace) for i, trace in enumerate(traces)]
     notes: list[str] = []
@@ -98,11 +92,8 @@ def estimate(network: Network, traces: Sequence[LayerTrace], p: Params, *, tech=
     pe = chip.tile.pe
     pe.idle_sequential_vectors = 0
     for i, evaluation in enumerate(evaluations):
-        perf = chip.layer_performance(i, evaluation, clk_freq)
-        perf = chip.chip_periphery(i, perf, clk_freq)
-        if p.synchronous:
-            perf = _to_seconds(perf, clock_period)
-        perfs.append(perf)
+        cost = chip.layer_cost(i, evaluation, clk_freq)
+        perfs.append(_to_seconds(cost, clock_period) if p.synchronous else cost)
 
     if pe.idle_sequential_vectors:
         notes.append(f"{pe.idle_sequential_vectors} input bit-vectors activate no row in sequential read (the "
@@ -113,23 +104,23 @@ def estimate(network: Network, traces: Sequence[LayerTrace], p: Params, *, tech=
         system_clock = 0.0
         leakage_power = []
         running = quirks.applies("pipeline_leakage_running_cycle", p.compat)
-        final_clock = max(perf.read_latency for perf in perfs)
+        final_clock = max(perf.timing.total for perf in perfs)
         for perf, n in zip(perfs, num_tiles):
             # every layer idles for the rest of the system cycle (the slowest layer); main.cpp uses
             # the running maximum over the layers so far
-            system_clock = max(system_clock, perf.read_latency) if running else final_clock
-            busy = perf.read_latency
-            leakage_power.append(n * (perf.leakage * (system_clock - busy) + perf.leakage_sram_in_use * busy)
+            system_clock = max(system_clock, perf.timing.total) if running else final_clock
+            busy = perf.timing.total
+            leakage_power.append(n * (perf.leakage_w * (system_clock - busy) + perf.leakage_in_use_w * busy)
                                  / system_clock)
         leakage_energy = [w * system_clock for w in leakage_power]
         chip_latency = system_clock
         combine = max
     else:
         total_tiles = sum(num_tiles)
-        leakage_power = [n * perf.leakage for perf, n in zip(perfs, num_tiles)]
-        leakage_energy = [((total_tiles - n) * perf.leakage + n * perf.leakage_sram_in_use) * perf.read_latency
+        leakage_power = [n * perf.leakage_w for perf, n in zip(perfs, num_tiles)]
+        leakage_energy = [((total_tiles - n) * perf.leakage_w + n * perf.leakage_in_use_w) * perf.timing.total
                           for perf, n in zip(perfs, num_tiles)]
-        chip_latency = sum(perf.read_latency for perf in perfs)
+        chip_latency = sum(perf.timing.total for perf in perfs)
 
         def combine(a: float, b: float) -> float:
             return a + b
@@ -137,15 +128,8 @@ def estimate(network: Network, traces: Sequence[LayerTrace], p: Params, *, tech=
     for i, perf in enumerate(perfs):
         layers.append(LayerResult(
             index=i, name=network.names[i], num_tiles=num_tiles[i], speedup=fp.speedup[i],
-            utilization=fp.utilization[i],
-            read_latency=perf.read_latency, read_dynamic_energy=perf.read_dynamic_energy,
-            leakage_power=leakage_power[i], leakage_energy=leakage_energy[i],
-            buffer_latency=perf.buffer_latency, buffer_read_dynamic_energy=perf.buffer_dynamic_energy,
-            ic_latency=perf.ic_latency, ic_read_dynamic_energy=perf.ic_dynamic_energy,
-            adc_read_latency=perf.core_latency_adc, accum_read_latency=perf.core_latency_accum,
-            other_read_latency=perf.core_latency_other, adc_read_dynamic_energy=perf.core_energy_adc,
-            accum_read_dynamic_energy=perf.core_energy_accum, other_read_dynamic_energy=perf.core_energy_other,
-        ))
+            utilization=fp.utilization[i], leakage_power=leakage_power[i], leakage_energy=leakage_energy[i],
+            **perf.columns()))
 
     def fold(attr: str) -> float:
         value = 0.0
@@ -167,12 +151,12 @@ def estimate(network: Network, traces: Sequence[LayerTrace], p: Params, *, tech=
         floorplan=fp,
         num_computation=num_computation,
         pipeline=p.pipeline,
-        area=area.area,
-        area_array=area.area_array,
-        area_ic=area.area_ic,
-        area_adc=area.area_adc,
-        area_accum=area.area_accum,
-        area_other=area.area_other,
+        area=area.total_m2,
+        area_array=area.parts.array,
+        area_ic=area.parts.interconnect,
+        area_adc=area.parts.adc,
+        area_accum=area.parts.accumulation,
+        area_other=area.parts.other + area.parts.buffer,
         clock_period=clock_period,
         read_latency=chip_latency,
         read_dynamic_energy=energy,
@@ -191,7 +175,7 @@ def estimate(network: Network, traces: Sequence[LayerTrace], p: Params, *, tech=
         tops_per_w=tops_per_w,
         tops=tops,
         fps=1 / chip_latency,
-        tops_per_mm2=tops / (area.area * 1e6),
+        tops_per_mm2=tops / (area.total_m2 * 1e6),
         layers=tuple(layers),
         notes=tuple(notes),
     )

@@ -1,91 +1,60 @@
-"""Processing element (PE): a grid of CIM subarrays, its adder tree, input/output DFF buffers and
-the buses that feed them.
+"""Processing element (PE): a grid of CIM subarrays, the adder tree merging their partial sums, the
+input/output registers and the buses that feed them (DNN+NeuroSim V1.4 manual, "Processing
+element"; Peng et al., IEDM 2019, Fig. 2).
 
-Model: NeuroSim V1.4 ProcessingUnit.cpp (``ProcessingUnitInitialize``,
-``ProcessingUnitCalculateArea``, ``ProcessingUnitCalculatePerformance``; DNN+NeuroSim V1.4 manual,
-"Processing element"), with the same parameter semantics in snake_case.  Differences in form:
+Described as data (`levels`): the PE's own parts are a `Macro` of builder models --
 
-* The model keeps the PE's circuits in file-level globals; here they live in a `PE` object.  As in
-  the model there are two sets, one for novel-mapping PEs (``nm``) and one for conventional-mapping
-  PEs (``cm``), sharing one `SubArray`::
+====================  =========================================  ==============
+role                  model                                      bucket
+====================  =========================================  ==============
+``adder_tree``        `adder_tree`: one tree per output column     accumulation
+``input_register``    `dff_bank` of one input bit per row          buffer
+``output_register``   `dff_bank` of the output column sums         buffer
+``input_bus``         repeated wire along a row of subarrays       interconnect
+``output_bus``        repeated wire along a column of subarrays    interconnect
+====================  =========================================  ==============
 
-      pe = PE(p, tech, cell)
-      pe.initialize(num_subarray_row_nm, num_subarray_col_nm, num_subarray_row_cm, num_subarray_col_cm)
-      area_results, height, width, buffer_area = pe.calculate_area(num_subarray_row, num_subarray_col, nm_pe)
-      perf = pe.calculate_performance(new_memory, input_vector, array_dup_row, array_dup_col,
-                                      num_subarray_row, num_subarray_col, weight_matrix_row,
-                                      weight_matrix_col, num_in_vector, nm_pe, calculate_clk_freq,
-                                      clk_period=..., clk_freq=...)
+-- and its children are the subarray reads (`subarray.build_subarray`, one per block of the PE's
+weight slice).  One operation (`PE.read`) is a layer slice: every input bit-vector of the slice.
 
-* ``new_memory`` is the PE's slice of the layer's mapped weights as uint8 cell codes (rows,
-  columns incl. ``num_col_per_synapse``; `traces.weight_cell_codes`) and ``input_vector`` the
-  matching uint8 0/1 input-bit matrix (rows, bit-vectors; `traces.input_bit_matrix`).  The model's
-  unused ``oldMemory`` and its ``cell`` argument (the PE's own cell) are not parameters.
-* ``area_results`` = [area, area_adc, area_accum, area_other, area_array] (m^2), as the model's
-  returned vector.  `calculate_performance` returns a `Performance` named tuple holding what the
-  model returns through its pointer arguments (latencies in clock cycles when synchronous, else
-  s; energies J; leakage W) plus ``clk_period``, the running maximum sensing latency (the model's
-  in/out ``clkPeriod``).
-* The model calls the subarray once per input bit-vector.  Here every per-vector latency, and
-  every energy except the ADC's column term, depends on the vector only through its number of
-  active rows, so each subarray position takes a histogram of those counts
-  (`kernels.active_row_counts`) and a table of per-count results (`SubArray.read_table`, cached per slice shape and clock); eNVM
-  vectors add their columns' ADC energy from a fused Numba kernel
-  (`kernels.envm_column_energy_sums`).  Sums over vectors (latency, energy) and maxima
-  (``clk_period``) are those of the model's loop, to float rounding; the input histograms are
-  shared by the clock and performance passes and by the column subarrays of a row range.
-* With ``calculate_clk_freq`` (the model's first pass, which only finds the clock period) only
-  ``clk_period`` is meaningful; the other fields are 0 (the model computes throw-away values).
-* Without ``calculate_clk_freq`` the PE's circuits run at ``clk_freq`` (the model sets every
-  circuit's ``clkFreq`` to the global ``param->clkFreq``, which the chip lowers after the first
-  pass); ``None`` means ``p.clk_freq_hz``.
-* ``sync_data_transfer`` is not supported (the chip model refuses it too).
+Overlap rule (stated once, `PE.read`): the subarrays read in parallel and the slowest counts;
+the adder tree merges the row blocks' partial sums after them; a PE whose weights are duplicated
+(``copies`` > 1) splits the input vectors over its copies (latency / copies) and, when its
+weights span several subarrays, runs the adder tree behind each block; the registers and buses
+then move the slice's inputs in and its outputs out, in series (in a synchronous design the
+buses are hidden behind the registers' cycles: no latency of their own).
+
+Subarray reads: every per-vector latency, and every energy except the ADC's column term, depends
+on the vector only through its number of active rows, so each block takes a histogram of those
+counts (`kernels.active_row_counts`) and a table of per-count results (`subarray.read_table`,
+cached per slice shape and clock); eNVM vectors add their columns' ADC energy from a fused Numba
+kernel (`kernels.envm_column_energy_sums`).  The sums equal the per-vector evaluation to float
+rounding (`tests/core/test_pe.py`).
 """
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
-from .circuits.arithmetic import AdderTree
-from .circuits.dff import DFF
-from .circuits.interconnect import Bus
-from .constants import AreaModify, BusMode
+from . import quirks
+from .arch import Breakdown, ComponentModel, Macro, Part, Use
+from .circuits.arithmetic import AdderTreeSpec, adder_tree
+from .circuits.dff import DffBankSpec, dff_bank
+from .circuits.env import CircuitEnv
+from .interim_blocks import bus_model
 from .kernels import active_row_counts, average_column_resistance, envm_column_energy_sums, subarray_read_inputs
+from .levels import Area, Clock, LevelCost, Timing, add_breakdowns, scale_breakdown, steps
 from .plugins import BUILT_IN, ComponentLibrary
-from .subarray import SubArray
+from .subarray import build_subarray, read_table
 
-__all__ = [
-    "ActivityModel",
-    "PE",
-    "Performance",
-    "num_bit_subarray_output",
-]
-
-
-class Performance(NamedTuple):
-    """Outputs of a PE / tile performance evaluation (the model's pointer arguments)."""
-
-    read_latency: float = 0.0
-    read_dynamic_energy: float = 0.0
-    leakage: float = 0.0
-    leakage_sram_in_use: float = 0.0
-    buffer_latency: float = 0.0
-    buffer_dynamic_energy: float = 0.0
-    ic_latency: float = 0.0
-    ic_dynamic_energy: float = 0.0
-    core_latency_adc: float = 0.0
-    core_latency_accum: float = 0.0
-    core_latency_other: float = 0.0
-    core_energy_adc: float = 0.0
-    core_energy_accum: float = 0.0
-    core_energy_other: float = 0.0
-    clk_period: float = 0.0
+__all__ = ["ActivityModel", "PE", "PEJob", "PEShape", "num_bit_subarray_output"]
 
 
 def num_bit_subarray_output(p) -> int:
-    """Bits of a subarray's (shift-added) output, as the model sizes the PE adder tree."""
+    """Bits of a subarray's (shift-added) output, which sizes the PE adder tree."""
     extra_weight_bits = (p.num_col_per_synapse - 1) * p.cell_bit
     if p.parallel_read:
         num_add = p.num_row_subarray // p.num_row_parallel  # ceil() of a C int division
@@ -105,38 +74,66 @@ class ActivityModel(NamedTuple):
     cell_level: float
 
 
-class _Periphery:
-    """One set of PE periphery circuits (the model's ``...NM`` or ``...CM`` globals)."""
+@dataclass(frozen=True)
+class PEShape:
+    """A PE of ``pe_size`` x ``pe_size`` cells: ``rows`` x ``cols`` subarrays hold its weights; its
+    periphery is laid out for a square of ``side`` x ``side`` subarray slots."""
 
-    def __init__(self, p, tech, cell):
-        self.adder_tree = AdderTree(p, tech, cell)
-        self.bus_input = Bus(p, tech, cell)
-        self.bus_output = Bus(p, tech, cell)
-        self.buffer_input = DFF(p, tech, cell)
-        self.buffer_output = DFF(p, tech, cell)
+    rows: int
+    cols: int
 
-    def circuits(self):
-        return (self.adder_tree, self.bus_input, self.bus_output, self.buffer_input, self.buffer_output)
+    @classmethod
+    def of(cls, p, pe_size: float) -> "PEShape":
+        return cls(math.ceil(pe_size / p.num_row_subarray), math.ceil(pe_size / p.num_col_subarray))
+
+    @property
+    def side(self) -> int:
+        return math.ceil(math.sqrt(self.rows * self.cols))
 
 
-class _SubArrayTotals:
-    """Sums over the input vectors of one subarray position (one batched SubArray evaluation)."""
+@dataclass(frozen=True)
+class PEJob:
+    """One PE's share of a layer slice.
 
-    __slots__ = ("read_latency", "latency_adc", "latency_accum", "latency_other", "energy",
-                 "energy_adc", "energy_accum", "energy_other", "leakage", "leakage_sram_in_use")
+    ``weights``: uint8 cell codes (rows, columns incl. ``num_col_per_synapse``;
+    `traces.weight_cell_codes`); ``inputs``: uint8 0/1 input bits (rows, bit-vectors;
+    `traces.input_bit_matrix`), of which the first ``num_vectors`` are read; ``matrix_rows`` /
+    ``matrix_cols``: the weight extent the PE holds; ``copies``: duplication of the weights
+    inside the PE (rows, cols); ``row_offset``: the tile input row where ``inputs`` start (the key
+    of the shared input-row memo).
+    """
+
+    weights: np.ndarray
+    inputs: np.ndarray
+    num_vectors: int
+    matrix_rows: int
+    matrix_cols: int
+    shape: PEShape
+    copies: tuple[int, int] = (1, 1)
+    row_offset: int = 0
+    novel: bool = False  # a PE of a novel-mapping tile (the chip's other PE design)
+
+
+class _Block(NamedTuple):
+    row: int
+    col: int
+    rows: int
+    cols: int
 
 
 class PE:
-    """A processing element (NeuroSim V1.4 ProcessingUnit.cpp model); see the module docstring."""
+    """A processing element; see the module docstring.  Holds the subarray model and the read
+    caches (slice tables, the tile slice's input-row memo)."""
 
     def __init__(self, p, tech, cell, library: ComponentLibrary = BUILT_IN):
-        self.p = p
-        self.tech = tech
-        self.cell = cell
-        self.subarray = SubArray(p, tech, cell, adc=library.adc)
-        self.nm = _Periphery(p, tech, cell)
-        self.cm = _Periphery(p, tech, cell)
+        if p.sync_data_transfer:
+            raise ValueError("PE: sync_data_transfer is not supported")
+        self.p, self.tech, self.cell = p, tech, cell
+        self.subarray = build_subarray(p, tech, cell, adc=library.adc)  # immutable model
+        self._subarray_clk = p.clk_freq_hz  # the clock the subarray's synchronous reads count
         self._tables: dict = {}
+        self._macros: dict = {}
+        self._last_tree_leakage_w = {True: 0.0, False: 0.0}  # per PE design, quirk pe_stale_adder_tree_leakage
         # memo of the current tile slice's input rows: (first row, rows, vectors) -> activity; the
         # caller owns it (one per tile slice, kept across the clock and performance passes)
         self.input_rows: dict | None = None
@@ -146,65 +143,149 @@ class PE:
         # None: real traces; an ActivityModel: pseudo-trace / average mode (set per layer by the chip)
         self.activity: ActivityModel | None = None
 
-    # --- ProcessingUnitInitialize -----------------------------------------------------------
-    def initialize(self, num_subarray_row_nm: int, num_subarray_col_nm: int, num_subarray_row_cm: int,
-                   num_subarray_col_cm: int) -> None:
-        p = self.p
-        if p.sync_data_transfer:
-            raise ValueError("PE: sync_data_transfer is not supported")
-        num_row, num_col = p.num_row_subarray, p.num_col_subarray
-        clk = p.clk_freq_hz
-        self._tables.clear()
-        self.subarray.initialize(num_row, num_col, p.unit_length_wire_resistance)
-        self.subarray.calculate_area()
+    # --- parts ---------------------------------------------------------------------------------
+    def macro(self, side: int, tree_inputs: int, clk_freq: float) -> Macro:
+        """The PE's own parts for a ``side`` x ``side`` layout, an adder tree summing
+        ``tree_inputs`` partial sums (0: all), at ``clk_freq``."""
+        key = (side, tree_inputs, clk_freq)
+        macro = self._macros.get(key)
+        if macro is None:
+            macro = self._macros[key] = self._build_macro(side, tree_inputs, clk_freq)
+        return macro
+
+    def _build_macro(self, side: int, tree_inputs: int, clk_freq: float) -> Macro:
+        p, sa = self.p, self.subarray
+        env = CircuitEnv.of(p, self.tech, clk_freq)
         out_bits = num_bit_subarray_output(p)
-        sets = [(self.cm, num_subarray_row_cm, num_subarray_col_cm)]
-        if p.novel_mapping:
-            sets.insert(0, (self.nm, num_subarray_row_nm, num_subarray_col_nm))
-        for unit, n_row, n_col in sets:
-            unit.adder_tree.initialize(n_row, out_bits, math.ceil(n_col * num_col / p.num_col_muxed), clk)
-            unit.buffer_input.initialize(p.input_bits * num_row, clk)
-            unit.buffer_output.initialize((num_col // p.num_col_muxed) * (out_bits + unit.adder_tree.num_stage), clk)
-            unit.bus_input.initialize(BusMode.HORIZONTAL, n_row, n_col, 0, num_row,
-                                      self.subarray.height, self.subarray.width, clk)
-            unit.bus_output.initialize(BusMode.VERTICAL, n_row, n_col, 0, num_col,
-                                       self.subarray.height, self.subarray.width, clk)
+        tree = adder_tree(AdderTreeSpec(num_rows=side, num_adder_bit=out_bits,
+                                        num_trees=math.ceil(side * p.num_col_subarray / p.num_col_muxed),
+                                        num_inputs=tree_inputs, fit_width_m=sa.width,
+                                        delta=p.delta if p.validated else 1.0), env)
+        sum_bits = out_bits + int(tree.port("num_stage"))
+        inputs = dff_bank(DffBankSpec(num_dff=p.input_bits * p.num_row_subarray, fit_height_m=side * sa.height), env)
+        outputs = dff_bank(DffBankSpec(num_dff=(p.num_col_subarray // p.num_col_muxed) * sum_bits,
+                                       fit_width_m=side * sa.width), env)
+        return Macro("pe", (
+            Part("adder_tree", tree, "accumulation"),
+            Part("input_register", inputs, "buffer"),
+            Part("output_register", outputs, "buffer"),
+            Part("input_bus", self._bus(side, clk_freq, horizontal=True), "interconnect"),
+            Part("output_bus", self._bus(side, clk_freq, horizontal=False), "interconnect"),
+        ))
 
-    # --- ProcessingUnitCalculateArea --------------------------------------------------------
-    def calculate_area(self, num_subarray_row: int, num_subarray_col: int,
-                       nm_pe: bool) -> tuple[list[float], float, float, float]:
-        """(area_results, height, width, buffer_area); area_results as in the module docstring."""
+    def _bus(self, side: int, clk_freq: float, horizontal: bool) -> ComponentModel:
+        """A bus over the PE's subarrays, routed over them (no area of its own): the input bus
+        carries one bit per subarray row along a row of subarrays, the output bus one bit per
+        column along every column of subarrays (its wires: ``side`` x columns)."""
+        p, sa = self.p, self.subarray
+        width = p.num_row_subarray if horizontal else side * p.num_col_subarray
+        return bus_model(p, self.tech, self.cell, horizontal=horizontal, num_row=side, num_col=side,
+                         unit_height_m=sa.height, unit_width_m=sa.width, bus_width=width, clk_freq=clk_freq)
+
+    # --- area ----------------------------------------------------------------------------------
+    def area(self, side: int) -> Area:
+        """Area of a PE laid out as ``side`` x ``side`` subarrays (square outline); the buses
+        run over the subarrays."""
         sa = self.subarray
-        unit = self.nm if nm_pe else self.cm
-        sa.calculate_area()
-        unit.adder_tree.calculate_area(0.0, sa.width, AreaModify.NONE)
-        unit.buffer_input.calculate_area(num_subarray_row * sa.height, 0.0, AreaModify.NONE)
-        unit.buffer_output.calculate_area(0.0, num_subarray_col * sa.width, AreaModify.NONE)
-        unit.bus_input.calculate_area(1, True)
-        unit.bus_output.calculate_area(1, True)
-        n = num_subarray_row * num_subarray_col
-        area = sa.area * n + unit.adder_tree.area + unit.buffer_input.area + unit.buffer_output.area
-        height = math.sqrt(area)
-        width = area / height
-        results = [
-            area,
-            sa.area_adc * n,
-            sa.area_accum * n + unit.adder_tree.area,
-            sa.area_other * n + unit.buffer_input.area + unit.buffer_output.area,
-            sa.area_array * n,
-        ]
-        return results, height, width, 0.0
+        sub = Area(sa.area, Breakdown(adc=sa.area_adc, accumulation=sa.area_accum, other=sa.area_other,
+                                      array=sa.area_array), sa.height, sa.width)
+        total, parts = Area.of(self.macro(side, 0, self.p.clk_freq_hz), [(sub, side * side)])
+        return Area.square(total, parts)
 
-    # --- ProcessingUnitCalculatePerformance -------------------------------------------------
-    def _read_table(self, num_rows: int, num_cols: int, calculate_clk_freq: bool):
+    # --- one operation -------------------------------------------------------------------------
+    def _blocks(self, job: PEJob, grid: bool) -> list[_Block]:
+        """The subarray-sized blocks of the job's weight extent (row-major); ``grid``: only those
+        on the PE's subarray grid (a duplicated PE's extent may be larger than the PE)."""
+        nrs, ncs = self.p.num_row_subarray, self.p.num_col_subarray
+        wmr, wmc = job.matrix_rows, job.matrix_cols
+        rows, cols = math.ceil(wmr / nrs), math.ceil(wmc / ncs)
+        if grid:
+            rows, cols = min(rows, job.shape.rows), min(cols, job.shape.cols)
+        return [_Block(i * nrs, j * ncs, min(nrs, wmr - i * nrs), min(ncs, wmc - j * ncs))
+                for i in range(rows) for j in range(cols)]
+
+    def _placement(self, job: PEJob) -> tuple[list[_Block], bool]:
+        """(blocks read, whether the adder tree runs behind every block): without duplication the
+        blocks partition the weights; duplicated weights that fill the whole subarray grid are
+        one (larger) slice read by one subarray."""
+        copies = job.copies[0] * job.copies[1]
+        if copies > 1 and job.copies[0] >= job.shape.rows and job.copies[1] >= job.shape.cols:
+            return [_Block(0, 0, job.matrix_rows, job.matrix_cols)], False
+        return self._blocks(job, grid=copies == 1), copies > 1
+
+    def sensing_period(self, job: PEJob) -> float:
+        """The longest subarray sensing delay over the job's vectors (the clock pass; s)."""
+        self._subarray_clk = self.p.clk_freq_hz
+        blocks, _ = self._placement(job)
+        return max((self._sense_block(job, b)[0] for b in blocks), default=0.0)
+
+    def read(self, job: PEJob, clk_freq: float | None = None) -> LevelCost:
+        """Latency, energy and leakage of the PE reading ``job`` at ``clk_freq`` (None:
+        ``p.clk_freq_hz``; latencies in cycles when synchronous).  The overlap rule is the module
+        docstring's."""
+        p = self.p
+        clock = Clock(bool(p.synchronous), p.clk_freq_hz if clk_freq is None else clk_freq)
+        self._subarray_clk = clock.freq_hz
+        blocks, tree_per_block = self._placement(job)
+        tree_inputs = math.ceil(job.matrix_rows / p.num_row_subarray)
+        macro = self.macro(job.shape.side, tree_inputs, clock.freq_hz)
+        reads = [self._sense_block(job, b, clock)[1] for b in blocks]
+        copies = job.copies[0] * job.copies[1]
+        tree = steps(macro, [Use("adder_tree", "reduce", (job.num_vectors // p.input_bits) * p.synapses_per_mux)],
+                     clock)
+        if copies == 1:
+            timing = Timing.slowest(r.timing for r in reads).then(tree.timing)
+            energy = add_breakdowns([*(r.energy for r in reads), tree.energy])
+        elif tree_per_block:
+            timing = Timing.slowest(r.timing.then(tree.timing) for r in reads).shared(copies)
+            energy = add_breakdowns([*(r.energy for r in reads), scale_breakdown(tree.energy, len(reads))])
+        else:
+            timing = reads[0].timing.shared(copies)
+            energy = reads[0].energy
+        io = steps(macro, self._io_uses(job, macro), clock,
+                   untimed=("input_bus", "output_bus") if clock.synchronous else ())
+        # every subarray of the grid leaks (a subarray's leakage is that of its full-size circuits)
+        n_sub = job.shape.rows * job.shape.cols
+        leakage = reads[-1].leakage_w * n_sub + macro.leakage_w()
+        tree_leakage = macro.part("adder_tree").model.leakage_w
+        if quirks.applies("pe_stale_adder_tree_leakage", p.compat):
+            if copies == 1 or tree_per_block:
+                self._last_tree_leakage_w[job.novel] = tree_leakage
+            leakage += self._last_tree_leakage_w[job.novel] - tree_leakage
+        return LevelCost(timing.then(io.timing), add_breakdowns([energy, io.energy]), leakage,
+                         reads[-1].leakage_in_use_w * n_sub)
+
+    def _io_uses(self, job: PEJob, macro: Macro) -> list[Use]:
+        """The slice's input bits into the input register over the input bus, its output sums out
+        of the output register over the output bus (the data moved is fixed whatever the copies)."""
+        p = self.p
+        n_in, n_out = (int(macro.part(r).model.port("num_dff")) for r in ("input_register", "output_register"))
+        sum_bits = num_bit_subarray_output(p)
+        stages = int(macro.part("adder_tree").model.port("num_stage"))
+        outputs = job.matrix_cols // p.num_col_per_synapse
+        bits_in = job.matrix_rows // p.num_row_per_synapse * job.num_vectors
+        lines_in = bits_in // n_in
+        lines_out = outputs * sum_bits * job.num_vectors // p.input_bits // n_out
+        bits_out = outputs * (stages + sum_bits) * job.num_vectors // p.input_bits
+        return [
+            Use("input_register", "clock", lines_in), Use("input_register", "capture", lines_in * n_in),
+            Use("output_register", "clock", lines_out), Use("output_register", "capture", lines_out * n_out),
+            Use("input_bus", "transfer", bits_in / macro.part("input_bus").model.port("bus_width")),
+            Use("input_bus", "bit", bits_in * p.input_toggle),
+            Use("output_bus", "transfer", bits_out / macro.part("output_bus").model.port("bus_width")),
+            Use("output_bus", "bit", bits_out * p.output_toggle),
+        ]
+
+    # --- subarray reads ------------------------------------------------------------------------
+    def _read_table(self, num_rows: int, num_cols: int, clock_pass: bool):
         """The subarray's per-active-row-count table for a ``num_rows`` x ``num_cols`` slice (cached
         per shape, pass and clock: a layer has a few slice shapes and thousands of slices)."""
         sa = self.subarray
         max_rows = max(num_rows, self.p.num_row_subarray)
-        key = (max_rows, num_cols, calculate_clk_freq, sa.clk_freq)
+        key = (max_rows, num_cols, clock_pass, self._subarray_clk)
         table = self._tables.get(key)
         if table is None:
-            table = self._tables[key] = sa.read_table(num_cols, calculate_clk_freq, max_rows)
+            table = self._tables[key] = read_table(sa, num_cols, clock_pass, max_rows, self._subarray_clk)
         return table
 
     def _uniform_rows(self, inputs: np.ndarray, num_counts: int, first_row: int = 0):
@@ -236,35 +317,34 @@ class PE:
             memo[key] = (bits, counts, hist, present)
         return bits, counts, hist, present
 
-    def _evaluate_subarray(self, weights: np.ndarray, inputs: np.ndarray, calculate_clk_freq: bool,
-                           first_row: int = 0):
-        """Run the subarray over all input vectors: (max read latency, totals or None).
+    def _sense_block(self, job: PEJob, block: _Block, clock: Clock | None = None):
+        """(longest sensing delay, cost of reading every vector or None in the clock pass) of one
+        block: each vector's results are a table lookup by its active-row count, plus, for eNVM,
+        its columns' ADC energy."""
+        weights = job.weights[block.row:block.row + block.rows, block.col:block.col + block.cols]
+        inputs = job.inputs[block.row:block.row + block.rows, :job.num_vectors]
+        return self._evaluate_subarray(weights, inputs, clock is None, job.row_offset + block.row)
 
-        Each vector's results depend on its active-row count (a table lookup, `SubArray.read_table`)
-        and, for eNVM, on its column resistances through the ADC energy (added per vector here).
-        """
+    def _evaluate_subarray(self, weights: np.ndarray, inputs: np.ndarray, clock_pass: bool, first_row: int = 0):
+        """Run the subarray over all input vectors: (max read latency, `LevelCost` or None)."""
         p, sa = self.p, self.subarray
-        table = self._read_table(weights.shape[0], weights.shape[1], calculate_clk_freq)
+        table = self._read_table(weights.shape[0], weights.shape[1], clock_pass)
         count_rows = self._active_rows if self.activity is None else self._uniform_rows
         bits, counts, hist, present = count_rows(inputs, table.latency.shape[1], first_row)
         max_latency = float(table.latency[0][present].max()) if present.size else 0.0
-        if calculate_clk_freq:
+        if clock_pass:
             return max_latency, None
         if not sa.is_sram and not p.parallel_read:
             self.idle_sequential_vectors += int(hist[0])
         weight = hist.astype(float)
         latency = table.latency @ weight
-        energy = table.energy @ weight
+        total, adc, accum, other = (float(v) for v in table.energy @ weight)
         if not sa.is_sram:
-            extra = self._envm_column_energy(table, weights, bits, counts)
-            energy[0] += extra  # total
-            energy[1] += extra  # ADC part
-        t = _SubArrayTotals()
-        t.read_latency, t.latency_adc, t.latency_accum, t.latency_other = (float(v) for v in latency)
-        t.energy, t.energy_adc, t.energy_accum, t.energy_other = (float(v) for v in energy)
-        t.leakage = table.leakage
-        t.leakage_sram_in_use = table.leakage_sram_in_use
-        return max_latency, t
+            adc += self._envm_column_energy(table, weights, bits, counts)
+        timing = Timing(total=float(latency[0]), adc=float(latency[1]), accumulation=float(latency[2]),
+                        other=float(latency[3]))
+        return max_latency, LevelCost(timing, Breakdown(adc=adc, accumulation=accum, other=other),
+                                      table.leakage, table.leakage_sram_in_use)
 
     def _envm_column_energy(self, table, weights: np.ndarray, bits, counts: np.ndarray) -> float:
         """ADC energy (J) the real eNVM columns add over the table's open columns, summed over the
@@ -284,132 +364,3 @@ class PE:
         else:
             column_sum = envm_column_energy_sums(bits, weights, p, self.cell, args)
         return float(np.dot(column_sum - table.open_column_sum, table.adc_num_read[counts]))
-
-    def calculate_performance(self, new_memory: np.ndarray, input_vector: np.ndarray, array_dup_row: int,
-                              array_dup_col: int, num_subarray_row: int, num_subarray_col: int,
-                              weight_matrix_row: int, weight_matrix_col: int, num_in_vector: int,
-                              nm_pe: bool, calculate_clk_freq: bool, clk_period: float = 0.0,
-                              clk_freq: float | None = None, row_offset: int = 0) -> Performance:
-        p = self.p
-        unit = self.nm if nm_pe else self.cm
-        if not calculate_clk_freq:
-            clk = p.clk_freq_hz if clk_freq is None else clk_freq
-            self.subarray.clk_freq = clk
-            for periphery in (self.nm, self.cm):
-                for circuit in periphery.circuits():
-                    circuit.clk_freq = clk
-        nrs, ncs = p.num_row_subarray, p.num_col_subarray
-        inputs = input_vector[:, :num_in_vector]
-        wmr, wmc = weight_matrix_row, weight_matrix_col
-        adder = unit.adder_tree
-        adder_reads = (num_in_vector // p.input_bits) * p.synapses_per_mux
-        adder_units = math.ceil(wmr / nrs)
-
-        read_latency = read_energy = 0.0
-        lat_adc = lat_accum = lat_other = 0.0
-        e_adc = e_accum = e_other = 0.0
-        leak = leak_sram = 0.0
-
-        def run(r0: int, c0: int, n_rows: int, n_cols: int):
-            nonlocal clk_period, read_energy, e_adc, e_accum, e_other, leak, leak_sram
-            max_latency, t = self._evaluate_subarray(new_memory[r0:r0 + n_rows, c0:c0 + n_cols],
-                                                     inputs[r0:r0 + n_rows], calculate_clk_freq, row_offset + r0)
-            if calculate_clk_freq:
-                if clk_period < max_latency:
-                    clk_period = max_latency
-                return None
-            read_energy += t.energy
-            e_adc += t.energy_adc
-            e_accum += t.energy_accum
-            e_other += t.energy_other
-            # last-wins is exact, not a quirk: a subarray's leakage comes from its full-size circuits,
-            # the same for every slice (one value per configuration, measured on 6 configurations)
-            leak, leak_sram = t.leakage, t.leakage_sram_in_use
-            return t
-
-        if array_dup_row * array_dup_col > 1:
-            dup = array_dup_row * array_dup_col
-            if array_dup_row < num_subarray_row or array_dup_col < num_subarray_col:
-                # the weights fill a few subarrays, each duplicated
-                for i in range(math.ceil(wmr / nrs)):
-                    for j in range(math.ceil(wmc / ncs)):
-                        t = run(i * nrs, j * ncs, min(nrs, wmr - i * nrs), min(ncs, wmc - j * ncs))
-                        if t is None:
-                            continue
-                        adder.calculate_latency(adder_reads, adder_units, 0)
-                        adder.calculate_power(adder_reads, adder_units)
-                        read_latency = max(t.read_latency + adder.read_latency, read_latency)
-                        read_energy += adder.read_dynamic_energy
-                        lat_adc = max(t.latency_adc, lat_adc)
-                        lat_accum = max(t.latency_accum + adder.read_latency, lat_accum)
-                        lat_other = max(t.latency_other, lat_other)
-                        e_accum += adder.read_dynamic_energy
-                read_latency /= dup
-                lat_adc /= dup
-                lat_accum /= dup
-                lat_other /= dup
-            else:
-                # the whole weight matrix fits one subarray (no adder tree in this case)
-                t = run(0, 0, wmr, wmc)
-                if t is not None:
-                    read_latency = t.read_latency / dup
-                    lat_adc = t.latency_adc / dup
-                    lat_accum = t.latency_accum / dup
-                    lat_other = t.latency_other / dup
-        else:
-            # the weights are partitioned among the subarrays, no duplication
-            for i in range(num_subarray_row):
-                for j in range(num_subarray_col):
-                    if i * nrs < wmr and j * ncs < wmc:
-                        t = run(i * nrs, j * ncs, min(nrs, wmr - i * nrs), min(ncs, wmc - j * ncs))
-                        if t is None:
-                            continue
-                        read_latency = max(t.read_latency, read_latency)
-                        lat_adc = max(t.latency_adc, lat_adc)
-                        lat_accum = max(t.latency_accum, lat_accum)
-                        lat_other = max(t.latency_other, lat_other)
-            if not calculate_clk_freq:
-                adder.calculate_latency(adder_reads, adder_units, 0)
-                adder.calculate_power(adder_reads, adder_units)
-                read_latency += adder.read_latency
-                lat_accum += adder.read_latency
-                read_energy += adder.read_dynamic_energy
-                e_accum += adder.read_dynamic_energy
-
-        if calculate_clk_freq:
-            return Performance(clk_period=clk_period)
-
-        # buffers and buses: the total data moved is fixed whatever the speed-up
-        bits_in = wmr // p.num_row_per_synapse * num_in_vector
-        buf_in, buf_out = unit.buffer_input, unit.buffer_output
-        n_read_in = bits_in // buf_in.num_dff
-        n_read_out = (wmc // p.num_col_per_synapse * adder.num_adder_bit * num_in_vector
-                      // p.input_bits // buf_out.num_dff)
-        buf_in.calculate_latency(0, n_read_in)
-        buf_out.calculate_latency(0, n_read_out)
-        buf_in.calculate_power(n_read_in, buf_in.num_dff, False)
-        buf_out.calculate_power(n_read_out, buf_out.num_dff, False)
-
-        bus_in, bus_out = unit.bus_input, unit.bus_output
-        bus_in.calculate_latency(bits_in / bus_in.bus_width)
-        bus_in.calculate_power(bus_in.bus_width, bits_in / bus_in.bus_width, True)
-        out_lanes = bus_out.num_row * bus_out.bus_width
-        bits_out = (wmc // p.num_col_per_synapse * (adder.num_stage + adder.num_adder_bit) * num_in_vector
-                    // p.input_bits)
-        bus_out.calculate_latency(bits_out / out_lanes)
-        bus_out.calculate_power(out_lanes, bits_out / out_lanes, False)
-
-        buffer_latency = buf_in.read_latency + buf_out.read_latency
-        ic_latency = 0.0 if p.synchronous else bus_in.read_latency + bus_out.read_latency
-        buffer_energy = buf_in.read_dynamic_energy + buf_out.read_dynamic_energy
-        ic_energy = bus_in.read_dynamic_energy + bus_out.read_dynamic_energy
-        leakage = (leak * num_subarray_row * num_subarray_col + adder.leakage + buf_in.leakage + buf_out.leakage
-                   + bus_in.leakage + bus_out.leakage)
-        read_latency += buffer_latency + ic_latency
-        lat_other += buffer_latency + ic_latency
-        read_energy += buffer_energy + ic_energy
-        e_other += buffer_energy + ic_energy
-        values = (read_latency, read_energy, leakage, leak_sram * num_subarray_row * num_subarray_col,
-                  buffer_latency, buffer_energy, ic_latency, ic_energy, lat_adc, lat_accum, lat_other,
-                  e_adc, e_accum, e_other, clk_period)
-        return Performance(*(float(v) for v in values))

@@ -1,310 +1,179 @@
-"""Read latency of the CIM subarray (NeuroSim V1.4 SubArray model, "CalculateLatency"), batched.
+"""How the latencies of a subarray read overlap: the overlap rules of each read mode, stated once.
 
-A mixin of `neurosim_core.subarray.SubArray`: the overlap rules of one subarray read, per mode
-(parallel: row drive, mux and ADC in one sensing cycle per column group, partial sums pipelined
-with the ADC; sequential: one row per cycle, accumulation pipelined), stated once here.
+DNN+NeuroSim V1.4 manual, "SubArray" (read timing) and "Synchronous / asynchronous mode"; the
+latency of each circuit is its action's (`arch.latency_terms`), these rules combine them.
+
+Sensing cycle (one conversion; the chip clock period is the longest one, x ``beta``):
+
+* parallel read: the row drive (+ row repeaters) runs while the column mux selects, the slower of
+  the two counts; then (SRAM) the bit lines precharge; then the ADC converts;
+* sequential eNVM read: row decode + drive, overlapped with the mux; the bit line settles; the
+  ADC converts;
+* sequential SRAM read: row decode, precharge, bit-line swing, latch sense, one after the other.
+
+Read of one input bit-vector (performance pass):
+
+* synchronous designs count cycles of the chip clock: one per conversion (parallel: ``n_mux``
+  column groups x ``n_add`` row groups; sequential: one per active row and column group); the
+  partial-sum adder is pipelined behind the conversions and adds only the cycles it needs beyond
+  one; each shift-adder is pipelined behind what feeds it and adds only the cycles it needs beyond
+  those;
+* asynchronous designs add seconds: the sensing of every conversion ("ADC"), the row drive
+  overlapped with the mux ("other"), and the accumulation only where the adder and shift-adders,
+  run back to back, outlast both.
 """
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
-from . import formula
-from .circuits.arithmetic import ShiftAdd
+from . import formula, quirks
+from .arch import Use, latency_terms
 from .constants import NMOS
 
-#: ramp input the model uses for "ideal step" inputs
-_STEP = 1e20
-#: inference never writes the array (see subarray.py)
-_NO_WRITE = 0.0
+__all__ = ["SensingCycle", "column_settling", "half_parallel_rows", "sensing_cycle", "read_latency"]
+
+#: the bit line needs a 15-20 % swing to be sensed (V1.4 manual, "SubArray")
+_SENSE_SWING = 0.2
 
 
 def _cmax(a, b):
-    """The model's ``MAX(a, b)`` macro, ``a > b ? a : b`` (a NaN ``a`` gives ``b``), elementwise."""
+    """``a`` where ``a > b``, else ``b`` (a NaN ``a`` gives ``b``), elementwise."""
     return np.where(a > b, a, b)
 
 
-class SubArrayLatency:
-    """Latency methods of `SubArray` (see the module docstring)."""
-
-    def _repeater_latency(self, cap_row: float) -> float:
-        """Delay of the repeater chain along a row (0 without repeaters)."""
-        p = self.p
-        if p.buffer_number <= 0:
-            return 0.0
-        section_num = p.num_col_subarray // (p.buffer_number + 1)
-        unit_cap, unit_res = cap_row / p.num_col_subarray, self.unit_res
-        r_drive, c_in, c_out = self.target_drive_res, self.drive_cap_in, self.drive_cap_out
-        wire = unit_cap * section_num * (0.69 * r_drive + 0.38 * unit_res * section_num)
-        t_inner = r_drive * c_out * 0.69 + wire + (unit_cap * section_num * 0.69 + 0.69 * r_drive) * c_in
-        t_last = r_drive * c_out * 0.69 + wire
-        t_gate = (c_out + c_in) * r_drive * 0.69
-        latency = 0.0
-        for i in range(p.buffer_number - 1, -1, -1):
-            latency += (t_last + t_gate) if i == 0 else (t_inner + t_gate)
-        return latency
+def half_parallel_rows(value: float, num_row_parallel: int, compat: str) -> float:
+    """``value / (num_row_parallel / 2)``: half of the enabled rows assumed on.  V1.4 halves in
+    integers (quirk ``integer_half_parallel_rows``: one parallel row gives an infinite value)."""
+    if quirks.applies("integer_half_parallel_rows", compat):
+        half = num_row_parallel // 2
+        return value / half if half else math.inf
+    return value / (num_row_parallel / 2)
 
 
-    # ------------------------------------------------------------------------------------------
-    @staticmethod
-    def _batch(column_resistance, activity_row_read):
-        """(2-D column resistance, 1-D activity, single-vector flag) from the caller's arrays."""
-        res = np.asarray(column_resistance, dtype=float)
-        single = res.ndim == 1
-        res2 = res.reshape(1, -1) if single else res
-        act = np.broadcast_to(np.asarray(activity_row_read, dtype=float), (res2.shape[0],))
-        return res2, act, single
+def column_settling(p, tech, cell, w) -> float:
+    """Delay (s) of a column before it can be sensed.
 
-    @staticmethod
-    def _out(value, n: int, single: bool):
-        arr = np.broadcast_to(np.asarray(value, dtype=float), (n,)).copy()
-        return float(arr[0]) if single else arr
-
-    def _shift_add_adder_latency(self, shift_add: ShiftAdd) -> float:
-        return shift_add.adder_latency if shift_add.initialized else 0.0
-
-    def _sram_bitline_delay(self) -> float:
-        """Elmore delay of the SRAM bitline to a half-sense-voltage swing."""
-        p, tech, cell = self.p, self.tech, self.cell
-        res_pull_down = formula.on_resistance(cell.width_sram_cell_nmos * self._fin * tech.feature_size, NMOS,
-                                              p.temperature_k, tech)
-        n = self.num_row
-        cap_per_cell = self.cap_col / n + self.cap_cell_access
-        res_per_cell = self.res_col / n
-        elmore = ((self.res_cell_access + res_pull_down) * cap_per_cell * n
-                  + cap_per_cell * res_per_cell * n * (n + 1) / 2)
+    SRAM: Elmore delay of the bit line through the access and pull-down devices to half the sense
+    voltage.  eNVM: 20 % of the RC of the column capacitance and the cells' average resistance
+    (half the enabled rows on in the parallel read)."""
+    if cell.is_sram:
+        fin = 2 if tech.feature_size_in_nano <= 14 else 1
+        pull_down = formula.on_resistance(cell.width_sram_cell_nmos * fin * tech.feature_size, NMOS,
+                                          p.temperature_k, tech)
+        n = p.num_row_subarray
+        cap_per_cell = w.cap_col / n + w.cap_cell_access
+        elmore = (w.res_cell_access + pull_down) * cap_per_cell * n + cap_per_cell * (w.res_col / n) * n * (n + 1) / 2
         return elmore * math.log(tech.vdd / (tech.vdd - cell.min_sense_voltage / 2))
+    res = w.res_mem_cell_avg
+    if p.conventional_parallel:
+        res = half_parallel_rows(res, p.num_row_parallel, p.compat)
+    return w.cap_col * res * _SENSE_SWING
 
-    def _adc_latency(self) -> None:
-        # the conversion time does not depend on the input vector (the MLSA's is set by its ladder)
-        self.adc_slot.calculate_latency(1)
 
-    def _add_adc_latency(self, latency):
-        """``latency`` plus one conversion, its parts added in turn (MLSA: sensing, then encoder)."""
-        for part in self.adc_slot.latency_parts:
-            latency += part
-        return latency
+class SensingCycle(NamedTuple):
+    """One sensing cycle (s) and its parts: row drive, mux, ADC sensing, column settling."""
 
-    def _mux_latency(self, col_ramp: float) -> float:
-        """Column mux + mux decoder delay (0 when not muxed)."""
-        if self.num_col_muxed <= 1:
-            return 0.0
-        self.mux.calculate_latency(col_ramp, 0, 1)
-        n = self._num_adc
-        self.mux_decoder.calculate_latency(_STEP, self.mux.cap_tg_gate_n * n, self.mux.cap_tg_gate_p * n, 0, 0, 1, 0)
-        return self.mux.read_latency + self.mux_decoder.read_latency
+    period_s: float
+    row_delay_s: float
+    mux_delay_s: float
+    adc_latency_s: float
+    col_delay_s: float
 
-    def calculate_latency(self, column_resistance, activity_row_read, calculate_clk_freq: bool):
-        """Read latency of every input vector (model's ``CalculateLatency``), batched.
 
-        Parameters
-        ----------
-        column_resistance : array (n_vectors, n_columns) or (n_columns,)
-            Column resistance of each input vector (ohm), as the model's ``GetColumnResistance``.
-        activity_row_read : array (n_vectors,) or scalar
-            Fraction of active rows of each vector (model's ``activityRowRead``).
-        calculate_clk_freq : bool
-            True: the clock pass.  ``read_latency`` is then the sensing-cycle time (s) of each
-            vector; the clock period is its maximum over all vectors (and positions).
-            False: the performance pass.  With ``p.synchronous`` the results are in clock
-            cycles of ``self.clk_freq`` (set it to the chip clock first, as the model does);
-            otherwise in seconds.
+class _Path(NamedTuple):
+    rows: float  # row decode + drive (parallel: the driver alone)
+    repeaters: float
+    mux: float  # column mux + its decoder
+    precharge: float
+    sense: float  # latch sense amps (sequential SRAM)
+    convert: float  # the ADC
+    column: float  # bit-line settling
+    adder: float  # one partial-sum addition
+    shift_weight: float  # one addition of the weight / input shift-adders
+    shift_input: float
 
-        Returns
-        -------
-        ``read_latency`` per vector: an array of shape (n_vectors,), a float for a 1-D
-        ``column_resistance``.  Also sets, with the same shape, the attributes ``read_latency``,
-        ``read_latency_adc``, ``read_latency_accum`` and ``read_latency_other`` (in the clock
-        pass only ``read_latency``; the others are 0).  The processing element sums them over
-        the vectors of a position.  The clock pass of the parallel modes also sets
-        ``row_delay``, ``mux_delay`` and ``adc_latency`` (s).
-        """
-        if not self.initialized:
-            raise RuntimeError("SubArray: initialize() first")
-        res2, act, single = self._batch(column_resistance, activity_row_read)
-        if self.conventional_parallel:
-            total, adc, accum, other = self._latency_parallel(calculate_clk_freq)
-        elif self.is_sram:
-            total, adc, accum, other = self._latency_sram_sequential(act, calculate_clk_freq)
-        else:
-            total, adc, accum, other = self._latency_envm_sequential(act, calculate_clk_freq)
-        n = res2.shape[0]
-        self.read_latency = self._out(total, n, single)
-        self.read_latency_adc = self._out(adc, n, single)
-        self.read_latency_accum = self._out(accum, n, single)
-        self.read_latency_other = self._out(other, n, single)
-        return self.read_latency
 
-    def _row_driver_latency_parallel(self) -> tuple[float, float]:
-        """(row driver delay, repeater-chain delay) of the parallel-mode row path."""
-        p, sram = self.p, self.is_sram
-        num_write = _NO_WRITE
-        if not sram and self.is_1t1r:
-            driver, cap_row, kwargs = self.wl_new_switch_matrix, self.cap_row2, {}
-        else:
-            driver, cap_row = self.wl_switch_matrix, self.cap_row1
-        buffered = p.buffer_number > 0 and (sram or self.is_1t1r)
-        if buffered:
-            # the model re-derives the per-cell row parasitics from the final row capacitance here
-            self.unit_cap = cap_row / p.num_col_subarray
-            self.unit_res = self.res_row / p.num_col_subarray
-            section_num = p.num_col_subarray // (p.buffer_number + 1)
-            cap_load, res_load = cap_row / (p.buffer_number + 1) + self.drive_cap_in, self.unit_res * section_num
-        else:
-            cap_load, res_load = cap_row, self.res_row
-        if driver is self.wl_switch_matrix:
-            kwargs = self._row_bus_kwargs()
-        driver.calculate_latency(_STEP, cap_load, res_load, 1, num_write, **kwargs)
-        return driver.read_latency, (self._repeater_latency(cap_row) if buffered else 0.0)
+def _path(model) -> _Path:
+    """The latency of one action of every part on the read path (`arch.latency_terms`)."""
+    macro = model.macro
+    steps = [("wl_switch_matrix", "read", {"activity_row_read": 0.0}),
+             ("wl_new_switch_matrix", "read", {"activity_row_read": 0.0}), ("row_repeaters", "propagate", {}),
+             ("wl_decoder", "read", {}), ("wl_decoder_driver", "read", {}), ("wl_new_decoder_driver", "read", {}),
+             ("column_mux", "read", {}), ("column_mux_decoder", "read", {}), ("precharger", "precharge", {}),
+             ("sense_amp", "sense", {}), ("adc", "convert", {}), ("array", "bitline", {}),
+             ("accumulation_adder", "add", {})]
+    t = latency_terms(macro, [Use(role, action, 1.0, data) for role, action, data in steps if macro.has(role)])
+    g = t.get
 
-    def _latency_parallel(self, clk_pass: bool):
-        """Parallel modes: nothing depends on the input vector, results are scalars."""
-        beta, n_mux, n_add, sram = self._beta, self.num_col_muxed, self.num_add, self.is_sram
-        col_ramp = 0.0
-        if not sram:
-            tau = self.cap_col * self._per_half_parallel_rows(self.res_mem_cell_avg)
-            _, col_ramp = formula.horowitz(tau, 0, _STEP)
-            self.col_delay = tau * 0.2  # a 15-20 % swing is enough to sense
-        rows = mux = 0.0
-        if clk_pass or not self.synchronous:
-            rows, buffer_latency = self._row_driver_latency_parallel()
-            if sram:
-                num_write = _NO_WRITE
-                self.precharger.calculate_latency(_STEP, self.cap_col, 1, num_write)
-            self._adc_latency()
-            mux = self._mux_latency(col_ramp)
-            if sram:
-                self.col_delay = self._sram_bitline_delay()
-            if clk_pass:
-                latency = 0.0
-                latency += max(rows + buffer_latency, mux)
-                if sram:
-                    latency += self.precharger.read_latency
-                latency = self._add_adc_latency(latency)
-                latency *= beta
-                self.row_delay = rows + buffer_latency
-                self.mux_delay = self.mux.read_latency + self.mux_decoder.read_latency
-                self.adc_latency = self.adc_slot.sense_latency
-                return latency, 0.0, 0.0, 0.0
-        self._accumulation_latency()
-        ncps = self.num_cell_per_synapse
-        groups = self.p.synapses_per_mux
-        saw = self._shift_add_adder_latency(self.shift_add_weight)
-        sai = self._shift_add_adder_latency(self.shift_add_input)
-        other = 0.0
-        if self.synchronous:
-            clk = self.clk_freq
-            adc = float(n_mux * n_add)
-            accum = 0.0
-            if n_add > 1:  # adder pipelined with the ADC
-                accum += n_mux * (n_add - 1) * (math.ceil(self.adder.read_latency * clk) - 1)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                if ncps > 1:  # weight shift-add pipelined with ADC + adder of one column
-                    accum += (ncps - 1) * groups * _cmax(math.ceil(saw * clk) - np.float64(adc + accum) / n_mux, 0)
-                if self.num_read_pulse > 1:  # input shift-add pipelined with the synapse's columns
-                    accum += groups * _cmax(math.ceil(sai * clk) - np.float64(adc + accum) / np.float64(groups), 0)
-        else:
-            if sram:
-                sense = self._add_adc_latency(self.precharger.read_latency + self.col_delay)
-            else:
-                sense = self._add_adc_latency(0.0) + self.col_delay
-            adc = sense * n_mux * beta * n_add
-            other = max(rows * n_add, mux) * n_mux * beta
-            accum = _cmax(self.adder.read_latency * n_mux * (n_add - 1) + saw * (ncps - 1) * groups + sai * groups
-                          - adc - other, 0)
-        return adc + accum + other, adc, accum, other
+    def shift(role):
+        return macro.part(role).model.port("adder_latency_s") if macro.has(role) else 0.0
+    rows = g("wl_switch_matrix", 0.0) + g("wl_new_switch_matrix", 0.0)
+    if not model.spec.parallel:
+        rows = g("wl_decoder", 0.0) + g("wl_decoder_driver", 0.0) + g("wl_new_decoder_driver", 0.0)
+    return _Path(rows, g("row_repeaters", 0.0), g("column_mux", 0.0) + g("column_mux_decoder", 0.0),
+                 g("precharger", 0.0), g("sense_amp", 0.0), g("adc", 0.0), g("array", 0.0),
+                 g("accumulation_adder", 0.0), shift("shift_add_weight"), shift("shift_add_input"))
 
-    def _accumulation_latency(self) -> None:
-        """Adder/DFF and shift-adder latencies used by the performance pass."""
-        if self.conventional_sequential or self.num_add > 1:
-            self.adder.calculate_latency(_STEP, self.dff.cap_tg_drain, 1)
-            self.dff.calculate_latency(_STEP, 1)
-        if self.num_cell_per_synapse > 1:
-            self.shift_add_weight.calculate_latency(1)
-        if self.num_read_pulse > 1:
-            self.shift_add_input.calculate_latency(1)
 
-    def _latency_sram_sequential(self, act, clk_pass: bool):
-        beta, num_row = self._beta, self.num_row
-        ops_per_row = math.ceil(self.num_col / self.num_read_cell_per_operation_neuro)
-        if clk_pass or not self.synchronous:
-            num_write = _NO_WRITE
-            self.wl_decoder.calculate_latency(_STEP, self.cap_row1, 0, self.res_row, self.num_col, 1, num_write)
-            self.precharger.calculate_latency(_STEP, self.cap_col, 1, num_write)
-            self.sense_amp.calculate_latency(1)
-            self.col_delay = self._sram_bitline_delay()
-            if clk_pass:
-                latency = 0.0
-                latency += self.wl_decoder.read_latency
-                latency += self.precharger.read_latency
-                latency += self.col_delay
-                latency += self.sense_amp.read_latency
-                latency *= beta
-                return latency, 0.0, 0.0, 0.0
-        self._accumulation_latency()
-        ncps = self.num_cell_per_synapse
-        saw = self._shift_add_adder_latency(self.shift_add_weight)
-        sai = self._shift_add_adder_latency(self.shift_add_input)
-        reads = ops_per_row * num_row * act
-        other = np.zeros_like(act)
-        if self.synchronous:
-            clk = self.clk_freq
+def sensing_cycle(model) -> SensingCycle:
+    """The sensing cycle of one conversion (the clock pass; s); see the module docstring."""
+    spec, t = model.spec, _path(model)
+    if spec.parallel:
+        cycle = max(t.rows + t.repeaters, t.mux) + t.precharge + t.convert
+        adc = model.macro.part("adc").model.ports.get("sense_latency_s", 0.0)
+        return SensingCycle(cycle * spec.beta, t.rows + t.repeaters, t.mux, adc, t.column)
+    if spec.sram:
+        cycle = t.rows + t.precharge + t.column + t.sense
+    else:
+        cycle = max(t.rows, t.mux) + t.column + t.convert
+    return SensingCycle(cycle * spec.beta, 0.0, 0.0, 0.0, t.column)
+
+
+def read_latency(model, activity, clk_freq_hz: float):
+    """(total, adc, accumulation, other) latency of reading each input vector (``activity``: (n,)
+    fraction of rows active): clock cycles of ``clk_freq_hz`` when synchronous, else s."""
+    spec, t = model.spec, _path(model)
+    act = np.asarray(activity, dtype=float)
+    n_mux, ncps, groups, beta = spec.num_col_muxed, spec.cells_per_synapse, spec.synapses_per_mux, spec.beta
+    if spec.parallel:
+        reads, per_group = float(n_mux * spec.num_add), float(spec.num_add)  # conversions; per column group
+    else:
+        reads = spec.num_row * act * (1 if spec.sram else n_mux)
+        per_group = spec.num_row * act
+    other = np.zeros_like(act)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if spec.synchronous:
+            clk = clk_freq_hz
             adc = reads
-            accum = ops_per_row * (num_row * act - 1) * (math.ceil(self.adder.read_latency * clk) - 1)
-            accum = accum + _cmax(math.ceil((saw * (ncps - 1) + sai) * clk) - (adc + accum), 0)
+            accum = 0.0
+            if model.macro.has("accumulation_adder"):  # one cycle per addition is hidden by the ADC
+                accum = (reads - (1 if spec.sram and not spec.parallel else n_mux)) * (math.ceil(t.adder * clk) - 1)
+            if spec.sram and not spec.parallel:  # both shift-adders behind the row-by-row sum
+                accum = accum + _cmax(math.ceil((t.shift_weight * (ncps - 1) + t.shift_input) * clk) - (adc + accum), 0)
+            else:
+                if ncps > 1:  # weight shift-add behind the ADC + adder of one column group
+                    accum = accum + (ncps - 1) * groups * _cmax(math.ceil(t.shift_weight * clk)
+                                                                - np.float64(adc + accum) / n_mux, 0)
+                if spec.input_bits > 1:  # input shift-add behind the synapse's columns
+                    accum = accum + groups * _cmax(math.ceil(t.shift_input * clk)
+                                                   - np.float64(adc + accum) / np.float64(groups), 0)
         else:
-            sense = self.precharger.read_latency + self.col_delay + self.sense_amp.read_latency
-            adc = sense * ops_per_row * num_row * act * beta
-            other = self.wl_decoder.read_latency * num_row * act * beta
-            accum = _cmax(self.adder.read_latency * (ops_per_row * num_row * act - 1) + saw * (ncps - 1) + sai
-                          - adc - other, 0)
-        return adc + accum + other, adc, accum, other
-
-    def _latency_envm_sequential(self, act, clk_pass: bool):
-        beta, num_row, n_mux = self._beta, self.num_row, self.num_col_muxed
-        tau = self.cap_col * self.res_mem_cell_avg
-        _, col_ramp = formula.horowitz(tau, 0, _STEP)
-        self.col_delay = tau * 0.2  # a 15-20 % swing is enough to sense
-        rows = mux = 0.0
-        if clk_pass or not self.synchronous:
-            num_write = _NO_WRITE
-            self.wl_decoder.calculate_latency(_STEP, self.cap_row2, 0, self.res_row, self.num_col, 1, num_write)
-            ramp = self.wl_decoder.ramp_output
-            if self.is_1t1r:
-                self.wl_new_decoder_driver.calculate_latency(ramp, self.cap_row2, self.res_row, 1, num_write)
+            if spec.sram and not spec.parallel:
+                adc = (t.precharge + t.column + t.sense) * reads * beta
+                other = t.rows * reads * beta
+                shifts = t.shift_weight * (ncps - 1) + t.shift_input
+                additions = reads - 1
             else:
-                self.wl_decoder_driver.calculate_latency(ramp, self.cap_row1, self.cap_row1, self.res_row, 1, num_write)
-            mux = self._mux_latency(col_ramp)
-            self._adc_latency()
-            rows = (self.wl_decoder.read_latency + self.wl_new_decoder_driver.read_latency
-                    + self.wl_decoder_driver.read_latency)
-            if clk_pass:
-                latency = 0.0
-                latency += max(rows, mux)
-                latency += self.col_delay
-                latency = self._add_adc_latency(latency)
-                latency *= beta
-                return latency, 0.0, 0.0, 0.0
-        self._accumulation_latency()
-        ncps = self.num_cell_per_synapse
-        groups = self.p.synapses_per_mux
-        saw = self._shift_add_adder_latency(self.shift_add_weight)
-        sai = self._shift_add_adder_latency(self.shift_add_input)
-        other = np.zeros_like(act)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if self.synchronous:
-                clk = self.clk_freq
-                adc = num_row * act * n_mux
-                accum = n_mux * (num_row * act - 1) * (math.ceil(self.adder.read_latency * clk) - 1)
-                if ncps > 1:
-                    accum = accum + (ncps - 1) * groups * _cmax(math.ceil(saw * clk) - (adc + accum) / n_mux, 0)
-                if self.num_read_pulse > 1:
-                    accum = accum + groups * _cmax(math.ceil(sai * clk) - (adc + accum) / np.float64(groups), 0)
-            else:
-                adc = (self._add_adc_latency(0.0) + self.col_delay) * (num_row * act * n_mux) * beta
-                other = _cmax(rows * num_row * act, mux) * n_mux * beta
-                accum = _cmax(self.adder.read_latency * n_mux * (num_row * act - 1) + saw * (ncps - 1) * groups
-                              + sai * groups - adc - other, 0)
-        return adc + accum + other, adc, accum, other
+                sense = t.precharge + t.column + t.convert if spec.sram else t.convert + t.column
+                adc = sense * reads * beta
+                other = _cmax(t.rows * per_group, t.mux) * n_mux * beta
+                shifts = t.shift_weight * (ncps - 1) * groups + t.shift_input * groups
+                additions = n_mux * (per_group - 1)
+            accum = _cmax(t.adder * additions + shifts - adc - other, 0)
 
+    def vec(x):
+        return np.broadcast_to(np.asarray(x, dtype=float), act.shape).copy()
+    return vec(adc + accum + other), vec(adc), vec(accum), vec(other)

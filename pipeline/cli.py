@@ -27,7 +27,7 @@ def _parse_value(text: str):
 
 
 def cmd_config(args) -> int:
-    from .config import compose, stage_keys
+    from .flow.config import compose, stage_keys
 
     flow = compose(args.overrides)
     doc = {"resolved": json.loads(json.dumps(flow.to_dict(), default=str)), "stage_keys": stage_keys(flow)}
@@ -36,10 +36,10 @@ def cmd_config(args) -> int:
 
 
 def cmd_stage(args) -> int:
-    from .config import compose
-    from .stages import run_stage, setup_logging
+    from .flow.config import compose
+    from .flow.stages import run_stage, setup_logging
 
-    from .integrity import check_writable
+    from .flow.integrity import check_writable
 
     setup_logging(Path(args.log) if args.log else None)
     flow = compose(args.overrides)
@@ -78,7 +78,7 @@ def cmd_sweep(args) -> int:
 def cmd_estimate(args) -> int:
     from neurosim_core.params import HardwareConfig, resolve
 
-    from .direct import estimate_from_files, trace_precision
+    from .flow.direct import estimate_from_files, trace_precision
 
     values = {}
     for item in args.set or []:
@@ -103,7 +103,7 @@ def cmd_estimate(args) -> int:
 
 
 def cmd_estimate_training(args) -> int:
-    from .train_estimate import estimate_training_from_files
+    from .flow.direct_training import estimate_training_from_files
 
     values = {}
     for item in args.set or []:

@@ -1,5 +1,5 @@
 # One rule per stage; {key} is the hash of the config slice the stage depends on.
-from pipeline.plan import STAGE_FILES
+from pipeline.flow.plan import STAGE_FILES
 
 #: outputs shown by `snakemake --report` (category, subcategory)
 REPORTED = {

@@ -1,21 +1,38 @@
 """Circuit models of the CIM macro (one module per family; see neurosim_core/DESIGN.md)."""
-from .adc import MultilevelSAEncoder, MultilevelSenseAmp, sar_adc
-from .sensing import Comparator, CurrentSenseAmp, ReadCircuit, ReadCircuitMode, VoltageSenseAmp
-from .arithmetic import Adder, AdderTree, BitShifter, ShiftAdd
+from .adc import sar_adc
+from .mlsa import MlsaEncoderSpec, MlsaSpec, mlsa_encoder, multilevel_sense_amp
+from .sensing import (
+    Comparator, ComparatorSpec, CurrentSenseAmpSpec, ReadCircuitMode, ReadCircuitSpec, VoltageSenseAmpSpec, comparator,
+    current_sense_amp, read_circuit, voltage_sense_amp,
+)
 from .base import Component
 from .buffer import Buffer
-from .decoders import DecoderDriver, RowDecoder, WLDecoderOutput, WLNewDecoderDriver
+from .decoders import (
+    DecoderDriverSpec, RowDecoder, RowDecoderSpec, WlDecoderOutputSpec, WlNewDecoderDriverSpec, decoder_driver,
+    row_decoder, wl_decoder_output, wl_new_decoder_driver,
+)
 from .dff import DFF
 from .functional import MaxPooling, Sigmoid
 from .interconnect import Bus, HTree, XYBus
-from .sram_periphery import Precharger, SenseAmp, SramNewSA, SRAMWriteDriver
-from .switching import DeMux, LevelShifter, Mux, NewMux, NewSwitchMatrix, SwitchMatrix
+from .sram_periphery import (
+    Precharger, PrechargerSpec, SenseAmp, SenseAmpSpec, SRAMWriteDriver, SramNewSaSpec, SramWriteDriverSpec, precharger,
+    sense_amp, sram_new_sa, sram_write_driver,
+)
+from .switching import (
+    DemuxSpec, LevelShifterSpec, MuxSpec, NewMuxSpec, NewSwitchMatrixSpec, SwitchMatrixSpec, demux, level_shifter, mux,
+    new_mux, new_switch_matrix, switch_matrix,
+)
 
 __all__ = [
-    "sar_adc",
-    "Adder", "AdderTree", "BitShifter", "Buffer", "Bus", "Comparator", "Component", "CurrentSenseAmp",
-    "DecoderDriver", "DeMux", "DFF", "HTree", "LevelShifter", "MaxPooling", "MultilevelSAEncoder",
-    "MultilevelSenseAmp", "Mux", "NewMux", "NewSwitchMatrix", "Precharger", "ReadCircuit", "ReadCircuitMode",
-    "RowDecoder", "SenseAmp", "Sigmoid", "ShiftAdd", "SramNewSA", "SRAMWriteDriver", "SwitchMatrix",
-    "VoltageSenseAmp", "WLDecoderOutput", "WLNewDecoderDriver", "XYBus",
+    "sar_adc", "multilevel_sense_amp", "MlsaSpec", "mlsa_encoder", "MlsaEncoderSpec",
+    "comparator", "ComparatorSpec", "current_sense_amp", "CurrentSenseAmpSpec", "read_circuit", "ReadCircuitSpec",
+    "voltage_sense_amp", "VoltageSenseAmpSpec", "precharger", "PrechargerSpec", "sram_write_driver",
+    "SramWriteDriverSpec", "sense_amp", "SenseAmpSpec", "sram_new_sa", "SramNewSaSpec",
+    "Buffer", "Bus", "Comparator", "Component",
+    "row_decoder", "RowDecoderSpec", "decoder_driver", "DecoderDriverSpec", "wl_new_decoder_driver",
+    "WlNewDecoderDriverSpec", "wl_decoder_output", "WlDecoderOutputSpec", "switch_matrix", "SwitchMatrixSpec",
+    "new_switch_matrix", "NewSwitchMatrixSpec", "mux", "MuxSpec", "new_mux", "NewMuxSpec", "demux", "DemuxSpec",
+    "level_shifter", "LevelShifterSpec",
+    "DFF", "HTree", "MaxPooling", "Precharger", "ReadCircuitMode",
+    "RowDecoder", "SenseAmp", "Sigmoid", "SRAMWriteDriver", "XYBus",
 ]

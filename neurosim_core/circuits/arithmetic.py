@@ -3,19 +3,18 @@
 Models: NeuroSim V1.4 ``Adder.cpp``, ``AdderTree.cpp``, ``ShiftAdd.cpp`` and ``BitShifter.cpp``
 (DNN+NeuroSim V1.4 user manual, "Peripheral circuits: adder, adder tree, shift-add").
 
-* `Adder`: ``num_adder`` ripple-carry adders of ``num_bit`` bits; each full adder is 9 NAND2
+* `adder_bank`: ``num_adder`` ripple-carry adders of ``num_bit`` bits; each full adder is 9 NAND2
   gates.  The delay follows the critical carry path (A=111..., B=100..., Cin=1) through a
   chain of NAND2 stages solved with Horowitz's model; the energy counts the 0->1 transitions
   of that pattern, scaled by the calibrated switching activity ``delta`` when ``validated``.
-* `AdderTree`: ``num_adder_tree`` binary trees adding ``num_subcore_row`` partial sums; a stage
-  of the tree halves the operand count (integer halving, as the model does) and widens the
-  sum by one bit.
-* `ShiftAdd`: the non-spiking (binary) shift-and-add of bit-serial partial sums: one adder and
+* `adder_tree`: ``num_trees`` binary trees adding ``num_rows`` partial sums; a stage of the tree
+  halves the operand count (integer halving, as the model does) and widens the sum by one bit.
+* `shift_add`: the non-spiking (binary) shift-and-add of bit-serial partial sums: one adder and
   one shift register per unit.  (The model's spike-counting mode is unused by V1.4 and dropped.)
-* `BitShifter`: a bank of DFFs shifting activations out (used as the ReLU of the chip/tile).
+* `bit_shifter`: a bank of DFFs shifting activations out (used as the ReLU of the chip/tile).
 
-Where ``p.synchronous`` is set, read latencies are whole clock cycles, as in the model (the
-chip multiplies by the clock period at the end); otherwise they are in seconds.
+Action latencies are in seconds; a synchronous design counts them in whole clock cycles where the
+caller prices them (`levels.Clock`, the subarray's overlap rules).
 
 At the 2 nm and 1 nm gate-all-around nodes the model's special standard-cell layout applies
 (minimum-width devices, GAA gate-capacitance tuning factors, 1.5x on-resistance); NeuroSim's
@@ -26,8 +25,6 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-
-import numpy as np
 
 from .. import formula, quirks
 from ..constants import (
@@ -44,14 +41,13 @@ from ..constants import (
     NAND,
     NMOS,
     PMOS,
-    AreaModify,
 )
 from ..arch import ActionCost, ComponentModel
-from .base import Component
 from .dff import DffBankSpec, dff_bank
 from .env import CircuitEnv
 
-__all__ = ["Adder", "AdderBankSpec", "AdderTree", "AdderTreeSpec", "adder_tree", "ShiftAdd", "ShiftAddSpec", "BitShifter", "BitShifterSpec", "bit_shifter", "adder_bank", "shift_add"]
+__all__ = ["AdderBankSpec", "AdderTreeSpec", "adder_tree", "ShiftAddSpec", "BitShifterSpec", "bit_shifter",
+           "adder_bank", "shift_add"]
 
 # GAA special layout of the NAND2: (gate factor, nMOS tuning factor, pMOS tuning factor)
 _GAA_NAND_CAP = {2: (1.0, 22.0 / 15.0, 8.0 / 15.0), 1: (1.0, 23.0 / 15.0, 7.0 / 15.0)}
@@ -196,52 +192,6 @@ def adder_bank(spec: AdderBankSpec, env: CircuitEnv) -> ComponentModel:
     )
 
 
-class Adder(Component):
-    """Transitional adapter over `adder_bank` for the callers not yet converted (adder tree,
-    shift-add, subarray accumulation)."""
-
-    def initialize(self, num_bit: int, num_adder: int, clk_freq: float) -> None:
-        self.num_bit = int(num_bit)
-        self.num_adder = int(num_adder)
-        self.clk_freq = clk_freq
-        self._fit = (0.0, 0.0)
-        self.initialized = True
-
-    def model(self, cap_load: float = 0.0, ramp_input: float = _STEP_RAMP) -> ComponentModel:
-        key = (self.num_bit, self.num_adder, cap_load, ramp_input, self._fit)
-        cache = self.__dict__.setdefault("_models", {})
-        if key not in cache:
-            delta = self.p.delta if self.p.validated else 1.0
-            cache[key] = adder_bank(AdderBankSpec(num_bit=self.num_bit, num_adder=self.num_adder, cap_load_f=cap_load,
-                                                  ramp_input_s=ramp_input, fit_height_m=self._fit[0], fit_width_m=self._fit[1], delta=delta),
-                                    CircuitEnv.of(self.p, self.tech, self.clk_freq))
-        return cache[key]
-
-    def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
-                       option: AreaModify = AreaModify.NONE) -> None:
-        fit = option == AreaModify.NONE
-        self._fit = (new_height if fit else 0.0, new_width if fit and not new_height else 0.0)
-        m = self.model()
-        self.height, self.width, self.area = m.height_m, m.width_m, m.area_m2
-        self.h_adder, self.w_adder = m.port("adder_height_m"), m.port("adder_width_m")
-        self.apply_area_modify(option, new_height, new_width)
-        self.cap_nand_input, self.cap_nand_output = m.port("cap_input"), m.port("cap_output")
-
-    def calculate_latency(self, ramp_input: float, cap_load: float, num_read) -> None:
-        """Carry-path delay of one addition times ``num_read`` (seconds; the model does not
-        round the adder to clock cycles)."""
-        m = self.model(cap_load, ramp_input)
-        self.ramp_input, self.cap_load = ramp_input, cap_load
-        self.read_latency = m.cost("add").latency_s * num_read
-        self.ramp_output = m.port("ramp_output")
-
-    def calculate_power(self, num_read, num_adder_per_operation) -> None:
-        m = self.model()
-        self.leakage = m.leakage_w
-        self.read_dynamic_energy = (m.cost("add").energy_j * np.minimum(num_adder_per_operation, self.num_adder)
-                                    * num_read)
-
-
 @dataclass(frozen=True, kw_only=True)
 class AdderTreeSpec:
     """``num_trees`` binary adder trees of ``num_rows`` ``num_adder_bit``-bit inputs (the area),
@@ -299,53 +249,6 @@ def adder_tree(spec: AdderTreeSpec, env: CircuitEnv) -> ComponentModel:
         actions={"reduce": ActionCost(latency_s=latency, energy_j=energy * spec.num_trees)},
         ports={"num_stage": float(math.ceil(math.log2(spec.num_rows)))},
     )
-
-
-class AdderTree(Component):
-    """Transitional adapter over `adder_tree` for the callers not yet converted (PE, tile, chip)."""
-
-    def initialize(self, num_subcore_row: int, num_adder_bit: int, num_adder_tree: int,
-                   clk_freq: float) -> None:
-        self.num_subcore_row = int(num_subcore_row)
-        self.num_stage = math.ceil(math.log2(self.num_subcore_row))
-        self.num_adder_bit = int(num_adder_bit)
-        self.num_adder_tree = int(num_adder_tree)
-        self.clk_freq = clk_freq
-        self.initialized = True
-
-    def model(self, num_inputs: int = 0, cap_load: float = 0.0, fit_width_m: float = 0.0,
-              fit_height_m: float = 0.0) -> ComponentModel:
-        p = self.p
-        key = (self.num_subcore_row, self.num_adder_bit, self.num_adder_tree, num_inputs, cap_load, fit_width_m,
-               fit_height_m)
-        cache = self.__dict__.setdefault("_models", {})
-        if key not in cache:
-            spec = AdderTreeSpec(num_rows=self.num_subcore_row, num_adder_bit=self.num_adder_bit,
-                                 num_trees=self.num_adder_tree, num_inputs=num_inputs, cap_load_f=cap_load,
-                                 fit_width_m=fit_width_m, fit_height_m=fit_height_m,
-                                 delta=p.delta if p.validated else 1.0)
-            cache[key] = adder_tree(spec, CircuitEnv.of(p, self.tech, self.clk_freq))
-        return cache[key]
-
-    def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
-                       option: AreaModify = AreaModify.NONE) -> None:
-        if option != AreaModify.NONE or not (new_width or new_height):
-            raise ValueError("AdderTree: calculate_area needs a width or a height (option NONE)")
-        m = self.model(fit_width_m=new_width, fit_height_m=0.0 if new_width else new_height)
-        self.height, self.width, self.area = m.height_m, m.width_m, m.area_m2
-
-    def calculate_latency(self, num_read, num_unit_add: int, cap_load: float) -> None:
-        """Latency of ``num_read`` tree additions over ``num_unit_add`` operands (0: all rows);
-        in clock cycles (each addition rounded up) when synchronous."""
-        latency = self.model(num_unit_add, cap_load).cost("reduce").latency_s
-        if self.p.synchronous:
-            latency = math.ceil(latency * self.clk_freq)  # clock cycles
-        self.read_latency = latency * num_read
-
-    def calculate_power(self, num_read, num_unit_add: int) -> None:
-        m = self.model(num_unit_add)
-        self.read_dynamic_energy = m.cost("reduce").energy_j * num_read
-        self.leakage = m.leakage_w
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -406,63 +309,6 @@ def shift_add(spec: ShiftAddSpec, env: CircuitEnv) -> ComponentModel:
     )
 
 
-class ShiftAdd(Component):
-    """Transitional adapter over `shift_add` for the callers not yet converted."""
-
-    def initialize(self, num_unit: int, num_adder_bit: int, clk_freq: float, spiking_mode=0,
-                   num_read_pulse: int = 1) -> None:
-        """``spiking_mode`` must be 0 (the model's NONSPIKING, the only mode V1.4 uses)."""
-        if spiking_mode:
-            raise NotImplementedError("ShiftAdd: only the non-spiking (binary) mode is modelled")
-        self.num_unit = int(num_unit)
-        self.num_adder_bit = int(num_adder_bit)
-        self.num_read_pulse = int(num_read_pulse)
-        self.clk_freq = clk_freq
-        self._fit = (0.0, 0.0)
-        self.initialized = True
-
-    def model(self) -> ComponentModel:
-        p = self.p
-        key = (self.num_unit, self.num_adder_bit, self.num_read_pulse, self.clk_freq, self._fit)
-        cache = self.__dict__.setdefault("_models", {})
-        if key not in cache:
-            cache[key] = shift_add(ShiftAddSpec(num_unit=self.num_unit, num_adder_bit=self.num_adder_bit,
-                                                num_read_pulse=self.num_read_pulse, fit_height_m=self._fit[0],
-                                                fit_width_m=self._fit[1], gamma=p.gamma if p.validated else 1.0,
-                                                delta=p.delta if p.validated else 1.0),
-                                   CircuitEnv.of(p, self.tech, self.clk_freq))
-        return cache[key]
-
-    def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
-                       option: AreaModify = AreaModify.NONE) -> None:
-        fit = option == AreaModify.NONE
-        self._fit = (new_height, new_width if fit else 0.0)
-        m = self.model()
-        self.height, self.width, self.area = m.height_m, m.width_m, m.area_m2
-        self.apply_area_modify(option, new_height, new_width)
-
-    @property
-    def adder_latency(self) -> float:
-        """Latency (s) of one addition of the unit's adder onto its register."""
-        return self.model().port("adder_latency_s")
-
-    def calculate_latency(self, num_read) -> None:
-        """One shift-and-add per read; all but the last hide behind the next read pulse."""
-        if self.p.synchronous:
-            self.read_latency = num_read  # clock cycles
-            return
-        shift = self.model().cost("shift_add").latency_s
-        latency = 0.0
-        if shift > self.cell.read_pulse_width:
-            latency += (shift - self.cell.read_pulse_width) * (num_read - 1)
-        self.read_latency = latency + shift
-
-    def calculate_power(self, num_read) -> None:
-        m = self.model()
-        self.read_dynamic_energy = m.cost("shift_add").energy_j * num_read
-        self.leakage = m.leakage_w
-
-
 @dataclass(frozen=True, kw_only=True)
 class BitShifterSpec:
     """``num_unit`` registers of ``num_bit`` flip-flops, laid out to ``fit_width_m`` (else
@@ -491,43 +337,3 @@ def bit_shifter(spec: BitShifterSpec, env: CircuitEnv) -> ComponentModel:
     return ComponentModel(kind="bit_shifter", area_m2=area, height_m=height, width_m=width, leakage_w=bank.leakage_w,
                           actions={"shift": ActionCost(latency_s=clock.latency_s,
                                                        energy_j=clock.energy_j + capture.energy_j * num_dff)})
-
-
-class BitShifter(Component):
-    """Transitional adapter over `bit_shifter` for the callers not yet converted (tile, chip)."""
-
-    def initialize(self, num_unit: int, num_bit: int, clk_freq: float) -> None:
-        self.num_unit = int(num_unit)
-        self.num_bit = int(num_bit)
-        self.clk_freq = clk_freq
-        self.num_dff = self.num_bit * self.num_unit
-        self.initialized = True
-
-    def model(self, fit_width_m: float = 0.0, fit_height_m: float = 0.0) -> ComponentModel:
-        return bit_shifter(BitShifterSpec(num_unit=self.num_unit, num_bit=self.num_bit, fit_width_m=fit_width_m,
-                                          fit_height_m=fit_height_m), CircuitEnv.of(self.p, self.tech, self.clk_freq))
-
-    def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
-                       option: AreaModify = AreaModify.NONE) -> None:
-        if new_width and option == AreaModify.NONE:
-            m = self.model(fit_width_m=new_width)
-        elif new_height:
-            m = self.model(fit_height_m=new_height)
-        elif option == AreaModify.NONE:
-            raise ValueError("BitShifter: calculate_area needs a width or a height")
-        else:
-            m = self.model()
-        self.area, self.height, self.width = m.area_m2, m.height_m, m.width_m
-        self.apply_area_modify(option, new_height, new_width)
-
-    def calculate_latency(self, num_read) -> None:
-        """One register cycle per read: in clock cycles when synchronous."""
-        if self.p.synchronous:
-            self.read_latency = 1 * num_read
-        else:
-            self.read_latency = self.model().cost("shift").latency_s * num_read
-
-    def calculate_power(self, num_read) -> None:
-        m = self.model()
-        self.read_dynamic_energy = m.cost("shift").energy_j * num_read
-        self.leakage = m.leakage_w

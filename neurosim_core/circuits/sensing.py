@@ -1,356 +1,382 @@
-"""Single-reference sensing and comparison circuits.
+"""Single-reference sensing and comparison circuits, as builders.
 
-Models (NeuroSim V1.4, DNN+NeuroSim manual "Peripheral circuits"):
+Physics (NeuroSim V1.4 manual, "Peripheral circuits"; the current-sense fits are Cadence
+simulations at a 0.5 V read voltage, so a column resistance is first scaled by 0.5 V / V_read, as
+in `adc.py`):
 
-* `CurrentSenseAmp`: V1.4 ``CurrentSenseAmp.cpp`` model (single reference at mid conductance).
-* `VoltageSenseAmp`: V1.4 ``VoltageSenseAmp.cpp`` model.
-* `ReadCircuit`: V1.4 ``ReadCircuit.cpp`` model (integrate-and-fire neuron, CMOS or NbO2
-  oscillation mode).
-* `Comparator`: V1.4 ``Comparator.cpp`` model (1-bit magnitude comparator chain; used by max pooling).
+* current sense amplifier: one reference at the middle of the on/off resistances; a column's
+  sensing time follows a per-node fit of the ratio R_ref / R (LSTP planar nodes; 1 ns elsewhere),
+  its power a per-node power law of R; the block waits for its slowest column;
+* voltage sense amplifier: precharge the sense node (2.3 RC), then develop ``_VSA_SENSE_V`` with the
+  on/off read-current difference; energy the 65 nm simulation scaled by (Vdd / 1.1 V)^2;
+* read circuit: integrate-and-fire neuron (CMOS, or a NbO2 oscillator) with a spike counter of
+  DFFs; energy per read from the number of integrated pulses (simulated table);
+* comparator: a chain of 1-bit magnitude comparators (4 INV, 4 NAND2, 3 NAND3 per bit); the
+  carry runs NAND2 (pull-down) then NAND3 (pull-up) per bit.
 
-Batching and the 0.5 V fit convention as in `adc.py`.
+===========================  ============================  ==============================================  ===========================
+builder                      spec                          actions                                         ports
+===========================  ============================  ==============================================  ===========================
+``current_sense_amp``        `CurrentSenseAmpSpec`         dynamic ``sense(column_resistance)``            ``area_unit_m2``
+``voltage_sense_amp``        `VoltageSenseAmpSpec`         ``sense``                                       ``area_unit_m2``
+``read_circuit``             `ReadCircuitSpec`             dynamic ``read(pulse_counts)``                  ``area_unit_m2``
+``comparator``               `ComparatorSpec`              ``compare``                                     ``area_unit_m2``, gate caps
+===========================  ============================  ==============================================  ===========================
+
+Dynamic actions are vectorised: ``column_resistance`` (ohm) has shape (n_vectors, n_columns)
+(``inf``: open column), ``pulse_counts`` shape (..., 19); they return one latency / energy per
+vector.  `Comparator` is a transitional adapter (old stateful interface) for the max-pooling unit.
 """
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, replace
 from enum import IntEnum
+from typing import NamedTuple
 
 import numpy as np
 
-from .. import formula
+from .. import formula, quirks
+from ..arch import ActionCost, ComponentModel
 from ..constants import (
-    INV,
-    MAX_TRANSISTOR_HEIGHT,
-    MIN_GAP_BET_GATE_POLY,
-    MIN_NMOS_SIZE,
-    NAND,
-    NMOS,
-    PMOS,
-    POLY_WIDTH,
-    HEIGHT_WIDTH_RATIO_LIMIT,
-    AreaModify,
+    HEIGHT_WIDTH_RATIO_LIMIT, INV, MAX_TRANSISTOR_HEIGHT, MIN_GAP_BET_GATE_POLY, MIN_NMOS_SIZE, NAND, NMOS, PMOS,
+    POLY_WIDTH, AreaModify,
 )
-from .adc import _CADENCE_READ_VOLTAGE, _OPEN_COLUMN_POWER, PowerLawFit, _hp_key, _per_vector, _vectors
+from .adc import _CADENCE_READ_VOLTAGE, _OPEN_COLUMN_POWER, PowerLawFit, _hp_key
 from .base import Component
+from .env import CircuitEnv
 
-__all__ = ["CurrentSenseAmp", "VoltageSenseAmp", "ReadCircuit", "ReadCircuitMode", "Comparator"]
+__all__ = [
+    "CurrentSenseAmpSpec", "current_sense_amp", "mid_reference_ohm", "VoltageSenseAmpSpec", "voltage_sense_amp",
+    "ReadCircuitMode", "ReadCircuitSpec", "read_circuit", "ComparatorSpec", "comparator", "Comparator",
+]
 
-# Current sense amp power: (static uW, c, e) -> static*1e-6 + c*exp(e*log10(R)); HP below 10 nm uses 7 nm
-_CSA_POWER_HP = {130: (19.898, 0.207452, -2.367), 90: (13.09, 0.164900, -2.345), 65: (9.9579, 0.128483, -2.321),
-                 45: (7.7017, 0.097754, -2.296), 32: (3.9648, 0.083709, -2.313), 22: (1.8939, 0.084273, -2.311),
-                 14: (1.2, 0.060584, -2.311), 10: (0.8, 0.049418, -2.311), 7: (0.5, 0.040310, -2.311)}
-_CSA_POWER_LSTP = {130: (18.09, 0.169380, -2.303), 90: (12.612, 0.144323, -2.303), 65: (8.4147, 0.121272, -2.303),
-                   45: (6.3162, 0.100225, -2.303), 32: (3.0875, 0.079449, -2.297), 22: (1.7, 0.072341, -2.303),
-                   14: (1.0, 0.061085, -2.303), 10: (0.55, 0.051580, -2.303), 7: (0.35, 0.0235, -2.303),
-                   5: (0.25914, 0.018602, -2.303), 3: (0.192217, 0.01491, -2.303), 2: (0.16546, 0.013349, -2.303),
-                   1: (0.142427, 0.01195, -2.303)}
-# Current sense amp latency, LSTP planar nodes >= 32 nm: T_max = (a*ln(R/1k) + b) ns, times a cubic
-# of Rref/R below 0.9 and a quartic above (coefficients highest power first)
+
+def _amp_layout(area_unit: float, count: int, max_width_m: float) -> tuple[float, float, float]:
+    """(area, height, width) of ``count`` amplifiers side by side, each at most ``max_width_m`` wide
+    and no wider than the aspect-ratio limit allows."""
+    width = min(max_width_m, math.sqrt(area_unit / HEIGHT_WIDTH_RATIO_LIMIT))
+    return area_unit * count, area_unit / width, width * count
+
+
+def _device_area(width_n: float, width_p: float, tech) -> float:
+    _, h, w = formula.gate_area(INV, 1, width_n, width_p, tech.feature_size * MAX_TRANSISTOR_HEIGHT, tech)
+    return h * w
+
+
+# ------------------------------------------------------------------------------------------
+# current sense amplifier
+# ------------------------------------------------------------------------------------------
+class CsaLatencyFit(NamedTuple):
+    """Sensing time = (t_a ln(R / 1 kohm) + t_b) ns x shape(R_ref / R): ``low`` (cubic, ratio <= 0.9)
+    or ``high`` (quartic) polynomial, coefficients highest power first."""
+
+    t_a: float
+    t_b: float
+    low: tuple
+    high: tuple
+
+
+_CSA_POWER_HP = {node: PowerLawFit(*fit) for node, fit in {
+    130: (19.898, 0.207452, -2.367), 90: (13.09, 0.164900, -2.345), 65: (9.9579, 0.128483, -2.321),
+    45: (7.7017, 0.097754, -2.296), 32: (3.9648, 0.083709, -2.313), 22: (1.8939, 0.084273, -2.311),
+    14: (1.2, 0.060584, -2.311), 10: (0.8, 0.049418, -2.311), 7: (0.5, 0.040310, -2.311)}.items()}
+_CSA_POWER_LSTP = {node: PowerLawFit(*fit) for node, fit in {
+    130: (18.09, 0.169380, -2.303), 90: (12.612, 0.144323, -2.303), 65: (8.4147, 0.121272, -2.303),
+    45: (6.3162, 0.100225, -2.303), 32: (3.0875, 0.079449, -2.297), 22: (1.7, 0.072341, -2.303),
+    14: (1.0, 0.061085, -2.303), 10: (0.55, 0.051580, -2.303), 7: (0.35, 0.0235, -2.303),
+    5: (0.25914, 0.018602, -2.303), 3: (0.192217, 0.01491, -2.303), 2: (0.16546, 0.013349, -2.303),
+    1: (0.142427, 0.01195, -2.303)}.items()}
 _CSA_LATENCY_LSTP = {
-    130: ((0.2679, 0.0478), (3.915, -5.3996, 2.4653, 0.3856), (0.0004, -0.0087, 0.0742, -0.2725, 1.2211)),
-    90: ((0.0586, 1.41), (3.726, -5.651, 2.8249, 0.3574), (0.0000008, -0.00007, 0.0017, -0.0188, 0.9835)),
-    65: ((0.1239, 0.6642), (1.3899, -2.6913, 2.0483, 0.3202), (0.0036, -0.0363, 0.1043, -0.0346, 1.0512)),
-    45: ((0.0714, 0.7651), (3.7949, -5.6685, 2.6492, 0.4807), (0.000001, -0.00006, 0.0001, -0.0171, 1.0057)),
+    130: CsaLatencyFit(0.2679, 0.0478, (3.915, -5.3996, 2.4653, 0.3856), (0.0004, -0.0087, 0.0742, -0.2725, 1.2211)),
+    90: CsaLatencyFit(0.0586, 1.41, (3.726, -5.651, 2.8249, 0.3574),
+                      (0.0000008, -0.00007, 0.0017, -0.0188, 0.9835)),
+    65: CsaLatencyFit(0.1239, 0.6642, (1.3899, -2.6913, 2.0483, 0.3202), (0.0036, -0.0363, 0.1043, -0.0346, 1.0512)),
+    45: CsaLatencyFit(0.0714, 0.7651, (3.7949, -5.6685, 2.6492, 0.4807),
+                      (0.000001, -0.00006, 0.0001, -0.0171, 1.0057)),
 }
 _CSA_LATENCY_LSTP[32] = _CSA_LATENCY_LSTP[45]
-_CSA_POWER_HP = {node: PowerLawFit(*fit) for node, fit in _CSA_POWER_HP.items()}
-_CSA_POWER_LSTP = {node: PowerLawFit(*fit) for node, fit in _CSA_POWER_LSTP.items()}
+_CSA_CLAMP_S = (0.5e-9, 50e-9)  # the block's sensing time is clamped to this range
 
 
+def mid_reference_ohm(r_on_ohm: float, r_off_ohm: float) -> float:
+    """The current sense amp's single reference: halfway between the on and off resistances."""
+    return r_on_ohm + (r_off_ohm - r_on_ohm) / 2
 
-# ==========================================================================================
-class CurrentSenseAmp(Component):
-    """Current sense amplifier with one reference at the mid on/off resistance."""
 
-    def initialize(self, num_col: int, parallel: bool, rowbyrow: bool, clk_freq: float,
-                   num_read_cell_per_operation_neuro: int) -> None:
-        p, f = self.p, self.tech.feature_size
-        self.num_col = int(num_col)
-        self.parallel = parallel
-        self.rowbyrow = rowbyrow
-        self.clk_freq = clk_freq
-        self.num_read_cell_per_operation_neuro = num_read_cell_per_operation_neuro
-        self.width_nmos = MIN_NMOS_SIZE * f
-        self.width_pmos = self.tech.pn_size_ratio * MIN_NMOS_SIZE * f
-        r_start = 1 / p.max_conductance
-        self.rref = r_start + (1 / p.min_conductance - r_start) / 2
-        self.initialized = True
+@dataclass(frozen=True, kw_only=True)
+class CurrentSenseAmpSpec:
+    """``num_col`` current sense amps, one per column; ``ref_resistance_ohm`` the reference
+    (`mid_reference_ohm`); ``max_width_m`` the width offered to one amplifier."""
 
-    def calculate_unit_area(self) -> None:
-        tech = self.tech
-        h = tech.feature_size * MAX_TRANSISTOR_HEIGHT
-        _, h_n, w_n = formula.gate_area(INV, 1, self.width_nmos, 0, h, tech)
-        _, h_p, w_p = formula.gate_area(INV, 1, 0, self.width_pmos, h, tech)
-        self.area_unit = (h_n * w_n) * 48 + (h_p * w_p) * 40
+    num_col: int
+    ref_resistance_ohm: float
+    read_voltage_v: float
+    max_width_m: float
 
-    def calculate_area(self, width_array: float) -> None:
-        """One amp per column, ``width_array`` wide (at most the aspect-ratio limit)."""
-        width = min(width_array, math.sqrt(self.area_unit / HEIGHT_WIDTH_RATIO_LIMIT))
-        self.area = self.area_unit * self.num_col
-        self.width = width * self.num_col
-        self.height = self.area_unit / width
 
-    def column_latency(self, column_resistance) -> np.ndarray:
-        """Sensing time (s) per column resistance (ohm, any shape); 0 for an open or shorted column."""
-        p = self.p
-        r = np.asarray(column_resistance, dtype=float) * (_CADENCE_READ_VOLTAGE / p.read_voltage)
-        if p.roadmap == "hp" or p.technode not in _CSA_LATENCY_LSTP:
-            latency = np.full_like(r, 1e-9)
+def current_sense_amp(spec: CurrentSenseAmpSpec, env: CircuitEnv) -> ComponentModel:
+    """Current sense amplifiers (48 minimum nMOS + 40 minimum pMOS each).  Dynamic action
+    ``sense(column_resistance)``: latency the slowest column's sensing time (clamped to 0.5..50 ns;
+    0 without columns), energy the sum over columns of power x that column's sensing time; an open
+    or shorted column takes no time.  Leakage 0 (in the power fit)."""
+    tech = env.tech
+    f = tech.feature_size
+    area_unit = (_device_area(MIN_NMOS_SIZE * f, 0, tech) * 48
+                 + _device_area(0, tech.pn_size_ratio * MIN_NMOS_SIZE * f, tech) * 40)
+    area, height, width = _amp_layout(area_unit, spec.num_col, spec.max_width_m)
+    node, x_scale = tech.feature_size_in_nano, _CADENCE_READ_VOLTAGE / spec.read_voltage_v
+    power_fit = _CSA_POWER_HP[_hp_key(_CSA_POWER_HP, node)] if tech.roadmap == "hp" else _CSA_POWER_LSTP[node]
+    latency_fit = None if tech.roadmap == "hp" else _CSA_LATENCY_LSTP.get(node)
+
+    def column_time(r: np.ndarray) -> np.ndarray:
+        if latency_fit is None:
+            t = np.full_like(r, 1e-9)
         else:
-            (ta, tb), low, high = _CSA_LATENCY_LSTP[p.technode]
             with np.errstate(all="ignore"):  # open / shorted columns are replaced below
-                t_max = (ta * np.log(r / 1000) + tb) * 1e-9
-                ratio = self.rref / r
-                # the model's "mid <= ratio <= up" test is always true in C, so every ratio
-                # above 0.9 takes the quartic
-                shape = np.where(ratio <= 0.9, np.polyval(low, ratio), np.polyval(high, ratio))
-                latency = np.where((ratio >= 20) | (ratio <= 0.05), 1e-9, t_max * shape)
-        return np.where(np.isinf(r) | (r == 0), 0.0, latency)
+                t_max = (latency_fit.t_a * np.log(r / 1000) + latency_fit.t_b) * 1e-9
+                ratio = spec.ref_resistance_ohm / r
+                # (the model's "mid <= ratio <= up" test is always true, so every ratio above 0.9
+                # takes the quartic)
+                shape = np.where(ratio <= 0.9, np.polyval(latency_fit.low, ratio), np.polyval(latency_fit.high, ratio))
+                t = np.where((ratio >= 20) | (ratio <= 0.05), 1e-9, t_max * shape)
+        return np.where(np.isinf(r) | (r == 0), 0.0, t)
 
-    def column_power(self, column_resistance) -> np.ndarray:
-        """Power (W) per column resistance (ohm, any shape)."""
-        p = self.p
-        r = np.asarray(column_resistance, dtype=float) * (_CADENCE_READ_VOLTAGE / p.read_voltage)
-        if p.roadmap == "hp":
-            static, c, e = _CSA_POWER_HP[_hp_key(_CSA_POWER_HP, p.technode)]
-        else:
-            static, c, e = _CSA_POWER_LSTP[p.technode]
+    def column_power(r: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore"):
-            power = static * 1e-6 + c * np.exp(e * np.log10(r))
-        power = np.where(r == 0, 0.0, power)
-        return np.where(np.isinf(r), _OPEN_COLUMN_POWER, power)
+            power = power_fit.static_uw * 1e-6 + power_fit.c * np.exp(power_fit.e * np.log10(r))
+        return np.where(np.isinf(r), _OPEN_COLUMN_POWER, np.where(r == 0, 0.0, power))
 
-    def calculate_latency(self, column_resistance, num_col_muxed: float, num_read):
-        """Slowest column, clamped to [0.5 ns, 50 ns], times ``num_col_muxed`` and ``num_read``.
-        Shapes as in the module docstring; returns and stores ``read_latency``."""
-        r, batched = _vectors(column_resistance)
-        if r.shape[1]:
-            slowest = np.clip(self.column_latency(r).max(axis=1), 5e-10, 50e-9)
-        else:
-            slowest = np.zeros(r.shape[0])
-        self.read_latency = _per_vector(slowest * num_col_muxed * np.asarray(num_read, dtype=float), batched)
-        return self.read_latency
+    def sense(*, column_resistance) -> ActionCost:
+        r = np.atleast_2d(np.asarray(column_resistance, dtype=float)) * x_scale
+        t = column_time(r)
+        slowest = np.clip(t.max(axis=1), *_CSA_CLAMP_S) if r.shape[1] else np.zeros(r.shape[0])
+        return ActionCost(latency_s=slowest, energy_j=(t * column_power(r)).sum(axis=1))
 
-    def calculate_power(self, column_resistance, num_read):
-        """Sum over columns of power x sensing time, times ``num_read``; returns and stores
-        ``read_dynamic_energy``."""
-        r, batched = _vectors(column_resistance)
-        energy = (self.column_latency(r) * self.column_power(r)).sum(axis=1) * np.asarray(num_read, dtype=float)
-        self.leakage = 0.0
-        self.read_dynamic_energy = _per_vector(energy, batched)
-        return self.read_dynamic_energy
+    return ComponentModel(kind="current_sense_amp", area_m2=area, height_m=height, width_m=width, leakage_w=0.0,
+                          dynamic={"sense": sense}, ports={"area_unit_m2": area_unit})
 
 
-# ==========================================================================================
-class VoltageSenseAmp(Component):
-    """Latch-type voltage sense amplifier (65 nm energy scaled by Vdd^2), one per read column."""
-
-    voltage_sense_diff = 0.1  # V
-
-    def initialize(self, num_read_col: int, clk_freq: float) -> None:
-        f = self.tech.feature_size
-        self.num_read_col = int(num_read_col)
-        self.clk_freq = clk_freq
-        self.width_nmos = MIN_NMOS_SIZE * f
-        self.width_pmos = self.tech.pn_size_ratio * MIN_NMOS_SIZE * f
-        self.initialized = True
-
-    def calculate_unit_area(self) -> None:
-        tech, temp = self.tech, self.p.temperature_k
-        h = tech.feature_size * MAX_TRANSISTOR_HEIGHT
-        # the model sizes both device kinds as nMOS footprints
-        _, h_n, w_n = formula.gate_area(INV, 1, self.width_nmos, 0, h, tech)
-        _, h_p, w_p = formula.gate_area(INV, 1, self.width_pmos, 0, h, tech)
-        self.area_unit = (h_n * w_n) * 6 + (h_p * w_p) * 5
-        self.res_precharge = formula.on_resistance(self.width_pmos, PMOS, temp, tech)
-        self.cap_nmos_gate, self.cap_nmos_drain = formula.gate_capacitance(INV, 1, self.width_nmos, 0, h_n, tech)
-        self.cap_pmos_gate, self.cap_pmos_drain = formula.gate_capacitance(INV, 1, self.width_pmos, 0, h_p, tech)
-        self.cap_s1 = self.cap_nmos_gate + self.cap_nmos_drain + self.cap_pmos_drain
-
-    def calculate_area(self, width_voltage_sense_amp: float) -> None:
-        width = min(width_voltage_sense_amp, math.sqrt(self.area_unit / HEIGHT_WIDTH_RATIO_LIMIT))
-        self.width_voltage_sense_amp = width
-        self.area = self.area_unit * self.num_read_col
-        self.width = width * self.num_read_col
-        self.height = self.area_unit / width
-
-    def calculate_latency(self, cap_input_load: float, num_read, *, res_mem_cell_on: float,
-                          res_mem_cell_off: float):
-        """Precharge (2.3 RC) plus developing ``voltage_sense_diff`` with the on/off read-current
-        difference; ``res_mem_cell_on/off`` (ohm) are the cell resistances with access device
-        (NeuroSim ``cell.resMemCellOn/Off``, set by the subarray)."""
-        v = self.cell.read_voltage
-        delta_i = v / res_mem_cell_on - v / res_mem_cell_off
-        per_read = 2.3 * self.res_precharge * self.cap_s1 \
-            + self.voltage_sense_diff * (self.cap_s1 + self.cap_nmos_drain + cap_input_load) / delta_i
-        self.read_latency = per_read * num_read
-        return self.read_latency
-
-    def calculate_power(self, num_read) -> None:
-        tech = self.tech
-        self.leakage = formula.gate_leakage(NAND, 2, self.width_nmos, self.width_pmos, self.p.temperature_k, tech) \
-            * tech.vdd * 2
-        self.read_dynamic_energy = 9.845e-15 * (tech.vdd / 1.1) ** 2 * self.num_read_col * num_read
+# ------------------------------------------------------------------------------------------
+# voltage sense amplifier
+# ------------------------------------------------------------------------------------------
+_VSA_SENSE_V = 0.1  # V developed before the latch fires
+_VSA_ENERGY_65NM_J = 9.845e-15  # one sense at 1.1 V (65 nm simulation)
 
 
-# ==========================================================================================
+@dataclass(frozen=True, kw_only=True)
+class VoltageSenseAmpSpec:
+    """``num_col`` latch voltage sense amps; ``cap_input_load_f`` the column they sense;
+    ``res_on_ohm`` / ``res_off_ohm`` the cell resistances with access device; ``max_width_m`` per amp."""
+
+    num_col: int
+    max_width_m: float
+    cap_input_load_f: float
+    res_on_ohm: float
+    res_off_ohm: float
+    read_voltage_v: float
+
+
+def voltage_sense_amp(spec: VoltageSenseAmpSpec, env: CircuitEnv) -> ComponentModel:
+    """Voltage sense amplifiers (6 nMOS + 5 devices of pMOS width, both drawn as nMOS footprints).
+    Action ``sense``: precharge plus signal development; energy of every amplifier.  Leakage: the
+    model's two NAND2-sized idle paths (not scaled by the number of amps)."""
+    tech, temp = env.tech, env.temperature_k
+    f = tech.feature_size
+    w_n, w_p = MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f
+    h = f * MAX_TRANSISTOR_HEIGHT
+    _, h_n, w_n_dev = formula.gate_area(INV, 1, w_n, 0, h, tech)
+    _, h_p, w_p_dev = formula.gate_area(INV, 1, w_p, 0, h, tech)
+    area_unit = h_n * w_n_dev * 6 + h_p * w_p_dev * 5
+    area, height, width = _amp_layout(area_unit, spec.num_col, spec.max_width_m)
+    cap_n_gate, cap_n_drain = formula.gate_capacitance(INV, 1, w_n, 0, h_n, tech)
+    _, cap_p_drain = formula.gate_capacitance(INV, 1, w_p, 0, h_p, tech)
+    cap_node = cap_n_gate + cap_n_drain + cap_p_drain
+    v = spec.read_voltage_v
+    delta_i = v / spec.res_on_ohm - v / spec.res_off_ohm
+    latency = (2.3 * formula.on_resistance(w_p, PMOS, temp, tech) * cap_node
+               + _VSA_SENSE_V * (cap_node + cap_n_drain + spec.cap_input_load_f) / delta_i)
+    energy = _VSA_ENERGY_65NM_J * (tech.vdd / 1.1) ** 2 * spec.num_col
+    leakage = formula.gate_leakage(NAND, 2, w_n, w_p, temp, tech) * tech.vdd * 2
+    return ComponentModel(kind="voltage_sense_amp", area_m2=area, height_m=height, width_m=width, leakage_w=leakage,
+                          actions={"sense": ActionCost(latency_s=latency, energy_j=energy)},
+                          ports={"area_unit_m2": area_unit})
+
+
+# ------------------------------------------------------------------------------------------
+# integrate-and-fire read circuit
+# ------------------------------------------------------------------------------------------
 class ReadCircuitMode(IntEnum):
     CMOS = 0  # CMOS integrate-and-fire read circuit
     OSCILLATION = 1  # NbO2 oscillation neuron
 
 
-# dynamic energy per read (J) by number of integrated pulses: 1..10, then 20, 30, ..., 100
-_READ_CIRCUIT_ENERGY = (4.74e-14, 4.20e-14, 4.14e-14, 4.11e-14, 4.10e-14, 4.09e-14, 4.09e-14, 4.08e-14, 4.08e-14,
-                        4.08e-14, 4.07e-14, 4.06e-14, 4.06e-14, 4.05e-14, 4.05e-14, 4.05e-14, 4.05e-14, 4.05e-14,
-                        4.05e-14)
+# energy of one read (J) by number of integrated pulses: 1..10, then 20, 30, ..., 100
+READ_CIRCUIT_PULSES = (*range(1, 11), *range(20, 101, 10))
+_READ_CIRCUIT_ENERGY_J = np.array([4.74e-14, 4.20e-14, 4.14e-14, 4.11e-14, 4.10e-14, 4.09e-14, 4.09e-14, 4.08e-14,
+                                   4.08e-14, 4.08e-14, 4.07e-14, 4.06e-14, 4.06e-14, 4.05e-14, 4.05e-14, 4.05e-14,
+                                   4.05e-14, 4.05e-14, 4.05e-14])
+# CMOS neuron body devices (nMOS, pMOS width in F)
+_READ_BODY_F = ((5, 9), (5, 0), (3.33, 6.66), (3.33, 3.33), (3.33, 3.33), (3.33, 0), (6.11, 0), (8.33, 9))
+_OSCILLATOR_LEAKAGE_W = 35.84e-9
 
 
-class ReadCircuit(Component):
-    """Integrate-and-fire read circuit with a spike-counter DFF chain, one per read column."""
+@dataclass(frozen=True, kw_only=True)
+class ReadCircuitSpec:
+    """``num_col`` read circuits with ``max_num_int_bit``-bit counters (``2**bits`` DFFs when
+    ``spiking``); ``read_pulse_width_s`` of the cell; units in rows ``fit_width_m`` wide (0: one row)."""
 
-    def initialize(self, mode: ReadCircuitMode, num_read_col: int, max_num_int_bit: int, spiking: bool,
-                   clk_freq: float) -> None:
-        f, pn = self.tech.feature_size, self.tech.pn_size_ratio
-        self.mode = ReadCircuitMode(mode)
-        self.num_read_col = int(num_read_col)
-        self.max_num_int_bit = int(max_num_int_bit)
-        self.spiking = bool(spiking)
-        self.clk_freq = clk_freq
-        self.num_dff = 2 ** self.max_num_int_bit if self.spiking else self.max_num_int_bit
-        self.width_dff_inv_n = MIN_NMOS_SIZE * f
-        self.width_dff_inv_p = pn * MIN_NMOS_SIZE * f
-        # read-circuit body transistors (n, p) in F
-        self.body_widths = tuple((n * f, p_ * f) for n, p_ in (
-            (5, 9), (5, 0), (3.33, 6.66), (3.33, 3.33), (3.33, 3.33), (3.33, 0), (6.11, 0), (8.33, 9)))
-        self.width_inv_n = MIN_NMOS_SIZE * f
-        self.width_inv_p = pn * MIN_NMOS_SIZE * f
-        self.initialized = True
+    mode: ReadCircuitMode
+    num_col: int
+    max_num_int_bit: int
+    spiking: bool
+    read_pulse_width_s: float
+    fit_width_m: float = 0.0
 
-    def calculate_unit_area(self) -> None:
-        tech = self.tech
-        f = tech.feature_size
-        h = f * MAX_TRANSISTOR_HEIGHT
-        if self.mode == ReadCircuitMode.CMOS:  # from layout: 21 polys
-            self.h_read_body = MAX_TRANSISTOR_HEIGHT * f
-            self.w_read_body = 20 * (POLY_WIDTH + MIN_GAP_BET_GATE_POLY) * f
-        else:  # a single inverter
-            _, self.h_read_body, self.w_read_body = formula.gate_area(INV, 1, self.width_inv_n, self.width_inv_p, h, tech)
-        # a DFF is 12 minimum inverters side by side
-        _, h_min, w_min = formula.gate_area(INV, 1, MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f, h, tech)
-        self.h_dff, self.w_dff = h_min, w_min * 12
-        self.h_unit = self.h_read_body + self.h_dff * self.num_dff
-        self.w_unit = max(self.w_read_body, self.w_dff)
-        self.area_unit = self.h_unit * self.w_unit
 
-    def calculate_area(self, new_width: float = 0.0) -> None:
-        """Units in rows of ``new_width`` (or one row when 0)."""
-        if new_width:
-            if self.w_unit > new_width:
-                raise ValueError("ReadCircuit: the assigned width is smaller than one read circuit")
-            per_row = min(int(new_width / self.w_unit), self.num_read_col)
-            rows = math.ceil(self.num_read_col / per_row)
-            self.width = new_width
-        else:
-            per_row, rows = self.num_read_col, 1
-            self.width = self.w_unit * per_row
-        self.num_unit_per_row, self.num_row_unit = per_row, rows
-        self.height = self.h_unit * rows
-        self.area = self.height * self.width
+def read_circuit(spec: ReadCircuitSpec, env: CircuitEnv) -> ComponentModel:
+    """Integrate-and-fire read circuits.  Dynamic action ``read(pulse_counts)``: latency one read
+    pulse plus a clock cycle, energy ``pulse_counts @ table`` (``pulse_counts[..., i]``: reads that
+    integrated ``READ_CIRCUIT_PULSES[i]`` pulses).  A DFF is 12 minimum inverters (8 leak)."""
+    tech, temp = env.tech, env.temperature_k
+    f, vdd = tech.feature_size, tech.vdd
+    h = f * MAX_TRANSISTOR_HEIGHT
+    w_n, w_p = MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f
+    num_dff = 2 ** spec.max_num_int_bit if spec.spiking else spec.max_num_int_bit
+    cmos = ReadCircuitMode(spec.mode) == ReadCircuitMode.CMOS
+    _, h_inv, w_inv = formula.gate_area(INV, 1, w_n, w_p, h, tech)
+    if cmos:  # from layout: 21 polys in one transistor row
+        h_body, w_body = MAX_TRANSISTOR_HEIGHT * f, 20 * (POLY_WIDTH + MIN_GAP_BET_GATE_POLY) * f
+    else:  # a single inverter next to the NbO2 device
+        h_body, w_body = h_inv, w_inv
+    h_unit, w_unit = h_body + h_inv * num_dff, max(w_body, w_inv * 12)
+    if spec.fit_width_m:
+        if w_unit > spec.fit_width_m:
+            raise ValueError("read circuit: the assigned width is smaller than one read circuit")
+        rows = math.ceil(spec.num_col / min(int(spec.fit_width_m / w_unit), spec.num_col))
+        width = spec.fit_width_m
+    else:
+        rows, width = 1, w_unit * spec.num_col
+    inv_leak = formula.gate_leakage(INV, 1, w_n, w_p, temp, tech) * vdd
+    leak = inv_leak * 8 * num_dff
+    if cmos:
+        leak += sum(formula.gate_leakage(INV, 1, n * f, p * f, temp, tech) for n, p in _READ_BODY_F) * vdd
+        leak += inv_leak * 2
+    else:
+        leak += _OSCILLATOR_LEAKAGE_W
+    latency = spec.read_pulse_width_s + 1 / env.clk_freq_hz
 
-    def calculate_latency(self, num_read):
-        self.read_latency = (self.cell.read_pulse_width + 1 / self.clk_freq) * num_read
-        return self.read_latency
-
-    def calculate_power(self, pulse_counts, num_read) -> None:
-        """``pulse_counts``: the model's 19 counts of reads that integrated 1, 2, ..., 10, 20, 30,
-        ..., 100 pulses (NeuroSim ``numof1 .. numof100``), in that order."""
-        tech, temp = self.tech, self.p.temperature_k
-        vdd = tech.vdd
-        leak = formula.gate_leakage(INV, 1, self.width_dff_inv_n, self.width_dff_inv_p, temp, tech) * vdd * 8 * self.num_dff
-        if self.mode == ReadCircuitMode.CMOS:
-            for wn, wp in self.body_widths:
-                leak += formula.gate_leakage(INV, 1, wn, wp, temp, tech) * vdd
-            leak += formula.gate_leakage(INV, 1, self.width_inv_n, self.width_inv_p, temp, tech) * vdd * 2
-        else:
-            leak += 35.84e-9
-        self.leakage = leak * self.num_read_col
+    def read(*, pulse_counts) -> ActionCost:
         counts = np.asarray(pulse_counts, dtype=float)
-        if counts.shape[-1] != len(_READ_CIRCUIT_ENERGY):
-            raise ValueError(f"ReadCircuit: pulse_counts needs {len(_READ_CIRCUIT_ENERGY)} values")
-        self.read_dynamic_energy = float(np.dot(counts, _READ_CIRCUIT_ENERGY)) * num_read
+        if counts.shape[-1:] != _READ_CIRCUIT_ENERGY_J.shape:
+            raise ValueError(f"read circuit: pulse_counts needs {len(READ_CIRCUIT_PULSES)} values on its last axis")
+        return ActionCost(latency_s=latency, energy_j=counts @ _READ_CIRCUIT_ENERGY_J)
+
+    height = h_unit * rows
+    return ComponentModel(kind="read_circuit", area_m2=height * width, height_m=height, width_m=width,
+                          leakage_w=leak * spec.num_col, dynamic={"read": read},
+                          ports={"area_unit_m2": h_unit * w_unit, "unit_height_m": h_unit, "unit_width_m": w_unit})
 
 
-# ==========================================================================================
-class Comparator(Component):
-    """``num_comparator`` magnitude comparators of ``num_bit`` bits (4 INV, 4 NAND2, 3 NAND3 per bit)."""
+# ------------------------------------------------------------------------------------------
+# magnitude comparator
+# ------------------------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class ComparatorSpec:
+    """``num_comparator`` comparators of ``num_bit`` bits, ``active`` of them compare per operation
+    (default all); ``activity`` the switching activity of the energy (the silicon calibration's
+    epsilon, 1 when not validated); the result drives ``cap_load_f``; area spread over ``width_m``."""
 
-    def initialize(self, num_bit: int, num_comparator: int) -> None:
-        tech = self.tech
-        f, pn = tech.feature_size, tech.pn_size_ratio
-        h = f * MAX_TRANSISTOR_HEIGHT
-        self.num_bit = int(num_bit)
-        self.num_comparator = int(num_comparator)
-        self.width_inv_n, self.width_inv_p = formula.enlarge_size(MIN_NMOS_SIZE * f, pn * MIN_NMOS_SIZE * f, h, tech)
-        self.width_nand2_n, self.width_nand2_p = formula.enlarge_size(2 * MIN_NMOS_SIZE * f, pn * MIN_NMOS_SIZE * f, h, tech)
-        self.width_nand3_n, self.width_nand3_p = formula.enlarge_size(3 * MIN_NMOS_SIZE * f, pn * MIN_NMOS_SIZE * f, h, tech)
-        self.initialized = True
+    num_bit: int
+    num_comparator: int
+    cap_load_f: float = 0.0
+    input_ramp_per_s: float = 1e20
+    active: int | None = None
+    activity: float = 1.0
+    width_m: float = 0.0
 
-    def calculate_unit_area(self, option: AreaModify = AreaModify.NONE) -> None:
-        """Area of one comparator (``area_unit``).  ``option`` is accepted for the model's
-        signature; the model gives no target size here, so no layout change follows."""
-        tech = self.tech
-        h = tech.feature_size * MAX_TRANSISTOR_HEIGHT
-        _, h_inv, w_inv = formula.gate_area(INV, 1, self.width_inv_n, self.width_inv_p, h, tech)
-        _, h_nand2, w_nand2 = formula.gate_area(NAND, 2, self.width_nand2_n, self.width_nand2_p, h, tech)
-        _, h_nand3, w_nand3 = formula.gate_area(NAND, 3, self.width_nand3_n, self.width_nand3_p, h, tech)
-        self.area_unit = ((h_inv * w_inv) * 4 + (h_nand2 * w_nand2) * 4 + (h_nand3 * w_nand3) * 3) * self.num_bit
-        self.cap_inv_input, self.cap_inv_output = formula.gate_capacitance(
-            INV, 1, self.width_inv_n, self.width_inv_p, h_inv, tech)
-        self.cap_nand2_input, self.cap_nand2_output = formula.gate_capacitance(
-            NAND, 2, self.width_nand2_n, self.width_nand2_p, h_nand2, tech)
-        self.cap_nand3_input, self.cap_nand3_output = formula.gate_capacitance(
-            NAND, 3, self.width_nand3_n, self.width_nand3_p, h_nand3, tech)
 
-    def calculate_area(self, width_array: float) -> None:
-        self.width = width_array
-        self.area = self.area_unit * self.num_comparator
-        self.height = self.area / self.width
+def comparator(spec: ComparatorSpec, env: CircuitEnv) -> ComponentModel:
+    """Magnitude comparators.  Action ``compare``: the carry through every bit (first and last bit
+    into their loads; under quirk ``comparator_middle_bits_negative`` a 1-bit comparator subtracts
+    one middle stage, as V1.4), energy of every gate of the active comparators.  Ports
+    ``area_unit_m2`` (one comparator) and the gate capacitances ``cap_{inv,nand2,nand3}_{input,output}_f``."""
+    tech, temp = env.tech, env.temperature_k
+    f, pn = tech.feature_size, tech.pn_size_ratio
+    h = f * MAX_TRANSISTOR_HEIGHT
+    gates = {"inv": (INV, 1, 1), "nand2": (NAND, 2, 2), "nand3": (NAND, 3, 3)}  # type, inputs, nMOS size
+    widths, caps, unit, leak, switched = {}, {}, 0.0, 0.0, 0.0
+    per_bit = {"inv": 4, "nand2": 4, "nand3": 3}
+    for name, (kind, inputs, n_size) in gates.items():
+        w_n, w_p = formula.enlarge_size(n_size * MIN_NMOS_SIZE * f, pn * MIN_NMOS_SIZE * f, h, tech)
+        _, g_h, g_w = formula.gate_area(kind, inputs, w_n, w_p, h, tech)
+        widths[name] = (w_n, w_p)
+        caps[name] = formula.gate_capacitance(kind, inputs, w_n, w_p, g_h, tech)
+        unit += g_h * g_w * per_bit[name]
+        leak += formula.gate_leakage(kind, inputs, w_n, w_p, temp, tech) * per_bit[name]
+        switched += sum(caps[name]) * per_bit[name]
+    area_unit = unit * spec.num_bit
 
-    def _stage(self, cap_nand3_load: float, ramp: float) -> tuple[float, float]:
-        """One bit: NAND2 pull-down then NAND3 pull-up; returns (delay, output ramp)."""
-        tech, temp = self.tech, self.p.temperature_k
-        res = formula.on_resistance(self.width_nand2_n, NMOS, temp, tech) * 2
-        tr = res * (self.cap_nand2_output + self.cap_nand3_input)
-        beta = 1 / (res * formula.transconductance(self.width_nand2_n, NMOS, tech))
-        d2, ramp = formula.horowitz(tr, beta, ramp)
-        res = formula.on_resistance(self.width_nand3_p, PMOS, temp, tech)
-        tr = res * (self.cap_nand3_output + cap_nand3_load)
-        beta = 1 / (res * formula.transconductance(self.width_nand3_p, PMOS, tech))
-        d3, ramp = formula.horowitz(tr, beta, ramp)
+    def carry_stage(load: float, ramp: float) -> tuple[float, float]:
+        """One bit: NAND2 pull-down (two in series) into the NAND3, NAND3 pull-up into ``load``."""
+        w2, w3 = widths["nand2"][0], widths["nand3"][1]
+        r2 = formula.on_resistance(w2, NMOS, temp, tech) * 2
+        d2, ramp = formula.horowitz(r2 * (caps["nand2"][1] + caps["nand3"][0]),
+                                    1 / (r2 * formula.transconductance(w2, NMOS, tech)), ramp)
+        r3 = formula.on_resistance(w3, PMOS, temp, tech)
+        d3, ramp = formula.horowitz(r3 * (caps["nand3"][1] + load), 1 / (r3 * formula.transconductance(w3, PMOS, tech)),
+                                    ramp)
         return d2 + d3, ramp
 
+    first, ramp = carry_stage(caps["nand2"][0], spec.input_ramp_per_s)
+    middle, ramp = carry_stage(caps["nand2"][0], ramp)
+    last, _ = carry_stage(spec.cap_load_f, ramp)
+    middle_bits = spec.num_bit - 2
+    if not quirks.applies("comparator_middle_bits_negative", env.compat):
+        middle_bits = max(middle_bits, 0)
+    active = spec.num_comparator if spec.active is None else min(spec.active, spec.num_comparator)
+    energy = switched * tech.vdd * tech.vdd * spec.num_bit * active * spec.activity
+    area = area_unit * spec.num_comparator
+    ports = {"area_unit_m2": area_unit}
+    for name, (cap_in, cap_out) in caps.items():
+        ports[f"cap_{name}_input_f"], ports[f"cap_{name}_output_f"] = cap_in, cap_out
+    return ComponentModel(
+        kind="comparator", area_m2=area, height_m=area / spec.width_m if spec.width_m else 0.0, width_m=spec.width_m,
+        leakage_w=leak * tech.vdd * spec.num_bit * spec.num_comparator,
+        actions={"compare": ActionCost(latency_s=first + middle * middle_bits + last, energy_j=energy)}, ports=ports)
+
+
+class Comparator(Component):
+    """Transitional adapter over `comparator` (the max-pooling unit)."""
+
+    def initialize(self, num_bit: int, num_comparator: int) -> None:
+        self._spec = ComparatorSpec(num_bit=int(num_bit), num_comparator=int(num_comparator))
+        self.num_bit, self.num_comparator = int(num_bit), int(num_comparator)
+        self.initialized = True
+
+    def _model(self, **changes) -> ComponentModel:
+        return comparator(replace(self._spec, **changes), CircuitEnv.of(self.p, self.tech))
+
+    def calculate_unit_area(self, option: AreaModify = AreaModify.NONE) -> None:
+        """Area of one comparator (``area_unit``) and its gate capacitances (``option``: no target size)."""
+        m = self._model()
+        self.area_unit = m.port("area_unit_m2")
+        for gate in ("inv", "nand2", "nand3"):
+            for end in ("input", "output"):
+                setattr(self, f"cap_{gate}_{end}", m.port(f"cap_{gate}_{end}_f"))
+
+    def calculate_area(self, width_array: float) -> None:
+        m = self._model(width_m=width_array)
+        self.area, self.height, self.width = m.area_m2, m.height_m, m.width_m
+
     def calculate_latency(self, ramp_input: float, cap_load: float, num_read):
-        """Gin -> Gout path: first bit, (num_bit - 2) middle bits, last bit into ``cap_load``.
-        As in the model the middle-bit delay is weighted by (num_bit - 2) even for 1 bit."""
         self.ramp_input, self.cap_load = ramp_input, cap_load
-        first, ramp = self._stage(self.cap_nand2_input, ramp_input)
-        middle, ramp = self._stage(self.cap_nand2_input, ramp)
-        last, self.ramp_output = self._stage(cap_load, ramp)
-        self.read_latency = (first + middle * (self.num_bit - 2) + last) * num_read
+        cost = self._model(cap_load_f=cap_load, input_ramp_per_s=ramp_input).actions["compare"]
+        self.read_latency = cost.latency_s * num_read
         return self.read_latency
 
     def calculate_power(self, num_read, num_comparator_per_operation: int) -> None:
-        tech, temp, p = self.tech, self.p.temperature_k, self.p
-        vdd = tech.vdd
-        count = self.num_bit * self.num_comparator
-        self.leakage = (formula.gate_leakage(INV, 1, self.width_inv_n, self.width_inv_p, temp, tech) * 4
-                        + formula.gate_leakage(NAND, 2, self.width_nand2_n, self.width_nand2_p, temp, tech) * 4
-                        + formula.gate_leakage(NAND, 3, self.width_nand3_n, self.width_nand3_p, temp, tech) * 3) \
-            * vdd * count
-        energy = ((self.cap_inv_input + self.cap_inv_output) * 4
-                  + (self.cap_nand2_input + self.cap_nand2_output) * 4
-                  + (self.cap_nand3_input + self.cap_nand3_output) * 3) * vdd * vdd
-        energy *= self.num_bit * min(num_comparator_per_operation, self.num_comparator) * num_read
-        if p.validated:
-            energy *= p.epsilon  # switching activity of control circuits
-        self.read_dynamic_energy = energy
+        p = self.p
+        m = self._model(active=int(num_comparator_per_operation), activity=p.epsilon if p.validated else 1.0)
+        self.leakage = m.leakage_w
+        self.read_dynamic_energy = m.actions["compare"].energy_j * num_read

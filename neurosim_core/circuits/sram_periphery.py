@@ -1,229 +1,370 @@
-"""SRAM column periphery: bit-line precharger, write driver and sense amplifiers.
+"""SRAM column periphery: bit-line precharger, write driver and sense amplifiers, as builders.
 
-Models (NeuroSim V1.4 ``Precharger.cpp``, ``SRAMWriteDriver.cpp``, ``SenseAmp.cpp`` and
-``SramNewSA.cpp`` models; NeuroSim manual, "Peripheral circuits"; sense amplifier from NVSim):
+Physics (NeuroSim V1.4 manual, "Peripheral circuits"; the sense amplifier is NVSim's latch model,
+Dong et al., TCAD 2012, Sec. IV-C):
 
-* `Precharger`: two pMOS precharge devices + one equaliser per column; the delay charges the
-  bit line (Horowitz stage of the precharge pMOS plus half the distributed bit-line RC).
-* `SRAMWriteDriver`: three inverters per column (two drive BL, one BL_bar).
-* `SenseAmp`: latch-type voltage sense amplifier; delay = C_load / g_m * ln(Vdd / V_sense).
-* `SramNewSA`: fixed-size multi-level SRAM sense amplifier (area, delay and energy per level
-  from the model's silicon-calibrated constants).
+* a bit line of capacitance ``C_bl`` and wire resistance ``R_bl`` is charged to Vdd through a pMOS
+  of on-resistance ``R``: delay = Horowitz(R (C_bl + C_drain) + R_bl C_bl / 2); every charged bit
+  line costs ``C_bl Vdd^2``;
+* a write driver is an inverter chain (two inverters on BL, one on BL_bar): the first stage
+  drives the second, the second pulls the bit line down; only its own gate/drain capacitances
+  switch (the bit line itself is counted in the precharger);
+* a latch sense amplifier resolves ``V_sense`` to Vdd in ``C_node / g_m * ln(Vdd / V_sense)``;
+* the SRAM multi-level sense amplifier (``sram_new_sa``) is a fixed, silicon-calibrated
+  comparator: size, delay and energy per comparator are constants.
 
-Energies scale with the read count; ``num_read`` may be a per-vector array.
+Builders (``spec`` frozen and keyword-only, ``env`` a `circuits.env.CircuitEnv`), each returning an
+immutable `arch.ComponentModel`:
+
+=====================  ==========================  ======================================  =========================================
+builder                spec                        actions                                 ports
+=====================  ==========================  ======================================  =========================================
+``precharger``         `PrechargerSpec`            ``precharge`` (one read), ``write``     ``cap_output_f``, ``ramp_output_per_s``
+                                                   (precharge before one write)
+``sram_write_driver``  `SramWriteDriverSpec`       ``write``                               ``cap_input_f``, ``cap_output_f``,
+                                                                                           ``ramp_output_per_s``
+``sense_amp``          `SenseAmpSpec`              ``sense``                               ``cap_load_f``, ``area_per_amp_m2``
+``sram_new_sa``        `SramNewSaSpec`             ``sense``                               --
+=====================  ==========================  ======================================  =========================================
+
+Each action's cost is one operation of the whole block (all its columns); a caller multiplies
+by its number of operations (`arch.Use.times`, scalar or per input vector).
+`Precharger`, `SRAMWriteDriver`, `SenseAmp` are transitional adapters with the old stateful
+interface for the callers not converted yet (subarray, buffer, functional units).
 """
 from __future__ import annotations
 
 import math
 import warnings
-
-import numpy as np
+from dataclasses import dataclass, replace
 
 from .. import formula
+from ..arch import ActionCost, ComponentModel
 from ..constants import (
     INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NMOS, PMOS, W_SENSE_EN, W_SENSE_ISO, W_SENSE_MUX, W_SENSE_N,
     W_SENSE_P, AreaModify,
 )
 from .base import Component
+from .env import CircuitEnv
 
-__all__ = ["Precharger", "SRAMWriteDriver", "SenseAmp", "SramNewSA"]
+__all__ = [
+    "PrechargerSpec", "precharger", "SramWriteDriverSpec", "sram_write_driver", "SenseAmpSpec", "sense_amp",
+    "SramNewSaSpec", "sram_new_sa", "Precharger", "SRAMWriteDriver", "SenseAmp",
+]
+
+_STEP_INPUT = 1e20  # 1/s: an ideal step as input ramp
 
 
-def _rows_of_units(new_width: float, unit_width: float, count: int, what: str) -> int:
-    """Rows needed to place ``count`` units of ``unit_width`` side by side within ``new_width``."""
-    per_row = min(int(new_width / unit_width), count)
+def _fold(unit_h: float, unit_w: float, count: int, fit_width_m: float, what: str) -> tuple[float, float]:
+    """(height, width) of ``count`` column units in one row, or folded into rows ``fit_width_m`` wide."""
+    if not fit_width_m:
+        return unit_h, unit_w * count
+    per_row = min(int(fit_width_m / unit_w), count)
     if per_row <= 0:
-        raise ValueError(f"{what}: the assigned width is smaller than one column unit")
-    return math.ceil(count / per_row)
+        raise ValueError(f"{what}: the assigned width {fit_width_m:g} m is smaller than one column unit "
+                         f"({unit_w:g} m)")
+    return math.ceil(count / per_row) * unit_h, fit_width_m
 
 
-class Precharger(Component):
-    """Bit-line precharge and equalisation, one unit per column."""
+def _beta(res: float, width: float, kind: int, tech) -> float:
+    """Horowitz's beta of a device (1 / (R g_m))."""
+    return 1.0 / (res * formula.transconductance(width, kind, tech))
+
+
+# ------------------------------------------------------------------------------------------
+# precharger
+# ------------------------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class PrechargerSpec:
+    """``num_col`` bit-line pairs, each with two precharge pMOS and an equaliser.
+
+    ``bitline_cap_f`` / ``bitline_res_ohm``: load of one bit line.  ``read_cols``: bit lines
+    charged per read (cells read per operation, at most ``num_col``); ``write_cols``: cells
+    written per operation, at most ``write_activity`` x ``num_col``.  ``fit_width_m``: fold the
+    units into rows of this width (0: one row)."""
+
+    num_col: int
+    bitline_cap_f: float = 0.0
+    bitline_res_ohm: float = 0.0
+    read_cols: int = 0
+    write_cols: int = 0
+    write_activity: float = 1.0
+    fit_width_m: float = 0.0
+
+
+def precharger(spec: PrechargerSpec, env: CircuitEnv) -> ComponentModel:
+    """Bit-line precharge + equalisation.  Actions ``precharge`` (the columns of one read) and
+    ``write`` (the columns of one write); both take one bit-line charge time (the model drives
+    the precharge pMOS with an ideal step).  Ports ``cap_output_f`` (drain load the precharger adds
+    to a bit line), ``ramp_output_per_s``."""
+    tech, temp = env.tech, env.temperature_k
+    h = tech.feature_size * MAX_TRANSISTOR_HEIGHT
+    _, w_eq = formula.enlarge_size(0.0, MIN_NMOS_SIZE * tech.feature_size, h, tech)
+    _, w_pre = formula.enlarge_size(0.0, 6 * tech.feature_size, h, tech)
+    _, h_pre_dev, w_pre_dev = formula.gate_area(INV, 1, 0.0, w_pre, h, tech)
+    _, h_eq_dev, w_eq_dev = formula.gate_area(INV, 1, 0.0, w_eq, h, tech)
+    height, width = _fold(2 * h_pre_dev + h_eq_dev, max(w_pre_dev, w_eq_dev), spec.num_col, spec.fit_width_m,
+                          "precharger")
+    cap_out = formula.drain_cap(w_pre, PMOS, h_pre_dev, tech) + formula.drain_cap(w_eq, PMOS, h_eq_dev, tech)
+
+    c_bl = spec.bitline_cap_f
+    res = formula.on_resistance(w_pre, PMOS, temp, tech)
+    tau = res * (c_bl + cap_out) + spec.bitline_res_ohm * c_bl / 2
+    delay, ramp_out = formula.horowitz(tau, _beta(res, w_pre, PMOS, tech), _STEP_INPUT)
+
+    charge = c_bl * tech.vdd * tech.vdd  # one bit line, 0 -> Vdd
+    read_cols = min(spec.read_cols, spec.num_col)
+    write_cols = min(spec.write_cols, spec.num_col * spec.write_activity)
+    leakage = 2 * formula.gate_leakage(INV, 1, 0.0, w_pre, temp, tech) * tech.vdd * spec.num_col
+    return ComponentModel(
+        kind="precharger", area_m2=height * width, height_m=height, width_m=width, leakage_w=leakage,
+        actions={"precharge": ActionCost(latency_s=delay, energy_j=charge * read_cols),
+                 "write": ActionCost(latency_s=delay, energy_j=charge * write_cols)},
+        ports={"cap_output_f": cap_out, "ramp_output_per_s": ramp_out})
+
+
+# ------------------------------------------------------------------------------------------
+# write driver
+# ------------------------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class SramWriteDriverSpec:
+    """``num_col`` write drivers (three minimum inverters each) on bit lines of ``bitline_cap_f`` /
+    ``bitline_res_ohm``; ``write_cols`` cells written per operation, at most ``write_activity`` x
+    ``num_col``; ``input_ramp_per_s`` the ramp of the data input; ``fit_width_m`` as the precharger's."""
+
+    num_col: int
+    bitline_cap_f: float = 0.0
+    bitline_res_ohm: float = 0.0
+    write_cols: int = 0
+    write_activity: float = 1.0
+    input_ramp_per_s: float = _STEP_INPUT
+    fit_width_m: float = 0.0
+
+
+def sram_write_driver(spec: SramWriteDriverSpec, env: CircuitEnv) -> ComponentModel:
+    """SRAM write drivers.  Action ``write``: first inverter (pull-up) into the second, second
+    (pull-down) into the bit line; the energy switches the first inverter's output and the second's
+    input of every written column.  Ports ``cap_input_f``, ``cap_output_f`` (one inverter),
+    ``ramp_output_per_s``."""
+    tech, temp = env.tech, env.temperature_k
+    f = tech.feature_size
+    w_n, w_p = formula.enlarge_size(MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f,
+                                    f * MAX_TRANSISTOR_HEIGHT, tech)
+    _, h_inv, w_inv = formula.gate_area(INV, 1, w_n, w_p, f * MAX_TRANSISTOR_HEIGHT, tech)
+    height, width = _fold(3 * h_inv, w_inv, spec.num_col, spec.fit_width_m, "SRAM write driver")
+    cap_in, cap_out = formula.gate_capacitance(INV, 1, w_n, w_p, h_inv, tech)
+
+    res_up = formula.on_resistance(w_p, PMOS, temp, tech)
+    first, ramp = formula.horowitz(res_up * (cap_out + cap_in), _beta(res_up, w_p, PMOS, tech), spec.input_ramp_per_s)
+    res_down = formula.on_resistance(w_n, NMOS, temp, tech)
+    tau = res_down * (spec.bitline_cap_f + cap_out) + spec.bitline_res_ohm * spec.bitline_cap_f / 2
+    second, ramp_out = formula.horowitz(tau, _beta(res_down, w_n, NMOS, tech), ramp)
+
+    cols = min(spec.write_cols, spec.num_col * spec.write_activity)
+    leakage = formula.gate_leakage(INV, 1, w_n, w_p, temp, tech) * tech.vdd * 3 * spec.num_col
+    return ComponentModel(
+        kind="sram_write_driver", area_m2=height * width, height_m=height, width_m=width, leakage_w=leakage,
+        actions={"write": ActionCost(latency_s=first + second,
+                                     energy_j=(cap_out + cap_in) * tech.vdd * tech.vdd * cols)},
+        ports={"cap_input_f": cap_in, "cap_output_f": cap_out, "ramp_output_per_s": ramp_out})
+
+
+# ------------------------------------------------------------------------------------------
+# latch sense amplifier
+# ------------------------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class SenseAmpSpec:
+    """``num_col`` latch sense amplifiers of pitch ``pitch_m`` resolving ``sense_voltage_v``;
+    ``read_cols`` amplifiers fire per read (at most ``num_col``).  Layout: the block's area spread
+    over ``fit_width_m`` (or ``fit_height_m``); with neither, only the area is given."""
+
+    num_col: int
+    sense_voltage_v: float
+    pitch_m: float
+    read_cols: int
+    fit_width_m: float = 0.0
+    fit_height_m: float = 0.0
+
+
+def sense_amp(spec: SenseAmpSpec, env: CircuitEnv) -> ComponentModel:
+    """Latch-type voltage sense amplifiers (cross-coupled pair, isolation pMOS, enable nMOS).
+    Action ``sense``: resolve ``sense_voltage_v`` to Vdd on every firing amplifier.  Ports
+    ``cap_load_f`` (the latch node), ``area_per_amp_m2``.  Leakage: the enable device."""
+    tech = env.tech
+    if spec.pitch_m <= tech.feature_size * 6:
+        warnings.warn("sense amp: pitch too small for the layout", stacklevel=2)
+    scale = (2 if tech.feature_size_in_nano <= 14 else 1) * tech.feature_size  # device widths in F, doubled <= 14 nm
+    w_p, w_n, w_iso, w_en, w_mux = (scale * w for w in (W_SENSE_P, W_SENSE_N, W_SENSE_ISO, W_SENSE_EN, W_SENSE_MUX))
+
+    def device(width_n: float, width_p: float) -> float:
+        _, h, w = formula.gate_area(INV, 1, width_n, width_p, spec.pitch_m, tech)
+        return h * w
+
+    per_amp = 2 * device(0.0, w_p) + 2 * device(w_n, 0.0) + device(0.0, w_iso) + device(w_en, 0.0)
+    area = per_amp * spec.num_col
+    if spec.fit_width_m:
+        width, height = spec.fit_width_m, area / spec.fit_width_m
+    elif spec.fit_height_m:
+        width, height = area / spec.fit_height_m, spec.fit_height_m
+    else:
+        width = height = 0.0
+    pitch = spec.pitch_m
+    cap_node = (formula.gate_cap(w_p + w_n, tech) + formula.drain_cap(w_n, NMOS, pitch, tech)
+                + formula.drain_cap(w_p, PMOS, pitch, tech) + formula.drain_cap(w_iso, PMOS, pitch, tech)
+                + formula.drain_cap(w_mux, NMOS, pitch, tech))
+    gm = formula.transconductance(w_n, NMOS, tech) + formula.transconductance(w_p, PMOS, tech)
+    delay = cap_node / gm * math.log(tech.vdd / spec.sense_voltage_v)
+    fired = min(spec.read_cols, spec.num_col)
+    leakage = formula.gate_leakage(INV, 1, w_en, 0.0, env.temperature_k, tech) * tech.vdd * spec.num_col
+    return ComponentModel(
+        kind="sense_amp", area_m2=area, height_m=height, width_m=width, leakage_w=leakage,
+        actions={"sense": ActionCost(latency_s=delay, energy_j=cap_node * tech.vdd * tech.vdd * fired)},
+        ports={"cap_load_f": cap_node, "area_per_amp_m2": per_amp})
+
+
+# ------------------------------------------------------------------------------------------
+# SRAM multi-level sense amplifier (silicon-calibrated constants)
+# ------------------------------------------------------------------------------------------
+_NEW_SA_HEIGHT_M = 1.072e-5  # one comparator
+_NEW_SA_WIDTH_M = 1.011e-5
+_NEW_SA_LATENCY_S = 0.1e-9  # one read
+_NEW_SA_ENERGY_J = 0.092e-12  # one comparator, one read
+
+
+@dataclass(frozen=True, kw_only=True)
+class SramNewSaSpec:
+    """``num_col`` multi-level sense amps of ``levels`` output levels (``levels - 1`` comparators
+    each), laid out ``width_m`` wide (required)."""
+
+    num_col: int
+    levels: int
+    width_m: float
+
+
+def sram_new_sa(spec: SramNewSaSpec, env: CircuitEnv) -> ComponentModel:
+    """Fixed-size SRAM multi-level sense amplifier.  Action ``sense``: every comparator of every
+    column once.  No leakage (not in the calibration)."""
+    if not spec.width_m:
+        raise ValueError("sram_new_sa: the block width (spec.width_m) is required")
+    comparators = (spec.levels - 1) * spec.num_col
+    area = comparators * _NEW_SA_HEIGHT_M * _NEW_SA_WIDTH_M
+    return ComponentModel(
+        kind="sram_new_sa", area_m2=area, height_m=area / spec.width_m, width_m=spec.width_m, leakage_w=0.0,
+        actions={"sense": ActionCost(latency_s=_NEW_SA_LATENCY_S, energy_j=_NEW_SA_ENERGY_J * comparators)})
+
+
+# ==========================================================================================
+# Transitional adapters (old stateful interface; every number comes from the builders above)
+# ==========================================================================================
+class _Adapter(Component):
+    """Builds (and caches by spec) the model of the current spec."""
+
+    _builder = None
+
+    def _model(self, spec) -> ComponentModel:
+        cache = self.__dict__.setdefault("_models", {})
+        if spec not in cache:
+            cache[spec] = type(self)._builder(spec, CircuitEnv.of(self.p, self.tech))
+        return cache[spec]
+
+    def _set_area(self, m: ComponentModel, option: AreaModify, new_height: float, new_width: float) -> None:
+        self.area, self.height, self.width = m.area_m2, m.height_m, m.width_m
+        self.apply_area_modify(option, new_height, new_width)
+
+
+class Precharger(_Adapter):
+    """Transitional adapter over `precharger` (subarray, buffer)."""
+
+    _builder = staticmethod(precharger)
 
     def initialize(self, num_col: int, res_load: float, activity_col_write: float,
                    num_read_cell_per_operation_neuro: int, num_write_cell_per_operation_neuro: int) -> None:
-        tech = self.tech
-        f = tech.feature_size
-        h = f * MAX_TRANSISTOR_HEIGHT
-        self.num_col, self.res_load, self.activity_col_write = int(num_col), res_load, activity_col_write
-        self.num_read_cell_per_operation_neuro = int(num_read_cell_per_operation_neuro)
-        self.num_write_cell_per_operation_neuro = int(num_write_cell_per_operation_neuro)
-        _, self.width_pmos_bitline_equal = formula.enlarge_size(0.0, MIN_NMOS_SIZE * f, h, tech)
-        _, self.width_pmos_bitline_precharger = formula.enlarge_size(0.0, 6 * f, h, tech)
-        self.cap_load = 0.0
+        self._spec = PrechargerSpec(num_col=int(num_col), bitline_res_ohm=res_load,
+                                    read_cols=int(num_read_cell_per_operation_neuro),
+                                    write_cols=int(num_write_cell_per_operation_neuro),
+                                    write_activity=activity_col_write)
+        self.num_col, self.cap_load = int(num_col), 0.0
         self.initialized = True
+
+    def _current(self) -> ComponentModel:
+        return self._model(replace(self._spec, bitline_cap_f=self.cap_load))
 
     def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
                        option: AreaModify = AreaModify.NONE) -> None:
-        tech = self.tech
-        h = tech.feature_size * MAX_TRANSISTOR_HEIGHT
-        _, h_pre, w_pre = formula.gate_area(INV, 1, 0.0, self.width_pmos_bitline_precharger, h, tech)
-        _, h_eq, w_eq = formula.gate_area(INV, 1, 0.0, self.width_pmos_bitline_equal, h, tech)
-        h_unit, w_unit = h_pre * 2 + h_eq, max(w_pre, w_eq)  # 2 precharge pMOS + equaliser
-        if new_width and option == AreaModify.NONE:
-            self.width = new_width
-            self.height = _rows_of_units(new_width, w_unit, self.num_col, "Precharger") * h_unit
-        else:
-            self.width, self.height = self.num_col * w_unit, h_unit
-        self.area = self.height * self.width
-        self.apply_area_modify(option, new_height, new_width)
-        self.cap_output_bitline_precharger = (
-            formula.drain_cap(self.width_pmos_bitline_precharger, PMOS, h_pre, tech)
-            + formula.drain_cap(self.width_pmos_bitline_equal, PMOS, h_eq, tech))
+        fit = new_width if option == AreaModify.NONE else 0.0
+        self._spec = replace(self._spec, fit_width_m=fit)
+        self._set_area(self._current(), option, new_height, new_width)
 
     def calculate_latency(self, ramp_input: float, cap_load: float, num_read, num_write) -> None:
-        tech = self.tech
-        self.ramp_input, self.cap_load = ramp_input, cap_load
-        width = self.width_pmos_bitline_precharger
-        res = formula.on_resistance(width, PMOS, self.p.temperature_k, tech)
-        tau = res * (cap_load + self.cap_output_bitline_precharger) + self.res_load * cap_load / 2
-        beta = 1.0 / (res * formula.transconductance(width, PMOS, tech))
-        delay, self.ramp_output = formula.horowitz(tau, beta, 1e20)
-        self.read_latency = delay * num_read
-        self.write_latency = delay * num_write
+        self.cap_load = cap_load
+        m = self._current()
+        self.ramp_output = m.port("ramp_output_per_s")
+        self.read_latency = m.actions["precharge"].latency_s * num_read
+        self.write_latency = m.actions["write"].latency_s * num_write
 
     def calculate_power(self, num_read, num_write) -> None:
         """Uses the bit-line load of the last ``calculate_latency`` call, as the model does."""
-        tech = self.tech
-        vdd2 = tech.vdd * tech.vdd
-        self.leakage = 2 * formula.gate_leakage(INV, 1, 0.0, self.width_pmos_bitline_precharger,
-                                                self.p.temperature_k, tech) * tech.vdd * self.num_col
-        read_cols = min(self.num_read_cell_per_operation_neuro, self.num_col)  # BL and BL_bar
-        self.read_dynamic_energy = self.cap_load * vdd2 * read_cols * num_read
-        write_cols = np.minimum(self.num_write_cell_per_operation_neuro, self.num_col * self.activity_col_write)
-        self.write_dynamic_energy = self.cap_load * vdd2 * write_cols * num_write
+        m = self._current()
+        self.leakage = m.leakage_w
+        self.read_dynamic_energy = m.actions["precharge"].energy_j * num_read
+        self.write_dynamic_energy = m.actions["write"].energy_j * num_write
 
 
-class SRAMWriteDriver(Component):
-    """SRAM bit-line write driver: 3 inverters per column."""
+class SRAMWriteDriver(_Adapter):
+    """Transitional adapter over `sram_write_driver` (subarray, buffer)."""
+
+    _builder = staticmethod(sram_write_driver)
 
     def initialize(self, num_col: int, activity_col_write: float, num_write_cell_per_operation_neuro: int) -> None:
-        tech = self.tech
-        f = tech.feature_size
-        self.num_col, self.activity_col_write = int(num_col), activity_col_write
-        self.num_write_cell_per_operation_neuro = int(num_write_cell_per_operation_neuro)
-        self.width_inv_n, self.width_inv_p = formula.enlarge_size(
-            MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f, f * MAX_TRANSISTOR_HEIGHT, tech)
+        self._spec = SramWriteDriverSpec(num_col=int(num_col), write_activity=activity_col_write,
+                                         write_cols=int(num_write_cell_per_operation_neuro))
+        self.num_col = int(num_col)
         self.initialized = True
 
     def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
                        option: AreaModify = AreaModify.NONE) -> None:
-        tech = self.tech
-        _, h_inv, w_inv = formula.gate_area(INV, 1, self.width_inv_n, self.width_inv_p,
-                                            tech.feature_size * MAX_TRANSISTOR_HEIGHT, tech)
-        h_unit, w_unit = h_inv * 3, w_inv
-        if new_width and option == AreaModify.NONE:
-            self.width = new_width
-            self.height = _rows_of_units(new_width, w_unit, self.num_col, "SRAMWriteDriver") * h_unit
-        else:
-            self.width, self.height = self.num_col * w_unit, h_unit
-        self.area = self.height * self.width
-        self.apply_area_modify(option, new_height, new_width)
-        self.cap_inv_input, self.cap_inv_output = formula.gate_capacitance(
-            INV, 1, self.width_inv_n, self.width_inv_p, h_inv, tech)
+        self._spec = replace(self._spec, fit_width_m=new_width if option == AreaModify.NONE else 0.0)
+        self._set_area(self._model(self._spec), option, new_height, new_width)
 
     def calculate_latency(self, ramp_input: float, cap_load: float, res_load: float, num_write) -> None:
-        tech = self.tech
-        temp = self.p.temperature_k
-        self.ramp_input, self.cap_load, self.res_load = ramp_input, cap_load, res_load
-        res_up = formula.on_resistance(self.width_inv_p, PMOS, temp, tech)
-        beta = 1.0 / (res_up * formula.transconductance(self.width_inv_p, PMOS, tech))
-        delay, ramp_inv = formula.horowitz(res_up * (self.cap_inv_output + self.cap_inv_input), beta, ramp_input)
-        res_down = formula.on_resistance(self.width_inv_n, NMOS, temp, tech)
-        beta = 1.0 / (res_down * formula.transconductance(self.width_inv_n, NMOS, tech))
-        tr = res_down * (cap_load + self.cap_inv_output) + res_load * cap_load / 2
-        d, self.ramp_output = formula.horowitz(tr, beta, ramp_inv)
-        self.write_latency = (delay + d) * num_write
+        self._spec = replace(self._spec, bitline_cap_f=cap_load, bitline_res_ohm=res_load, input_ramp_per_s=ramp_input)
+        m = self._model(self._spec)
+        self.ramp_output = m.port("ramp_output_per_s")
+        self.write_latency = m.actions["write"].latency_s * num_write
 
     def calculate_power(self, num_write) -> None:
-        tech = self.tech
-        self.leakage = formula.gate_leakage(INV, 1, self.width_inv_n, self.width_inv_p, self.p.temperature_k,
-                                            tech) * tech.vdd * 3 * self.num_col
-        # BL charging is counted in the precharger; writing 0 switches 1st INV output + 2nd INV input
-        cols = np.minimum(self.num_write_cell_per_operation_neuro, self.num_col * self.activity_col_write)
-        self.write_dynamic_energy = (self.cap_inv_output + self.cap_inv_input) * tech.vdd * tech.vdd * cols * num_write
+        m = self._model(self._spec)
+        self.leakage = m.leakage_w
+        self.write_dynamic_energy = m.actions["write"].energy_j * num_write
 
 
-class SenseAmp(Component):
-    """Latch-type voltage sense amplifiers, one per column."""
+class SenseAmp(_Adapter):
+    """Transitional adapter over `sense_amp` (subarray, buffer, functional units)."""
+
+    _builder = staticmethod(sense_amp)
 
     def initialize(self, num_col: int, current_sense: bool, sense_voltage: float, pitch_sense_amp: float,
                    clk_freq: float, num_read_cell_per_operation_neuro: int) -> None:
         if current_sense:
             raise NotImplementedError("SenseAmp: current sensing is not supported by the model")
-        self.num_col, self.current_sense = int(num_col), bool(current_sense)
-        self.sense_voltage, self.pitch_sense_amp, self.clk_freq = sense_voltage, pitch_sense_amp, clk_freq
-        self.num_read_cell_per_operation_neuro = int(num_read_cell_per_operation_neuro)
-        if pitch_sense_amp <= self.tech.feature_size * 6:
-            warnings.warn("SenseAmp: pitch too small for the layout", stacklevel=2)
-        self.initialized = True
-
-    def _width(self, w_sense_f: float) -> float:
-        """Sense-amp device width (m): the model's F-multiples, doubled below 22 nm."""
-        tech = self.tech
-        return (2 if tech.feature_size_in_nano <= 14 else 1) * w_sense_f * tech.feature_size
-
-    def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
-                       option: AreaModify = AreaModify.NONE) -> None:
-        tech = self.tech
-        pitch = self.pitch_sense_amp
-
-        def device_area(width_n: float, width_p: float) -> float:
-            _, h, w = formula.gate_area(INV, 1, width_n, width_p, pitch, tech)
-            return h * w
-
-        area = device_area(0.0, self._width(W_SENSE_P)) * 2 + device_area(self._width(W_SENSE_N), 0.0) * 2
-        area += device_area(0.0, self._width(W_SENSE_ISO)) + device_area(self._width(W_SENSE_EN), 0.0)
-        self.area = area * self.num_col
-        self.height = self.width = 0.0
-        if new_width and option == AreaModify.NONE:
-            self.width, self.height = new_width, self.area / new_width
-        elif new_height and option == AreaModify.NONE:
-            self.height, self.width = new_height, self.area / new_height
-        self.apply_area_modify(option, new_height, new_width)
-        self.cap_load = (formula.gate_cap(self._width(W_SENSE_P + W_SENSE_N), tech)
-                         + formula.drain_cap(self._width(W_SENSE_N), NMOS, pitch, tech)
-                         + formula.drain_cap(self._width(W_SENSE_P), PMOS, pitch, tech)
-                         + formula.drain_cap(self._width(W_SENSE_ISO), PMOS, pitch, tech)
-                         + formula.drain_cap(self._width(W_SENSE_MUX), NMOS, pitch, tech))
-
-    def calculate_latency(self, num_read) -> None:
-        tech = self.tech
-        gm = (formula.transconductance(self._width(W_SENSE_N), NMOS, tech)
-              + formula.transconductance(self._width(W_SENSE_P), PMOS, tech))
-        self.read_latency = self.cap_load / gm * math.log(tech.vdd / self.sense_voltage) * num_read
-
-    def calculate_power(self, num_read) -> None:
-        tech = self.tech
-        idle_current = formula.gate_leakage(INV, 1, self._width(W_SENSE_EN), 0.0, self.p.temperature_k, tech)
-        self.leakage = idle_current * tech.vdd * self.num_col
-        self.read_dynamic_energy = (self.cap_load * tech.vdd * tech.vdd
-                                    * min(self.num_read_cell_per_operation_neuro, self.num_col) * num_read)
-
-
-class SramNewSA(Component):
-    """Multi-level SRAM sense amplifier (``level_output - 1`` comparators per column)."""
-
-    _HEIGHT_UNIT = 1.072e-5  # m, per comparator
-    _WIDTH_UNIT = 1.011e-5  # m
-    _LATENCY = 0.1e-9  # s per read
-    _ENERGY_PER_LEVEL = 0.092e-12  # J per comparator per read
-
-    def initialize(self, num_col: int, level_output: int) -> None:
-        self.num_col, self.level_output = int(num_col), int(level_output)
+        self._spec = SenseAmpSpec(num_col=int(num_col), sense_voltage_v=sense_voltage, pitch_m=pitch_sense_amp,
+                                  read_cols=int(num_read_cell_per_operation_neuro))
+        self.num_col = int(num_col)
         self.initialized = True
 
     def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
                        option: AreaModify = AreaModify.NONE) -> None:
-        if not new_width:
-            raise ValueError("SramNewSA: the block width (new_width) is required")
-        self.area = (self.level_output - 1) * self._HEIGHT_UNIT * self._WIDTH_UNIT * self.num_col
-        self.width, self.height = new_width, self.area / new_width
-        self.apply_area_modify(option, new_height, new_width)
+        none = option == AreaModify.NONE
+        self._spec = replace(self._spec, fit_width_m=new_width if none else 0.0,
+                             fit_height_m=new_height if none and not new_width else 0.0)
+        m = self._model(self._spec)
+        self._set_area(m, option, new_height, new_width)
+        self.cap_load = m.port("cap_load_f")
 
     def calculate_latency(self, num_read) -> None:
-        self.read_latency = self._LATENCY * num_read
+        self.read_latency = self._model(self._spec).actions["sense"].latency_s * num_read
 
     def calculate_power(self, num_read) -> None:
-        self.leakage = 0.0
-        self.read_dynamic_energy = self._ENERGY_PER_LEVEL * (self.level_output - 1) * self.num_col * num_read
+        m = self._model(self._spec)
+        self.leakage = m.leakage_w
+        self.read_dynamic_energy = m.actions["sense"].energy_j * num_read

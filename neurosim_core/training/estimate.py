@@ -32,6 +32,8 @@ import numpy as np
 
 from .. import quirks
 from ..cell import make_cell
+from ..circuits.arithmetic import AdderBankSpec, adder_bank
+from ..circuits.env import CircuitEnv
 from ..estimate import EstimateError, estimate
 from ..floorplan import Floorplan
 from ..network import Network
@@ -284,14 +286,26 @@ def _write_driver_latency(sa, work, hw: HardwareConfig, sram: bool = False, comp
         return np.zeros_like(work.rows)
     ops_per_row = np.ceil(work.cols * work.activity_col_write / work.cols)
     n_write = 2 * ops_per_row * _rows_written(work, hw, compat)
-    taus = []
-    for sm in (sa.wl_switch_matrix, sa.sl_switch_matrix):
-        if not getattr(sm, "initialized", False):
-            continue
-        sm.calculate_latency(1e20, sa.cap_col, sa.res_col, 0, 1, unit_cap=sa.unit_cap, unit_res=sa.unit_res,
-                             drive_cap_in=sa.drive_cap_in)
-        taus.append(sm.write_latency - sm.dff.read_latency)
+    taus = [sa.macro.part(role).model.cost("write", activity_col_write=0.0).latency_s
+            for role in ("wl_switch_matrix", "sl_switch_matrix") if sa.macro.has(role)]
     return max(taus, default=0.0) * n_write
+
+
+def _peak_write_copies(fp: Floorplan, index: int) -> int:
+    """Copies of a layer's weights that V2.1's PEAK weight-update energy counts.
+
+    A conventionally mapped layer duplicated at least once per PE in both directions is held whole
+    by every PE, each duplicating it ``ceil(speed-up / PEs per side)`` times inside: all those copies
+    are written (V2 Sec. III-C: every duplicate is updated).  Other duplications (novel-mapped tiles,
+    partial PE duplication) enter V2.1's non-PEAK weight update only (not modelled yet).
+    """
+    if fp.mark_nm[index]:
+        return 1
+    num_pe = math.ceil(fp.desired_tile_size_cm / fp.desired_pe_size_cm)
+    rows, cols = fp.speedup_rows[index], fp.speedup_cols[index]
+    if rows * cols > 1 and rows >= num_pe and cols >= num_pe:
+        return num_pe * num_pe * math.ceil(rows / num_pe) * math.ceil(cols / num_pe)
+    return 1
 
 
 def _inference_traces(traces: Sequence[TrainingTrace]) -> list[LayerTrace]:
@@ -311,6 +325,28 @@ def _row_blocks(layer, rows: int, hw: HardwareConfig, novel: bool) -> list[int]:
         per_pe = layer.ifm_c
         return [k * per_pe + s for k in range(layer.k_h * layer.k_w) for s in range(0, per_pe, sub)]
     return list(range(0, rows, sub))
+
+
+def _training_subarray_area(sa, hw: HardwareConfig, tc: TrainingConfig, p, tech):
+    """(BP periphery area per bucket, V2.1 forward ADC area - the inference model's) of one sub-array (m^2)."""
+    from ..arch import Breakdown
+    from .bp_periphery import TransposedReadSpec, forward_adc_model, transposed_read_macro
+
+    env = CircuitEnv.of(p, tech)
+    sram = hw.mem_cell == "sram"
+    spec = TransposedReadSpec(
+        rows=hw.num_row_subarray, cols=hw.num_col_subarray, height_m=float(sa.wires.length_col),
+        level_output_ag=tc.level_output_ag, num_row_muxed_ag=tc.num_row_muxed_ag, error_bits=tc.error_bits,
+        cells_per_synapse=p.num_col_per_synapse, cell_bits=1 if sram else hw.cell_bit, parallel_bp=tc.parallel_bp,
+        current_mode=hw.current_mode, resistance_on_ohm=hw.resistance_on_ohm,
+        resistance_off_ohm=hw.resistance_off_ohm, read_voltage_v=float(p.read_voltage), node_nm=hw.tech_node_nm,
+        roadmap=hw.roadmap)
+    if sram:  # V2.1's SRAM sub-array senses with plain sense amps; its BP path is not modelled here
+        return Breakdown(), 0.0, None
+    bp = transposed_read_macro(spec, p=p, env=env).area_m2()
+    fw = forward_adc_model(num_adc=max(1, hw.num_col_subarray // hw.num_col_muxed), levels=hw.level_output,
+                           width_m=float(sa.wires.length_row), spec=spec, p=p, env=env)
+    return bp, fw.area_m2 - float(sa.area_adc), spec
 
 
 def estimate_training(network: Network, traces: Sequence[TrainingTrace], params: HardwareConfig | None = None,
@@ -343,11 +379,9 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
     p = resolve(read_hw, source="training hardware")
     tech = technology(p.technode, p.roadmap, compat=p.compat)
     cell = make_cell(p, tech)
-    notes += ["AG is costed as the forward read of the same arrays (BP periphery not modelled separately)",
-             "WG unit: sub-array read from the inference SRAM sub-array"
-             + (" with V2.1's multilevel sense amp" if tc.wg_sense_amp == "mlsa_v21" else "")
-             + "; its write drivers and the partial-sum adder tree are not modelled",
-             "WU write-driver latency and new-weight delivery through buffers not modelled"]
+    notes += ["FW read: the inference (V1.4) circuit models; AG: the same read of the same arrays (V2.1's BP "
+              "periphery is in the area, and in the sequential-BP extra conversions, but not in the parallel AG read)",
+              "WU write-driver energy and new-weight delivery through buffers not modelled"]
 
     inference = estimate(network, _inference_traces(traces), p, tech=tech, cell=cell)
     grad_bits = weight_gradient_precision(network, hw, tc)
@@ -356,25 +390,41 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
 
     from ..chip import Chip
 
-    # weight-gradient accumulation over the batch: one adder per gradient the buffer holds
-    from ..circuits import Adder
-
-    accumulator = Adder(p, tech, cell)
+    # weight-gradient accumulation over the batch (V2, Sec. III-B; V2.1 Chip.cpp gradient accumulator):
+    # one ripple-carry adder of outPrecision + log2(batch) bits per gradient the buffer holds; its
+    # area is part of the WG unit's
     accumulator_adders = n_parallel * hw.num_row_subarray * hw.num_col_subarray
-    accumulator.initialize(grad_bits + math.ceil(math.log2(tc.batch_size)), accumulator_adders, p.clk_freq_hz)
-    accumulator.calculate_area(0.0, 0.0)
+    accumulator = adder_bank(AdderBankSpec(num_bit=grad_bits + math.ceil(math.log2(tc.batch_size)),
+                                           num_adder=accumulator_adders), CircuitEnv.of(p, tech))
 
     big = max(network.layers, key=lambda l: l.ifm_h * l.ifm_w * l.ifm_c)
     wg_rows = (big.ifm_h - big.k_h + 1) * (big.ifm_w - big.k_w + 1)
     wg_cols = big.ifm_c * hw.input_bits
 
     chip = Chip(p, tech, cell, network, inference.floorplan)
-    chip.initialize(p.clk_freq_hz)
-    chip.calculate_area()
     sa = chip.tile.pe.subarray
     fp = inference.floorplan
+    bp_area, fw_adc_delta, bp_spec = _training_subarray_area(sa, hw, tc, p, tech)
+    seq_step = None
+    if not tc.parallel_bp and bp_spec is not None:
+        from .bp_periphery import SEQUENTIAL_BP_COLUMN_ACTIVITY, sequential_bp_step
+
+        g_mean = (1 / hw.resistance_on_ohm + 1 / hw.resistance_off_ohm) / 2
+        typical = np.full(hw.num_col_subarray, 1 / (g_mean * max(hw.num_row_subarray // 2, 1)))
+        seq_step = sequential_bp_step(bp_spec, sub=sa, column_resistance=typical, p=p,
+                                      env=CircuitEnv.of(p, tech))
+        # row-by-row: numRowMuxedAG x (cols x activity) conversions per read, numRowMuxedAG in parallel BP
+        seq_extra = tc.num_row_muxed_ag * (hw.num_col_subarray * SEQUENTIAL_BP_COLUMN_ACTIVITY - 1)
+        seq_sense_extra = hw.num_col_subarray * SEQUENTIAL_BP_COLUMN_ACTIVITY - 1
+        notes.append("sequential BP: the parallel AG read plus the extra row-by-row conversions of the BP "
+                     "periphery (switch matrix, one-cell sense, adder, register)")
+    n_subarrays = inference.area_array / sa.area_array if sa.area_array else 0.0
     images = tc.batch_size * tc.iterations
     total_tiles = sum(fp.num_tiles)
+    # V2.1 prices the cell writes at sqrt(V_LTP^2 + V_LTD^2) (sqrt 2 x the write voltage when they are equal)
+    cell_write_voltage = tc.write_voltage_v
+    if quirks.applies("v21_write_voltage_root_sum_square", tc.compat):
+        cell_write_voltage = math.sqrt(2 * tc.write_voltage_v ** 2)
     layers = []
     for i, (layer, trace, inf) in enumerate(zip(network.layers, traces, inference.layers)):
         first = i == 0
@@ -405,18 +455,30 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
         tiles_img = Phase(read.latency - gb_inference.latency, read.energy - gb_inference.energy)
         fw = (tiles_img + gb_pass.scale(2) + d(traffic.fw_bits)).scale(images)
         fw_peak = peak_img.scale(images)
-        ag = Phase() if first else (tiles_img + gb_pass.scale(2) + d(traffic.ag_bits)).scale(images)
-        ag_peak = Phase() if first else peak_img.scale(images)
+        ag_extra = Phase()
+        if seq_step is not None and not first:
+            # critical path: one copy's vectors; energy: every sub-array of every copy
+            ncps = p.num_col_per_synapse
+            per_copy = (math.ceil(layer.weight_rows / hw.num_row_subarray)
+                        * math.ceil(layer.c_out * ncps / hw.num_col_subarray))
+            vectors = layer.num_in_vectors * hw.input_bits  # V2.1 reads AG once per input bit-vector
+            sense, step = seq_step.cost("sense"), seq_step.cost("step")
+            ag_extra = Phase(vectors / fp.speedup[i] * seq_extra * (sense.latency_s + step.latency_s),
+                             vectors * per_copy * (seq_extra * step.energy_j + seq_sense_extra * sense.energy_j))
+        ag = Phase() if first else (tiles_img + ag_extra + gb_pass.scale(2) + d(traffic.ag_bits)).scale(images)
+        ag_peak = Phase() if first else (peak_img + ag_extra).scale(images)
         # V2.1 sizes the WG unit once but sets its activity from each layer's argument
         wg_unit = build_wg_unit(spec=WGUnitSpec(mem_rows=wg_rows, mem_cols=wg_cols, activity=trace.activity),
                                 hw=read_hw, tc=tc)
+        if not wg_unit.composed:
+            notes.append("WG unit: sub-array read from the inference SRAM sub-array (V2.1's component-by-component "
+                         "sub-array applies to parallel BP with its multilevel sense amp only)")
         wg_img = wg_unit.layer_cost(ifm_h=layer.ifm_h, ifm_w=layer.ifm_w, ifm_c=layer.ifm_c, k_h=layer.k_h,
                                     k_w=layer.k_w, c_out=layer.c_out, input_bits=hw.input_bits)
         weights = layer.ifm_c * layer.k_h * layer.k_w * layer.c_out
         passes = math.ceil(weights / accumulator_adders)
-        accumulator.calculate_latency(1e20, 0.0, passes)
-        accumulator.calculate_power(passes, min(weights, accumulator_adders))
-        wg_img = wg_img + Phase(accumulator.read_latency, accumulator.read_dynamic_energy)
+        add = accumulator.cost("add")
+        wg_img = wg_img + Phase(add.latency_s * passes, add.energy_j * min(weights, accumulator_adders) * passes)
         wg = (wg_img + gb_pass.scale(2) + gb_grad.scale(2) + d(traffic.wg_bits)).scale(images)
         wg_peak = wg_img.scale(images)
         tile_buffers = Phase(inf.buffer_latency - gb_inference.latency,
@@ -433,7 +495,7 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
             new, old = trace.weight_new, trace.weight_old
         work = write_workload(new, old, cell=hw.mem_cell, row_order=np.arange(trace.rows), row_block_starts=starts,
                               sub_cols=hw.num_col_subarray, g_max=p.max_conductance, g_min=p.min_conductance,
-                              max_levels=tc.max_num_level, write_voltage=tc.write_voltage_v,
+                              max_levels=tc.max_num_level, write_voltage=cell_write_voltage,
                               write_pulse_width=tc.write_pulse_width_s, polarization_uc_cm2=tc.polarization_uc_cm2,
                               feature_size_m=tech.feature_size, compat=tc.compat, weights=hw.mem_cell != "sram")
         if hw.mem_cell == "sram":
@@ -443,9 +505,11 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
         else:
             wu_lat = (float(work.total_pulses.sum()) * tc.write_pulse_width_s
                       + float(_write_driver_latency(sa, work, hw, compat=tc.compat).sum())) / n_parallel
-            wu_en = float(array_write_energy(work, cell=hw.mem_cell, cap_row1=sa.cap_row1, cap_row2=sa.cap_row2,
-                                             cap_col=sa.cap_col, vdd=tech.vdd, write_voltage=tc.write_voltage_v,
+            wires = sa.wires
+            wu_en = float(array_write_energy(work, cell=hw.mem_cell, cap_row1=wires.cap_row1, cap_row2=wires.cap_row2,
+                                             cap_col=wires.cap_col, vdd=tech.vdd, write_voltage=cell_write_voltage,
                                              gate_cap_fefet=tc.gate_cap_fefet_f).sum())
+        wu_en *= _peak_write_copies(fp, i)
         wu_peak = Phase(wu_lat, wu_en).scale(tc.iterations)
         wu = wu_peak
         n = fp.num_tiles[i]
@@ -468,9 +532,19 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
             write_pulses=int(work.total_pulses.sum()), written_cells=int(work.written_cells.sum())))
 
     ops = training_operations(network, tc.batch_size, tc.iterations)
+    area_wg = wg_unit.area_m2 + accumulator.area_m2
+    # V2.1 sub-arrays: its own forward ADC and the BP periphery, in every sub-array of the chip
+    area_adc = inference.area_adc + (fw_adc_delta + bp_area.adc) * n_subarrays
+    area_accum = inference.area_accum + bp_area.accumulation * n_subarrays
+    area_other = inference.area_other + bp_area.other * n_subarrays
+    if quirks.applies("v21_pe_area_from_used_subarray_area", tc.compat):
+        area = inference.area_array + inference.area_ic + area_adc + area_accum + area_other + area_wg
+    else:
+        area = (inference.area + area_wg + (area_adc - inference.area_adc) + (area_accum - inference.area_accum)
+                + (area_other - inference.area_other))
     return TrainingResult(
-        floorplan=fp, layers=tuple(layers), area=inference.area + wg_unit.area_m2, area_array=inference.area_array,
-        area_ic=inference.area_ic, area_adc=inference.area_adc, area_accum=inference.area_accum,
-        area_other=inference.area_other, area_wg=wg_unit.area_m2, num_computation=float(ops), batch_size=tc.batch_size,
+        floorplan=fp, layers=tuple(layers), area=area, area_array=inference.area_array,
+        area_ic=inference.area_ic, area_adc=area_adc, area_accum=area_accum,
+        area_other=area_other, area_wg=area_wg, num_computation=float(ops), batch_size=tc.batch_size,
         iterations=tc.iterations, arrays_written_in_parallel=n_parallel, weight_gradient_bits=grad_bits,
         notes=tuple(dict.fromkeys(notes)))

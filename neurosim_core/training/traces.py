@@ -19,7 +19,7 @@ forms read here:
 * the reference wrapper's CSV layout (`load_training_csv_dir`): ``layer_record/weight<name>.csv``,
   ``weightOld<name>.csv`` (``%10.5f``), ``input<name>.csv`` (0/1) and the activities from
   ``argv.txt`` or ``layer_record/trace_command.sh``;
-* our Parquet table ``train_traces.parquet`` (schema in ``pipeline/schemas.py``; read there, since
+* our Parquet table ``train_traces.parquet`` (schema in ``pipeline/flow/schemas.py``; read there, since
   this package does not depend on pyarrow) -> `TrainingTrace` via `from_arrays`.
 """
 from __future__ import annotations

@@ -26,7 +26,7 @@ from typing import Sequence
 
 import pyarrow as pa
 
-from .. import schemas
+from ..flow import schemas
 
 POINT_META = ("sweep", "point_id", "label", "overrides", "train_key", "infer_key", "traces_key", "estimate_key",
               "estimate_s")
@@ -37,7 +37,7 @@ def estimate_row(network, traces, p, shared=None) -> dict:
     the points of a chunk share; the same row)."""
     from neurosim_core.estimate import estimate
 
-    from ..tables import chip_row
+    from ..flow.tables import chip_row
 
     return chip_row(estimate(network, traces, p, shared=shared))
 
@@ -61,8 +61,8 @@ def run_chunk(name: str, index: int, overrides: Sequence[str], results_dir: Path
     from neurosim_core.params import resolve
     from neurosim_core.traces import shared_decoding
 
-    from ..plan import compose, stage_keys
-    from ..stages import _network_and_traces
+    from ..flow.plan import compose, stage_keys
+    from ..flow.stages import _network_and_traces
     from .spec import chunks, load_spec
 
     spec = spec or load_spec(name, overrides=overrides)

@@ -8,7 +8,7 @@ points differ from each other only in a few scalar fields (``array.adc_bits=4``)
 set the scalar fields with `dataclasses.replace` and re-run the group's validation and the hardware
 `resolve`.  Anything the fast path is not sure to read exactly as Hydra does (a string that looks
 like a number, a list, a ``+``/``~`` override, an unknown key) goes through Hydra.  The result equals
-`pipeline.config.compose` (``tests/pipeline/test_dse.py`` compares every sweep file's points).
+`pipeline.flow.config.compose` (``tests/pipeline/test_dse.py`` compares every sweep file's points).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from typing import Sequence
 
 import yaml
 
-from .. import config as C
+from ..flow import config as C
 
 _TOP = {"results_dir", "trace_images", "estimate_mode", "mc_seed"}
 

@@ -60,8 +60,8 @@ def run(name: str, traces_dir: Path, network_csv: Path, out_dir: Path) -> pl.Dat
     from neurosim_core.network import read_network_csv
     from neurosim_core.params import HardwareConfig, resolve
 
-    from ..direct import load_traces_dir
-    from ..tables import chip_row
+    from ..flow.direct import load_traces_dir
+    from ..flow.tables import chip_row
 
     spec = load_table(name)
     network = read_network_csv(network_csv)

@@ -43,7 +43,7 @@ from typing import Any, Sequence
 import numpy as np
 import yaml
 
-from ..config import CONF_DIR, PipelineConfigError, _digest
+from ..flow.config import CONF_DIR, PipelineConfigError, _digest
 
 __all__ = ["SweepSpecError", "Param", "Sample", "SweepSpec", "Point", "load_spec", "sweep_names",
            "format_value", "default_chunk_size", "chunks"]
@@ -199,7 +199,7 @@ class SweepSpec:
 
     def _fallback(self, name: str):
         """Value of an unswept field named in a constraint: from the composed base config."""
-        from ..plan import compose
+        from ..flow.plan import compose
 
         flow = compose(list(self.base))
         group, _, fld = name.partition(".")
@@ -302,7 +302,7 @@ def _is_int(v) -> bool:
 
 def _check_value(path: str, pname: str, value) -> None:
     """One level of a parameter: checked against the config's own per-field validation (no Hydra)."""
-    from .. import config as C
+    from ..flow import config as C
 
     ov = f"{pname}={format_value(value)}"
     try:
@@ -363,7 +363,7 @@ def _parse_param(path: str, name, raw, sampled: bool) -> Param:
 def load_spec(name: str, conf_dir: Path | None = None, overrides: Sequence[str] = ()) -> SweepSpec:
     """Read and validate ``conf/sweep/<name>.yaml`` (no Hydra composition: cheap at Snakefile parse);
     ``sweep.<field>=<value>`` among ``overrides`` replaces that field of the file (as Hydra would)."""
-    from .. import config as C
+    from ..flow import config as C
 
     conf_dir = Path(conf_dir or C.CONF_DIR)
     file = conf_dir / "sweep" / f"{name}.yaml"

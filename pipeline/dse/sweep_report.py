@@ -59,7 +59,7 @@ def _digital_accuracy(results_dir: Path, train_keys: Sequence[str]) -> float | N
 
 def build_table(plan, name: str) -> tuple[pl.DataFrame, float | None]:
     """The sweep table of ``name`` from its finished chunk and infer results."""
-    from ..plan import compose, stage_keys
+    from ..flow.plan import compose, stage_keys
 
     spec = plan.specs[name]
     results = Path(plan.results_dir)
@@ -104,7 +104,7 @@ def _radar_rows(df: pl.DataFrame, spec) -> pl.DataFrame:
 
 
 def aggregate_sweep(name: str, overrides: Sequence[str] = (), out_dir: Path | None = None, cores: int = 2) -> Path:
-    from ..plan import Plan
+    from ..flow.plan import Plan
     from ..report.render import Column, Document, Figure, Paragraph, Section, Table, write_document
 
     plan = Plan.build(overrides, sweep_names=(name,), cores=cores)
@@ -112,7 +112,7 @@ def aggregate_sweep(name: str, overrides: Sequence[str] = (), out_dir: Path | No
     out_dir = Path(out_dir) if out_dir else plan.sweep_dir(name)
     out_dir.mkdir(parents=True, exist_ok=True)
     df, digital = build_table(plan, name)
-    from .. import schemas
+    from ..flow import schemas
 
     schemas.write_table(df.to_arrow(), out_dir / "sweep.parquet")
     tmp = out_dir / ".sweep.csv.tmp"

@@ -1,6 +1,6 @@
 """What the design-point report says, computed from the stage outputs only.
 
-Everything here is derived from the tables the stages wrote (`pipeline.schemas`): the estimate
+Everything here is derived from the tables the stages wrote (`pipeline.flow.schemas`): the estimate
 (``layers``/``chip``), the floorplan, the traces' network shape, the infer accuracies and the train
 history.  Nothing is re-estimated.  Where the estimator does not split a figure, the report says so
 instead of inventing a split:

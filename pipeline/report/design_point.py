@@ -14,7 +14,7 @@ from typing import Any, Mapping
 import pyarrow.parquet as pq
 import yaml
 
-from .. import schemas
+from ..flow import schemas
 from . import content
 from .figures import breakdown_plot, shares_plot, training_curve_plot
 from .render import (BulletList, Column, Document, Figure, KeyValues, Paragraph, Section, Table, fmt_number,
@@ -94,7 +94,7 @@ def design_facts(flow, provenance: Mapping[str, Any] | None = None) -> dict[str,
     says; the per-node default read voltage), plus the code version it was estimated with."""
     from neurosim_core.params import resolve
 
-    from ..stages import code_version
+    from ..flow.stages import code_version
 
     hw = flow.hardware()
     p = resolve(hw)

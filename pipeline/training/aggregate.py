@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .. import schemas
+from ..flow import schemas
 from .plan import epoch_dir
 
 PHASES = ("fw", "ag", "wg", "wu", "dram")
@@ -106,7 +106,7 @@ def _plots(rows: list[dict], history: list[dict], out_dir: Path, title: str) -> 
 
 
 def aggregate(flow, train_dir: Path, estimate_dir: Path, out_dir: Path) -> list[dict]:
-    from ..stages import _atomic_write_text
+    from ..flow.stages import _atomic_write_text
 
     out_dir.mkdir(parents=True, exist_ok=True)
     history = schemas.read_table(train_dir / "history.parquet", ("epoch", "accuracy", "loss")).to_pylist()
@@ -151,7 +151,7 @@ def aggregate_sweep(name: str, points: list[tuple[str, Path]], out_dir: Path) ->
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..stages import _atomic_write_text
+    from ..flow.stages import _atomic_write_text
 
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = []

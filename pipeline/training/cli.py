@@ -25,7 +25,7 @@ def main(argv=None) -> int:
     ap.add_argument("--log", default=None)
     a = ap.parse_intermixed_args(argv)
     try:
-        from ..stages import setup_logging
+        from ..flow.stages import setup_logging
         from .plan import TrainingPlan, compose, epoch_dir, load_sweep, training_keys, training_overrides
         from . import stages
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ..confschema import Field, Real, fail, group
+from ..flow.confschema import Field, Real, fail, group
 
 
 @group

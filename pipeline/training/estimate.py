@@ -1,5 +1,5 @@
 """One epoch's hardware estimate from its trace set, through the companion training estimator
-(`neurosim_core.training.estimate.estimate_training`; reader: `pipeline.train_estimate`).
+(`neurosim_core.training.estimate.estimate_training`; reader: `pipeline.flow.direct_training`).
 
 The estimator's FW / AG / WG phases each include their DRAM traffic; the row written here splits
 that traffic out (with the estimator's own DRAM model and traffic accounting,
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..config import FlowConfig
+from ..flow.config import FlowConfig
 from .plan import training_hardware
 
 
@@ -30,7 +30,7 @@ def estimate_epoch(flow: FlowConfig, epoch: int, traces_file: Path) -> dict:
     from neurosim_core.training.dram import DramSpec, build_dram, training_traffic_bits
     from neurosim_core.training.estimate import estimate_training
 
-    from ..train_estimate import table_to_train_traces
+    from ..flow.direct_training import table_to_train_traces
 
     traces_file = Path(traces_file)
     record = json.loads((traces_file.parent / "record.json").read_text())["record"]

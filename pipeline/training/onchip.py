@@ -3,12 +3,12 @@ accuracy/loss, training traces (``train_traces.parquet``) and V2.0-style statist
 
 The loop follows the V2.1 wrapper's ``train.py`` (documented in
 ``shared/reference/neurosim_v21/README.md``, "What the V2.1 python wrapper computes" and
-"Python-side training non-idealities"), on our own WAGE layers (`pipeline.quant`):
+"Python-side training non-idealities"), on our own WAGE layers (`pipeline.algo.quant`):
 
 * forward with ``Q(C(w, wl_weight))`` weights and ``Q(C(x, wl_activate))`` activations, SSE loss,
-  backward with ``QE`` error quantisation (all from `pipeline.quant`);
+  backward with ``QE`` error quantisation (all from `pipeline.algo.quant`);
 * per parameter: momentum ``v = gamma v + alpha g`` (reset each epoch, as V2.1), the normalised
-  gradient ``x = grad_scale * v / 2^round(log2 max|v|)`` (`pipeline.quant.pow2_round`), the device
+  gradient ``x = grad_scale * v / 2^round(log2 max|v|)`` (`pipeline.algo.quant.pow2_round`), the device
   update `pipeline.training.device.device_update` (pulses through the non-linear LTP/LTD curve,
   stochastic rounding), then ``w -= d``, c2c noise where ``d != 0``, clip (`apply_update_`);
 * ``grad_scale`` is divided by ``lr_decay_factor`` at each of ``lr_decay_epochs``.
@@ -16,7 +16,7 @@ The loop follows the V2.1 wrapper's ``train.py`` (documented in
 Per traced epoch the trace set holds the new weight codes, the weights before the epoch's last
 update (the true pre-step weights; V2.1 writes ``param + grad``, which differs from them only by the
 last step's c2c noise and clipping), the input codes of test image 0 for every layer and the
-activity averaged over ``trace_images`` test images (see `pipeline.schemas`).
+activity averaged over ``trace_images`` test images (see `pipeline.flow.schemas`).
 
 Determinism: the initial weights come from ``torch.manual_seed(seed)``; the shuffle of epoch ``e``
 from its own generator seeded by ``(seed, e)``; the d2d draws from a generator seeded by ``seed``;
@@ -38,7 +38,7 @@ import torch.nn.functional as F
 
 from neurosim_core import quirks
 
-from ..quant import QConv2d, QLinear, pow2_round, quant_layers
+from ..algo.quant import QConv2d, QLinear, pow2_round, quant_layers
 from .config import OnchipConf, OnchipDeviceConf
 from .device import apply_update_, device_a, device_update
 
@@ -123,7 +123,7 @@ def capture_traces(model: nn.Module, images: torch.Tensor, weight_old: list[torc
                    abits: int, wbits: int) -> list[dict]:
     """Rows of ``train_traces.parquet`` for every quantised layer: codes of image 0, activity over
     all ``images`` (K), new weight codes and the given pre-update weights."""
-    from ..models import network_table
+    from ..algo.models import network_table
 
     layers = quant_layers(model)
     captured: dict[nn.Module, torch.Tensor] = {}
@@ -305,7 +305,7 @@ class OnchipRun:
 
 def write_epoch(out_dir: Path, record: dict, stats: list[dict], rows: list[dict]) -> None:
     """One epoch's files: ``train_traces.parquet`` and ``record.json`` (history row + statistics)."""
-    from .. import schemas
+    from ..flow import schemas
 
     out_dir.mkdir(parents=True, exist_ok=True)
     schemas.write_table(schemas.train_traces_to_table(rows), out_dir / "train_traces.parquet")
@@ -317,7 +317,7 @@ def write_epoch(out_dir: Path, record: dict, stats: list[dict], rows: list[dict]
 def train_onchip(model: nn.Module, data, conf: OnchipConf, dev: OnchipDeviceConf, work_dir: Path,
                  stop_after_epoch: int | None = None, log=print) -> dict:
     """Train ``model`` (built right after ``torch.manual_seed(conf.seed)``, on the training device) on
-    ``data`` (a `pipeline.data.Dataset`) through the learning device, in one process.
+    ``data`` (a `pipeline.algo.data.Dataset`) through the learning device, in one process.
 
     Each finished epoch lands in ``work_dir/epoch_<e>/`` (`write_epoch`) and ``work_dir/state.pt``;
     a later call with the same ``work_dir`` resumes after the last finished epoch.  Returns

@@ -23,7 +23,7 @@ from typing import Sequence
 
 import yaml
 
-from ..config import CONF_DIR, FlowConfig, PipelineConfigError, _digest, compose as _compose
+from ..flow.config import CONF_DIR, FlowConfig, PipelineConfigError, _digest, compose as _compose
 
 TRAIN_FILES = ("history.parquet", "history.csv", "stats.parquet", "stats.csv", "network.csv", "model.pt",
                "config.yaml")

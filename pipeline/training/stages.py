@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from .. import schemas
-from ..config import FlowConfig
+from ..flow import schemas
+from ..flow.config import FlowConfig
 from .plan import epoch_dir, training_hardware, training_keys, training_slices
 
 log = logging.getLogger("neurosim_flow")
@@ -19,7 +19,7 @@ log = logging.getLogger("neurosim_flow")
 def _provenance(flow: FlowConfig, stage: str, out_dir: Path, extra: dict | None = None) -> None:
     import yaml
 
-    from ..stages import _atomic_write_text
+    from ..flow.stages import _atomic_write_text
 
     doc = {"stage": stage, "key": training_keys(flow)[stage], "slice": training_slices(flow)[stage],
            "overrides": list(flow.overrides), **(extra or {}), "created_unix_s": round(time.time(), 3)}
@@ -28,7 +28,7 @@ def _provenance(flow: FlowConfig, stage: str, out_dir: Path, extra: dict | None 
 
 
 def model_and_data_configs(flow: FlowConfig):
-    from ..algo_config import DataConfig, ModelConfig, TrainConfig
+    from ..algo.config import DataConfig, ModelConfig, TrainConfig
 
     o = flow.onchip
     gray = flow.data.name == "mnist_embedded"
@@ -44,8 +44,8 @@ def model_and_data_configs(flow: FlowConfig):
 def _build(flow: FlowConfig):
     import torch
 
-    from ..data import load_data
-    from ..models import build_model
+    from ..algo.data import load_data
+    from ..algo.models import build_model
     from .onchip import OnchipRun, resolve_device
 
     o = flow.onchip
@@ -82,8 +82,8 @@ def run_train_collect(flow: FlowConfig, train_dir: Path) -> None:
     """Collect the epochs into history/stats tables; the final model and the network table."""
     import torch
 
-    from ..models import network_table
-    from ..stages import _atomic_write_text
+    from ..algo.models import network_table
+    from ..flow.stages import _atomic_write_text
     from .onchip import collect_epochs
 
     o = flow.onchip

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from pipeline.algo_config import DataConfig, ModelConfig, TrainConfig
+from pipeline.algo.config import DataConfig, ModelConfig, TrainConfig
 
 torch.set_num_threads(1)
 
@@ -13,14 +13,14 @@ SMALL_TRAIN = TrainConfig(mode="wage", lr=0.02, steps=300, batch_size=32, seed=0
 
 @pytest.fixture(scope="session")
 def small_data():
-    from pipeline.data import load_data
+    from pipeline.algo.data import load_data
     return load_data(SMALL_DATA, SMALL_MODEL)
 
 
 @pytest.fixture(scope="session")
 def trained_small(tmp_path_factory, small_data):
     """A narrow VGG-8 trained with WAGE on an MNIST subset for a few seconds (shared)."""
-    from pipeline.train import load_trained, train
+    from pipeline.algo.train import load_trained, train
     out = tmp_path_factory.mktemp("wage_small")
     metrics = train(SMALL_MODEL, SMALL_TRAIN, SMALL_DATA, str(out), data=small_data)
     return load_trained(str(out)), metrics, out

@@ -38,8 +38,8 @@ import torch
 import torch.nn.functional as F
 
 from neurosim_core.quirks import applies
-from pipeline.hw_infer import adc_quantize
-from pipeline.quant import QConv2d
+from pipeline.algo.hw_infer import adc_quantize
+from pipeline.algo.quant import QConv2d
 
 EDGE_TOL = {torch.float64: 1e-7, torch.float32: 2e-3}   # |t - round(t)| in ADC levels: "on an edge"
 

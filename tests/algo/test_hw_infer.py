@@ -6,10 +6,10 @@ import torch
 import torch.nn.functional as F
 
 from neurosim_core import quirks
-from pipeline.algo_config import HwInferConfig
-from pipeline.hw_infer import (evaluate, input_codes, is_analog_input_layer, make_hw_fn, program_layer,
+from pipeline.algo.config import HwInferConfig
+from pipeline.algo.hw_infer import (evaluate, input_codes, is_analog_input_layer, make_hw_fn, program_layer,
                                stored_codes, weight_codes)
-from pipeline.quant import QConv2d, QLinear, clip, quantize
+from pipeline.algo.quant import QConv2d, QLinear, clip, quantize
 
 from .oracle import oracle_layer
 
@@ -209,9 +209,9 @@ def test_popcount_engine_equals_bmm_with_stuck_at_faults(compat):
 
 
 def test_ideal_hw_network_matches_digital_preactivations():
-    from pipeline.algo_config import ModelConfig
-    from pipeline.hw_infer import hw_mode
-    from pipeline.models import build_model
+    from pipeline.algo.config import ModelConfig
+    from pipeline.algo.hw_infer import hw_mode
+    from pipeline.algo.models import build_model
     torch.manual_seed(1)
     m = build_model(ModelConfig(width_mult=0.0625, in_channels=1)).double()
     x = torch.rand(2, 1, 32, 32, dtype=torch.float64) * 2 - 1
@@ -261,7 +261,7 @@ def test_nonidealities_seeded_and_effective():
 def test_drift_follows_reference_retention():
     """The reference's ``Retention(x, t, v, detect, target)`` on cell digits x: x -> (x+1) t^(v s) - 1,
     clamped to [min x, max x] (not at the target); hand-computed values for t=100, v=0.1."""
-    from pipeline.hw_infer import drift_digits
+    from pipeline.algo.hw_infer import drift_digits
     r = 100 ** 0.1                                              # 1.58489...
     d = torch.tensor([0.0, 1.0, 2.0, 3.0], dtype=torch.float64)  # 2-bit cell digits
     cfg = HwInferConfig(drift_mode="to_target", drift_t=100, drift_v=0.1, drift_target=0.5)

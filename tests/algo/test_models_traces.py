@@ -3,9 +3,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from pipeline.algo_config import DataConfig, ModelConfig, TrainConfig
-from pipeline.models import build_model, layer_names, network_table
-from pipeline.trace_export import extract_traces
+from pipeline.algo.config import DataConfig, ModelConfig, TrainConfig
+from pipeline.algo.models import build_model, layer_names, network_table
+from pipeline.algo.trace_export import extract_traces
 
 torch.set_num_threads(1)
 
@@ -80,7 +80,7 @@ def test_trace_layout_matches_wrapper():
 
 
 def test_data_adapts_mnist_to_model():
-    from pipeline.data import load_data
+    from pipeline.algo.data import load_data
     d = load_data(DataConfig(n_train=10, n_test=5), ModelConfig(in_channels=3))
     assert d.x_train.shape == (10, 3, 32, 32) and d.x_test.shape == (5, 3, 32, 32)
     assert float(d.x_train.min()) == -1.0 and float(d.x_train.max()) <= 1.0
@@ -89,6 +89,6 @@ def test_data_adapts_mnist_to_model():
 
 
 def test_cifar_missing_is_clear(tmp_path):
-    from pipeline.data import load_data
+    from pipeline.algo.data import load_data
     with pytest.raises(FileNotFoundError, match="cifar-10-batches-py"):
         load_data(DataConfig(name="cifar10", root=str(tmp_path)), ModelConfig())

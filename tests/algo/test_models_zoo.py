@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 import torch
 
-from pipeline.algo_config import DataConfig, HwInferConfig, ModelConfig
-from pipeline.data import load_data
-from pipeline.hw_infer import hw_mode
-from pipeline.models import build_model, layer_names, network_table
+from pipeline.algo.config import DataConfig, HwInferConfig, ModelConfig
+from pipeline.algo.data import load_data
+from pipeline.algo.hw_infer import hw_mode
+from pipeline.algo.models import build_model, layer_names, network_table
 
 torch.set_num_threads(1)
 

@@ -4,8 +4,8 @@ import pytest
 import torch
 from hypothesis import given, settings, strategies as st
 
-from pipeline.algo_config import DataConfig, HwInferConfig, ModelConfig, TrainConfig
-from pipeline.quant import QConv2d, clip, qe, qg, quant_act, quantize, qw, wage_scale
+from pipeline.algo.config import DataConfig, HwInferConfig, ModelConfig, TrainConfig
+from pipeline.algo.quant import QConv2d, clip, qe, qg, quant_act, quantize, qw, wage_scale
 
 torch.set_num_threads(1)
 

@@ -1,13 +1,17 @@
-"""Tests of the sensing / ADC circuit models (neurosim_core.circuits.adc).
+"""Tests of the column ADC and sensing builders: `circuits.mlsa` (multilevel sense amp + encoder,
+and their composition `circuits.mlsa_role.mlsa_adc_builder`), `circuits.adc.sar_adc` and
+`circuits.sensing` (current / voltage sense amp, read circuit, comparator).
 
 Golden values: printed by a small C++ driver linked against the reference NeuroSim V1.4 object
 files (MultilevelSenseAmp.o, MultilevelSAEncoder.o, SarADC.o, CurrentSenseAmp.o,
 VoltageSenseAmp.o, ReadCircuit.o, Comparator.o, formula.o, Technology.o), run with exactly the
 inputs used below (Param defaults: 300 K, LSTP unless "hp", Ron 100 kohm, Roff 1.7 Mohm,
-numRowParallel 128, per-node read voltage, dumcolshared = level_output unless stated).
+numRowParallel 128, per-node read voltage, dumcolshared = level_output unless stated).  The
+reference's per-call counts (num_read = 3, 8 muxed column groups) are action counts here.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -15,11 +19,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from neurosim_core.arch import Macro, Part, Use, energy
 from neurosim_core.cell import make_cell
-from neurosim_core.circuits.adc import _SAR_POWER_HP, _SAR_POWER_LSTP, MultilevelSAEncoder, MultilevelSenseAmp, sar_adc
+from neurosim_core.circuits.adc import _SAR_POWER_HP, _SAR_POWER_LSTP, sar_adc
 from neurosim_core.circuits.env import AdcSpec, CircuitEnv
-from neurosim_core.circuits.sensing import Comparator, CurrentSenseAmp, ReadCircuit, ReadCircuitMode, VoltageSenseAmp
-from neurosim_core.constants import AreaModify
+from neurosim_core.circuits.mlsa import (
+    MlsaEncoderSpec, MlsaSpec, column_power, mlsa_encoder, multilevel_sense_amp, reference_ladder,
+)
+from neurosim_core.circuits.mlsa_role import mlsa_adc_builder
+from neurosim_core.circuits.sensing import (
+    Comparator, ComparatorSpec, CurrentSenseAmpSpec, ReadCircuitMode, ReadCircuitSpec, VoltageSenseAmpSpec, comparator,
+    current_sense_amp, mid_reference_ohm, read_circuit, voltage_sense_amp,
+)
 from neurosim_core.params import HardwareConfig, resolve
 from neurosim_core.tech import technology
 
@@ -264,6 +275,10 @@ def ctx(node=22, mem="sram", roadmap="lstp", level_output=32, temperature_k=300)
     return p, tech, make_cell(p, tech)
 
 
+def env_of(p, tech) -> CircuitEnv:
+    return CircuitEnv.of(p, tech, 1e9)
+
+
 def sar(p, tech, levels, width_m=20e-6, num_adc=16):
     """The built-in SAR ADC model (the subarray's adc role) for ``num_adc`` columns."""
     spec = AdcSpec(num_adc=num_adc, levels=levels, column_cap_f=0.0, read_voltage_v=p.read_voltage, width_m=width_m,
@@ -300,52 +315,67 @@ MLSA_CASES = [
 ]
 
 
-def make_mlsa(name, node, mem, roadmap, level_output, current, parallel, dumcolshared):
-    p, tech, cell = ctx(node, mem, roadmap, level_output=dumcolshared)
-    assert p.dumcolshared == dumcolshared
-    if mem == "sram":  # the ladder starts from the SRAM read-access resistance of the cell
+def mlsa_spec(p, cell, *, levels, current, parallel=True, column_cap=25e-15, ref_energy=1.5e-15,
+              array_height=0.0, width_unit=0.0, width=20e-6, **changes) -> MlsaSpec:
+    """The sense amps of 16 column groups as the reference driver set them up (the ladder starts
+    from the SRAM read-access resistance of the cell, or the eNVM on-state)."""
+    on = cell.res_cell_access if parallel and p.mem_cell == "sram" else p.resistance_on_ohm
+    spec = MlsaSpec(num_col=16, levels=levels, current_mode=current, parallel=parallel, on_resistance_ohm=on,
+                    off_resistance_ohm=p.resistance_off_ohm, rows_parallel=p.num_row_parallel,
+                    ref_columns_shared=p.dumcolshared, column_cap_f=column_cap, read_voltage_v=p.read_voltage,
+                    reference_energy_peri_j=ref_energy, ref_column_height_m=array_height,
+                    ref_column_width_m=width_unit, fit_width_m=width)
+    return dataclasses.replace(spec, **changes)
+
+
+def mlsa_case(case):
+    name, node, mem, roadmap, lv, cur, par, dum, column_cap, ref_energy, array_height, width_unit = case
+    p, tech, cell = ctx(node, mem, roadmap, level_output=dum)
+    assert p.dumcolshared == dum
+    if mem == "sram":
         assert cell.res_cell_access == pytest.approx(GOLDEN[name]["res_cell_access"], rel=RTOL)
-    mlsa = MultilevelSenseAmp(p, tech, cell)
-    mlsa.initialize(16, level_output, 1e9, 1, parallel, current)
-    return mlsa
+    spec = mlsa_spec(p, cell, levels=lv, current=cur, parallel=par, column_cap=column_cap, ref_energy=ref_energy,
+                     array_height=array_height, width_unit=width_unit)
+    return spec, multilevel_sense_amp(spec, env_of(p, tech))
+
+
+def conversions(model, r, num_read, groups=8):
+    """(latency, energy) per vector of ``num_read`` reads of ``groups`` muxed column groups (the
+    reference's calculate_latency / calculate_power), priced by the `arch` evaluator."""
+    macro = Macro("adc", (Part("mlsa", model, "adc"),))
+    data = {"column_resistance": np.atleast_2d(r)}
+    e = energy(macro, [Use("mlsa", "convert", num_read), Use("mlsa", "column_energy", num_read, data)])
+    return model.cost("convert").latency_s * groups * num_read, e.adc
 
 
 @pytest.mark.parametrize("case", MLSA_CASES, ids=[c[0] for c in MLSA_CASES])
 def test_mlsa_matches_reference(case):
-    name, node, mem, roadmap, lv, cur, par, dum, column_cap, ref_energy, array_height, width_unit = case
-    mlsa = make_mlsa(name, node, mem, roadmap, lv, cur, par, dum)
-    check(name, "rref_first", mlsa.rref[0])
-    check(name, "rref_last", mlsa.rref[-1])
-
-    mlsa.calculate_area(0, 20e-6, AreaModify.NONE, array_height=array_height, array_width_unit=width_unit)
-    for key in ("area", "height", "width"):
-        check(name, key, getattr(mlsa, key))
-
-    latency = mlsa.calculate_latency(VECTORS, 8, 3, column_cap=column_cap)
-    energy = mlsa.calculate_power(VECTORS, 3, column_cap=column_cap, reference_energy_peri=ref_energy)
-    assert latency.shape == energy.shape == (len(VECTORS),)
+    name = case[0]
+    spec, m = mlsa_case(case)
+    check(name, "rref_first", m.port("rref_first_ohm"))
+    check(name, "rref_last", m.port("rref_last_ohm"))
+    for key, value in (("area", m.area_m2), ("height", m.height_m), ("width", m.width_m)):
+        check(name, key, value)
+    latency, energy_j = conversions(m, VECTORS, 3)
+    assert energy_j.shape == (len(VECTORS),)
     for i in range(len(VECTORS)):
-        check(name, f"latency_{i}", latency[i])
-        check(name, f"energy_{i}", energy[i])
-    assert mlsa.leakage == 0.0
+        check(name, f"latency_{i}", latency)
+        check(name, f"energy_{i}", energy_j[i])
+    assert m.leakage_w == 0.0
 
 
 def test_mlsa_single_vector_and_per_vector_num_read():
-    name, *args = MLSA_CASES[2]  # rram22 current mode, L16
-    assert name == "mlsa_rram22_cur_L16"
-    mlsa = make_mlsa(name, *args[:7])
-    column_cap, ref_energy = args[7], args[8]
-    energy = mlsa.calculate_power(VECTORS[1], 3, column_cap=column_cap, reference_energy_peri=ref_energy)
-    assert isinstance(energy, float)
-    check(name, "energy_1", energy)
-    latency = mlsa.calculate_latency(VECTORS[1], 8, 3, column_cap=column_cap)
-    assert isinstance(latency, float)
-    check(name, "latency_1", latency)
+    name = "mlsa_rram22_cur_L16"
+    case = next(c for c in MLSA_CASES if c[0] == name)
+    _, m = mlsa_case(case)
+    _, e = conversions(m, VECTORS[1], 3)
+    assert e.shape == (1,)
+    check(name, "energy_1", e[0])
     # num_read per vector scales each vector's energy (reference ran num_read = 3)
     num_read = np.array([3.0, 6.0, 0.0, 1.5])
-    energy = mlsa.calculate_power(VECTORS, num_read, column_cap=column_cap, reference_energy_peri=ref_energy)
+    _, e = conversions(m, VECTORS, num_read)
     expected = [GOLDEN[name][f"energy_{i}"] * num_read[i] / 3 for i in range(4)]
-    np.testing.assert_allclose(energy, expected, rtol=RTOL)
+    np.testing.assert_allclose(e, expected, rtol=RTOL)
 
 
 @pytest.mark.parametrize("mem", ["rram", "sram"])
@@ -354,14 +384,12 @@ def test_mlsa_energy_vs_uniform_column_resistance(mem):
     417196 ohm at 0.55 V read) and an open column is charged 1 uW, so energy is not monotone in R."""
     name = f"sweep_{mem}22_cur_L32"
     p, tech, cell = ctx(22, mem)
-    mlsa = MultilevelSenseAmp(p, tech, cell)
-    mlsa.initialize(16, 32, 1e9, 1, True, True)
+    m = multilevel_sense_amp(mlsa_spec(p, cell, levels=32, current=True), env_of(p, tech))
     resistances = list(GOLDEN[name])
-    energy = mlsa.calculate_power(np.array([[r] * 16 for r in resistances]), 1, column_cap=25e-15,
-                                  reference_energy_peri=1.5e-15)
-    for r, e in zip(resistances, energy):
-        assert e == pytest.approx(GOLDEN[name][r], rel=RTOL)
-    by_r = dict(zip(resistances, energy))
+    _, e = conversions(m, np.array([[r] * 16 for r in resistances]), 1)
+    for r, value in zip(resistances, e):
+        assert value == pytest.approx(GOLDEN[name][r], rel=RTOL)
+    by_r = dict(zip(resistances, e))
     assert by_r[5316.0] > by_r[5315.0] and by_r[417197.0] > by_r[417195.0] and by_r[INF] > by_r[1e9]
 
 
@@ -378,10 +406,10 @@ def test_mlsa_energy_never_rises_with_resistance_within_a_fit_segment(segment, u
     lo, hi = lo * (1 + 1e-9), hi * (1 - 1e-9)  # stay clear of the breakpoints after scaling
     r1, r2 = sorted(lo * (hi / lo) ** np.array([u, v]))
     p, tech, cell = ctx(22, mem, level_output=level_output)
-    mlsa = MultilevelSenseAmp(p, tech, cell)
-    mlsa.initialize(16, level_output, 1e9, 1, True, True)
-    energy = mlsa.calculate_power(np.array([[r1] * 16, [r2] * 16]), 1, column_cap=25e-15, reference_energy_peri=1e-15)
-    assert energy[1] <= energy[0] * (1 + 1e-12)
+    m = multilevel_sense_amp(mlsa_spec(p, cell, levels=level_output, current=True, ref_energy=1e-15),
+                             env_of(p, tech))
+    _, e = conversions(m, np.array([[r1] * 16, [r2] * 16]), 1)
+    assert e[1] <= e[0] * (1 + 1e-12)
 
 
 @pytest.mark.parametrize("node,mem", [(22, "sram"), (22, "rram"), (7, "sram"), (65, "rram")])
@@ -389,37 +417,78 @@ def test_mlsa_area_grows_with_levels(node, mem):
     areas = []
     for level_output in (2, 4, 8, 16, 32, 64, 128, 256):
         p, tech, cell = ctx(node, mem, level_output=level_output)
-        mlsa = MultilevelSenseAmp(p, tech, cell)
-        mlsa.initialize(16, level_output, 1e9, 1, True, True)
-        mlsa.calculate_area(0, 20e-6, array_height=128 * 4 * node * 1e-9, array_width_unit=12 * node * 1e-9)
-        areas.append(mlsa.area)
+        spec = mlsa_spec(p, cell, levels=level_output, current=True, array_height=128 * 4 * node * 1e-9,
+                         width_unit=12 * node * 1e-9)
+        areas.append(multilevel_sense_amp(spec, env_of(p, tech)).area_m2)
     assert all(b > a for a, b in zip(areas, areas[1:]))
 
 
-def test_mlsa_explicit_access_resistance_and_missing_size():
+def test_mlsa_ladder_spans_the_parallel_rows_and_a_size_is_needed():
     p, tech, cell = ctx(22, "sram")
-    mlsa = MultilevelSenseAmp(p, tech, cell)
-    mlsa.initialize(16, 32, 1e9, 1, True, True, res_cell_access=1280.0)
-    assert mlsa.rref[0] == pytest.approx(10.0)  # 1280 ohm / 128 rows in parallel
+    spec = mlsa_spec(p, cell, levels=32, current=True, on_resistance_ohm=1280.0)
+    ladder = reference_ladder(spec)
+    assert ladder[0] == pytest.approx(10.0)  # 1280 ohm / 128 rows in parallel
+    assert len(ladder) == 31 and np.all(np.diff(ladder) > 0)  # one reference per level boundary, rising R
     with pytest.raises(ValueError, match="width or height"):
-        mlsa.calculate_area(0, 0, array_height=1e-6, array_width_unit=1e-7)
+        multilevel_sense_amp(dataclasses.replace(spec, fit_width_m=0.0), env_of(p, tech))
 
 
 def test_mlsa_and_sar_at_350_kelvin():
     """The power fits scale by 1 + 1.3e-3 per kelvin above 300 K (reference run at 350 K)."""
     name = "mlsa_rram22_cur_L32_350K"
     p, tech, cell = ctx(22, "rram", temperature_k=350)
-    mlsa = MultilevelSenseAmp(p, tech, cell)
-    mlsa.initialize(16, 32, 1e9, 1, True, True)
-    latency = mlsa.calculate_latency(VECTORS, 8, 3, column_cap=RRAM22[0])
-    energy = mlsa.calculate_power(VECTORS, 3, column_cap=RRAM22[0], reference_energy_peri=RRAM22[1])
+    m = multilevel_sense_amp(mlsa_spec(p, cell, levels=32, current=True, column_cap=RRAM22[0], ref_energy=RRAM22[1]),
+                             env_of(p, tech))
+    latency, e = conversions(m, VECTORS, 3)
     for i in range(len(VECTORS)):
-        check(name, f"latency_{i}", latency[i])
-        check(name, f"energy_{i}", energy[i])
+        check(name, f"latency_{i}", latency)
+        check(name, f"energy_{i}", e[i])
     name = "sar22_L32_350K"
-    energy = sar_energy(sar(p, tech, 32), VECTORS, 3)
+    e = sar_energy(sar(p, tech, 32), VECTORS, 3)
     for i in range(len(VECTORS)):
-        check(name, f"energy_{i}", energy[i])
+        check(name, f"energy_{i}", e[i])
+
+
+@pytest.mark.parametrize("node,roadmap,current_mode,levels", [
+    (22, "lstp", True, 32), (7, "lstp", True, 16), (130, "lstp", True, 8), (14, "lstp", True, 64),
+    (22, "hp", True, 32), (45, "hp", True, 16), (22, "lstp", False, 32)])
+def test_mlsa_fused_column_energy_equals_column_power_formula(node, roadmap, current_mode, levels):
+    """The compiled column-energy sum must equal max(0, (column_power + reference power) x sensing time)
+    summed over columns, with column_power the NumPy fit (checked against the reference above)."""
+    p = resolve(HardwareConfig(mem_cell="rram" if node >= 22 else "fefet", tech_node_nm=node, roadmap=roadmap,
+                               level_output=levels, current_mode=current_mode))
+    tech = technology(p.tech_node_nm, p.roadmap)
+    spec = mlsa_spec(p, make_cell(p, tech), levels=levels, current=current_mode, column_cap=3e-14)
+    env = env_of(p, tech)
+    m = multilevel_sense_amp(spec, env)
+    rng = np.random.default_rng(node)
+    r = np.vstack([VECTORS, 10 ** rng.uniform(2, 8, size=(20, 16))])
+    r[5, 3] = 0.0
+    sense = m.port("sense_latency_s")
+    assert sense == (m.cost("convert").latency_s if current_mode else 1e-9)
+    ref = np.sum(column_power(spec, env, reference_ladder(spec)[1:-1]) / p.dumcolshared)
+    want = np.maximum((column_power(spec, env, r) + ref) * sense, 0.0).sum(axis=1)
+    np.testing.assert_allclose(m.cost("column_energy", column_resistance=r).energy_j, want, rtol=1e-12)
+
+
+def test_mlsa_role_composes_the_sense_amps_and_the_encoder():
+    """`mlsa_adc_builder`: the subarray's adc role is the sense amps then the encoder."""
+    p, tech, cell = ctx(22, "rram")
+    env = env_of(p, tech)
+    adc = AdcSpec(num_adc=16, levels=32, column_cap_f=25e-15, read_voltage_v=p.read_voltage, width_m=20e-6,
+                  parallel_read=True)
+    role = mlsa_adc_builder(p, cell, parallel=True, res_cell_access=cell.res_cell_access, array_height=1e-5,
+                            array_width_unit=3e-7, reference_energy_peri=lambda: 1.5e-15)(adc, env)
+    sa = multilevel_sense_amp(mlsa_spec(p, cell, levels=32, current=bool(p.current_mode), column_cap=25e-15,
+                                        array_height=1e-5, width_unit=3e-7), env)
+    enc = mlsa_encoder(MlsaEncoderSpec(levels=32, num_encoder=16, fit_width_m=20e-6), env)
+    assert role.area_m2 == sa.area_m2 + enc.area_m2 and role.leakage_w == enc.leakage_w
+    assert role.cost("convert").latency_s == sa.cost("convert").latency_s + enc.cost("encode").latency_s
+    assert role.port("energy_per_column_j") * 16 == pytest.approx(sa.cost("convert").energy_j, rel=1e-15)
+    np.testing.assert_array_equal(role.cost("column_energy", column_resistance=VECTORS).energy_j,
+                                  sa.cost("column_energy", column_resistance=VECTORS).energy_j)
+    for ours, theirs in zip(role.compiled["column_energy"], sa.compiled["column_energy"], strict=True):
+        np.testing.assert_array_equal(ours, theirs)  # the compiled fit travels with the role
 
 
 # --- SAR ADC -------------------------------------------------------------------------------
@@ -436,19 +505,17 @@ def test_sar_adc_matches_reference(case):
                        ("height", model.height_m), ("width", model.width_m)):
         check(name, key, value)
     check(name, "latency", model.cost("convert").latency_s * 3)
-    energy = sar_energy(model, VECTORS, 3)
-    assert energy.shape == (len(VECTORS),)
+    e = sar_energy(model, VECTORS, 3)
+    assert e.shape == (len(VECTORS),)
     for i in range(len(VECTORS)):
-        check(name, f"energy_{i}", energy[i])
+        check(name, f"energy_{i}", e[i])
     check(name, "energy_3", sar_energy(model, VECTORS[3], 3)[0])
 
 
 @pytest.mark.parametrize("node,roadmap", [(22, "lstp"), (22, "hp"), (65, "lstp"), (7, "lstp"), (1, "lstp")])
 def test_sar_area_grows_with_bits(node, roadmap):
     p, tech, cell = ctx(node, "sram", roadmap)
-    areas = []
-    for level_output in (2, 4, 8, 16, 32, 64, 128, 256):
-        areas.append(sar(p, tech, level_output).area_m2)
+    areas = [sar(p, tech, level_output).area_m2 for level_output in (2, 4, 8, 16, 32, 64, 128, 256)]
     assert all(b > a for a, b in zip(areas, areas[1:]))
 
 
@@ -458,8 +525,8 @@ def test_sar_area_grows_with_bits(node, roadmap):
 def test_sar_energy_never_rises_with_finite_resistance(node, bits, r):
     p, tech, cell = ctx(node, "sram")
     lo, hi = sorted(r)
-    energy = sar_energy(sar(p, tech, 2 ** bits), np.array([[lo] * 16, [hi] * 16]), 1)
-    assert energy[1] <= energy[0]
+    e = sar_energy(sar(p, tech, 2 ** bits), np.array([[lo] * 16, [hi] * 16]), 1)
+    assert e[1] <= e[0]
 
 
 # --- MLSA encoder --------------------------------------------------------------------------
@@ -472,69 +539,110 @@ ENCODER_CASES = [("enc22_L16", 22, 16, 20e-6, 0), ("enc22_L32", 22, 32, 20e-6, 0
 def test_encoder_matches_reference(case):
     name, node, num_level, new_width, new_height = case
     p, tech, cell = ctx(node, "sram")
-    enc = MultilevelSAEncoder(p, tech, cell)
-    enc.initialize(num_level, 16)
-    enc.calculate_area(new_height, new_width, AreaModify.NONE)
-    for key in ("area", "height", "width"):
-        check(name, key, getattr(enc, key))
-    check(name, "latency", enc.calculate_latency(1e20, 3))
-    check(name, "ramp_output", enc.ramp_output)
-    enc.calculate_power(3)
-    check(name, "leakage", enc.leakage)
-    assert enc.read_dynamic_energy == GOLDEN[name]["energy"] == 0
+    enc = mlsa_encoder(MlsaEncoderSpec(levels=num_level, num_encoder=16, fit_width_m=new_width,
+                                       fit_height_m=new_height), env_of(p, tech))
+    for key, value in (("area", enc.area_m2), ("height", enc.height_m), ("width", enc.width_m)):
+        check(name, key, value)
+    check(name, "latency", enc.cost("encode").latency_s * 3)
+    check(name, "ramp_output", enc.port("ramp_output_per_s"))
+    check(name, "leakage", enc.leakage_w)
+    assert enc.cost("encode").energy_j == GOLDEN[name]["energy"] == 0
 
 
 # --- current sense amp ---------------------------------------------------------------------
 CSA_CASES = [("csa22", 22, "lstp"), ("csa65", 65, "lstp"), ("csa130", 130, "lstp"), ("csa22hp", 22, "hp")]
 
 
+def csa(p, tech, max_width_m=1e-6):
+    spec = CurrentSenseAmpSpec(num_col=16, ref_resistance_ohm=mid_reference_ohm(1 / p.max_conductance,
+                                                                                 1 / p.min_conductance),
+                               read_voltage_v=p.read_voltage, max_width_m=max_width_m)
+    return current_sense_amp(spec, env_of(p, tech))
+
+
 @pytest.mark.parametrize("case", CSA_CASES, ids=[c[0] for c in CSA_CASES])
 def test_current_sense_amp_matches_reference(case):
     name, node, roadmap = case
     p, tech, cell = ctx(node, "rram", roadmap)
-    csa = CurrentSenseAmp(p, tech, cell)
-    csa.initialize(16, False, False, 1e9, 1)
-    csa.calculate_unit_area()
-    csa.calculate_area(1e-6)
-    for key in ("area_unit", "area", "height", "width"):
-        check(name, key, getattr(csa, key))
-    latency = csa.calculate_latency(CSA_VECTORS, 8, 3)
-    energy = csa.calculate_power(CSA_VECTORS, 3)
+    m = csa(p, tech)
+    for key, value in (("area_unit", m.port("area_unit_m2")), ("area", m.area_m2), ("height", m.height_m),
+                       ("width", m.width_m)):
+        check(name, key, value)
+    cost = m.cost("sense", column_resistance=CSA_VECTORS)
+    assert cost.latency_s.shape == cost.energy_j.shape == (len(CSA_VECTORS),)
     for i in range(len(CSA_VECTORS)):
-        check(name, f"latency_{i}", latency[i])
-        check(name, f"energy_{i}", energy[i])
+        check(name, f"latency_{i}", cost.latency_s[i] * 8 * 3)
+        check(name, f"energy_{i}", cost.energy_j[i] * 3)
+
+
+@settings(max_examples=30, deadline=None)
+@given(node=st.sampled_from([130, 65, 45, 22]), r=st.lists(st.floats(1e2, 1e9), min_size=1, max_size=16))
+def test_current_sense_amp_time_is_clamped_and_an_open_column_costs_nothing_extra(node, r):
+    p, tech, cell = ctx(node, "rram")
+    m = csa(p, tech)
+    cost = m.cost("sense", column_resistance=np.array([r]))
+    assert 0.5e-9 <= cost.latency_s[0] <= 50e-9 and cost.energy_j[0] >= 0
+    with_open = m.cost("sense", column_resistance=np.array([r + [INF]]))
+    assert with_open.energy_j[0] == pytest.approx(cost.energy_j[0], rel=1e-12)  # no sensing time, no energy
 
 
 # --- comparator, voltage sense amp, read circuit -------------------------------------------
 @pytest.mark.parametrize("name,num_bit,num_comparator", [("cmp22_1", 1, 1), ("cmp22_4", 4, 8)])
 def test_comparator_matches_reference(name, num_bit, num_comparator):
     p, tech, cell = ctx(22, "sram")
-    cmp = Comparator(p, tech, cell)
-    cmp.initialize(num_bit, num_comparator)
-    cmp.calculate_unit_area(AreaModify.NONE)
-    cmp.calculate_area(2e-6)
-    for key in ("area_unit", "area", "height", "width"):
-        check(name, key, getattr(cmp, key))
-    check(name, "latency", cmp.calculate_latency(1e20, 1e-15, 3))
-    cmp.calculate_power(3, 2)
-    check(name, "energy", cmp.read_dynamic_energy)
-    check(name, "leakage", cmp.leakage)
+    spec = ComparatorSpec(num_bit=num_bit, num_comparator=num_comparator, cap_load_f=1e-15, active=2,
+                          activity=p.epsilon if p.validated else 1.0, width_m=2e-6)
+    m = comparator(spec, env_of(p, tech))
+    for key, value in (("area_unit", m.port("area_unit_m2")), ("area", m.area_m2), ("height", m.height_m),
+                       ("width", m.width_m)):
+        check(name, key, value)
+    check(name, "latency", m.cost("compare").latency_s * 3)
+    check(name, "energy", m.cost("compare").energy_j * 3)
+    check(name, "leakage", m.leakage_w)
+
+
+def test_comparator_corrected_counts_no_negative_middle_stage():
+    """V1.4 counts (num_bit - 2) middle carry stages, -1 for a 1-bit comparator (quirk); corrected: 0."""
+    p, tech, cell = ctx(22, "sram")
+
+    def latency(num_bit, compat):
+        env = dataclasses.replace(env_of(p, tech), compat=compat)
+        return comparator(ComparatorSpec(num_bit=num_bit, num_comparator=1, cap_load_f=1e-15), env).cost(
+            "compare").latency_s
+
+    assert latency(1, "corrected") > latency(1, "neurosim_v14") > 0
+    assert latency(2, "corrected") == latency(2, "neurosim_v14")  # no middle stage: both modes agree
+    assert latency(5, "corrected") == latency(5, "neurosim_v14") > latency(4, "neurosim_v14")
+
+
+def test_comparator_adapter_equals_the_builder():
+    p, tech, cell = ctx(22, "sram")
+    a = Comparator(p, tech, cell)
+    a.initialize(4, 8)
+    a.calculate_unit_area()
+    a.calculate_area(2e-6)
+    m = comparator(ComparatorSpec(num_bit=4, num_comparator=8, cap_load_f=1e-15, active=2, activity=p.epsilon,
+                                  width_m=2e-6), env_of(p, tech))
+    assert (a.area_unit, a.area, a.height) == (m.port("area_unit_m2"), m.area_m2, m.height_m)
+    assert a.calculate_latency(1e20, 1e-15, 3) == m.cost("compare").latency_s * 3
+    a.calculate_power(3, 2)
+    assert (a.read_dynamic_energy, a.leakage) == (m.cost("compare").energy_j * 3, m.leakage_w)
+    assert a.cap_inv_output == m.port("cap_inv_output_f")
 
 
 def test_voltage_sense_amp_matches_reference():
     name = "vsa22"
     p, tech, cell = ctx(22, "rram")
     assert cell.read_voltage == 0.55
-    vsa = VoltageSenseAmp(p, tech, cell)
-    vsa.initialize(16, 1e9)
-    vsa.calculate_unit_area()
-    vsa.calculate_area(1e-6)
-    for key in ("area_unit", "area", "height", "width"):
-        check(name, key, getattr(vsa, key))
-    check(name, "latency", vsa.calculate_latency(50e-15, 3, res_mem_cell_on=125e3, res_mem_cell_off=1.725e6))
-    vsa.calculate_power(3)
-    check(name, "energy", vsa.read_dynamic_energy)
-    check(name, "leakage", vsa.leakage)
+    m = voltage_sense_amp(VoltageSenseAmpSpec(num_col=16, max_width_m=1e-6, cap_input_load_f=50e-15,
+                                              res_on_ohm=125e3, res_off_ohm=1.725e6, read_voltage_v=cell.read_voltage),
+                          env_of(p, tech))
+    for key, value in (("area_unit", m.port("area_unit_m2")), ("area", m.area_m2), ("height", m.height_m),
+                       ("width", m.width_m)):
+        check(name, key, value)
+    check(name, "latency", m.cost("sense").latency_s * 3)
+    check(name, "energy", m.cost("sense").energy_j * 3)
+    check(name, "leakage", m.leakage_w)
 
 
 @pytest.mark.parametrize("name,mode,spiking,new_width", [("rc22_cmos", ReadCircuitMode.CMOS, False, 0.0),
@@ -542,36 +650,20 @@ def test_voltage_sense_amp_matches_reference():
 def test_read_circuit_matches_reference(name, mode, spiking, new_width):
     p, tech, cell = ctx(22, "rram")
     assert cell.read_pulse_width == 10e-9
-    rc = ReadCircuit(p, tech, cell)
-    rc.initialize(mode, 16, 5, spiking, 1e9)
-    rc.calculate_unit_area()
-    rc.calculate_area(new_width)
-    for key in ("area_unit", "area", "height", "width"):
-        check(name, key, getattr(rc, key))
-    check(name, "latency", rc.calculate_latency(3))
-    rc.calculate_power(PULSE_COUNTS, 3)
-    check(name, "energy", rc.read_dynamic_energy)
-    check(name, "leakage", rc.leakage)
-
-
-@pytest.mark.parametrize("node,roadmap,current_mode,levels", [
-    (22, "lstp", True, 32), (7, "lstp", True, 16), (130, "lstp", True, 8), (14, "lstp", True, 64),
-    (22, "hp", True, 32), (45, "hp", True, 16), (22, "lstp", False, 32)])
-def test_mlsa_fused_column_energy_equals_column_power_formula(node, roadmap, current_mode, levels):
-    """The Numba column-energy sum must equal max(0, (column_power + reference power) x sensing time)
-    summed over columns, with column_power the NumPy fit (checked against the reference above)."""
-    p = resolve(HardwareConfig(mem_cell="rram" if node >= 22 else "fefet", tech_node_nm=node, roadmap=roadmap, level_output=levels, current_mode=current_mode))
-    tech = technology(p.tech_node_nm, p.roadmap)
-    mlsa = MultilevelSenseAmp(p, tech, make_cell(p, tech))
-    mlsa.initialize(16, levels, 1e9, 1, True, current_mode)
-    rng = np.random.default_rng(node)
-    r = np.vstack([VECTORS, 10 ** rng.uniform(2, 8, size=(20, 16))])
-    r[5, 3] = 0.0
-    column_cap = 3e-14
-    sense = mlsa.column_latency(column_cap) if current_mode else 1e-9
-    ref = np.sum(mlsa.column_power(mlsa.rref[1:-1]) / p.dumcolshared)
-    want = np.maximum((mlsa.column_power(r) + ref) * sense, 0.0).sum(axis=1)
-    np.testing.assert_allclose(mlsa.column_energy_sum(r, column_cap=column_cap), want, rtol=1e-12)
+    m = read_circuit(ReadCircuitSpec(mode=mode, num_col=16, max_num_int_bit=5, spiking=spiking,
+                                     read_pulse_width_s=cell.read_pulse_width, fit_width_m=new_width), env_of(p, tech))
+    for key, value in (("area_unit", m.port("area_unit_m2")), ("area", m.area_m2), ("height", m.height_m),
+                       ("width", m.width_m)):
+        check(name, key, value)
+    cost = m.cost("read", pulse_counts=PULSE_COUNTS)
+    check(name, "latency", cost.latency_s * 3)
+    check(name, "energy", cost.energy_j * 3)
+    check(name, "leakage", m.leakage_w)
+    # vectorised over input vectors: one energy per row of pulse counts
+    batch = m.cost("read", pulse_counts=np.array([PULSE_COUNTS, np.zeros(19), np.eye(19)[0]])).energy_j
+    np.testing.assert_allclose(batch, [cost.energy_j, 0.0, 4.74e-14], rtol=1e-12)
+    with pytest.raises(ValueError, match="19 values"):
+        m.cost("read", pulse_counts=[1, 2, 3])
 
 
 @pytest.mark.parametrize("node,roadmap", [(22, "lstp"), (65, "hp"), (3, "lstp")])

@@ -217,8 +217,8 @@ def test_num_add_uses_integer_division():
 # --- fused eNVM column energy (envm_column_energy_sums) against the column-by-column formulation ---
 from types import SimpleNamespace  # noqa: E402
 
-from neurosim_core.circuits.adc import (_MLSA_POWER_LSTP, _SAR_POWER_LSTP, _fit_arrays,  # noqa: E402
-                                        conversion_energy)
+from neurosim_core.circuits.adc import _SAR_POWER_LSTP, _fit_arrays, conversion_energy  # noqa: E402
+from neurosim_core.circuits.mlsa import _MLSA_POWER_LSTP  # noqa: E402
 from neurosim_core.constants import CellAccessType  # noqa: E402
 from neurosim_core.kernels import envm_column_energy_sums  # noqa: E402
 
@@ -240,7 +240,7 @@ def _column_by_column_energy(bits, codes, p, cell, args):
 
 
 def _adc_args(kind, *, x_scale=0.5 / 0.55, add=2.4e-5, mult=31.0, clip=True):
-    """`conversion_energy` arguments shaped as the ADCs build them (circuits.adc energy_kernel_args)."""
+    """`conversion_energy` arguments shaped as the ADCs build them (circuits.adc EnergyKernelArgs)."""
     if kind == "mlsa":  # lin below 4832 ohm, two log segments around 379269 ohm
         return (x_scale, *_fit_arrays(*_MLSA_POWER_LSTP[22]), mult, 1.0, 1e-6, add, 9.5e-10, clip)
     if kind == "sar":  # power law

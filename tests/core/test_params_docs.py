@@ -18,7 +18,7 @@ def test_readme_holds_the_generated_field_table():
 
 
 def test_readme_names_every_output_column():
-    from pipeline.schemas import CHIP_COLUMNS, LAYER_COLUMNS
+    from pipeline.flow.schemas import CHIP_COLUMNS, LAYER_COLUMNS
 
     text = README.read_text()
     for column in set(CHIP_COLUMNS) | set(LAYER_COLUMNS):

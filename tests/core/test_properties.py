@@ -15,7 +15,7 @@ from neurosim_core.cell import make_cell
 from neurosim_core.estimate import estimate
 from neurosim_core.network import Network
 from neurosim_core.params import HardwareConfig, resolve
-from neurosim_core.subarray import SubArray
+from neurosim_core.subarray import SubArrayModel, build_subarray, read_energy
 from neurosim_core.tech import technology
 from neurosim_core.traces import load_npz_dir
 
@@ -26,13 +26,10 @@ DEVICES = [dict(mem_cell="sram"), dict(mem_cell="rram"), dict(mem_cell="fefet", 
            dict(mem_cell="rram", operation_mode="conventional_sequential"), dict(mem_cell="sram", adc_type="sar")]
 
 
-def _subarray(**changes) -> SubArray:
+def _subarray(**changes) -> SubArrayModel:
     p = resolve(HardwareConfig(**changes))
     tech = technology(p.tech_node_nm, p.roadmap)
-    sub = SubArray(p, tech, make_cell(p, tech))
-    sub.initialize(p.num_row_subarray, p.num_col_subarray, p.unit_length_wire_resistance)
-    sub.calculate_area()
-    return sub
+    return build_subarray(p, tech, make_cell(p, tech))
 
 
 @settings(max_examples=25, deadline=None)
@@ -61,14 +58,11 @@ def test_bigger_array_never_reduces_array_area(device, node, size):
 @pytest.mark.parametrize("device", DEVICES, ids=lambda d: ",".join(f"{k}={v}" for k, v in d.items()))
 def test_zero_activity_gives_zero_array_energy(device):
     sub = _subarray(**device)
-    n_cols = sub.p.num_col_subarray
+    n_cols = sub.spec.num_col
     res = np.full((3, n_cols), np.inf)
     res[1:] = 2e4
     activity = np.array([0.0, 0.25, 1.0])
-    sub.calculate_latency(res, activity, True)
-    sub.calculate_latency(res, activity, False)
-    sub.calculate_power(res, activity)
-    array = sub.read_dynamic_energy_array
+    array = read_energy(sub, res, activity)[4]
     assert array[0] == 0.0
     assert 0 < array[1] < array[2]
 

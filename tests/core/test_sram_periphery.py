@@ -1,96 +1,94 @@
-"""SRAM column periphery (NeuroSim V1.4 Precharger / SRAMWriteDriver / SenseAmp / SramNewSA
-models) against reference golden values, plus properties.
+"""SRAM column periphery builders (`precharger`, `sram_write_driver`, `sense_amp`, `sram_new_sa`)
+against reference golden values, plus properties and the transitional adapters.
 
-Golden values: see ``test_dff.py`` (reference V1.4 objects run by a C++ driver with exactly the
-scenario inputs below).
+Golden values: see ``test_dff.py`` (reference V1.4 Precharger / SRAMWriteDriver / SenseAmp /
+SramNewSA objects run by a C++ driver with exactly the scenario inputs below: Initialize,
+CalculateArea, CalculateLatency, CalculatePower with the counts given per scenario).
 """
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from neurosim_core.circuits.sram_periphery import Precharger, SenseAmp, SRAMWriteDriver, SramNewSA
+from neurosim_core.arch import Macro, Part, Use, energy
+from neurosim_core.circuits.env import CircuitEnv
+from neurosim_core.circuits.sram_periphery import (
+    Precharger, PrechargerSpec, SenseAmp, SenseAmpSpec, SRAMWriteDriver, SramNewSaSpec, SramWriteDriverSpec, precharger,
+    sense_amp, sram_new_sa, sram_write_driver,
+)
 
-from .test_dff import CONFIGS, MAGIC, NONE, assert_matches_reference, golden_cases, periphery_setup
+from .test_dff import BASE_KEYS, CONFIGS, MAGIC, NONE, REL_TOL, golden_cases, periphery_setup
 
 
-# ---- scenarios (same calls as the reference driver) ---------------------------------------
+def _env(s) -> CircuitEnv:
+    return CircuitEnv.of(s.p, s.tech)
 
-def _precharger(s, num_col, activity, n_read, n_write):
-    q = Precharger(s.p, s.tech, s.cell)
-    q.initialize(num_col, s.res_col, activity, n_read, n_write)
-    return q
+
+def _observed(model, *, read: str | None = None, reads=0, write: str | None = None, writes=0, **ports) -> dict:
+    """The reference's eight figures of a scenario from a model and its action counts."""
+    r = model.cost(read) if read else None
+    w = model.cost(write) if write else None
+    out = dict(height=model.height_m, width=model.width_m, area=model.area_m2,
+               read_latency=r.latency_s * reads if r else 0.0, write_latency=w.latency_s * writes if w else 0.0,
+               read_dynamic_energy=r.energy_j * reads if r else 0.0,
+               write_dynamic_energy=w.energy_j * writes if w else 0.0, leakage=model.leakage_w)
+    out.update({key: model.port(name) for key, name in ports.items()})
+    return out
+
+
+# ---- scenarios (the reference driver's inputs, as specs and action counts) ---------------------
+
+def _prech_spec(s, num_col, activity, n_read, n_write, fit_width_m=0.0):
+    return PrechargerSpec(num_col=num_col, bitline_cap_f=s.cap_col, bitline_res_ohm=s.res_col, read_cols=n_read,
+                          write_cols=n_write, write_activity=activity, fit_width_m=fit_width_m)
 
 
 def _prech(s):
-    q = _precharger(s, 128, 0.5, 128, 16)
-    q.calculate_area(0, s.w_array, NONE)
-    q.calculate_latency(1e20, s.cap_col, 1, 2)
-    q.calculate_power(1, 2)
-    return q
+    m = precharger(_prech_spec(s, 128, 0.5, 128, 16, s.w_array), _env(s))
+    return _observed(m, read="precharge", reads=1, write="write", writes=2, ramp_output="ramp_output_per_s")
 
 
 def _prech_default(s):
-    q = _precharger(s, 64, 0.1, 16, 16)
-    q.calculate_area(0, 0, NONE)
-    q.calculate_latency(1e20, s.cap_col, 3, 1)
-    q.calculate_power(3, 1)
-    return q
+    m = precharger(_prech_spec(s, 64, 0.1, 16, 16), _env(s))
+    return _observed(m, read="precharge", reads=3, write="write", writes=1)
 
 
-def _write_driver(s, num_col, activity):
-    w = SRAMWriteDriver(s.p, s.tech, s.cell)
-    w.initialize(num_col, activity, 16)
-    return w
+def _wrdrv_spec(s, num_col, activity, fit_width_m=0.0):
+    return SramWriteDriverSpec(num_col=num_col, bitline_cap_f=s.cap_col, bitline_res_ohm=s.res_col, write_cols=16,
+                               write_activity=activity, fit_width_m=fit_width_m)
 
 
 def _wrdrv(s):
-    w = _write_driver(s, 128, 0.5)
-    w.calculate_area(0, s.w_array, NONE)
-    w.calculate_latency(1e20, s.cap_col, s.res_col, 2)
-    w.calculate_power(2)
-    return w
+    return _observed(sram_write_driver(_wrdrv_spec(s, 128, 0.5, s.w_array), _env(s)), write="write", writes=2)
 
 
 def _wrdrv_default(s):
-    w = _write_driver(s, 64, 0.1)
-    w.calculate_area(0, 0, NONE)
-    w.calculate_latency(1e20, s.cap_col, s.res_col, 1)
-    w.calculate_power(1)
-    return w
+    return _observed(sram_write_driver(_wrdrv_spec(s, 64, 0.1), _env(s)), write="write", writes=1)
 
 
-def _sense_amp(s, num_col, sense_voltage, num_read_cells):
-    a = SenseAmp(s.p, s.tech, s.cell)
-    a.initialize(num_col, False, sense_voltage, s.w_array / num_col, 1e9, num_read_cells)
-    return a
+def _sa_spec(s, num_col, sense_voltage, num_read_cells):
+    return SenseAmpSpec(num_col=num_col, sense_voltage_v=sense_voltage, pitch_m=s.w_array / num_col,
+                        read_cols=num_read_cells, fit_width_m=s.w_array)
 
 
-def _sa_magic(s):
-    a = _sense_amp(s, 128, 0.1, 128)
-    a.calculate_area(0, s.w_array, MAGIC)
-    a.calculate_latency(1)
-    a.calculate_power(3)
-    return a
+def _sa_magic(s):  # (the reference folded to the array width by MagicLayout: the same layout)
+    m = sense_amp(_sa_spec(s, 128, 0.1, 128), _env(s))
+    out = _observed(m, read="sense", reads=1, cap_load="cap_load_f")
+    out["read_dynamic_energy"] = m.cost("sense").energy_j * 3  # the reference's power call: 3 reads
+    return out
 
 
 def _sa_none(s):
-    a = _sense_amp(s, 64, 0.05, 16)
-    a.calculate_area(0, s.w_array, NONE)
-    a.calculate_latency(2)
-    a.calculate_power(2)
-    return a
+    return _observed(sense_amp(_sa_spec(s, 64, 0.05, 16), _env(s)), read="sense", reads=2)
 
 
 def _newsa(s):
-    a = SramNewSA(s.p, s.tech, s.cell)
-    a.initialize(128, 32)
-    a.calculate_area(0, s.w_array, NONE)
-    a.calculate_latency(3)
-    a.calculate_power(3)
-    return a
+    return _observed(sram_new_sa(SramNewSaSpec(num_col=128, levels=32, width_m=s.w_array), _env(s)),
+                     read="sense", reads=3)
 
 
 SCENARIOS = {"prech": _prech, "prech_default": _prech_default, "wrdrv": _wrdrv, "wrdrv_default": _wrdrv_default,
@@ -148,80 +146,127 @@ GOLDEN = {
 }
 
 
+def _assert_golden(observed: dict, golden_entry) -> None:
+    base, extra = golden_entry
+    for key, ref in dict(zip(BASE_KEYS, base), **extra).items():
+        assert float(observed[key]) == pytest.approx(ref, rel=REL_TOL, abs=1e-30), key
+
+
 @pytest.mark.parametrize(("config", "tag"), golden_cases(GOLDEN))
-def test_matches_reference(config, tag):
-    component = SCENARIOS[tag](periphery_setup(config))
-    assert_matches_reference(component, GOLDEN[config][tag])
+def test_builders_match_reference(config, tag):
+    _assert_golden(SCENARIOS[tag](periphery_setup(config)), GOLDEN[config][tag])
+
+
+# ---- properties -------------------------------------------------------------------------------
+
+def test_models_are_immutable_and_name_their_actions():
+    s = periphery_setup("sram22")
+    m = precharger(_prech_spec(s, 128, 0.5, 128, 16), _env(s))
+    assert set(m.actions) == {"precharge", "write"}
+    with pytest.raises(TypeError):
+        m.actions["precharge"] = None  # read-only mapping
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        m.area_m2 = 0.0
+    with pytest.raises(TypeError):
+        PrechargerSpec(128)  # keyword-only
+    assert set(sram_write_driver(_wrdrv_spec(s, 8, 1.0), _env(s)).actions) == {"write"}
+    assert set(sense_amp(_sa_spec(s, 8, 0.1, 8), _env(s)).actions) == {"sense"}
 
 
 @settings(max_examples=25, deadline=None)
 @given(config=st.sampled_from(sorted(CONFIGS)), num_col=st.integers(1, 512), shrink=st.floats(0.05, 1.0))
 def test_folding_into_a_narrower_block_never_saves_area(config, num_col, shrink):
     s = periphery_setup(config)
-    for make in (lambda: _precharger(s, num_col, 0.5, 16, 16), lambda: _write_driver(s, num_col, 0.5)):
-        flat, folded = make(), make()
-        flat.calculate_area()
-        width = max(flat.width * shrink, flat.width / num_col)  # at least one unit wide
-        folded.calculate_area(0, width, NONE)
-        assert folded.width == width
-        assert folded.area >= flat.area * (1 - 1e-12)
+    env = _env(s)
+    for build, spec in ((precharger, _prech_spec(s, num_col, 0.5, 16, 16)), (sram_write_driver, _wrdrv_spec(s, num_col, 0.5))):
+        flat = build(spec, env)
+        width = max(flat.width_m * shrink, flat.width_m / num_col)  # at least one unit wide
+        folded = build(dataclasses.replace(spec, fit_width_m=width), env)
+        assert folded.width_m == width
+        assert folded.area_m2 >= flat.area_m2 * (1 - 1e-12)
+    with pytest.raises(ValueError, match="smaller than one column unit"):
+        precharger(dataclasses.replace(_prech_spec(s, num_col, 0.5, 16, 16), fit_width_m=flat.width_m / num_col / 3), env)
 
 
 @settings(max_examples=20, deadline=None)
 @given(config=st.sampled_from(sorted(CONFIGS)), v1=st.floats(0.01, 0.3), v2=st.floats(0.01, 0.3))
 def test_sense_amp_is_faster_for_larger_sense_voltage(config, v1, v2):
     s = periphery_setup(config)
-    latency = {}
-    for v in (v1, v2):
-        a = _sense_amp(s, 128, v, 128)
-        a.calculate_area(0, s.w_array, MAGIC)
-        a.calculate_latency(1)
-        latency[v] = a.read_latency
+    latency = {v: sense_amp(_sa_spec(s, 128, v, 128), _env(s)).cost("sense").latency_s for v in (v1, v2)}
     low, high = sorted((v1, v2))
     assert latency[high] <= latency[low]
 
 
 @settings(max_examples=20, deadline=None)
 @given(config=st.sampled_from(sorted(CONFIGS)), reads=st.lists(st.integers(0, 50), min_size=1, max_size=5))
-def test_column_read_energies_batch_over_input_vectors(config, reads):
+def test_read_energies_are_priced_per_vector_by_the_evaluator(config, reads):
+    """A sensing cycle (precharge + sense) used a per-vector number of times, through `arch.energy`."""
     s = periphery_setup(config)
-    q = _prech(s)
-    a = _sa_magic(s)
-    per_read_q = q.read_dynamic_energy  # one read in the scenario
-    per_read_a = a.read_dynamic_energy / 3
-    q.calculate_power(np.array(reads), 0)
-    a.calculate_power(np.array(reads))
-    np.testing.assert_allclose(q.read_dynamic_energy, per_read_q * np.array(reads), rtol=1e-12)
-    np.testing.assert_allclose(a.read_dynamic_energy, per_read_a * np.array(reads), rtol=1e-12)
+    q = precharger(_prech_spec(s, 128, 0.5, 128, 16), _env(s))
+    a = sense_amp(_sa_spec(s, 128, 0.1, 128), _env(s))
+    macro = Macro("column", (Part("precharger", q, "adc"), Part("sense_amp", a, "adc")))
+    times = np.array(reads, dtype=float)
+    e = energy(macro, [Use("precharger", "precharge", times), Use("sense_amp", "sense", times)])
+    np.testing.assert_allclose(e.adc, (q.cost("precharge").energy_j + a.cost("sense").energy_j) * times, rtol=1e-12)
 
 
 @pytest.mark.parametrize("config", sorted(CONFIGS))
 def test_precharger_write_energy_saturates_at_the_written_cells(config):
     s = periphery_setup(config)
-    energies = []
-    for activity in (0.05, 0.125, 0.5, 1.0):  # 128 columns; at most 16 cells written per operation
-        q = _precharger(s, 128, activity, 128, 16)
-        q.calculate_area()
-        q.calculate_latency(1e20, s.cap_col, 1, 1)
-        q.calculate_power(1, 1)
-        energies.append(q.write_dynamic_energy)
+    energies = [precharger(_prech_spec(s, 128, activity, 128, 16), _env(s)).cost("write").energy_j
+                for activity in (0.05, 0.125, 0.5, 1.0)]  # 128 columns; at most 16 cells written per operation
     assert energies[0] < energies[1] == energies[2] == energies[3]
+
+
+@pytest.mark.parametrize("config", sorted(CONFIGS))
+def test_precharge_energy_is_the_charge_of_the_read_bit_lines(config):
+    s = periphery_setup(config)
+    vdd2 = s.tech.vdd ** 2
+    for read_cols in (1, 16, 128, 1000):  # at most the 128 columns
+        m = precharger(_prech_spec(s, 128, 0.5, read_cols, 16), _env(s))
+        assert m.cost("precharge").energy_j == pytest.approx(s.cap_col * vdd2 * min(read_cols, 128), rel=1e-12)
 
 
 def test_sram_new_sa_area_scales_with_levels_and_needs_a_width():
     s = periphery_setup("sram22")
-    areas = []
-    for levels in (2, 9, 33):
-        a = SramNewSA(s.p, s.tech, s.cell)
-        a.initialize(64, levels)
-        a.calculate_area(0, 1e-4, NONE)
-        areas.append(a.area)
+    areas = [sram_new_sa(SramNewSaSpec(num_col=64, levels=levels, width_m=1e-4), _env(s)).area_m2
+             for levels in (2, 9, 33)]
     assert areas[1] == pytest.approx(8 * areas[0]) and areas[2] == pytest.approx(32 * areas[0])
     with pytest.raises(ValueError, match="width"):
-        a.calculate_area(0, 0, NONE)
+        sram_new_sa(SramNewSaSpec(num_col=64, levels=9, width_m=0.0), _env(s))
 
 
-def test_current_sensing_is_rejected():
-    s = periphery_setup("sram22")
+# ---- transitional adapters: the old interface, numbers from the builders ------------------------
+
+@pytest.mark.parametrize("config", ["sram22", "xbar32hp"])
+def test_adapters_equal_the_builders(config):
+    s = periphery_setup(config)
+    q = Precharger(s.p, s.tech, s.cell)
+    q.initialize(128, s.res_col, 0.5, 128, 16)
+    q.calculate_area(0, s.w_array, NONE)
+    q.calculate_latency(1e20, s.cap_col, 1, 2)
+    q.calculate_power(np.array([1.0, 4.0]), 2)
+    want = _prech(s)
+    for key in ("height", "width", "area", "read_latency", "write_latency", "write_dynamic_energy", "leakage"):
+        assert getattr(q, key) == want[key], key
+    np.testing.assert_array_equal(q.read_dynamic_energy, want["read_dynamic_energy"] * np.array([1.0, 4.0]))
+
+    w = SRAMWriteDriver(s.p, s.tech, s.cell)
+    w.initialize(128, 0.5, 16)
+    w.calculate_area(0, s.w_array, NONE)
+    w.calculate_latency(1e20, s.cap_col, s.res_col, 2)
+    w.calculate_power(2)
+    want = _wrdrv(s)
+    assert (w.area, w.write_latency, w.write_dynamic_energy, w.leakage) == (
+        want["area"], want["write_latency"], want["write_dynamic_energy"], want["leakage"])
+
+    a = SenseAmp(s.p, s.tech, s.cell)
+    a.initialize(128, False, 0.1, s.w_array / 128, 1e9, 128)
+    a.calculate_area(0, s.w_array, MAGIC)
+    a.calculate_latency(1)
+    a.calculate_power(3)
+    want = _sa_magic(s)
+    assert (a.height, a.width, a.read_latency, a.read_dynamic_energy, a.cap_load) == (
+        want["height"], want["width"], want["read_latency"], want["read_dynamic_energy"], want["cap_load"])
     with pytest.raises(NotImplementedError):
         SenseAmp(s.p, s.tech, s.cell).initialize(128, True, 0.1, 1e-6, 1e9, 128)

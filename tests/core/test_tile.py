@@ -5,7 +5,8 @@ TileCalculatePerformance (compiled reference objects, driver /tmp/pe_tile_drv/ti
 default Param.cpp and main's argv ``8 8 128 128``, TileInitialize(9, 512, 2, 512) (the default
 floorplan of the VGG-8 reference run), area of an NM tile of 9 PEs and a CM tile of 4 PEs, then the
 clock pass, ``param->clkFreq = min(clkFreq, 1/clkPeriod)`` and the performance pass, on slices of
-the VGG-8 traces in tests/data/traces_vgg8 (conductances from the same cell codes):
+the VGG-8 traces in tests/data/traces_vgg8 (conductances from the same cell codes); the reference's
+output names are the golden keys (``_reference_outputs``):
 
 * A: novel-mapped tile of layer 1 (Conv0): rows ``novel_mapping_rows(0, 3, 9, 3)``, columns
   0..511, 900 windows, speed-up 4x4;
@@ -20,7 +21,7 @@ import pytest
 from neurosim_core.cell import make_cell
 from neurosim_core.params import HardwareConfig, resolve
 from neurosim_core.tech import technology
-from neurosim_core.tile import Tile
+from neurosim_core.tile import Tile, TileJob, TileKind
 from neurosim_core.traces import input_bit_matrix, load_npz_dir, novel_mapping_rows, weight_cell_codes
 from pathlib import Path
 
@@ -209,40 +210,78 @@ def _close(ours: dict, golden: dict, rtol: float) -> None:
         assert ours[key] == pytest.approx(value, rel=rtol, abs=0), key
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_tile_matches_reference(setup, name):
-    p, tech, cell, traces = setup
-    case = CASES[name]
+def _reference_outputs(cost) -> dict:
+    names = {"buffer_read_dynamic_energy": "buffer_dynamic_energy", "ic_read_dynamic_energy": "ic_dynamic_energy",
+             "adc_read_latency": "core_latency_adc", "accum_read_latency": "core_latency_accum",
+             "other_read_latency": "core_latency_other", "adc_read_dynamic_energy": "core_energy_adc",
+             "accum_read_dynamic_energy": "core_energy_accum", "other_read_dynamic_energy": "core_energy_other"}
+    out = {names.get(k, k): v for k, v in cost.columns().items()}
+    return out | {"leakage": cost.leakage_w, "leakage_sram_in_use": cost.leakage_in_use_w}
+
+
+def _reference_area(area, tag: str) -> dict:
+    """[area, H-tree, ADC, accumulation, other, array] as the reference's tile area vector."""
+    b = area.parts
+    values = [area.total_m2, b.interconnect, b.adc, b.accumulation, b.other + b.buffer, b.array]
+    return {f"area{tag}{i}": v for i, v in enumerate(values)} | {f"height{tag}": area.height_m,
+                                                                 f"width{tag}": area.width_m}
+
+
+def _job(traces, case, input_rows=None) -> TileJob:
     trace = traces[case["layer"]]
     codes = weight_cell_codes(trace.weight_q, 8, 8, 1)
     bits = input_bit_matrix(trace.input_q, 8, case["windows"])
     rows = novel_mapping_rows(*case["rows"][1:]) if case["rows"] else np.arange(codes.shape[0])
-    codes, bits = codes[rows, :case["cols"]], bits[rows]
+    return TileJob(codes[rows, :case["cols"]], bits[rows], case["windows"] * 8, case["wmr"], case["wmc"],
+                   case["su"], input_rows)
 
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_tile_matches_reference(setup, name):
+    p, tech, cell, traces = setup
+    case = CASES[name]
     tile = Tile(p, tech, cell)
-    tile.initialize(9, 512, 2, 512)
-    ours = {}
-    for tag, num_pe, nm in (("NM", 9, True), ("CM", 4, False)):
-        parts, height, width = tile.calculate_area(num_pe, 512, nm)
-        ours |= {f"area{tag}{i}": v for i, v in enumerate(parts)} | {f"height{tag}": height, f"width{tag}": width}
-    args = (codes, bits, case["novel"], case["num_pe"], 512, *case["su"], case["wmr"], case["wmc"],
-            case["windows"] * 8)
-    clk_period = tile.calculate_performance(*args, True).clk_period
+    ours = _reference_area(tile.area(TileKind(True, 9, 512)), "NM") | _reference_area(tile.area(TileKind(False, 2, 512)), "CM")
+    kind = TileKind(case["novel"], case["num_pe"], 512)
+    job = _job(traces, case, {})
+    clk_period = tile.sensing_period(kind, job)
     clk_freq = min(p.clk_freq_hz, 1 / clk_period)
-    perf = tile.calculate_performance(*args, False, clk_period=clk_period, clk_freq=clk_freq)
-    ours |= perf._asdict() | {"clk_period": clk_period, "clk_freq": clk_freq}
+    ours |= _reference_outputs(tile.read(kind, job, clk_freq)) | {"clk_period": clk_period, "clk_freq": clk_freq}
     _close(ours, GOLDEN_TILE[name], 1e-11)
 
 
-def test_clock_pass_returns_running_maximum(setup):
+def test_sensing_period_is_the_slowest_pe(setup):
     p, tech, cell, traces = setup
     tile = Tile(p, tech, cell)
-    tile.initialize(9, 512, 2, 512)
-    tile.calculate_area(2, 512, False)  # as in the model's flow: area before the clock pass
-    trace = traces[7]
-    codes = weight_cell_codes(trace.weight_q, 8, 8, 1)
-    bits = input_bit_matrix(trace.input_q, 8, 1)
-    args = (codes, bits, False, 2, 512, 1, 1, 1024, 80, 8, True)
-    found = tile.calculate_performance(*args).clk_period
+    kind = TileKind(False, 2, 512)
+    found = tile.sensing_period(kind, _job(traces, CASES["B"]))
     assert found == pytest.approx(GOLDEN_TILE["B"]["clk_period"], rel=1e-12)
-    assert tile.calculate_performance(*args, clk_period=1.0).clk_period == 1.0
+
+
+def test_duplicated_tile_is_faster_not_cheaper(setup):
+    """Overlap rule: a speed-up of 4 x 4 splits the PEs' vectors over 16 copies: the PE latency is
+    divided by 16, the PE energy is unchanged."""
+    p, tech, cell, traces = setup
+    tile = Tile(p, tech, cell)
+    kind = TileKind(True, 9, 512)
+    memo = {}
+    fast = tile.read(kind, _job(traces, CASES["A"], memo), 5e8)
+    plain = tile.read(kind, _job(traces, dict(CASES["A"], su=(1, 1)), memo), 5e8)
+    assert fast.timing.adc == pytest.approx(plain.timing.adc / 16, rel=1e-12)
+    assert fast.energy.adc == pytest.approx(plain.energy.adc, rel=1e-12)
+    assert fast.timing.total < plain.timing.total
+
+
+def test_corrected_tile_counts_every_leaking_part(setup):
+    """compat=corrected: the activation unit and every buffer core leak (quirks
+    tile_leakage_omits_activation, buffer_leakage_one_core)."""
+    _, tech, cell, traces = setup
+    p = resolve(HardwareConfig(chip_activation=False))
+    corrected = resolve(HardwareConfig(chip_activation=False, compat="corrected"))
+    kind = TileKind(False, 2, 512)
+    ref = Tile(p, tech, cell).read(kind, _job(traces, CASES["B"]), 5e8)
+    fixed_tile = Tile(corrected, tech, cell)
+    fixed = fixed_tile.read(kind, _job(traces, CASES["B"]), 5e8)
+    macro = fixed_tile.macro(kind, 2, 5e8)
+    assert macro.part("activation").model.leakage_w > 0
+    assert fixed.leakage_w > ref.leakage_w

@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline import config as C
-from pipeline import schemas
+from pipeline.flow import config as C
+from pipeline.flow import schemas
 from pipeline.cli import main
-from pipeline.config import PipelineConfigError, compose
+from pipeline.flow.config import PipelineConfigError, compose
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -318,7 +318,7 @@ def test_estimate_out_onto_an_existing_file_is_one_line(tmp_path, capsys):
 
 
 def test_sweep_value_errors_name_the_sweep_file():
-    from pipeline.plan import Plan
+    from pipeline.flow.plan import Plan
 
     with pytest.raises(PipelineConfigError) as err:  # the sweep file is validated when the plan is built
         Plan.build(["sweep.values=[4,99]"], sweep_names=("adc",)).sweep_inputs("adc")
@@ -331,7 +331,7 @@ def test_sweep_file_with_a_bad_value_names_the_file(tmp_path, monkeypatch):
     """A bad value written into a sweep file (a copy of conf/ with conf/sweep/adc.yaml edited)."""
     import shutil
 
-    from pipeline import plan as P
+    from pipeline.flow import plan as P
 
     conf = tmp_path / "conf"
     shutil.copytree(C.CONF_DIR, conf)
@@ -367,7 +367,7 @@ def test_snakemake_bad_field_exits_2_with_one_error_line_before_any_job(tmp_path
 def test_subarray_too_large_for_the_network_is_refused_before_training(tmp_path):
     """array.rows within its range but larger than the network's PEs: refused at DAG time (one line),
     not by the floorplan job after training; the layer table is cached for the next parse."""
-    from pipeline.precheck import check_floorplan
+    from pipeline.flow.precheck import check_floorplan
 
     check_floorplan(compose([]), tmp_path)
     assert list((tmp_path / ".cache" / "network").glob("*.csv"))

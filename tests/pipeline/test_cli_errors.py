@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline import schemas
+from pipeline.flow import schemas
 from pipeline.cli import main
-from pipeline.config import compose, stage_keys
+from pipeline.flow.config import compose, stage_keys
 
 ROOT = Path(__file__).resolve().parents[2]
 

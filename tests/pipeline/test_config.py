@@ -4,7 +4,7 @@ import dataclasses
 import pytest
 
 from neurosim_core.params import ConfigError
-from pipeline.config import compose, stage_keys, stage_slices
+from pipeline.flow.config import compose, stage_keys, stage_slices
 
 
 def test_default_composes_to_neurosim_defaults():
@@ -77,7 +77,7 @@ def test_test_images_and_threads_do_not_retrain():
 
 @pytest.mark.parametrize("group", ["device", "tech", "array", "chip", "network", "train", "sweep"])
 def test_every_group_option_composes(group):
-    from pipeline.config import _group_options
+    from pipeline.flow.config import _group_options
 
     for option in _group_options(group):
         flow = compose([f"{group}={option}"])

@@ -12,8 +12,8 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
-from pipeline import schemas
-from pipeline.config import compose, stage_keys
+from pipeline.flow import schemas
+from pipeline.flow.config import compose, stage_keys
 from pipeline.dse import analysis
 from pipeline.dse.spec import SweepSpecError, chunks, default_chunk_size, load_spec, sweep_names
 
@@ -178,7 +178,7 @@ def test_fast_composition_equals_hydra():
 
 
 def test_points_share_the_keys_of_the_stages_they_do_not_change():
-    from pipeline.plan import Plan
+    from pipeline.flow.plan import Plan
 
     plan = Plan.build(["train.max_steps=7"], sweep_names=("rram_grid", "sample50"))
     keys = [stage_keys(compose(pt)) for _, pt in plan.sweeps["rram_grid"][1]]
@@ -200,7 +200,7 @@ def test_mc_seeds_add_infer_jobs_only():
     assert k0["infer"] != k1["infer"] and k0["report"] != k1["report"]
     assert all(k0[s] == k1[s] for s in ("train", "traces", "floorplan", "estimate"))
     assert stage_keys(compose(["mc_seed=0"])) == stage_keys(compose([]))  # default: today's keys
-    from pipeline.stages import algo_configs
+    from pipeline.flow.stages import algo_configs
 
     assert algo_configs(base)[3].seed != algo_configs(draw)[3].seed
     with pytest.raises(Exception, match="mc_seed"):
@@ -232,7 +232,7 @@ def _write_traces(results: Path, key: str, traces) -> None:
 def test_batched_points_equal_one_point_per_job(tmp_path):
     """A chunk estimates its points in one process; each point's figures equal the estimate stage's."""
     from pipeline.dse.batch import run_chunk
-    from pipeline.stages import run_estimate
+    from pipeline.flow.stages import run_estimate
 
     spec = _spec(tmp_path, """
 params:
@@ -388,7 +388,7 @@ def test_estimate_cli_average_mode_without_traces(tmp_path, capsys):
 
 
 def test_mc_draws_per_point_share_training_and_skip_deterministic_points():
-    from pipeline.plan import Plan
+    from pipeline.flow.plan import Plan
 
     plan = Plan.build(["train.max_steps=7"], sweep_names=("variation",))
     draws = plan.draws("variation")
@@ -410,7 +410,7 @@ def test_sweep_report_from_chunks_and_accuracies(tmp_path):
 
     from pipeline.dse.batch import run_chunk
     from pipeline.dse.sweep_report import aggregate_sweep
-    from pipeline.plan import Plan
+    from pipeline.flow.plan import Plan
 
     name = "zz_test_report"
     sweep = ROOT / "conf" / "sweep" / f"{name}.yaml"
@@ -460,7 +460,7 @@ def test_estimate_only_sweep_report(tmp_path):
 
     from pipeline.dse.batch import run_chunk
     from pipeline.dse.sweep_report import aggregate_sweep, report_files
-    from pipeline.plan import Plan
+    from pipeline.flow.plan import Plan
 
     name = "zz_test_estimate_only"
     sweep = ROOT / "conf" / "sweep" / f"{name}.yaml"

@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 import yaml
 
-from pipeline import schemas
-from pipeline.config import compose, stage_keys
-from pipeline.plan import STAGE_FILES
+from pipeline.flow import schemas
+from pipeline.flow.config import compose, stage_keys
+from pipeline.flow.plan import STAGE_FILES
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")

@@ -3,7 +3,7 @@ config down to the hardware model, and the stage keys it touches."""
 import pytest
 
 from neurosim_core.params import ConfigError
-from pipeline.config import compose, stage_keys
+from pipeline.flow.config import compose, stage_keys
 
 
 def test_estimate_modes_reach_the_hardware_config_and_only_the_estimate_keys():

@@ -5,8 +5,8 @@ import dataclasses
 import pytest
 
 from neurosim_core.params import ConfigError, HardwareConfig
-from pipeline.config import compose, stage_keys
-from pipeline.stages import algo_configs
+from pipeline.flow.config import compose, stage_keys
+from pipeline.flow.stages import algo_configs
 
 
 def test_compat_reaches_hw_inference_and_keys_only_the_stages_that_use_it():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.plan import Plan
+from pipeline.flow.plan import Plan
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,7 +62,7 @@ def test_plan_paths_are_keyed():
 
 
 def test_sweep_points_are_composed_only_when_asked_for():
-    from pipeline.config import compose, stage_keys
+    from pipeline.flow.config import compose, stage_keys
 
     plan = Plan.build(["train.max_steps=7"])
     assert not plan._registered_sweeps and set(plan.sweeps) >= {"adc", "device", "array", "tech"}

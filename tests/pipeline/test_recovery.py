@@ -1,6 +1,6 @@
 """Nothing lost, clean resume: corrupt upstream files, interrupted and killed runs, stale locks.
 
-Fast unit checks of `pipeline.integrity`, then real Snakemake runs of the tiny DAG (slow): a truncated
+Fast unit checks of `pipeline.flow.integrity`, then real Snakemake runs of the tiny DAG (slow): a truncated
 ``model.pt`` / ``traces.parquet`` is refused before any job with one line naming the file and the
 command that rebuilds it, and every downstream result stays as it was; after ``kill -INT`` or
 ``kill -9`` of Snakemake the README's plain command resumes and finishes.
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import compose, stage_keys
-from pipeline.integrity import (IntegrityError, check_writable, recover_stale_lock, verify_stage_dir,
+from pipeline.flow.config import compose, stage_keys
+from pipeline.flow.integrity import (IntegrityError, check_writable, recover_stale_lock, verify_stage_dir,
                                 write_manifest)
 
 ROOT = Path(__file__).resolve().parents[2]

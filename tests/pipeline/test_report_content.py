@@ -12,8 +12,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from pipeline import schemas
-from pipeline.config import compose
+from pipeline.flow import schemas
+from pipeline.flow.config import compose
 from pipeline.report import (Column, Document, Figure, KeyValues, Section, Table, content, render_document,
                              write_document, write_report)
 

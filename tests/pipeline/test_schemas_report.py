@@ -6,8 +6,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from pipeline import schemas
-from pipeline.config import compose
+from pipeline.flow import schemas
+from pipeline.flow.config import compose
 from pipeline.report import markdown_table, write_report
 
 

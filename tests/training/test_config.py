@@ -1,7 +1,7 @@
 """onchip / onchip_device groups and training sweep files: validated on load, one-line errors."""
 import pytest
 
-from pipeline.config import PipelineConfigError, compose
+from pipeline.flow.config import PipelineConfigError, compose
 from pipeline.training.plan import load_sweep, training_overrides
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from pipeline.quant import qg
+from pipeline.algo.quant import qg
 from pipeline.training.device import (NL_UNIT, a_norm_from_nonlinearity, apply_update_, device_target,
                                       device_update, max_deviation, nonlinearity_from_a)
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from pipeline.algo_config import DataConfig, ModelConfig, TrainConfig
-from pipeline.models import build_model
-from pipeline.quant import qg, quant_layers
+from pipeline.algo.config import DataConfig, ModelConfig, TrainConfig
+from pipeline.algo.models import build_model
+from pipeline.algo.quant import qg, quant_layers
 from pipeline.training.config import OnchipConf, OnchipDeviceConf
 from pipeline.training.onchip import OnchipRun, make_device_state, onchip_step, sse_loss, v21_output_layer_
 
@@ -21,7 +21,7 @@ IDEAL = OnchipDeviceConf(name="ideal", nonlinearity_ltp=0.0, nonlinearity_ltd=0.
 
 @pytest.fixture(scope="module")
 def data():
-    from pipeline.data import load_data
+    from pipeline.algo.data import load_data
     return load_data(DataConfig(name="mnist_embedded", n_train=2000, n_test=300), MODEL)
 
 
@@ -164,8 +164,8 @@ def test_trace_set_round_trip_into_the_training_estimator(data, tmp_path):
     from neurosim_core.training.config import TrainingConfig
     from neurosim_core.training.estimate import estimate_training
 
-    from pipeline import schemas
-    from pipeline.train_estimate import table_to_train_traces
+    from pipeline.flow import schemas
+    from pipeline.flow.direct_training import table_to_train_traces
     from pipeline.training.onchip import write_epoch
 
     conf = dataclasses.replace(CONF, steps_per_epoch=6, trace_images=3)

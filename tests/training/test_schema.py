@@ -3,7 +3,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from pipeline import schemas
+from pipeline.flow import schemas
 
 
 def _layer(rng, name="Conv0_", rows=9, cols=4, windows=16):

@@ -5,8 +5,8 @@ import numpy as np
 
 from neurosim_core.training.traces import load_training_npz_dir
 from pipeline.cli import main
-from pipeline.schemas import write_table
-from pipeline.train_estimate import table_to_train_traces, train_traces_to_table, v21_windows
+from pipeline.flow.schemas import write_table
+from pipeline.flow.direct_training import table_to_train_traces, train_traces_to_table, v21_windows
 
 from .conftest import TRACES21
 

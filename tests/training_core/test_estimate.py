@@ -158,8 +158,6 @@ def test_v21_register_file_buffer_line_is_slower(small):
     p = resolve(v21_default_hardware())
     tech = technology(p.technode, p.roadmap)
     chip = Chip(p, tech, make_cell(p, tech), net, floorplan(net, p))
-    chip.initialize(p.clk_freq_hz)
-    chip.calculate_area()
     v21 = _global_buffer(chip, 1e6, 1e6, 64, 1 / p.clk_freq_hz, "neurosim_v21")
     plain = _global_buffer(chip, 1e6, 1e6, 64, 1 / p.clk_freq_hz, "corrected")
     assert v21.latency > plain.latency and v21.energy == plain.energy

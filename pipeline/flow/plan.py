@@ -2,7 +2,7 @@
 
 A design point is a list of Hydra overrides.  Every stage's output directory is
 ``<results>/<stage>/<key>/`` where ``key`` hashes only the config slice the stage depends on
-(`pipeline.config.stage_slices`), so points that share a slice share the stage's result and
+(`pipeline.flow.config.stage_slices`), so points that share a slice share the stage's result and
 Snakemake runs it once.  The Snakefile only asks this module for paths; it holds no logic.
 """
 from __future__ import annotations
@@ -21,8 +21,8 @@ from .config import stage_keys as _stage_keys_uncached
 @lru_cache(maxsize=None)
 def _compose_cached(overrides: tuple[str, ...]) -> FlowConfig:
     # Hydra once per choice of group options; scalar field overrides applied on the typed config
-    # (equal to `pipeline.config.compose`, see pipeline/dse/fastcompose.py)
-    from .dse.fastcompose import fast_compose
+    # (equal to `pipeline.flow.config.compose`, see pipeline/dse/fastcompose.py)
+    from ..dse.fastcompose import fast_compose
 
     return fast_compose(overrides)
 
@@ -92,12 +92,12 @@ class Plan:
               cores: int = 2) -> "Plan":
         """``sweep_names``: the sweep files to plan (default: every ``conf/sweep/*.yaml``); ``cores``
         sizes the default estimate chunks (`pipeline.dse.spec.default_chunk_size`)."""
-        from .dse.spec import load_spec, sweep_names as all_sweeps
+        from ..dse.spec import load_spec, sweep_names as all_sweeps
 
         base = compose(overrides)
         plan = cls(results_dir=base.results_dir, base_overrides=tuple(overrides), cores=cores)
         plan.main_keys = plan._register(base)
-        from .dse.spec import SweepSpecError
+        from ..dse.spec import SweepSpecError
 
         for name in (all_sweeps() if sweep_names is None else sweep_names):
             try:
@@ -132,7 +132,7 @@ class Plan:
             self._registered_sweeps.add(name)
 
     def _compose_point(self, name: str, pt: tuple[str, ...], labels: dict) -> FlowConfig:
-        from .dse.spec import SweepSpecError
+        from ..dse.spec import SweepSpecError
 
         try:
             return compose(pt)
@@ -142,7 +142,7 @@ class Plan:
 
     def check_requested(self, targets) -> None:
         """Compose every design point of the sweeps among ``targets`` now (a bad point: one line)."""
-        from .dse.spec import SweepSpecError
+        from ..dse.spec import SweepSpecError
 
         for t in targets:
             for name, error in self.invalid_sweeps.items():
@@ -219,7 +219,7 @@ class Plan:
         return Path(self.results_dir) / "sweep" / name / self.sweeps[name][0]
 
     def sweep_files(self, name: str) -> list[str]:
-        from .dse.sweep_report import report_files
+        from ..dse.sweep_report import report_files
 
         return report_files(self.specs[name])
 
@@ -228,13 +228,13 @@ class Plan:
 
     # ---- batched estimation (pipeline.dse.batch) ----------------------------------------------
     def chunk_size(self, name: str) -> int:
-        from .dse.spec import default_chunk_size
+        from ..dse.spec import default_chunk_size
 
         spec = self.specs[name]
         return spec.chunk_size or default_chunk_size(len(self.sweeps[name][1]), self.cores)
 
     def chunk_dirs(self, name: str) -> list[str]:
-        from .dse.spec import chunks
+        from ..dse.spec import chunks
 
         size = self.chunk_size(name)
         return [str(self.sweep_dir(name) / "chunks" / f"s{size}_{i}")
@@ -242,7 +242,7 @@ class Plan:
 
     def chunk_inputs(self, name: str, size: int, index: int) -> list[str]:
         """The traces a chunk of points reads (each traces result once)."""
-        from .dse.spec import chunks
+        from ..dse.spec import chunks
 
         self._register_sweep(name)
         points = self.sweeps[name][1]

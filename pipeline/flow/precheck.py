@@ -2,7 +2,7 @@
 
 The layer table (NetWork.csv rows) depends only on the architecture (network group, data set's
 channels and image size), not on the trained weights, so it is derived once from an untrained model
-(`pipeline.models.network_table`) and cached under ``<results_dir>/.cache/network/`` (the first
+(`pipeline.algo.models.network_table`) and cached under ``<results_dir>/.cache/network/`` (the first
 check imports torch; later ones read the cache).  With it the floorplan is tried (milliseconds): a
 subarray too large for the network is one line naming ``array.rows`` before training starts, not a
 floorplan job failing after it.
@@ -23,7 +23,7 @@ def network_rows(flow: FlowConfig, results_dir: Path) -> list[tuple[int, ...]]:
             return [tuple(int(v) for v in line.split(",")) for line in cache.read_text().split()]
         except ValueError:
             pass  # rebuilt below
-    from .models import build_model, network_table
+    from ..algo.models import build_model, network_table
     from .stages import algo_configs
 
     model_cfg, train_cfg, _, _ = algo_configs(flow)

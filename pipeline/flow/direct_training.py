@@ -1,7 +1,7 @@
 """``neurosim-flow estimate-training``: on-chip training estimate from trace files.
 
 Traces: a directory of compact ``<i>_<name>.npz`` training traces, a ``train_traces.parquet``
-(schema in `pipeline.schemas`), or the V2.1 wrapper's CSV layout (``layer_record/weight*.csv``,
+(schema in `pipeline.flow.schemas`), or the V2.1 wrapper's CSV layout (``layer_record/weight*.csv``,
 ``weightOld*.csv``, ``input*.csv`` + ``argv.txt`` / ``trace_command.sh`` for the activities).
 ``--set key=value`` takes any `HardwareConfig` or `TrainingConfig` field (default chip: V2.1's).
 """

@@ -101,7 +101,7 @@ from numba.extending import intrinsic
 
 from neurosim_core.quirks import applies
 
-from .algo_config import HwInferConfig
+from .config import HwInferConfig
 from .quant import QConv2d, quant_layers
 
 # ----------------------------------------------------------------------------- ADC

@@ -23,7 +23,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .algo_config import DataConfig, ModelConfig, TrainConfig, to_dict
+from .config import DataConfig, ModelConfig, TrainConfig, to_dict
 from .data import Dataset, load_data
 from .models import build_model
 from .progress import Progress
@@ -74,7 +74,7 @@ def train(model_cfg: ModelConfig, train_cfg: TrainConfig, data_cfg: DataConfig, 
 
     Progress (step, loss and accuracy over the latest 50 steps, elapsed time, ETA) goes to
     the ``neurosim_flow`` logger every ``progress_every_s`` seconds and at the end, and to a tqdm
-    bar when stderr is a terminal (`pipeline.progress`).
+    bar when stderr is a terminal (`pipeline.algo.progress`).
     """
     model_cfg.validate(); train_cfg.validate(); data_cfg.validate()
     torch.set_num_threads(train_cfg.num_threads)

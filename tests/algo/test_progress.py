@@ -6,7 +6,7 @@ import logging
 import pytest
 import torch
 
-from pipeline.progress import Progress, format_duration
+from pipeline.algo.progress import Progress, format_duration
 
 
 class FakeClock:
@@ -67,9 +67,9 @@ def test_a_bar_draws_on_request_and_is_closed(capsys):
 
 
 def test_hw_inference_reports_each_batch_through_the_callback():
-    from pipeline.algo_config import HwInferConfig
+    from pipeline.algo.config import HwInferConfig
 
-    from pipeline.hw_infer import evaluate
+    from pipeline.algo.hw_infer import evaluate
 
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(4, 3))
@@ -83,9 +83,9 @@ def test_hw_inference_reports_each_batch_through_the_callback():
 
 def test_training_logs_progress_and_records_interval_means(tmp_path, caplog):
     """A few WAGE steps on random data: progress lines in the log, interval means in the history."""
-    from pipeline.algo_config import DataConfig, ModelConfig, TrainConfig
-    from pipeline.data import Dataset
-    from pipeline.train import train
+    from pipeline.algo.config import DataConfig, ModelConfig, TrainConfig
+    from pipeline.algo.data import Dataset
+    from pipeline.algo.train import train
 
     g = torch.Generator().manual_seed(0)
     data = Dataset(x_train=torch.rand(64, 1, 32, 32, generator=g) * 2 - 1,

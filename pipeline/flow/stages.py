@@ -43,7 +43,7 @@ def code_version() -> dict[str, str]:
         version = importlib.metadata.version("neurosim-flow")
     except importlib.metadata.PackageNotFoundError:
         version = "unknown"
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     commit = "unknown"
     try:
         # only when the package sits at the top of its own checkout (an installed copy inside some
@@ -79,7 +79,7 @@ def write_provenance(flow: FlowConfig, stage: str, out_dir: Path) -> None:
 # ---------------------------------------------------------------------------------------------
 def algo_configs(flow: FlowConfig):
     """Translate the Hydra groups into the algorithm-level typed configs."""
-    from .algo_config import DataConfig, HwInferConfig, ModelConfig, TrainConfig
+    from ..algo.config import DataConfig, HwInferConfig, ModelConfig, TrainConfig
 
     data = DataConfig(name=flow.data.name, root=flow.data.root or "",
                       n_train=flow.data.n_train or 0, n_test=flow.data.n_test or 0).validate()
@@ -113,7 +113,7 @@ TRAIN_CHECK_IMAGES = 256
 
 
 def run_train(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
-    from .train import train
+    from ..algo.train import train
 
     model_cfg, train_cfg, data_cfg, _ = algo_configs(flow)
     data_cfg = dataclasses.replace(data_cfg, n_test=TRAIN_CHECK_IMAGES)
@@ -123,7 +123,7 @@ def run_train(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
 
 def _load_model(flow: FlowConfig, train_dir: Path):
     from .integrity import IntegrityError, rebuild_command
-    from .train import load_trained
+    from ..algo.train import load_trained
 
     try:
         return load_trained(str(train_dir))
@@ -135,7 +135,7 @@ def _load_model(flow: FlowConfig, train_dir: Path):
 
 def _infer_progress(n_images: int, every_s: float = 10.0):
     """A `hw_infer.evaluate` progress callback: images done, running accuracy, ETA (log + bar)."""
-    from .progress import Progress
+    from ..algo.progress import Progress
 
     log.info("infer (hardware-aware): %d images; a progress line every %g s", n_images, every_s)
     bar = Progress(total=n_images, desc="infer (hardware-aware)", unit="image", log_every_s=every_s)
@@ -148,8 +148,8 @@ def _infer_progress(n_images: int, every_s: float = 10.0):
 
 
 def run_infer(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
-    from .data import load_data
-    from .hw_infer import evaluate
+    from ..algo.data import load_data
+    from ..algo.hw_infer import evaluate
 
     model_cfg, train_cfg, data_cfg, hw_cfg = algo_configs(flow)
     model = _load_model(flow, inputs["train"])
@@ -172,8 +172,8 @@ def run_infer(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
 
 
 def run_traces(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
-    from .data import load_data
-    from .trace_export import extract_traces
+    from ..algo.data import load_data
+    from ..algo.trace_export import extract_traces
 
     model_cfg, _, data_cfg, _ = algo_configs(flow)
     model = _load_model(flow, inputs["train"])
@@ -237,7 +237,7 @@ def run_estimate(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> No
 
 
 def run_report(flow: FlowConfig, out_dir: Path, inputs: dict[str, Path]) -> None:
-    from .report import write_report
+    from ..report import write_report
 
     write_report(flow, out_dir, estimate_dir=inputs["estimate"], infer_dir=inputs["infer"],
                  floorplan_dir=inputs["floorplan"], train_dir=inputs.get("train"), traces_dir=inputs.get("traces"))

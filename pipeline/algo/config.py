@@ -36,7 +36,7 @@ def _num_range(cls, name, v, lo, hi=None, lo_open=False):
 @dataclass(frozen=True)
 class ModelConfig:
     """Network architecture: ``vgg8`` (the NeuroSim VGG-8, ``models/VGG.py`` cfg), ``resnet18`` or
-    ``densenet40`` (CIFAR variants, see ``pipeline/models.py``); ``width_mult`` scales the widths."""
+    ``densenet40`` (CIFAR variants, see ``pipeline/algo/models.py``); ``width_mult`` scales the widths."""
 
     name: str = "vgg8"
     width_mult: float = 1.0
@@ -141,7 +141,7 @@ class DataConfig:
 
 @dataclass(frozen=True)
 class HwInferConfig:
-    """Hardware-aware inference (NeuroSim V1.4 semantics, see ``pipeline/hw_infer.py``).
+    """Hardware-aware inference (NeuroSim V1.4 semantics, see ``pipeline/algo/hw_infer.py``).
 
     * ``subarray`` rows per sub-array, ``parallel_read`` rows read at once (effective rows per ADC
       read = min of the two, as in the reference).
@@ -154,7 +154,7 @@ class HwInferConfig:
       reproduces DNN+NeuroSim V1.4's hardware-inference outputs: every ``hw_inference`` quirk of the
       registry applies (weight codes ``round(127.5 (w+1))``, input codes ``round(255 x)/2^8``, the
       dummy column's own ADC range, ADC edges floored without tolerance, ``int(rows/subArray)``
-      sub-arrays, ...; see ``pipeline/hw_infer.py``).  ``corrected`` (and ``neurosim_v21``, which has
+      sub-arrays, ...; see ``pipeline/algo/hw_infer.py``).  ``corrected`` (and ``neurosim_v21``, which has
       no hardware-inference quirk) is the consistent model: exact codes, one ADC range per read.
     * ``cell_bit`` bits per cell, ``on_off_ratio`` Gmax/Gmin.
     * ``vari``: device-to-device relative conductance sigma.

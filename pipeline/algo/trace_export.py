@@ -9,7 +9,7 @@ returns integer arrays instead of CSV text (Parquet/CSV writing is done elsewher
 * ``input_q``: int8/int16 ``(rows, n_windows)`` activation codes ``c = floor(x 2^(abits-1))`` of
   image 0: the im2col of the layer input with the layer's own zero padding and stride, windows
   row-major; FC layers give ``(Cin, 1)``.
-* ``net_row``: the NetWork.csv row of the layer (``pipeline.models.network_table``).
+* ``net_row``: the NetWork.csv row of the layer (``pipeline.algo.models.network_table``).
 """
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 import torch
 
-from .algo_config import DataConfig, ModelConfig
+from .config import DataConfig, ModelConfig
 
 
 @dataclass

@@ -160,7 +160,7 @@ class _QMixin:
         limit, scale = wage_scale(fan_in, wl_weight)
         self.scale = scale
         nn.init.uniform_(self.weight, -limit, limit)
-        self.hw_fn = None  # set by pipeline.hw_infer to replace the ideal matmul
+        self.hw_fn = None  # set by pipeline.algo.hw_infer to replace the ideal matmul
 
     def weight_q(self) -> torch.Tensor:
         """Quantised weight (forward value), straight-through gradient."""

@@ -1,6 +1,6 @@
 """The report edge: `neurosim_core` results (SI units) -> table rows in report units.
 
-Column names and units are those documented in `pipeline.schemas` (``LAYER_COLUMNS``,
+Column names and units are those documented in `pipeline.flow.schemas` (``LAYER_COLUMNS``,
 ``CHIP_COLUMNS``, ``FLOORPLAN_COLUMNS``).  This is the only place SI values are converted.
 """
 from __future__ import annotations
@@ -73,7 +73,7 @@ def summary(result) -> str:
 def layer_tile_areas_um2(network, p, fp) -> list[float]:
     """Area (um^2) of the tiles each layer occupies: its tile count x the area of one tile of its
     mapping (novel or conventional), from the chip model's own area calculation
-    (`neurosim_core.chip.Chip.calculate_area`: tile outline height x width).  The chip-level
+    (`neurosim_core.chip.Chip.area`: tile outline height x width).  The chip-level
     global buffer, bus, pooling, accumulation and activation are not assigned to layers.
     The estimate result does not carry tile areas, so the chip is sized once more here (cheap: no
     trace is evaluated)."""
@@ -82,9 +82,7 @@ def layer_tile_areas_um2(network, p, fp) -> list[float]:
     from neurosim_core.tech import technology
 
     tech = technology(p.technode, p.roadmap, compat=p.compat)
-    chip = Chip(p, tech, make_cell(p, tech), network, fp)
-    chip.initialize(p.clk_freq_hz)
-    area = chip.calculate_area()
-    cm = area.cm_tile_height * area.cm_tile_width * UM2
-    nm = area.nm_tile_height * area.nm_tile_width * UM2
+    area = Chip(p, tech, make_cell(p, tech), network, fp).area
+    cm = area.cm_tile.height_m * area.cm_tile.width_m * UM2
+    nm = area.nm_tile.height_m * area.nm_tile.width_m * UM2 if area.nm_tile else 0.0
     return [n * (nm if novel else cm) for n, novel in zip(fp.num_tiles, fp.mark_nm)]

@@ -31,9 +31,9 @@ from pydantic.dataclasses import dataclass
 
 from neurosim_core.params import SUPPORTED_NODES_NM, ConfigError, HardwareConfig, resolve
 
-from .training.config import OnchipConf, OnchipDeviceConf  # on-chip training groups (pipeline/training)
+from ..training.config import OnchipConf, OnchipDeviceConf  # on-chip training groups (pipeline/training)
 
-CONF_DIR = Path(__file__).resolve().parent.parent / "conf"
+CONF_DIR = Path(__file__).resolve().parents[2] / "conf"
 GROUPS = ("device", "tech", "array", "chip", "network", "train", "data", "sweep", "onchip", "onchip_device")
 
 
@@ -41,7 +41,7 @@ class PipelineConfigError(ConfigError):
     """Bad configuration (one line: where, which field, what is allowed)."""
 
 
-# Declarative field types (`pipeline.confschema`): strict groups, finite `Real` numbers.
+# Declarative field types (`pipeline.flow.confschema`): strict groups, finite `Real` numbers.
 from .confschema import GROUP_CONFIG as _GROUP_CONFIG  # noqa: E402
 from .confschema import Real, _not_bool, group  # noqa: E402,F401
 

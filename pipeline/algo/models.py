@@ -20,7 +20,7 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
-from .algo_config import ModelConfig, TrainConfig
+from .config import ModelConfig, TrainConfig
 from .quant import InputQuant, QConv2d, QLinear, quant_act, quant_layers
 
 # ('C', out_channels) or ('M',) -- 3x3 same convs, 2x2/2 pools

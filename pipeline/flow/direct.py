@@ -2,7 +2,7 @@
 
 Accepted trace directories:
 * ``*.npz`` compact traces (``weight_q``, ``input_q`` per layer, sorted by file name);
-* ``traces.parquet`` written by the pipeline's ``traces`` stage (schema in `pipeline.schemas`);
+* ``traces.parquet`` written by the pipeline's ``traces`` stage (schema in `pipeline.flow.schemas`);
 * the reference wrapper's CSVs (``weight<name>.csv`` + ``input<name>.csv``), paired in the order
   of ``trace_command.sh`` if present, else by sorted file name.
 """
@@ -82,7 +82,7 @@ def estimate_from_files(network_csv: Path, traces_dir: Path | None, p, out_dir: 
         if p.activity_mode != "average":
             raise ValueError(f"--traces is required in activity_mode={p.activity_mode} (only 'average' runs from "
                              "the network table alone)")
-        from .dse.networks import shape_traces
+        from ..dse.networks import shape_traces
 
         traces = shape_traces(network, p.synapse_bits, p.input_bits)
     else:

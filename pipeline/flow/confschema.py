@@ -4,7 +4,7 @@ A group is ``@group class XConf: name: type = Field(default, ge=lo, le=hi)  # do
 ``Literal[...]``.  Groups are strict (no silent coercion: 'abc' is not an int, 3 is not a bool, 1.5
 is not an int); `Real` numbers accept ints and YAML's "1e9" strings but never bool, NaN or inf.
 Rules between fields go into the group's ``validate(where)``, where ``where(field)`` names the
-file or override the field came from.  `pipeline.config` turns a violation into one line.
+file or override the field came from.  `pipeline.flow.config` turns a violation into one line.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def group(cls):
 
 def fail(where, name: str, value: Any, allowed: str) -> None:
     """Raise the one-line config error (``where`` is a string or a ``where(field)`` callable)."""
-    from .config import PipelineConfigError  # late: pipeline.config imports the groups
+    from .config import PipelineConfigError  # late: pipeline.flow.config imports the groups
 
     src = where(name.rsplit(".", 1)[-1]) if callable(where) else where
     raise PipelineConfigError(f"{src}: field '{name}' = {value!r} is not allowed; allowed: {allowed}")
