@@ -6,14 +6,14 @@ from .sensing import (
     current_sense_amp, read_circuit, voltage_sense_amp,
 )
 from .base import Component
-from .buffer import Buffer
+from .buffer import Buffer, BufferSpec  # the builder: circuits.buffer.buffer (name of its module)
 from .decoders import (
     DecoderDriverSpec, RowDecoder, RowDecoderSpec, WlDecoderOutputSpec, WlNewDecoderDriverSpec, decoder_driver,
     row_decoder, wl_decoder_output, wl_new_decoder_driver,
 )
 from .dff import DFF
-from .functional import MaxPooling, Sigmoid
-from .interconnect import Bus, HTree, XYBus
+from .functional import MaxPooling, MaxPoolingSpec, Sigmoid, SigmoidSpec, max_pooling, sigmoid
+from .interconnect import Bus, BusSpec, HTree, HTreeSpec, WireSpec, XYBus, XyBusSpec, bus, htree, xy_bus
 from .sram_periphery import (
     Precharger, PrechargerSpec, SenseAmp, SenseAmpSpec, SRAMWriteDriver, SramNewSaSpec, SramWriteDriverSpec, precharger,
     sense_amp, sram_new_sa, sram_write_driver,
@@ -24,7 +24,8 @@ from .switching import (
 )
 
 __all__ = [
-    "sar_adc", "multilevel_sense_amp", "MlsaSpec", "mlsa_encoder", "MlsaEncoderSpec",
+    "sar_adc", "BufferSpec", "htree", "HTreeSpec", "bus", "BusSpec", "xy_bus", "XyBusSpec", "WireSpec",
+    "max_pooling", "MaxPoolingSpec", "sigmoid", "SigmoidSpec", "multilevel_sense_amp", "MlsaSpec", "mlsa_encoder", "MlsaEncoderSpec",
     "comparator", "ComparatorSpec", "current_sense_amp", "CurrentSenseAmpSpec", "read_circuit", "ReadCircuitSpec",
     "voltage_sense_amp", "VoltageSenseAmpSpec", "precharger", "PrechargerSpec", "sram_write_driver",
     "SramWriteDriverSpec", "sense_amp", "SenseAmpSpec", "sram_new_sa", "SramNewSaSpec",

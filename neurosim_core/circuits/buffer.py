@@ -1,195 +1,299 @@
-"""On-chip buffers: register-file (DFF) and SRAM buffers of the chip, tiles and PEs.
+"""On-chip buffers: the register-file (DFF) or SRAM buffers of the chip, the tiles and the PEs.
 
-Model: NeuroSim V1.4 ``Buffer.cpp`` (DNN+NeuroSim V1.4 user manual, "Buffer"; SRAM bit-line
-delay as an Elmore RC with the access and pull-down transistors).
+Model: DNN+NeuroSim V1.4 user manual, "Buffer" (register file or SRAM array, read and written
+one line of ``interface_width`` bits at a time); SRAM bit-line discharge as the Elmore delay of the
+access + pull-down transistors and the distributed bit line (Rabaey, "Digital Integrated
+Circuits", 6.4 / 12.2).
 
-A buffer stores ``num_bit`` bits in lines of ``interface_width`` bits (``num_row`` lines).
-The register-file buffer is a DFF bank with a row decoder; the SRAM buffer is an SRAM array
-(cells of the node's SRAM geometry) with a word-line decoder, bit-line prechargers, write
-drivers and sense amplifiers.  Latency and energy are computed for accessing the whole buffer
-once and then averaged per line (latency) or per bit (energy):
+A buffer holds ``num_bit`` bits in ``num_row = ceil(num_bit / interface_width)`` lines.
 
-* ``read_latency = whole-buffer read time / num_row x num_read`` (lines read), likewise write;
-  in a synchronous design one line moves per clock cycle, so the latencies are the line counts.
-* ``read_dynamic_energy = whole-buffer read energy / num_bit x num_access_bit_read x num_read``.
+* Register file: a `dff_bank` of ``num_bit`` flip-flops (one row) and a word-line decoder stacked
+  along it.  A line is selected by the decoder and accessed in half a clock period.
+* SRAM: an array of SRAM cells (``interface_width`` x ``num_row``) with a word-line decoder along
+  its height and, along its width, bit-line prechargers and write drivers.  A read selects a word
+  line (decoder into the word-line wire), precharges the bit lines, discharges them to half the
+  sense margin through the access and pull-down transistors (Elmore, ``ln(Vdd / (Vdd - V_s/2))``)
+  and senses them; a write precharges, then decodes and drives in parallel.  Word-line charging
+  (wire + two access gates per cell) adds to both; writing flips the cell (``cap_cell_f``) of every
+  bit.
 
-Differences from the reference, each fixing undefined behaviour of ``Buffer.cpp``:
+Energy is that of accessing every line once, averaged over the buffer's bits (the reference's
+per-bit figure): per bit ``(decoder + DFF or precharge/sense/word line, for all lines) /
+num_bit``.  In a synchronous design a line moves in one clock cycle.
 
-* SRAM buffer: the sense amplifiers' load capacitance is used without ever being computed
-  (their ``CalculateArea`` is not called), so the reference read energy and asynchronous read
-  latency are garbage (e.g. 0.1 J per read).  We compute the sense amplifiers' layout to get it
-  (their area is still not counted in the buffer, as in the model).
-* Register-file buffer, asynchronous mode: the row-decoder latency call passes its arguments
-  shifted (an uninitialized wire resistance as load capacitance, the column count as wire
-  resistance, 0 as column count), which makes the reference latency infinite.  We pass the
-  intended order with no wire resistance (the DFF bank has no modelled word-line wire).
-* SRAM buffer: the prechargers' load capacitance is set only by their latency call, which the
-  reference skips in a synchronous design (garbage energy again).  We always set it, to the
-  bit-line wire capacitance its latency call uses (identical to the reference when asynchronous).
+Differences from the reference, each fixing undefined behaviour of its buffer model:
+
+* SRAM: the sense amplifiers' load capacitance is used without ever being computed (their
+  layout is not evaluated), so the reference read energy and asynchronous read latency are
+  garbage (e.g. 0.1 J per read).  We compute it (their area is still not counted, as in the
+  model).
+* Register file, asynchronous: the reference passes the row decoder's load arguments shifted (an
+  uninitialized wire resistance as load capacitance, ...), making its latency infinite.  We load
+  the decoder with the word-line wire along one line of DFFs and no wire resistance.
+* SRAM: the prechargers' load is set only by their latency call, which the reference skips in a
+  synchronous design (garbage energy again).  We always load them with the bit-line wire.
+
+`buffer(BufferSpec, env)` is the builder; `Buffer` is a transitional adapter (the old stateful
+interface) for the callers not converted yet (tile, chip).
 """
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from .. import formula
+from ..arch import ActionCost, ComponentModel
 from ..constants import MAX_TRANSISTOR_HEIGHT, NMOS, AreaModify, DecoderMode
 from .base import Component
-from .decoders import RowDecoder
-from .dff import DFF
-from .sram_periphery import Precharger, SenseAmp, SRAMWriteDriver
+from .decoders import RowDecoderSpec, row_decoder
+from .dff import DffBankSpec, dff_bank
+from .env import CircuitEnv
+from .sram_periphery import PrechargerSpec, SenseAmpSpec, SramWriteDriverSpec, precharger, sense_amp, sram_write_driver
 
-__all__ = ["Buffer"]
+__all__ = ["SramCellSpec", "BufferSpec", "buffer", "Buffer"]
 
-WIRE_CAP_PER_LENGTH = 0.2e-15 / 1e-6  # F/m
-_STEP_RAMP = 1e20
+WIRE_CAP_PER_M = 0.2e-15 / 1e-6  # F/m
+
+
+@dataclass(frozen=True, kw_only=True)
+class SramCellSpec:
+    """An SRAM bit cell: footprint and transistor widths in F (fins at <= 14 nm), cell capacitance
+    flipped by a write, sense margin, and the array's word-line (metal 0) and bit-line (metal 1)
+    resistance per metre."""
+
+    width_f: float
+    height_f: float
+    access_width_f: float
+    pull_down_width_f: float
+    pull_up_width_f: float
+    cap_cell_f: float
+    sense_voltage_v: float
+    word_line_res_per_m: float
+    bit_line_res_per_m: float
+
+    @classmethod
+    def of(cls, p, cell, *, footprint: Literal["sram", "memory_cell"] = "sram") -> "SramCellSpec":
+        """The node's SRAM cell (``footprint="memory_cell"``: the synaptic cell's footprint, as the
+        sigmoid table uses)."""
+        if footprint == "sram":
+            width_f, height_f = p.width_in_feature_size_sram, p.height_in_feature_size_sram
+        else:
+            width_f, height_f = cell.width_in_feature_size, cell.height_in_feature_size
+        return cls(width_f=width_f, height_f=height_f, access_width_f=cell.width_access_cmos,
+                   pull_down_width_f=cell.width_sram_cell_nmos, pull_up_width_f=cell.width_sram_cell_pmos,
+                   cap_cell_f=cell.cap_sram_cell, sense_voltage_v=cell.min_sense_voltage,
+                   word_line_res_per_m=p.metal0_unit_wire_res, bit_line_res_per_m=p.metal1_unit_wire_res)
+
+
+def drawn_width(width_f: float, tech) -> float:
+    """A cell transistor's drawn width (m): two fins wide at FinFET/GAA nodes."""
+    return width_f * ((2 if tech.feature_size_in_nano <= 14 else 1) * tech.feature_size)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BufferSpec:
+    """``num_bit`` bits in lines of ``interface_width``; ``kind`` register file or SRAM (which
+    needs ``sram_cell``); laid out to ``fit_width_m`` (else ``fit_height_m``).  ``wire_res_per_m``:
+    the bit-line resistance the prechargers and write drivers see (the node's global wire).
+    ``decoder_sizing``: word-line driver sizing factor; ``control_activity``: calibrated activity
+    of the decoder's read energy (epsilon when validated, else 1); ``gamma``: the DFFs' calibrated
+    activity."""
+
+    num_bit: int
+    interface_width: int
+    kind: Literal["register_file", "sram"]
+    fit_height_m: float = 0.0
+    fit_width_m: float = 0.0
+    sram_cell: SramCellSpec | None = None
+    wire_res_per_m: float = 0.0
+    decoder_sizing: float = 1.0
+    control_activity: float = 1.0
+    gamma: float = 1.0
+
+    @classmethod
+    def of(cls, p, cell, *, num_bit: int, interface_width: int, sram: bool, fit_height_m: float = 0.0,
+           fit_width_m: float = 0.0) -> "BufferSpec":
+        """The spec of a buffer of resolved parameters ``p`` and memory cell ``cell``."""
+        return cls(num_bit=int(num_bit), interface_width=int(interface_width),
+                   kind="sram" if sram else "register_file", fit_height_m=fit_height_m, fit_width_m=fit_width_m,
+                   sram_cell=SramCellSpec.of(p, cell) if sram else None, wire_res_per_m=p.unit_length_wire_resistance,
+                   decoder_sizing=p.sizing_factor_wl_decoder, control_activity=p.epsilon if p.validated else 1.0,
+                   gamma=p.gamma)
+
+
+def buffer(spec: BufferSpec, env: CircuitEnv) -> ComponentModel:
+    """A register-file or SRAM buffer (module docstring).
+
+    Actions: ``read`` / ``write`` -- one line of ``interface_width`` bits (latency of one line:
+    one clock period when synchronous; energy of that many bits).  Ports:
+    ``read_energy_per_bit_j`` / ``write_energy_per_bit_j`` (a partial line costs this per bit),
+    ``num_row`` (lines), ``interface_width``.  Leakage: decoder and DFFs, or decoder, prechargers,
+    write drivers and sense amplifiers.  Composed of `row_decoder`, `dff_bank` or `precharger`,
+    `sram_write_driver` and `sense_amp`.
+    """
+    if spec.kind not in ("register_file", "sram"):
+        raise ValueError(f"buffer: kind '{spec.kind}' is not one of register_file, sram")
+    if not (spec.fit_width_m or spec.fit_height_m):
+        raise ValueError("buffer: give fit_width_m or fit_height_m (the side it is laid out along)")
+    width = int(spec.interface_width)
+    num_row = math.ceil(spec.num_bit / width)
+    addr_bits = int(math.ceil(math.log2(num_row)))
+    if spec.kind == "sram":
+        if spec.sram_cell is None:
+            raise ValueError("buffer: an SRAM buffer needs sram_cell")
+        area, line, whole, leakage = _sram_array(spec, num_row, addr_bits, env)
+    else:
+        area, line, whole, leakage = _register_file(spec, num_row, addr_bits, env)
+    read_latency, write_latency = (1.0 / env.clk_freq_hz,) * 2 if env.synchronous else line
+    read_per_bit, write_per_bit = (energy / spec.num_bit for energy in whole)
+    if spec.fit_width_m:
+        w_m, h_m = spec.fit_width_m, area / spec.fit_width_m
+    else:
+        w_m, h_m = area / spec.fit_height_m, spec.fit_height_m
+    return ComponentModel(
+        kind=f"buffer_{spec.kind}", area_m2=area, height_m=h_m, width_m=w_m, leakage_w=leakage,
+        actions={"read": ActionCost(latency_s=read_latency, energy_j=read_per_bit * width),
+                 "write": ActionCost(latency_s=write_latency, energy_j=write_per_bit * width)},
+        ports={"read_energy_per_bit_j": read_per_bit, "write_energy_per_bit_j": write_per_bit,
+               "num_row": float(num_row), "interface_width": float(width)},
+    )
+
+
+def _sram_array(spec: BufferSpec, num_row: int, addr_bits: int, env: CircuitEnv):
+    """(area, (read, write) latency of one line, (read, write) energy of every line once, leakage)."""
+    tech, c = env.tech, spec.sram_cell
+    f, width, vdd2 = tech.feature_size, int(spec.interface_width), tech.vdd * tech.vdd
+    length_row = width * c.width_f * f  # word line
+    length_col = num_row * c.height_f * f  # bit line
+    w_access = drawn_width(c.access_width_f, tech)
+    res_access = formula.on_resistance(w_access, NMOS, env.temperature_k, tech)
+    res_pull_down = formula.on_resistance(drawn_width(c.pull_down_width_f, tech), NMOS, env.temperature_k, tech)
+    # word line: wire plus two access gates per cell; bit line: wire plus an access drain per cell
+    cap_word_line = length_row * WIRE_CAP_PER_M + 2 * formula.gate_cap(w_access, tech) * width
+    wire_cap_col = length_col * WIRE_CAP_PER_M
+    if tech.feature_size_in_nano <= 14:
+        drain_per_cell = tech.cap_draintotal * c.access_width_f * tech.effective_width
+    else:
+        drain_per_cell = formula.drain_cap(w_access, NMOS, MAX_TRANSISTOR_HEIGHT * f, tech)
+    cap_bit_line = wire_cap_col + drain_per_cell * num_row
+    res_bit_line = length_col * c.bit_line_res_per_m
+
+    decoder = row_decoder(RowDecoderSpec(num_addr_bits=addr_bits, driver_sizing=spec.decoder_sizing,
+                                         fit_height_m=length_col, load_cap_f=length_row * WIRE_CAP_PER_M,
+                                         line_res_ohm=length_row * c.word_line_res_per_m, line_cells=width,
+                                         read_activity=spec.control_activity), env)
+    drive_res = length_col * spec.wire_res_per_m
+    precharge = precharger(PrechargerSpec(num_col=width, bitline_cap_f=wire_cap_col, bitline_res_ohm=drive_res,
+                                          read_cols=width, write_cols=width, fit_width_m=length_row), env)
+    driver = sram_write_driver(SramWriteDriverSpec(num_col=width, bitline_cap_f=wire_cap_col,
+                                                   bitline_res_ohm=drive_res, write_cols=width,
+                                                   fit_width_m=length_row), env)
+    sense = sense_amp(SenseAmpSpec(num_col=width, sense_voltage_v=c.sense_voltage_v, pitch_m=length_row / width,
+                                   read_cols=width), env)
+
+    # bit-line discharge of one read: Elmore delay of access + pull-down into the distributed line
+    elmore = ((res_access + res_pull_down) * cap_bit_line
+              + cap_bit_line * res_bit_line * (num_row + 1) / (2 * num_row))
+    discharge = elmore * math.log(tech.vdd / (tech.vdd - c.sense_voltage_v / 2))
+    dec_r, dec_w = decoder.cost("read"), decoder.cost("write")
+    pre_r, pre_w = precharge.cost("precharge"), precharge.cost("write")
+    sense_r, drive_w = sense.cost("sense"), driver.cost("write")
+    word_line = cap_word_line * vdd2
+    latency = (dec_r.latency_s + pre_r.latency_s + discharge + sense_r.latency_s,
+               pre_w.latency_s + max(dec_w.latency_s, drive_w.latency_s))
+    energy = ((dec_r.energy_j + pre_r.energy_j + sense_r.energy_j + word_line) * num_row,
+              (dec_w.energy_j + pre_w.energy_j + drive_w.energy_j + word_line) * num_row
+              + c.cap_cell_f * vdd2 * spec.num_bit)  # every written cell flips Q and Q_bar
+    area = length_row * length_col + decoder.area_m2 + precharge.area_m2 + driver.area_m2
+    leakage = decoder.leakage_w + precharge.leakage_w + driver.leakage_w + sense.leakage_w
+    return area, latency, energy, leakage
+
+
+def _register_file(spec: BufferSpec, num_row: int, addr_bits: int, env: CircuitEnv):
+    """(area, (read, write) latency of one line, (read, write) energy of every line once, leakage)."""
+    width = int(spec.interface_width)
+    dffs = dff_bank(DffBankSpec(num_dff=int(spec.num_bit), gamma=spec.gamma), env)
+    h_dff = dffs.port("dff_height_m")
+    decoder = row_decoder(RowDecoderSpec(num_addr_bits=addr_bits, driver_sizing=spec.decoder_sizing,
+                                         fit_height_m=h_dff * num_row, load_cap_f=h_dff * width * WIRE_CAP_PER_M,
+                                         line_cells=width, read_activity=spec.control_activity), env)
+    half_period = 1.0 / env.clk_freq_hz / 2  # a DFF line is accessed in half a clock cycle
+    # energy: the decoder selects each full line once; the bank is clocked once with every bit captured
+    full_lines = spec.num_bit // width
+    dff_once = dffs.cost("clock").energy_j + dffs.cost("capture").energy_j * spec.num_bit
+    dec_r, dec_w = decoder.cost("read"), decoder.cost("write")
+    latency = (dec_r.latency_s + half_period, dec_w.latency_s + half_period)
+    energy = (dec_r.energy_j * full_lines + dff_once, dec_w.energy_j * full_lines + dff_once)
+    return dffs.area_m2 + decoder.area_m2, latency, energy, dffs.leakage_w + decoder.leakage_w
 
 
 class Buffer(Component):
-    """Register-file (``sram=False``) or SRAM buffer of ``num_bit`` bits, ``interface_width``-bit lines."""
+    """Transitional adapter over `buffer` for the callers not converted yet (tile, chip)."""
 
     def initialize(self, num_bit: int, interface_width: int, num_interface: int, unit_wire_res: float,
                    clk_freq: float, sram: bool) -> None:
-        p, tech, cell = self.p, self.tech, self.cell
-        f = tech.feature_size
-        self.num_bit = int(num_bit)
-        self.interface_width = int(interface_width)
-        self.num_interface = int(num_interface)
-        self.unit_wire_res = unit_wire_res
-        self.clk_freq = clk_freq
-        self.sram = bool(sram)
+        self.num_bit, self.interface_width = int(num_bit), int(interface_width)
+        self.num_interface, self.unit_wire_res, self.clk_freq, self.sram = int(num_interface), unit_wire_res, clk_freq, bool(sram)
         self.num_col = self.interface_width
         self.num_row = float(math.ceil(self.num_bit / self.interface_width))
-
-        if self.sram:
-            self.length_row = self.interface_width * p.width_in_feature_size_sram * f
-            self.length_col = self.num_row * p.height_in_feature_size_sram * f
-            # FinFET/GAA nodes: cell transistors are two fins wide
-            w = (2 if tech.feature_size_in_nano <= 14 else 1) * f
-            h_region = MAX_TRANSISTOR_HEIGHT * f
-            self.res_cell_access = formula.on_resistance(cell.width_access_cmos * w, NMOS, p.temperature_k, tech)
-            self.cap_cell_access = formula.drain_cap(cell.width_access_cmos * w, NMOS, h_region, tech)
-            # word line: wire plus two access gates per cell; bit line: wire plus access drains
-            self.cap_row1 = (self.length_row * WIRE_CAP_PER_LENGTH
-                             + 2 * formula.gate_cap(cell.width_access_cmos * w, tech) * self.num_col)
-            self.cap_col = self.length_col * WIRE_CAP_PER_LENGTH
-            if tech.feature_size_in_nano <= 14:
-                self.cap_col += tech.cap_draintotal * cell.width_access_cmos * tech.effective_width * self.num_row
-            else:
-                self.cap_col += self.cap_cell_access * self.num_row
-            self.res_row = self.length_row * p.metal0_unit_wire_res
-            self.res_col = self.length_col * p.metal1_unit_wire_res
-
-            self.precharger = Precharger(p, tech, cell)
-            self.precharger.initialize(self.interface_width, self.length_col * unit_wire_res, 1,
-                                       self.interface_width, self.interface_width)
-            self.sram_write_driver = SRAMWriteDriver(p, tech, cell)
-            self.sram_write_driver.initialize(self.interface_width, 1, self.interface_width)
-            self.sense_amp = SenseAmp(p, tech, cell)
-            self.sense_amp.initialize(self.interface_width, False, cell.min_sense_voltage,
-                                      self.length_row / self.interface_width, clk_freq, self.interface_width)
-        else:
-            self.dff = DFF(p, tech, cell)
-            self.dff.initialize(self.num_bit, clk_freq)
-
-        self.wl_decoder = RowDecoder(p, tech, cell)
-        self.wl_decoder.initialize(DecoderMode.REGULAR_ROW, int(math.ceil(math.log2(self.num_row))), False, False)
+        self._fit = (0.0, 0.0)
         self.initialized = True
+
+    def model(self) -> ComponentModel:
+        key = (self.clk_freq, self._fit)
+        cache = self.__dict__.setdefault("_models", {})
+        if key not in cache:
+            spec = BufferSpec.of(self.p, self.cell, num_bit=self.num_bit, interface_width=self.interface_width,
+                                 sram=self.sram, fit_height_m=self._fit[0], fit_width_m=self._fit[1])
+            spec = replace(spec, wire_res_per_m=self.unit_wire_res)
+            cache[key] = buffer(spec, CircuitEnv.of(self.p, self.tech, self.clk_freq))
+        return cache[key]
 
     def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
                        option: AreaModify = AreaModify.NONE) -> None:
-        if self.sram:
-            self.memory_area = self.length_row * self.length_col
-            self.wl_decoder.calculate_area(self.length_col, 0.0, AreaModify.NONE)
-            self.precharger.calculate_area(0.0, self.length_row, AreaModify.NONE)
-            self.sram_write_driver.calculate_area(0.0, self.length_row, AreaModify.NONE)
-            # only for the sense amplifiers' load capacitance (see module docstring)
-            self.sense_amp.calculate_area(0.0, 0.0, AreaModify.NONE)
-            self.area = (self.memory_area + self.wl_decoder.area + self.precharger.area
-                         + self.sram_write_driver.area)
-        else:
-            self.dff.calculate_area(0.0, 0.0, AreaModify.NONE)
-            self.wl_decoder.calculate_area(self.dff.h_dff * math.ceil(self.num_bit / self.interface_width), 0.0,
-                                           AreaModify.NONE)
-            self.area = self.dff.area + self.wl_decoder.area
-
-        if new_width and option == AreaModify.NONE:
-            self.width = new_width
-            self.height = self.area / self.width
-        elif new_height and option == AreaModify.NONE:
-            self.height = new_height
-            self.width = self.area / self.height
-        else:
+        if option != AreaModify.NONE or not (new_width or new_height):
             raise ValueError("Buffer: calculate_area needs a width or a height (option NONE)")
-        self.apply_area_modify(option, new_height, new_width)
+        self._fit = (0.0 if new_width else new_height, new_width)
+        m = self.model()
+        self.area, self.height, self.width = m.area_m2, m.height_m, m.width_m
 
-    def _whole_buffer_latency(self) -> tuple[float, float]:
-        """(read, write) time of accessing every line once, asynchronous design."""
-        tech, cell = self.tech, self.cell
-        n = self.num_row
+    @property
+    def dff(self):
+        """The register file's flip-flops (old interface; the training estimator's V2.1 line)."""
+        from .dff import DFF
+
+        dff = DFF(self.p, self.tech, self.cell)
+        dff.initialize(self.num_bit, self.clk_freq)
+        dff.calculate_area(0.0, 0.0, AreaModify.NONE)
+        return dff
+
+    @property
+    def wl_decoder(self):
+        """The word-line decoder as laid out in this buffer (old interface; the training
+        estimator's V2.1 register-file line)."""
+        from .decoders import RowDecoder
+
+        decoder = RowDecoder(self.p, self.tech, self.cell)
+        decoder.initialize(DecoderMode.REGULAR_ROW, int(math.ceil(math.log2(self.num_row))), False, False)
         if self.sram:
-            wire_cap_col = self.length_col * WIRE_CAP_PER_LENGTH
-            self.wl_decoder.calculate_latency(_STEP_RAMP, self.length_row * WIRE_CAP_PER_LENGTH, 0.0,
-                                              self.res_row, self.interface_width, n, n)
-            self.precharger.calculate_latency(_STEP_RAMP, wire_cap_col, n, n)
-            self.sram_write_driver.calculate_latency(_STEP_RAMP, wire_cap_col, self.length_col * self.unit_wire_res, n)
-            self.sense_amp.calculate_latency(n)
-            # bit-line discharge through access + pull-down transistors (Elmore), to half the
-            # sense margin, for every line
-            w = (2 if tech.feature_size_in_nano <= 14 else 1) * tech.feature_size
-            res_pull_down = formula.on_resistance(cell.width_sram_cell_nmos * w, NMOS, self.p.temperature_k, tech)
-            cap_per_cell = self.cap_col / n
-            res_per_cell = self.res_col / n
-            elmore = ((self.res_cell_access + res_pull_down) * cap_per_cell * n
-                      + cap_per_cell * res_per_cell * n * (n + 1) / 2)
-            self.col_delay = elmore * math.log(tech.vdd / (tech.vdd - cell.min_sense_voltage / 2)) * n
-            read = (self.wl_decoder.read_latency + self.precharger.read_latency + self.col_delay
-                    + self.sense_amp.read_latency)
-            write = self.precharger.write_latency + max(self.wl_decoder.write_latency,
-                                                        self.sram_write_driver.write_latency)
+            height = self.num_row * self.p.height_in_feature_size_sram * self.tech.feature_size
         else:
-            self.wl_decoder.calculate_latency(_STEP_RAMP, self.dff.h_dff * self.interface_width * WIRE_CAP_PER_LENGTH,
-                                              0.0, 0.0, self.num_col, n, n)
-            half_cycles = (1.0 / self.clk_freq / 2) * n  # a DFF is accessed in half a clock cycle
-            read = self.wl_decoder.read_latency + half_cycles
-            write = self.wl_decoder.write_latency + half_cycles
-        return read, write
+            height = self.dff.h_dff * self.num_row
+        decoder.calculate_area(height, 0.0, AreaModify.NONE)
+        return decoder
 
     def calculate_latency(self, num_access_bit_read, num_read, num_access_bit_write, num_write) -> None:
-        """``num_read``/``num_write``: lines read/written (the bit counts only matter for energy)."""
+        """``num_read``/``num_write``: lines read/written (clock cycles when synchronous)."""
         if self.p.synchronous:
-            self.read_latency = num_read  # one line per clock cycle
-            self.write_latency = num_write
+            self.read_latency, self.write_latency = num_read, num_write
             return
-        read_whole, write_whole = self._whole_buffer_latency()
-        self.read_latency = read_whole / self.num_row * num_read
-        self.write_latency = write_whole / self.num_row * num_write
+        m = self.model()
+        self.read_latency = m.cost("read").latency_s * num_read
+        self.write_latency = m.cost("write").latency_s * num_write
 
     def calculate_power(self, num_access_bit_read, num_read, num_access_bit_write, num_write) -> None:
-        tech = self.tech
-        vdd2 = tech.vdd * tech.vdd
-        if self.sram:
-            n = self.num_row
-            self.wl_decoder.calculate_power(n, n)
-            # sets the prechargers' bit-line load (see module docstring)
-            self.precharger.calculate_latency(_STEP_RAMP, self.length_col * WIRE_CAP_PER_LENGTH, n, n)
-            self.precharger.calculate_power(n, n)
-            self.sram_write_driver.calculate_power(n)
-            self.sense_amp.calculate_power(n)
-            read_whole = (self.wl_decoder.read_dynamic_energy + self.precharger.read_dynamic_energy
-                          + self.sense_amp.read_dynamic_energy)
-            write_whole = (self.wl_decoder.write_dynamic_energy + self.precharger.write_dynamic_energy
-                           + self.sram_write_driver.write_dynamic_energy)
-            self.leakage = (self.wl_decoder.leakage + self.precharger.leakage + self.sram_write_driver.leakage
-                            + self.sense_amp.leakage)
-            read_whole += self.cap_row1 * vdd2 * n  # word-line charging
-            write_whole += self.cell.cap_sram_cell * vdd2 * self.num_bit  # flip Q and Q_bar
-            write_whole += self.cap_row1 * vdd2 * n
-        else:
-            lines = self.num_bit // self.interface_width
-            self.wl_decoder.calculate_power(lines, lines)
-            self.dff.calculate_power(1, self.num_bit, True)
-            read_whole = self.wl_decoder.read_dynamic_energy + self.dff.read_dynamic_energy
-            write_whole = self.wl_decoder.write_dynamic_energy + self.dff.write_dynamic_energy
-            self.leakage = self.dff.leakage + self.wl_decoder.leakage
-        self.read_dynamic_energy = read_whole / self.num_bit * num_access_bit_read * num_read
-        self.write_dynamic_energy = write_whole / self.num_bit * num_access_bit_write * num_write
+        m = self.model()
+        self.leakage = m.leakage_w
+        self.read_dynamic_energy = m.port("read_energy_per_bit_j") * num_access_bit_read * num_read
+        self.write_dynamic_energy = m.port("write_energy_per_bit_j") * num_access_bit_write * num_write

@@ -1,216 +1,325 @@
-"""Function units of the chip and tiles: max pooling and the sigmoid look-up table.
+"""Function units of the chip and the tiles: max pooling and the sigmoid look-up table.
 
-Models: NeuroSim V1.4 ``MaxPooling.cpp`` and ``Sigmoid.cpp`` (DNN+NeuroSim V1.4 user manual,
-"Max pooling and activation units").
+Model: DNN+NeuroSim V1.4 user manual, "Max pooling and activation units".
 
-* `MaxPooling`: ``num_max_pooling`` max-pooling units (MPUs) over a ``window``-input window of
-  ``num_bit``-bit values; an MPU is a tree of N-bit comparators built from 1-bit comparators
-  (`sensing.Comparator`) plus transmission gates, inverters, an AND, a NOR and an N-input NOR.  The
-  comparison is taken to stop half way through the bits on average.
-* `Sigmoid`: ``num_function`` SRAM look-up tables of ``num_entry`` entries of ``num_ybit`` bits,
-  each with a word-line decoder and sense amplifiers.  (V1.4 always builds the table in SRAM,
-  ``Activationtype = true``; the model's RRAM variant is unused and dropped.)
+* `max_pooling`: ``num_units`` max-pooling units over a window of ``window`` ``num_bit``-bit
+  values.  A unit is a tree of N-bit comparators (``window // 2`` per stage, one stage per
+  halving, plus one comparator and one stage for an odd window); an N-bit comparator is N 1-bit
+  magnitude comparators (`sensing` comparator) with four transmission gates and an enable
+  inverter each, plus three TGs, three inverters, an AND, a NOR and an N-input NOR collecting the
+  bit results.  A comparison stops half way through the bits on average; its result then passes
+  the N-input NOR, an inverter and a TG.
+* `sigmoid`: ``num_function`` SRAM look-up tables of ``num_entry`` entries of ``num_ybit`` bits,
+  each with a word-line decoder and sense amplifiers; a look-up decodes the entry and senses it
+  (the table's bit-line delay is not modelled, as in the reference; V1.4 also leaves its word
+  line unloaded, quirk ``sigmoid_word_line_unloaded``).  (V1.4 always builds the
+  table in SRAM; the reference's RRAM variant is unused and not modelled.)
 
-Where ``p.synchronous`` is set, latencies are whole clock cycles, as in the model.
+Latencies in seconds; in a synchronous design (``env.synchronous``) whole clock periods of
+``env.clk_freq_hz`` (a pooling stage, a look-up), so ``round(latency_s * f)`` is the cycle count.
+`MaxPooling` and `Sigmoid` are transitional adapters (old stateful interface) for the callers not
+converted yet (tile, chip).
 """
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import NamedTuple
 
-from .. import formula
-from ..constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NAND, NMOS, NOR, PMOS, AreaModify, DecoderMode
-from .sensing import Comparator
+from .. import formula, quirks
+from ..arch import ActionCost, ComponentModel
+from ..constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NAND, NMOS, NOR, PMOS, AreaModify
 from .base import Component
-from .decoders import RowDecoder
-from .sram_periphery import SenseAmp
+from .buffer import WIRE_CAP_PER_M, SramCellSpec, drawn_width
+from .decoders import RowDecoderSpec, row_decoder
+from .env import CircuitEnv
+from .sensing import ComparatorSpec, comparator
+from .sram_periphery import SenseAmpSpec, sense_amp
 
-__all__ = ["MaxPooling", "Sigmoid"]
+__all__ = ["MaxPoolingSpec", "max_pooling", "SigmoidSpec", "sigmoid", "MaxPooling", "Sigmoid"]
 
 _STEP_RAMP = 1e20
 
 
-def _comparator_tree(window: int) -> tuple[int, int]:
-    """(N-bit comparators, stages) of one MPU, counted as the model does."""
-    num_comparator = num_stage = 0
-    n = window
+def _clocked(delay: float, env: CircuitEnv) -> float:
+    return math.ceil(delay * env.clk_freq_hz) / env.clk_freq_hz if env.synchronous else delay
+
+
+class ComparatorTree(NamedTuple):
+    """N-bit comparators of one pooling unit and the stages a comparison passes."""
+
+    comparators: int
+    stages: int
+
+
+def comparator_tree(window: int) -> ComparatorTree:
+    """The comparator tree of a ``window``-input pooling unit (``window // 2`` per halving; an odd
+    window adds one comparator and one stage)."""
+    comparators = stages = 0
+    n = int(window)
     while n:
-        num_comparator += n // 2
-        num_stage += 1
+        comparators += n // 2
+        stages += 1
         n //= 2
-    odd = window % 2
-    return num_comparator + odd, num_stage + odd
+    odd = int(window) % 2
+    return ComparatorTree(comparators + odd, stages + odd)
+
+
+class _Gate(NamedTuple):
+    width_n: float
+    width_p: float
+    height: float
+    width: float
+    cap_input: float
+    cap_output: float
+
+
+def _gate(kind: int, inputs: int, n_size: float, tech) -> _Gate:
+    """A gate of ``n_size`` minimum nMOS (and a minimum pMOS x pn ratio), widened to the cell height."""
+    f, h_region = tech.feature_size, tech.feature_size * MAX_TRANSISTOR_HEIGHT
+    w_n, w_p = formula.enlarge_size(n_size * MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f, h_region, tech)
+    _, h, w = formula.gate_area(kind, inputs, w_n, w_p, h_region, tech)
+    c_in, c_out = formula.gate_capacitance(kind, inputs, w_n, w_p, h, tech)
+    return _Gate(w_n, w_p, h, w, c_in, c_out)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MaxPoolingSpec:
+    """``num_units`` pooling units over ``window`` ``num_bit``-bit inputs, laid out ``fit_width_m``
+    wide (0: area only); the result drives ``cap_load_f``.  ``control_activity``: calibrated
+    switching activity of the control gates and comparators (epsilon when validated, else 1)."""
+
+    num_bit: int
+    window: int
+    num_units: int
+    fit_width_m: float = 0.0
+    cap_load_f: float = 0.0
+    control_activity: float = 1.0
+
+
+def max_pooling(spec: MaxPoolingSpec, env: CircuitEnv) -> ComponentModel:
+    """Max-pooling units (module docstring).
+
+    Action ``pool``: one pooling of every unit (all comparator stages in sequence; energy of every
+    comparator of every unit).  Leakage: one minimum inverter per comparator.  Ports
+    ``area_unit_m2`` (one unit), ``num_comparator`` and ``num_stage`` (one unit's tree), ``window``,
+    ``num_units``.
+    """
+    tech, temp = env.tech, env.temperature_k
+    vdd2 = tech.vdd * tech.vdd
+    n_bit = int(spec.num_bit)
+    tree = comparator_tree(spec.window)
+    inv, nand, nor = _gate(INV, 1, 1, tech), _gate(NAND, 2, 2, tech), _gate(NOR, 2, 4, tech)
+    nor_n = _gate(NOR, n_bit, 2 * n_bit, tech)  # the N-input NOR collecting the bit comparisons
+    bit_cmp = comparator(ComparatorSpec(num_bit=1, num_comparator=1, cap_load_f=inv.cap_output * 2,
+                                        activity=spec.control_activity), env)
+
+    inv_area = inv.height * inv.width
+    per_comparator = ((bit_cmp.port("area_unit_m2") + inv_area * 5) * n_bit  # 4 TG + enable INV per bit
+                      + inv_area * 6 + (nand.height * nand.width + inv_area) + nor.height * nor.width
+                      + nor_n.height * nor_n.width)
+    area_unit = per_comparator * tree.comparators
+    area = area_unit * spec.num_units
+    width = spec.fit_width_m
+    height = area / width if width else 0.0
+
+    # one stage: half the bit comparators on average, then N-input NOR -> INV -> TG into the load
+    compare = bit_cmp.cost("compare")
+    delay = compare.latency_s * n_bit / 2
+    res_nor = formula.on_resistance(nor_n.width_n, NMOS, temp, tech) * 2
+    gm_nor = formula.transconductance(nor_n.width_n, NMOS, tech)
+    delay += formula.horowitz(res_nor * (inv.cap_input * 2 + n_bit * inv.cap_output), 1 / (res_nor * gm_nor),
+                              _STEP_RAMP)[0]
+    res_inv = formula.on_resistance(inv.width_n, NMOS, temp, tech) * 2
+    gm_inv = formula.transconductance(inv.width_n, NMOS, tech)
+    d_inv, ramp = formula.horowitz(res_inv * (inv.cap_input + nor_n.cap_output), 1 / (res_inv * gm_inv), _STEP_RAMP)
+    delay += d_inv
+    # the TG is sized as the inverter's nMOS
+    delay += formula.horowitz(res_inv * (inv.cap_input * 2 + spec.cap_load_f), 1 / (res_inv * gm_inv), ramp)[0]
+
+    # energy of one N-bit comparison: AND, NOR, 2 INV and the N-input NOR switch once, plus half
+    # the bit comparators
+    control = ((nand.cap_input + inv.cap_output) * vdd2 + (nor.cap_input + inv.cap_output) * vdd2
+               + (inv.cap_input + inv.cap_output) * vdd2 * 2 + (nor_n.cap_input + inv.cap_output) * vdd2)
+    energy = control * spec.control_activity + compare.energy_j * n_bit / 2
+    leak = formula.gate_leakage(INV, 1, inv.width_n, inv.width_p, temp, tech) * tech.vdd
+    return ComponentModel(
+        kind="max_pooling", area_m2=area, height_m=height, width_m=width,
+        leakage_w=leak * tree.comparators * spec.num_units,
+        actions={"pool": ActionCost(latency_s=_clocked(delay, env) * tree.stages,
+                                    energy_j=energy * tree.comparators * spec.num_units)},
+        ports={"area_unit_m2": area_unit, "num_comparator": float(tree.comparators),
+               "num_stage": float(tree.stages), "window": float(spec.window), "num_units": float(spec.num_units)},
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class SigmoidSpec:
+    """``num_function`` SRAM look-up tables of ``num_entry`` entries x ``num_ybit`` bits, on cells
+    ``cell`` (footprint and transistor widths); laid out to ``fit_width_m`` (else ``fit_height_m``;
+    neither: area only).  ``decoder_sizing`` / ``control_activity``: the word-line decoder's driver
+    sizing and calibrated read activity (epsilon when validated, else 1)."""
+
+    num_ybit: int
+    num_entry: int
+    num_function: int
+    cell: SramCellSpec
+    fit_width_m: float = 0.0
+    fit_height_m: float = 0.0
+    decoder_sizing: float = 1.0
+    control_activity: float = 1.0
+
+
+def sigmoid(spec: SigmoidSpec, env: CircuitEnv) -> ComponentModel:
+    """Sigmoid look-up tables (module docstring).
+
+    A table entry is a row of ``num_ybit`` cells over a row of inverters (each bit as wide as three
+    minimum inverters or the cell, whichever is wider); the decoder and the sense amplifiers add
+    their own area.  Action ``lookup``: one look-up in every table (decode + sense; energy of all
+    ``num_function`` tables).  Leakage: every table (two inverters per cell, decoder, sense
+    amplifiers).  Ports ``area_unit_m2`` and ``table_leakage_w`` (one table), ``num_entry``,
+    ``num_ybit``.
+    """
+    tech, c = env.tech, spec.cell
+    f, temp = tech.feature_size, env.temperature_k
+    n_y, n_entry = int(spec.num_ybit), int(spec.num_entry)
+    inv_n, inv_p = MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f
+    _, h_inv, w_inv = formula.gate_area(INV, 1, inv_n, inv_p, f * MAX_TRANSISTOR_HEIGHT, tech)
+    h_unit = h_inv + c.height_f * f
+    w_unit = max(w_inv * 3, c.width_f * f) * n_y
+
+    # V1.4's cell load (drains of the three cell devices, gates of the latch)
+    h_region = MAX_TRANSISTOR_HEIGHT * f
+    w_acc, w_pd, w_pu = (drawn_width(w, tech) for w in (c.access_width_f, c.pull_down_width_f, c.pull_up_width_f))
+    cap_cell = (formula.drain_cap(w_acc, NMOS, h_region, tech) + formula.drain_cap(w_pd, NMOS, h_region, tech)
+                + formula.drain_cap(w_pu, PMOS, h_region, tech) + formula.gate_cap(w_pd, tech)
+                + formula.gate_cap(w_pu, tech))
+    if quirks.applies("sigmoid_word_line_unloaded", env.compat):
+        loads = dict(load_cap_p_f=cap_cell)  # the decoder's mux-only load: the word line charges nothing
+    else:  # the word-line wire and two access gates per cell
+        loads = dict(load_cap_f=w_unit * WIRE_CAP_PER_M + 2 * formula.gate_cap(w_acc, tech) * n_y)
+    decoder = row_decoder(RowDecoderSpec(num_addr_bits=int(math.ceil(math.log2(n_entry))),
+                                         driver_sizing=spec.decoder_sizing, **loads,
+                                         line_res_ohm=w_unit * c.word_line_res_per_m, line_cells=n_y,
+                                         read_activity=spec.control_activity), env)
+    sense = sense_amp(SenseAmpSpec(num_col=n_y, sense_voltage_v=c.sense_voltage_v, pitch_m=w_unit / n_y, read_cols=1),
+                      env)
+
+    area_unit = h_unit * w_unit * n_entry + decoder.area_m2 + sense.area_m2
+    area = area_unit * spec.num_function
+    if spec.fit_width_m:
+        width, height = spec.fit_width_m, area / spec.fit_width_m
+    elif spec.fit_height_m:
+        width, height = area / spec.fit_height_m, spec.fit_height_m
+    else:
+        width = height = 0.0
+
+    dec, sa = decoder.cost("read"), sense.cost("sense")
+    w_pd_inv, w_pu_inv = drawn_width(c.pull_down_width_f, tech), drawn_width(c.pull_up_width_f, tech)
+    cell_leak = formula.gate_leakage(INV, 1, w_pd_inv, w_pu_inv, temp, tech) * tech.vdd * 2  # two inverters
+    table_leak = cell_leak * (n_y * n_entry) + decoder.leakage_w + sense.leakage_w
+    return ComponentModel(
+        kind="sigmoid", area_m2=area, height_m=height, width_m=width, leakage_w=table_leak * spec.num_function,
+        actions={"lookup": ActionCost(latency_s=_clocked(dec.latency_s + sa.latency_s, env),
+                                      energy_j=(dec.energy_j + sa.energy_j) * spec.num_function)},
+        ports={"area_unit_m2": area_unit, "table_leakage_w": table_leak, "num_entry": float(n_entry),
+               "num_ybit": float(n_y)},
+    )
+
+
+# --- transitional adapters (old stateful interface) ---------------------------------------------
+
+def _cycles_or_seconds(latency_s: float, p, clk_freq: float) -> float:
+    return round(latency_s * clk_freq) if p.synchronous else latency_s
 
 
 class MaxPooling(Component):
-    """``num_max_pooling`` max-pooling units over ``window`` ``num_bit``-bit inputs."""
+    """Transitional adapter over `max_pooling` (caller: chip)."""
 
     def initialize(self, num_bit: int, window: int, num_max_pooling: int, clk_freq: float) -> None:
-        tech = self.tech
-        f = tech.feature_size
-        pn = tech.pn_size_ratio
-        h_region = f * MAX_TRANSISTOR_HEIGHT
-        self.num_bit = int(num_bit)
-        self.window = int(window)
-        self.num_max_pooling = int(num_max_pooling)
+        self.num_bit, self.window, self.num_max_pooling = int(num_bit), int(window), int(num_max_pooling)
         self.clk_freq = clk_freq
-        self.num_comparator, self.num_stage = _comparator_tree(self.window)
-        self.width_inv_n, self.width_inv_p = formula.enlarge_size(MIN_NMOS_SIZE * f, pn * MIN_NMOS_SIZE * f,
-                                                                  h_region, tech)
-        self.width_nand_n, self.width_nand_p = formula.enlarge_size(2 * MIN_NMOS_SIZE * f, pn * MIN_NMOS_SIZE * f,
-                                                                    h_region, tech)
-        self.width_nor_n, self.width_nor_p = formula.enlarge_size(4 * MIN_NMOS_SIZE * f, pn * MIN_NMOS_SIZE * f,
-                                                                  h_region, tech)
-        # the N-input NOR collecting the bit-comparator outputs
-        self.width_nor_n2, self.width_nor_p2 = formula.enlarge_size(
-            (self.num_bit * 2) * MIN_NMOS_SIZE * f, pn * MIN_NMOS_SIZE * f, h_region, tech)
-        self.comparator = Comparator(self.p, tech, self.cell)
-        self.comparator.initialize(1, 1)
+        self.num_comparator, self.num_stage = comparator_tree(self.window)
+        self._width, self._cap_load = 0.0, 0.0
         self.initialized = True
 
-    def calculate_unit_area(self, option: AreaModify = AreaModify.NONE) -> None:
-        """Area of one MPU (``area_unit``) and the gate capacitances."""
-        tech = self.tech
-        h_region = tech.feature_size * MAX_TRANSISTOR_HEIGHT
-        _, h_inv, w_inv = formula.gate_area(INV, 1, self.width_inv_n, self.width_inv_p, h_region, tech)
-        _, h_nand, w_nand = formula.gate_area(NAND, 2, self.width_nand_n, self.width_nand_p, h_region, tech)
-        _, h_nor, w_nor = formula.gate_area(NOR, 2, self.width_nor_n, self.width_nor_p, h_region, tech)
-        _, h_nor2, w_nor2 = formula.gate_area(NOR, self.num_bit, self.width_nor_n2, self.width_nor_p2, h_region, tech)
-        self.comparator.calculate_unit_area(option)
-        inv = h_inv * w_inv
-        # each N-bit comparator: N 1-bit comparators with 4 TGs + 1 INV enable each, plus
-        # 3 TG, 3 INV, 1 AND, 1 NOR and 1 N-input NOR
-        unit = (self.comparator.area_unit + inv * 5) * self.num_bit
-        unit += inv * 6 + (h_nand * w_nand + inv) + h_nor * w_nor + h_nor2 * w_nor2
-        self.area_unit = unit * self.num_comparator
+    def model(self) -> ComponentModel:
+        key = (self.clk_freq, self._width, self._cap_load)
+        cache = self.__dict__.setdefault("_models", {})
+        if key not in cache:
+            p = self.p
+            spec = MaxPoolingSpec(num_bit=self.num_bit, window=self.window, num_units=self.num_max_pooling,
+                                  fit_width_m=self._width, cap_load_f=self._cap_load,
+                                  control_activity=p.epsilon if p.validated else 1.0)
+            cache[key] = max_pooling(spec, CircuitEnv.of(p, self.tech, self.clk_freq))
+        return cache[key]
 
-        self.cap_inv_input, self.cap_inv_output = formula.gate_capacitance(
-            INV, 1, self.width_inv_n, self.width_inv_p, h_inv, tech)
-        self.cap_nand_input, self.cap_nand_output = formula.gate_capacitance(
-            NAND, 2, self.width_nand_n, self.width_nand_p, h_nand, tech)
-        self.cap_nor_input, self.cap_nor_output = formula.gate_capacitance(
-            NOR, 2, self.width_nor_n, self.width_nor_p, h_nor, tech)
-        self.cap_nor2_input, self.cap_nor2_output = formula.gate_capacitance(
-            NOR, self.num_bit, self.width_nor_n2, self.width_nor_p2, h_nor2, tech)
+    def calculate_unit_area(self, option: AreaModify = AreaModify.NONE) -> None:
+        self.area_unit = self.model().port("area_unit_m2")
 
     def calculate_area(self, width_array: float) -> None:
-        self.width = width_array
-        self.area = self.area_unit * self.num_max_pooling
-        self.height = self.area / self.width
+        self._width = width_array
+        m = self.model()
+        self.width, self.area, self.height = m.width_m, m.area_m2, m.height_m
 
     def calculate_latency(self, ramp_input: float, cap_load: float, num_read) -> None:
-        tech = self.tech
-        temp = self.p.temperature_k
-        self.ramp_input, self.cap_load = ramp_input, cap_load
-        self.comparator.calculate_latency(ramp_input, self.cap_inv_output * 2, 1)
-        latency = self.comparator.read_latency * self.num_bit / 2  # stops half way on average
-        # the comparison result passes the N-input NOR, an INV and a TG
-        res_nor = formula.on_resistance(self.width_nor_n2, NMOS, temp, tech) * 2
-        tr = res_nor * (self.cap_inv_input * 2 + self.num_bit * self.cap_inv_output)
-        gm = formula.transconductance(self.width_nor_n2, NMOS, tech)
-        latency += formula.horowitz(tr, 1 / (res_nor * gm), _STEP_RAMP)[0]
-        res_inv = formula.on_resistance(self.width_inv_n, NMOS, temp, tech) * 2
-        gm_inv = formula.transconductance(self.width_inv_n, NMOS, tech)
-        tr = res_inv * (self.cap_inv_input + self.cap_nor2_output)
-        delay, ramp_inv_output = formula.horowitz(tr, 1 / (res_inv * gm_inv), _STEP_RAMP)
-        latency += delay
-        tr = res_inv * (self.cap_inv_input * 2 + cap_load)  # the TG, sized as the INV's nMOS
-        latency += formula.horowitz(tr, 1 / (res_inv * gm_inv), ramp_inv_output)[0]
-        if self.p.synchronous:
-            latency = math.ceil(latency * self.clk_freq)
-        self.read_latency = latency * self.num_stage * num_read
+        """``ramp_input`` must be a step (1e20, the only input the model is driven with)."""
+        if ramp_input != _STEP_RAMP:
+            raise ValueError("MaxPooling: only a step input (ramp 1e20) is modelled")
+        self._cap_load = cap_load
+        m = self.model()
+        self.read_latency = _cycles_or_seconds(m.cost("pool").latency_s, self.p, self.clk_freq) * num_read
 
     def calculate_power(self, num_read) -> None:
-        tech = self.tech
-        vdd2 = tech.vdd * tech.vdd
-        leak = formula.gate_leakage(INV, 1, self.width_inv_n, self.width_inv_p, self.p.temperature_k, tech)
-        self.leakage = leak * tech.vdd * self.num_comparator * self.num_max_pooling
-        self.comparator.calculate_power(1, 1)
-        # control gates of one N-bit comparator: AND, NOR, 2 INV, N-input NOR
-        energy = (self.cap_nand_input + self.cap_inv_output) * vdd2
-        energy += (self.cap_nor_input + self.cap_inv_output) * vdd2
-        energy += (self.cap_inv_input + self.cap_inv_output) * vdd2 * 2
-        energy += (self.cap_nor2_input + self.cap_inv_output) * vdd2
-        if self.p.validated:
-            energy *= self.p.epsilon  # calibrated switching activity of control circuits
-        energy += self.comparator.read_dynamic_energy * self.num_bit / 2
-        self.read_dynamic_energy = energy * self.num_comparator * self.num_max_pooling * num_read
+        m = self.model()
+        self.leakage = m.leakage_w
+        self.read_dynamic_energy = m.cost("pool").energy_j * num_read
 
 
 class Sigmoid(Component):
-    """``num_function`` SRAM look-up tables of ``num_entry`` entries x ``num_ybit`` bits."""
+    """Transitional adapter over `sigmoid` (callers: tile, chip)."""
 
     def initialize(self, sram: bool, num_ybit: int, num_entry: int, num_function: int, clk_freq: float) -> None:
         if not sram:
             raise NotImplementedError("Sigmoid: only the SRAM look-up table (V1.4's Activationtype) is modelled")
-        p, tech, cell = self.p, self.tech, self.cell
-        f = tech.feature_size
         self.sram = True
-        self.num_ybit = int(num_ybit)
-        self.num_entry = int(num_entry)
-        self.num_function = int(num_function)
+        self.num_ybit, self.num_entry, self.num_function = int(num_ybit), int(num_entry), int(num_function)
         self.clk_freq = clk_freq
-        self.num_cell = self.num_ybit * self.num_entry
-        self.num_col, self.num_row = self.num_ybit, self.num_entry
-        self.width_inv_n = MIN_NMOS_SIZE * f
-        self.width_inv_p = tech.pn_size_ratio * MIN_NMOS_SIZE * f
-        _, h_inv, w_inv = formula.gate_area(INV, 1, self.width_inv_n, self.width_inv_p, f * MAX_TRANSISTOR_HEIGHT, tech)
-        # one table entry: a row of memory cells plus an inverter row
-        self.h_unit = h_inv + cell.height_in_feature_size * f
-        self.w_unit = max(w_inv * 3, cell.width_in_feature_size * f) * self.num_ybit
-
-        # word-line load: the SRAM cell capacitance (FinFET/GAA cells are two fins wide)
-        w = (2 if tech.feature_size_in_nano <= 14 else 1) * f
-        h_region = MAX_TRANSISTOR_HEIGHT * f
-        self.cap_sram_cell = (formula.drain_cap(cell.width_access_cmos * w, NMOS, h_region, tech)
-                              + formula.drain_cap(cell.width_sram_cell_nmos * w, NMOS, h_region, tech)
-                              + formula.drain_cap(cell.width_sram_cell_pmos * w, PMOS, h_region, tech)
-                              + formula.gate_cap(cell.width_sram_cell_nmos * w, tech)
-                              + formula.gate_cap(cell.width_sram_cell_pmos * w, tech))
-        self.res_row = self.w_unit * p.metal0_unit_wire_res
-
-        self.wl_decoder = RowDecoder(p, tech, cell)
-        self.wl_decoder.initialize(DecoderMode.REGULAR_ROW, int(math.ceil(math.log2(self.num_entry))), False, False)
-        self.sense_amp = SenseAmp(p, tech, cell)
-        self.sense_amp.initialize(self.num_ybit, False, cell.min_sense_voltage, self.w_unit / self.num_ybit, clk_freq, 1)
+        self._fit = (0.0, 0.0)
         self.initialized = True
 
+    def model(self) -> ComponentModel:
+        key = (self.clk_freq, self._fit)
+        cache = self.__dict__.setdefault("_models", {})
+        if key not in cache:
+            p = self.p
+            spec = SigmoidSpec(num_ybit=self.num_ybit, num_entry=self.num_entry, num_function=self.num_function,
+                               cell=SramCellSpec.of(p, self.cell, footprint="memory_cell"),
+                               fit_height_m=self._fit[0], fit_width_m=self._fit[1],
+                               decoder_sizing=p.sizing_factor_wl_decoder,
+                               control_activity=p.epsilon if p.validated else 1.0)
+            cache[key] = sigmoid(spec, CircuitEnv.of(p, self.tech, self.clk_freq))
+        return cache[key]
+
     def calculate_unit_area(self, option: AreaModify = AreaModify.NONE) -> None:
-        """Area of one look-up table (``area_unit``)."""
-        self.wl_decoder.calculate_area(0.0, 0.0, AreaModify.NONE)
-        self.sense_amp.calculate_area(0.0, 0.0, AreaModify.NONE)
-        self.area_unit = self.h_unit * self.w_unit * self.num_entry + self.wl_decoder.area + self.sense_amp.area
+        self.area_unit = self.model().port("area_unit_m2")
 
     def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
                        option: AreaModify = AreaModify.NONE) -> None:
-        self.area = self.area_unit * self.num_function
         if new_width and option == AreaModify.NONE:
-            self.width = new_width
-            self.height = self.area / self.width
+            self._fit = (0.0, new_width)
         elif new_height:
-            self.height = new_height
-            self.width = self.area / self.height
+            self._fit = (new_height, 0.0)
         elif option == AreaModify.NONE:
             raise ValueError("Sigmoid: calculate_area needs a width or a height")
+        m = self.model()
+        self.area, self.height, self.width = m.area_m2, m.height_m, m.width_m
         self.apply_area_modify(option, new_height, new_width)
 
     def calculate_latency(self, num_read) -> None:
-        """One table look-up: decode the entry and sense it (the model leaves the bit-line
-        delay out)."""
-        self.wl_decoder.calculate_latency(_STEP_RAMP, 0.0, self.cap_sram_cell, self.res_row, self.num_ybit, 1, 1)
-        self.sense_amp.calculate_latency(1)
-        latency = self.wl_decoder.read_latency + self.sense_amp.read_latency
-        if self.p.synchronous:
-            latency = math.ceil(latency * self.clk_freq)
-        self.read_latency = latency * num_read
+        self.read_latency = _cycles_or_seconds(self.model().cost("lookup").latency_s, self.p, self.clk_freq) * num_read
 
     def calculate_power(self, num_read) -> None:
-        tech, cell = self.tech, self.cell
-        self.wl_decoder.calculate_power(1, 1)
-        self.sense_amp.calculate_power(1)
-        energy = self.wl_decoder.read_dynamic_energy + self.sense_amp.read_dynamic_energy
-        # array leakage: two inverters per cell
-        w = (2 if tech.feature_size_in_nano <= 14 else 1) * tech.feature_size
-        leak = formula.gate_leakage(INV, 1, cell.width_sram_cell_nmos * w, cell.width_sram_cell_pmos * w,
-                                    self.p.temperature_k, tech)
-        self.leakage = leak * tech.vdd * 2 * self.num_cell + self.wl_decoder.leakage + self.sense_amp.leakage
-        self.read_dynamic_energy = energy * num_read * self.num_function
+        m = self.model()
+        self.leakage = m.port("table_leakage_w")  # the reference counts one table's leakage
+        self.read_dynamic_energy = m.cost("lookup").energy_j * num_read

@@ -1,229 +1,495 @@
-"""On-chip interconnect: H-tree, PE-level bus and chip-level X-Y bus with repeated wires.
+"""On-chip interconnect: the H-tree (chip, tile), the PE bus and the chip X-Y bus, all repeated wires.
 
-Models: NeuroSim V1.4 ``HTree.cpp``, ``Bus.cpp`` and ``XYBus.cpp`` (DNN+NeuroSim V1.4 user
-manual, "Interconnect"; repeater insertion after Bakoglu, "Circuits, Interconnections and
-Packaging for VLSI", with the 0.7 RC / 0.54 distributed-wire delay coefficients).
+Model: DNN+NeuroSim V1.4 user manual, "Interconnect" (H-tree / bus with repeaters); repeater
+insertion after Bakoglu, "Circuits, Interconnections and Packaging for VLSI" (Elmore delay of an
+inverter-repeated RC line, 0.7 lumped / 0.54 distributed coefficients); global-wire resistivity
+with size effects from the ITRS interconnect tables.
 
-All three size their repeaters the same way: the delay-optimal inverter size and spacing
-(``min_dist``) for the node's minimum wire (``p.unit_length_wire_resistance``, 0.2 fF/um), then,
-when a delay tolerance is given, repeatedly shrink the repeater and its spacing (x0.9) until the
-unit-length delay reaches (1 + tolerance) x the optimum, trading delay for energy.  The H-tree
-and X-Y bus halve the (integer) repeater size at each step, the PE bus decrements it.
+**Repeated wire.**  Every interconnect is built of minimum-pitch wires (0.2 fF/um) driven by
+inverter repeaters.  The delay-optimal repeater (size ``floor(sqrt(R_inv C_w / (C_in R_w)))``
+minimum inverters, spacing ``sqrt(2 R_inv (C_in + C_out) / (R_w C_w))``) is the start; with a
+delay tolerance the repeater is shrunk (halved for the H-tree and X-Y bus, decremented for the PE
+bus) and its spacing reduced by 10 % per step until the delay per metre reaches ``1 + tolerance``
+times the optimum, trading delay for energy.  Per metre of wire:
 
-A wire segment's latency is ``length x unit-length delay`` and its energy
-``length x unit-length switching energy x 1/2`` (one toggle every other transfer); leakage is
-that of one repeater per ``min_dist``.  Long H-tree/X-Y-bus segments use wider wires
-(2x beyond 1e4 F, 4x beyond 1e5 F) whose resistance per length comes from the interconnect table
-the model keeps for this purpose (`unit_length_wire_resistance`).
+* delay ``0.7 (R_on (C_in + C_out + C_w s) + 0.54 R_w s C_w s + R_w s C_in) / s`` (``s`` the
+  spacing; a wire of zero or negative length has no repeater: ``0.7 R_w s C_w s / s``);
+* energy of one bit ``(C_in + C_out + C_w s) Vdd^2 / s / 2`` (a wire toggles every other bit);
+* leakage of one repeater per spacing.
 
-Only root-to-leaf H-tree transfers are modelled (the chip and tile always send between the
-buffer at the root and the leaves); the model's leaf-to-leaf mode is unused by V1.4.
-Where ``p.synchronous`` is set, latencies are whole clock cycles per transfer, as in the model.
+Long H-tree / X-Y-bus segments are routed on wider wires (2x the node's wire width beyond 1e4 F,
+4x beyond 1e5 F), whose resistance per metre follows from the `WIRE_CLASSES` table.
+
+**Builders** (each returns an immutable `arch.ComponentModel`; latencies in seconds -- in a
+synchronous design (``env.synchronous``) a transfer takes whole clock periods of
+``env.clk_freq_hz``: ``latency_s = ceil(delay * f) / f``, so ``round(latency_s * f)`` is the cycle
+count):
+
+* `htree(HTreeSpec, env)`: H-tree from the root (buffer) to every leaf unit of a
+  ``num_row x num_col`` array (the chip's tiles, a tile's PEs).
+* `bus(BusSpec, env)`: a straight bus along a row (``horizontal``) or column (``vertical``) of
+  units (inside a PE, between subarrays).
+* `xy_bus(XyBusSpec, env)`: the chip-level X-Y bus (inputs along X, outputs along Y).
+
+Only root-to-leaf H-tree transfers are modelled (the chip and the tile always move data between
+the buffer at the root and the leaves); the reference's leaf-to-leaf mode is unused by V1.4.
+`HTree`, `Bus`, `XYBus` are transitional adapters (the old stateful interface) for the callers
+not converted yet (PE, tile, chip); they compute everything from the builders.
 """
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
 
 import numpy as np
 
 from .. import formula
+from ..arch import ActionCost, ComponentModel
 from ..constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NMOS, PMOS, BusMode
 from .base import Component
+from .env import CircuitEnv
 
-__all__ = ["HTree", "Bus", "XYBus", "unit_length_wire_resistance"]
+__all__ = [
+    "WireClass", "WIRE_CLASSES", "WireSpec", "Repeater", "repeater", "wire_res_per_m",
+    "HTreeSpec", "htree", "BusSpec", "bus", "XyBusSpec", "xy_bus",
+    "HTree", "Bus", "XYBus",
+]
 
-UNIT_LENGTH_WIRE_CAP = 0.2e-15 / 1e-6  # F/m
-_REPEATER_SHRINK = 0.9
-# H-tree / X-Y bus wire table: (lower bound of width in nm, aspect ratio, bulk resistivity
-# in ohm*m, barrier thickness in m)
-_WIRE_TABLE = [(175, 1.6, 2.01e-8, 10.0e-9), (110, 1.6, 2.20e-8, 10.0e-9), (105, 1.7, 2.21e-8, 7.0e-9),
-               (80, 1.7, 2.37e-8, 5.0e-9), (56, 1.8, 2.63e-8, 4.0e-9), (40, 1.9, 2.97e-8, 3.0e-9),
-               (32, 2.0, 3.25e-8, 2.5e-9), (22, 2.0, 3.95e-8, 2.5e-9), (20, 2.0, 4.17e-8, 2.5e-9),
-               (15, 2.0, 4.98e-8, 2.0e-9), (12, 2.0, 5.8e-8, 1.5e-9), (10, 3.0, 6.65e-8, 0.5e-9),
-               (8, 3.0, 7.87e-8, 0.5e-9)]
+WIRE_CAP_PER_M = 0.2e-15 / 1e-6  # F/m
+_REPEATER_SHRINK = 0.9  # spacing factor per sizing step
+_WIDE_WIRE_F = 1e4  # segments at least this long (in F) use 2x wide wires
+_WIDER_WIRE_F = 1e5  # ... and 4x wide ones beyond this
+_TEMPERATURE_COEFF = 0.00451  # copper resistivity, 1/K above 300 K
 
 
-def unit_length_wire_resistance(p, tech, wire_length: float) -> float:
-    """Resistance per metre (ohm/m) of a global wire of ``wire_length`` (wider when longer)."""
-    length_in_f = wire_length / tech.feature_size
-    if length_in_f >= 100000:
-        width = 4 * p.wire_width_nm
-    elif length_in_f >= 10000:
-        width = 2 * p.wire_width_nm
-    else:
-        width = p.wire_width_nm
-    for lower, ar, rho, barrier in _WIRE_TABLE:
-        if width >= lower:
+class WireClass(NamedTuple):
+    """One row of the interconnect table: wires at least ``min_width_nm`` wide."""
+
+    min_width_nm: float
+    aspect_ratio: float
+    resistivity_ohm_m: float  # bulk copper
+    barrier_m: float  # diffusion-barrier thickness
+
+
+#: ITRS global-wire classes, widest first (size effects: barrier and resistivity vs width)
+WIRE_CLASSES: tuple[WireClass, ...] = (
+    WireClass(175, 1.6, 2.01e-8, 10.0e-9), WireClass(110, 1.6, 2.20e-8, 10.0e-9),
+    WireClass(105, 1.7, 2.21e-8, 7.0e-9), WireClass(80, 1.7, 2.37e-8, 5.0e-9),
+    WireClass(56, 1.8, 2.63e-8, 4.0e-9), WireClass(40, 1.9, 2.97e-8, 3.0e-9),
+    WireClass(32, 2.0, 3.25e-8, 2.5e-9), WireClass(22, 2.0, 3.95e-8, 2.5e-9),
+    WireClass(20, 2.0, 4.17e-8, 2.5e-9), WireClass(15, 2.0, 4.98e-8, 2.0e-9),
+    WireClass(12, 2.0, 5.8e-8, 1.5e-9), WireClass(10, 3.0, 6.65e-8, 0.5e-9),
+    WireClass(8, 3.0, 7.87e-8, 0.5e-9),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class WireSpec:
+    """The node's minimum interconnect wire: drawn width (nm) and resistance per metre (ohm/m)."""
+
+    width_nm: float
+    res_per_m: float
+
+    @classmethod
+    def of(cls, p) -> "WireSpec":
+        return cls(width_nm=p.wire_width_nm, res_per_m=p.unit_length_wire_resistance)
+
+
+def _class_res_per_m(width_nm: float, temperature_k: float) -> float:
+    for wc in WIRE_CLASSES:
+        if width_nm >= wc.min_width_nm:
             break
     else:
-        raise ValueError(f"wire width {width} nm is out of range (>= 8 nm)")
-    rho = rho / (1 - ((2 * ar * width + width) * barrier / (ar * width ** 2)))
-    rho *= 1 + 0.00451 * (p.temperature_k - 300)
-    return rho / (width * 1e-9 * width * 1e-9 * ar)
+        raise ValueError(f"wire width {width_nm} nm is out of range (the interconnect table starts at 8 nm)")
+    w, ar, barrier = width_nm, wc.aspect_ratio, wc.barrier_m
+    rho = wc.resistivity_ohm_m / (1 - ((2 * ar * w + w) * barrier / (ar * w ** 2)))
+    rho *= 1 + _TEMPERATURE_COEFF * (temperature_k - 300)
+    return rho / (w * 1e-9 * w * 1e-9 * ar)
 
 
-def _unit_length_delay(res_on: float, cap_input: float, cap_output: float, res_wire: float,
-                       min_dist: float) -> float:
-    """Delay per metre of a wire repeated every ``min_dist`` by inverters of the given R/C."""
-    c_wire = UNIT_LENGTH_WIRE_CAP
-    return 0.7 * (res_on * (cap_input + cap_output + c_wire * min_dist)
-                  + 0.54 * res_wire * min_dist * c_wire * min_dist
-                  + res_wire * min_dist * cap_input) / min_dist
+def _wire_res_fn(wire: WireSpec, env: CircuitEnv):
+    """``length_m -> ohm/m`` of a global segment of that length (wider when longer); vectorised."""
+    r1, r2, r4 = (_class_res_per_m(k * wire.width_nm, env.temperature_k) for k in (1, 2, 4))
+    feature = env.tech.feature_size
+
+    def res(length_m):
+        if np.ndim(length_m) == 0:
+            length_f = length_m / feature
+            return r4 if length_f >= _WIDER_WIRE_F else r2 if length_f >= _WIDE_WIRE_F else r1
+        length_f = np.asarray(length_m, dtype=float) / feature
+        return np.where(length_f >= _WIDER_WIRE_F, r4, np.where(length_f >= _WIDE_WIRE_F, r2, r1))
+    return res
 
 
-def _unrepeated_unit_length_delay(res_wire: float, min_dist: float) -> float:
-    c_wire = UNIT_LENGTH_WIRE_CAP
-    return 0.7 * res_wire * min_dist * c_wire * min_dist / min_dist
+def wire_res_per_m(wire: WireSpec, length_m, env: CircuitEnv):
+    """Resistance per metre (ohm/m) of a global segment of ``length_m`` (wider when longer);
+    vectorised over ``length_m``."""
+    return _wire_res_fn(wire, env)(length_m)
 
 
-def _is_repeated(length: float, min_dist: float) -> bool:
-    """The model counts ceil(length/min_dist) repeaters; a segment without any is a bare wire."""
-    return math.ceil(length / min_dist) > 0
+class Repeater(NamedTuple):
+    """A wire repeater: ``size`` x the minimum inverter every ``spacing_m`` (sizes in m, F, ohm, W)."""
+
+    size: int
+    spacing_m: float
+    height_m: float
+    width_m: float
+    cap_input_f: float
+    cap_output_f: float
+    res_on_ohm: float
+    leakage_per_m_w: float  # one wire
 
 
-def _inverter_rc(size: int, p, tech) -> tuple[float, float, float]:
-    """(on resistance, input cap, output cap) of a repeater ``size`` x the minimum inverter."""
-    f = tech.feature_size
-    wn = MIN_NMOS_SIZE * f * size
-    wp = tech.pn_size_ratio * MIN_NMOS_SIZE * f * size
-    _, h, _ = formula.gate_area(INV, 1, wn, wp, f * MAX_TRANSISTOR_HEIGHT, tech)
-    cap_in, cap_out = formula.gate_capacitance(INV, 1, wn, wp, h, tech)
-    res = (formula.on_resistance(wn, NMOS, p.temperature_k, tech)
-           + formula.on_resistance(wp, PMOS, p.temperature_k, tech)) / 2
-    return res, cap_in, cap_out
+def _inverter(size: float, env: CircuitEnv, built: bool = False):
+    """(nMOS width, pMOS width, height, width, C_in, C_out, R_on) of ``size`` minimum inverters
+    (``built``: the final repeater, whose widths the reference multiplies in another order)."""
+    tech, f = env.tech, env.tech.feature_size
+    if built:
+        wn, wp = size * MIN_NMOS_SIZE * f, size * tech.pn_size_ratio * MIN_NMOS_SIZE * f
+    else:
+        wn, wp = MIN_NMOS_SIZE * f * size, tech.pn_size_ratio * MIN_NMOS_SIZE * f * size
+    _, h, w = formula.gate_area(INV, 1, wn, wp, f * MAX_TRANSISTOR_HEIGHT, tech)
+    c_in, c_out = formula.gate_capacitance(INV, 1, wn, wp, h, tech)
+    with np.errstate(divide="ignore"):  # a repeater shrunk to nothing has infinite resistance
+        r_on = (formula.on_resistance(wn, NMOS, env.temperature_k, tech)
+                + formula.on_resistance(wp, PMOS, env.temperature_k, tech)) / 2
+    return wn, wp, h, w, c_in, c_out, r_on
 
 
-def _repeater_design(p, tech, delay_tolerance: float, halve: bool) -> tuple[int, float]:
-    """(repeater size in minimum inverters, repeater spacing in m) for the node's wire."""
-    r_wire, c_wire = p.unit_length_wire_resistance, UNIT_LENGTH_WIRE_CAP
-    res_min, cap_in_min, cap_out_min = _inverter_rc(1, p, tech)
-    size = math.floor(math.sqrt(res_min * c_wire / cap_in_min / r_wire))
-    min_dist = math.sqrt(2 * res_min * (cap_out_min + cap_in_min) / (r_wire * c_wire))
-    res, cap_in, cap_out = _inverter_rc(size, p, tech)
-    # a repeater shrunk to size 0 has infinite resistance, which ends the search
-    target = _unit_length_delay(res, cap_in, cap_out, r_wire, min_dist) * (1 + delay_tolerance)
+def _delay_per_m(r_on, c_in, c_out, res_wire, spacing):
+    c_w = WIRE_CAP_PER_M
+    return 0.7 * (r_on * (c_in + c_out + c_w * spacing) + 0.54 * res_wire * spacing * c_w * spacing
+                  + res_wire * spacing * c_in) / spacing
+
+
+def repeater(wire: WireSpec, delay_tolerance: float, shrink: Literal["halve", "decrement"],
+             env: CircuitEnv) -> Repeater:
+    """The repeater of a wire sized for ``delay_tolerance`` (module docstring)."""
+    res_w = wire.res_per_m
+    _, _, _, _, c_in1, c_out1, r1 = _inverter(1, env)
+    size = math.floor(math.sqrt(r1 * WIRE_CAP_PER_M / c_in1 / res_w))
+    spacing = math.sqrt(2 * r1 * (c_out1 + c_in1) / (res_w * WIRE_CAP_PER_M))
     if delay_tolerance:
+        *_, c_in, c_out, r_on = _inverter(size, env)
+        target = _delay_per_m(r_on, c_in, c_out, res_w, spacing) * (1 + delay_tolerance)
         delay = 0.0
-        while delay < target and (halve or size >= 1):
-            size = size // 2 if halve else size - 1
-            min_dist *= _REPEATER_SHRINK
-            with np.errstate(divide="ignore"):
-                res, cap_in, cap_out = _inverter_rc(size, p, tech)
-            delay = _unit_length_delay(res, cap_in, cap_out, r_wire, min_dist)
-    return size, min_dist
+        while delay < target and (shrink == "halve" or size >= 1):
+            size = size // 2 if shrink == "halve" else size - 1
+            spacing *= _REPEATER_SHRINK
+            *_, c_in, c_out, r_on = _inverter(size, env)
+            delay = _delay_per_m(r_on, c_in, c_out, res_w, spacing)
+    wn, wp, h, w, c_in, c_out, r_on = _inverter(max(1, size), env, built=True)  # never smaller than one inverter
+    leak = formula.gate_leakage(INV, 1, wn, wp, env.temperature_k, env.tech) * env.tech.vdd / spacing
+    return Repeater(size, spacing, h, w, c_in, c_out, r_on, leak)
 
 
-class _RepeatedWire(Component):
-    """Shared repeater sizing and gate parameters of the three interconnect models."""
-
-    def _design_repeaters(self, delay_tolerance: float, halve: bool) -> None:
-        tech = self.tech
-        f = tech.feature_size
-        self.unit_length_wire_resistance = self.p.unit_length_wire_resistance
-        self.unit_length_wire_cap = UNIT_LENGTH_WIRE_CAP
-        self.repeater_size, self.min_dist = _repeater_design(self.p, tech, delay_tolerance, halve)
-        size = max(1, self.repeater_size)
-        self.width_inv_n = size * MIN_NMOS_SIZE * f
-        self.width_inv_p = size * tech.pn_size_ratio * MIN_NMOS_SIZE * f
-
-    def _repeater_gate(self) -> tuple[float, float]:
-        """(height, width) of one repeater; also sets its input/output capacitance."""
-        tech = self.tech
-        _, h_inv, w_inv = formula.gate_area(INV, 1, self.width_inv_n, self.width_inv_p,
-                                            tech.feature_size * MAX_TRANSISTOR_HEIGHT, tech)
-        self.h_inv, self.w_inv = h_inv, w_inv
-        self.cap_inv_input, self.cap_inv_output = formula.gate_capacitance(
-            INV, 1, self.width_inv_n, self.width_inv_p, h_inv, tech)
-        return h_inv, w_inv
-
-    def _repeater_on_resistance(self) -> float:
-        t = self.p.temperature_k
-        return (formula.on_resistance(self.width_inv_n, NMOS, t, self.tech)
-                + formula.on_resistance(self.width_inv_p, PMOS, t, self.tech)) / 2
-
-    def _latency_per_length(self, length: float, res_on: float, res_wire: float) -> float:
-        if _is_repeated(length, self.min_dist):
-            return _unit_length_delay(res_on, self.cap_inv_input, self.cap_inv_output, res_wire, self.min_dist)
-        return _unrepeated_unit_length_delay(res_wire, self.min_dist)
-
-    def _repeated_energy_per_length(self) -> float:
-        c_wire = UNIT_LENGTH_WIRE_CAP * self.min_dist
-        return (self.cap_inv_input + self.cap_inv_output + c_wire) * self.tech.vdd ** 2 / self.min_dist * 0.5
-
-    def _energy_per_length(self, length: float) -> float:
-        if _is_repeated(length, self.min_dist):
-            return self._repeated_energy_per_length()
-        return UNIT_LENGTH_WIRE_CAP * self.min_dist * self.tech.vdd ** 2 / self.min_dist * 0.5
-
-    def _leakage_per_length(self) -> float:
-        leak = formula.gate_leakage(INV, 1, self.width_inv_n, self.width_inv_p, self.p.temperature_k, self.tech)
-        return leak * self.tech.vdd / self.min_dist
-
-    def _cycles(self, latency: float) -> float:
-        return math.ceil(latency * self.clk_freq) if self.p.synchronous else latency
+def _segment_delay(rep: Repeater, length, res_wire):
+    """Delay (s) of one segment of ``length`` (repeated if longer than zero); vectorised."""
+    repeated = _delay_per_m(rep.res_on_ohm, rep.cap_input_f, rep.cap_output_f, res_wire, rep.spacing_m)
+    bare = 0.7 * res_wire * rep.spacing_m * WIRE_CAP_PER_M * rep.spacing_m / rep.spacing_m
+    return length * np.where(np.asarray(length) > 0, repeated, bare)
 
 
-class HTree(_RepeatedWire):
-    """H-tree over a ``num_row`` x ``num_col`` array of units (tiles or PEs), ``bus_width`` wires."""
+def _bit_energy_per_m(rep: Repeater, env: CircuitEnv, repeated: bool = True) -> float:
+    c_seg = WIRE_CAP_PER_M * rep.spacing_m
+    c = rep.cap_input_f + rep.cap_output_f + c_seg if repeated else c_seg
+    return c * env.tech.vdd ** 2 / rep.spacing_m * 0.5
 
-    def __init__(self, p, tech, cell=None):
-        super().__init__(p, tech, cell)
-        # the main-bus delay reuses the last stage's unit delay (a member in the model)
-        self.unit_latency_rep = 0.0
-        self.critical_latency = 0.0
+
+def _segment_energy(rep: Repeater, length, env: CircuitEnv):
+    return length * np.where(np.asarray(length) > 0, _bit_energy_per_m(rep, env), _bit_energy_per_m(rep, env, False))
+
+
+def _clocked(delay, env: CircuitEnv):
+    """A transfer's latency: the delay, or whole clock periods of it in a synchronous design."""
+    if env.synchronous:
+        delay = np.ceil(np.asarray(delay) * env.clk_freq_hz) / env.clk_freq_hz
+    return _scalar(delay)
+
+
+def _shaped(value, *data):
+    """``value`` broadcast to the shape of the data arrays it was computed from."""
+    return np.broadcast_to(value, np.broadcast(*data).shape) if any(np.ndim(d) for d in data) else value
+
+
+def _scalar(x):
+    x = np.asarray(x, dtype=float)
+    return float(x) if x.ndim == 0 else x
+
+
+# --- H-tree ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class HTreeSpec:
+    """An H-tree over ``num_row`` x ``num_col`` units of ``unit_height_m`` x ``unit_width_m``,
+    ``bus_width`` wires, repeaters sized for ``delay_tolerance``, repeater rows folded
+    ``folded_ratio`` times (area)."""
+
+    num_row: int
+    num_col: int
+    unit_height_m: float
+    unit_width_m: float
+    bus_width: float
+    delay_tolerance: float
+    folded_ratio: float
+    wire: WireSpec
+
+
+def htree(spec: HTreeSpec, env: CircuitEnv) -> ComponentModel:
+    """H-tree from the root to the leaves (manual "Interconnect: H-tree").
+
+    The tree spans a ``2^N x 2^N`` array (``N = ceil(log2(max(num_row, num_col)))``); from the
+    root at the array centre a main bus runs to the nearest edge (``2^N / 2`` unit widths).
+    A root-to-leaf transfer crosses ``N`` vertical and ``N`` horizontal segments -- for the
+    latency of lengths ``2^N/2, 2^N/4, ..., 1`` units, each on its wire class; for the energy of
+    half those lengths -- and the main bus (priced with the leaf segment's repeated wire); every
+    leaf is the same distance away.  The area counts the repeaters of the ``N - 1`` inner stages
+    (the ``k``-th from the root ``k`` bus widths of repeaters wide, folded) and of the main bus;
+    the last stage lies over the units.
+
+    Actions (dynamic; optional data ``unit_height_m``/``unit_width_m`` price a transfer to
+    units of another size, e.g. another kind of tile, default the spec's; vectorised):
+
+    * ``transfer``: one transfer root -> leaf of all wires in parallel (latency only);
+    * ``bit``: one bit moved root -> leaf on one wire (energy only).
+
+    Leakage: every wire of the tree (``bus_width`` x its total length).  Ports: ``num_level``
+    (N), ``total_wire_length_m`` (one wire of the tree), ``wire_leakage_w`` (one such wire),
+    ``path_delay_s`` (unclocked root -> leaf delay at the spec's unit size), ``repeater_size``,
+    ``repeater_spacing_m``, ``bus_width``.
+    """
+    rep = repeater(spec.wire, spec.delay_tolerance, "halve", env)
+    num_level = math.ceil(math.log2(max(int(spec.num_row), int(spec.num_col))))
+    span = 2 ** num_level
+    main_bus_units = span // 2  # root at the centre column, main bus to the nearest edge
+    folded_w = spec.bus_width * rep.width_m / spec.folded_ratio
+    folded_h = spec.bus_width * rep.height_m / spec.folded_ratio
+
+    area = total_length = 0.0
+    wire_v, wire_h = spec.unit_height_m * span / 2, spec.unit_width_m * span / 2
+    for k in range(1, num_level):  # inner stages, from the root outwards
+        wire_v, wire_h = wire_v / 2, wire_h / 2
+        area += k * folded_w * wire_v / 2 + k * folded_h * wire_h / 2
+        total_length += wire_v + wire_h
+    main_bus = main_bus_units * spec.unit_width_m
+    area += folded_h * main_bus
+    total_length += main_bus
+
+    wire_res = _wire_res_fn(spec.wire, env)
+
+    def path_delay(unit_height_m, unit_width_m):
+        delay, v, h = 0.0, unit_height_m * span, unit_width_m * span
+        res_last = spec.wire.res_per_m
+        for _ in range(num_level):
+            v, h = v / 2, h / 2
+            delay = delay + _segment_delay(rep, v, wire_res(v))
+            res_last = wire_res(h)
+            delay = delay + _segment_delay(rep, h, res_last)
+        if num_level:  # the main bus at the leaf segment's repeated delay per metre
+            delay = delay + main_bus_units * unit_width_m * _delay_per_m(
+                rep.res_on_ohm, rep.cap_input_f, rep.cap_output_f, res_last, rep.spacing_m)
+        return delay
+
+    def transfer(*, unit_height_m=spec.unit_height_m, unit_width_m=spec.unit_width_m) -> ActionCost:
+        delay = _shaped(path_delay(unit_height_m, unit_width_m), unit_height_m, unit_width_m)
+        return ActionCost(latency_s=_clocked(delay, env))
+
+    def bit(*, unit_height_m=spec.unit_height_m, unit_width_m=spec.unit_width_m) -> ActionCost:
+        energy, v, h = 0.0, unit_height_m * span / 2, unit_width_m * span / 2
+        for _ in range(num_level):
+            v, h = v / 2, h / 2
+            energy = energy + _segment_energy(rep, v, env) + _segment_energy(rep, h, env)
+        energy = energy + main_bus_units * unit_width_m * _bit_energy_per_m(rep, env)
+        return ActionCost(energy_j=_scalar(_shaped(energy, unit_height_m, unit_width_m)))
+
+    wire_leak = rep.leakage_per_m_w * total_length
+    return ComponentModel(
+        kind="htree", area_m2=area, height_m=0.0, width_m=0.0, leakage_w=wire_leak * spec.bus_width,
+        dynamic={"transfer": transfer, "bit": bit},
+        ports={"num_level": float(num_level), "total_wire_length_m": total_length, "wire_leakage_w": wire_leak,
+               "path_delay_s": float(path_delay(spec.unit_height_m, spec.unit_width_m)),
+               "repeater_size": float(rep.size), "repeater_spacing_m": rep.spacing_m,
+               "bus_width": float(spec.bus_width)},
+    )
+
+
+# --- PE bus ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class BusSpec:
+    """A bus of ``bus_width`` wires along a row (``horizontal``: ``num_col - 1`` unit widths) or a
+    column (``vertical``: ``num_row - 1`` unit heights) of ``num_row`` x ``num_col`` units;
+    ``over_units``: routed over the units (no area of its own)."""
+
+    orientation: Literal["horizontal", "vertical"]
+    num_row: int
+    num_col: int
+    unit_height_m: float
+    unit_width_m: float
+    bus_width: float
+    delay_tolerance: float = 0.0
+    folded_ratio: float = 1.0
+    over_units: bool = True
+    wire: WireSpec
+
+
+def bus(spec: BusSpec, env: CircuitEnv) -> ComponentModel:
+    """A straight repeated bus on the node's minimum wire (manual "Interconnect: bus").
+
+    Actions: ``transfer`` (one transfer over the whole length, all wires in parallel; latency
+    only) and ``bit`` (one bit over the whole length on one wire; energy only).  Leakage: the
+    ``bus_width`` wires.  Area (unless ``over_units``): one bus per row of units, as wide as its
+    folded repeaters.  Ports: ``length_m``, ``wire_leakage_w`` (one wire), ``num_repeater`` (per
+    wire), ``bus_width``.
+    """
+    if spec.orientation not in ("horizontal", "vertical"):
+        raise ValueError(f"bus: orientation '{spec.orientation}' is not one of horizontal, vertical")
+    rep = repeater(spec.wire, spec.delay_tolerance, "decrement", env)
+    if spec.orientation == "horizontal":
+        length = spec.unit_width_m * (int(spec.num_col) - 1)
+    else:
+        length = spec.unit_height_m * (int(spec.num_row) - 1)
+    wire_width = spec.bus_width * rep.width_m / spec.folded_ratio
+    area = 0.0 if spec.over_units else int(spec.num_row) * length * wire_width
+    delay = _segment_delay(rep, length, spec.wire.res_per_m)
+    wire_leak = rep.leakage_per_m_w * length
+    return ComponentModel(
+        kind="bus", area_m2=area, height_m=0.0, width_m=0.0, leakage_w=wire_leak * spec.bus_width,
+        actions={"transfer": ActionCost(latency_s=_clocked(delay, env)),
+                 "bit": ActionCost(energy_j=_scalar(_segment_energy(rep, length, env)))},
+        ports={"length_m": length, "wire_leakage_w": wire_leak, "bus_width": float(spec.bus_width),
+               "num_repeater": float(math.ceil(length / rep.spacing_m))},
+    )
+
+
+# --- chip X-Y bus ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class XyBusSpec:
+    """The chip's X-Y bus over ``num_row`` x ``num_col`` tiles of ``unit_height_m`` x
+    ``unit_width_m``: ``bus_width`` wires along X (inputs) and along Y (outputs)."""
+
+    num_row: int
+    num_col: int
+    unit_height_m: float
+    unit_width_m: float
+    bus_width: float
+    delay_tolerance: float
+    folded_ratio: float
+    wire: WireSpec
+
+
+def xy_bus(spec: XyBusSpec, env: CircuitEnv) -> ComponentModel:
+    """Chip X-Y bus (manual "Interconnect"): an X bus across all tile columns and a Y bus across
+    all tile rows, each routed on the wire class of its full length.
+
+    Dynamic actions (vectorised over their data): ``transfer_x`` (data ``x_end``: one transfer
+    along X over ``x_end`` tile widths; latency only), ``bit_x`` (one bit over that distance;
+    energy only), ``transfer_y`` / ``bit_y`` (data ``y_init``: from tile row ``y_init`` to the
+    end of the Y bus, ``num_row - y_init - 1`` tile heights).  Each also takes optional
+    ``unit_width_m`` / ``unit_height_m`` (default the spec's).  Leakage: all wires of both buses
+    over their full lengths.  Ports: ``wire_leakage_per_m_w`` (one wire, per metre),
+    ``length_x_m``, ``length_y_m``, ``bus_width``.
+    """
+    rep = repeater(spec.wire, spec.delay_tolerance, "halve", env)
+    length_y = spec.unit_height_m * int(spec.num_row)
+    length_x = spec.unit_width_m * int(spec.num_col)
+    wire_res = _wire_res_fn(spec.wire, env)
+    res_y, res_x = wire_res(length_y), wire_res(length_x)
+    area = (spec.bus_width * rep.width_m / spec.folded_ratio) * length_y \
+        + (spec.bus_width * rep.height_m / spec.folded_ratio) * length_x
+
+    def x_length(x_end, unit_width_m):
+        return unit_width_m * np.asarray(x_end, dtype=float)
+
+    def y_length(y_init, unit_height_m):
+        return unit_height_m * (int(spec.num_row) - np.asarray(y_init, dtype=float) - 1)
+
+    def transfer_x(*, x_end, unit_width_m=spec.unit_width_m) -> ActionCost:
+        return ActionCost(latency_s=_clocked(_segment_delay(rep, x_length(x_end, unit_width_m), res_x), env))
+
+    def bit_x(*, x_end, unit_width_m=spec.unit_width_m) -> ActionCost:
+        return ActionCost(energy_j=_scalar(_segment_energy(rep, x_length(x_end, unit_width_m), env)))
+
+    def transfer_y(*, y_init, unit_height_m=spec.unit_height_m) -> ActionCost:
+        return ActionCost(latency_s=_clocked(_segment_delay(rep, y_length(y_init, unit_height_m), res_y), env))
+
+    def bit_y(*, y_init, unit_height_m=spec.unit_height_m) -> ActionCost:
+        return ActionCost(energy_j=_scalar(_segment_energy(rep, y_length(y_init, unit_height_m), env)))
+
+    return ComponentModel(
+        kind="xy_bus", area_m2=area, height_m=0.0, width_m=0.0,
+        leakage_w=rep.leakage_per_m_w * (length_x + length_y) * spec.bus_width,
+        dynamic={"transfer_x": transfer_x, "bit_x": bit_x, "transfer_y": transfer_y, "bit_y": bit_y},
+        ports={"wire_leakage_per_m_w": rep.leakage_per_m_w, "length_x_m": length_x, "length_y_m": length_y,
+               "bus_width": float(spec.bus_width)},
+    )
+
+
+# --- transitional adapters (old stateful interface) ---------------------------------------------
+
+def _cycles(cost: ActionCost, times, synchronous: bool, clk_freq: float):
+    """A clocked latency in the adapters' units: clock cycles when synchronous, else seconds."""
+    if synchronous:
+        return np.round(cost.latency_s * clk_freq) * times if np.ndim(cost.latency_s) else \
+            round(cost.latency_s * clk_freq) * times
+    return cost.latency_s * times
+
+
+class _WireAdapter(Component):
+    def _env(self) -> CircuitEnv:
+        return CircuitEnv.of(self.p, self.tech, self.clk_freq)
+
+    def _rep(self, shrink) -> Repeater:
+        return repeater(WireSpec.of(self.p), self.delay_tolerance, shrink, self._env())
+
+    def _set_repeater(self, rep: Repeater) -> None:
+        self.repeater_size, self.min_dist = rep.size, rep.spacing_m
+        self.h_inv, self.w_inv = rep.height_m, rep.width_m
+        self.cap_inv_input, self.cap_inv_output = rep.cap_input_f, rep.cap_output_f
+
+
+class HTree(_WireAdapter):
+    """Transitional adapter over `htree` (PE-free callers: tile, chip)."""
 
     def initialize(self, num_row: int, num_col: int, delay_tolerance: float, bus_width: float,
                    clk_freq: float) -> None:
-        self.delay_tolerance = delay_tolerance
-        self.bus_width = bus_width
-        self.clk_freq = clk_freq
-        # vertical stages: N, horizontal: N + 1 (counting the main bus)
-        self.num_stage = 2 * math.ceil(math.log2(max(int(num_row), int(num_col)))) + 1
-        self.num_level = (self.num_stage - 1) // 2
-        self._design_repeaters(delay_tolerance, halve=True)
-        # the tree spans a 2^N x 2^N array; its source sits at the centre column, nudged
-        # inwards so the main bus does not route outside the chip
-        self.num_row = self.num_col = 2 ** self.num_level
-        self.x_center = int(self.num_row / 2.0)
-        self.y_center = int(self.num_col / 2.0)
-        if self.num_col - self.x_center < 1:
-            self.x_center -= 1
-        if self.num_row - self.y_center < 1:
-            self.y_center -= 1
+        self.num_row_units, self.num_col_units = int(num_row), int(num_col)
+        self.delay_tolerance, self.bus_width, self.clk_freq = delay_tolerance, bus_width, clk_freq
+        self.num_level = math.ceil(math.log2(max(self.num_row_units, self.num_col_units)))
+        self.num_stage = 2 * self.num_level + 1
+        self._set_repeater(self._rep("halve"))
+        self._area_units = (0.0, 0.0, 1.0)
+        self._last_units = None
         self.initialized = True
 
-    def _main_bus_units(self) -> int:
-        """Length of the main bus in unit widths: to the nearest chip edge."""
-        return min(self.num_col - self.x_center, self.x_center)
+    @property
+    def critical_latency(self) -> float:
+        """The last transfer's unclocked delay in clock periods (0 before any transfer)."""
+        if self._last_units is None:
+            return 0.0
+        h, w = self._last_units
+        spec = HTreeSpec(num_row=self.num_row_units, num_col=self.num_col_units, unit_height_m=h, unit_width_m=w,
+                         bus_width=self.bus_width, delay_tolerance=self.delay_tolerance, folded_ratio=1.0,
+                         wire=WireSpec.of(self.p))
+        return htree(spec, self._env()).port("path_delay_s") * self.clk_freq
+
+    def model(self, unit_height: float | None = None, unit_width: float | None = None) -> ComponentModel:
+        h, w, folded = self._area_units
+        key = (self.clk_freq, h, w, folded)
+        cache = self.__dict__.setdefault("_models", {})
+        if key not in cache:
+            spec = HTreeSpec(num_row=self.num_row_units, num_col=self.num_col_units, unit_height_m=h,
+                             unit_width_m=w, bus_width=self.bus_width, delay_tolerance=self.delay_tolerance,
+                             folded_ratio=folded, wire=WireSpec.of(self.p))
+            cache[key] = htree(spec, self._env())
+        return cache[key]
 
     def calculate_area(self, unit_height: float, unit_width: float, folded_ratio: float) -> None:
-        h_inv, w_inv = self._repeater_gate()
-        span = 2 ** self.num_level
-        wire_v = unit_height * span / 2
-        wire_h = unit_width * span / 2
-        wid_v = wid_h = 0.0
-        area = 0.0
-        total_length = 0.0
-        # from the centre outwards; the last stage overlaps the units' own layout
-        for _ in range(1, self.num_level):
-            wire_v /= 2
-            wid_v += self.bus_width * w_inv / folded_ratio  # every stage carries the full bus
-            area += wid_v * wire_v / 2
-            wire_h /= 2
-            wid_h += self.bus_width * h_inv / folded_ratio
-            area += wid_h * wire_h / 2
-            total_length += wire_v + wire_h
-        main_bus = self._main_bus_units() * unit_width
-        total_length += main_bus
-        area += (self.bus_width * h_inv / folded_ratio) * main_bus
-        self.area = area
-        self.total_wire_length = total_length
-
-    def _stage_latency_per_length(self, length: float, res_on: float) -> float:
-        res_wire = unit_length_wire_resistance(self.p, self.tech, length)
-        self.unit_latency_rep = _unit_length_delay(res_on, self.cap_inv_input, self.cap_inv_output,
-                                                   res_wire, self.min_dist)
-        return self._latency_per_length(length, res_on, res_wire)
+        self._area_units = (unit_height, unit_width, folded_ratio)
+        m = self.model()
+        self.area, self.total_wire_length = m.area_m2, m.port("total_wire_length_m")
 
     @staticmethod
     def _root_leaf(x_init: int, y_init: int, x_end: int, y_end: int) -> None:
@@ -234,124 +500,105 @@ class HTree(_RepeatedWire):
     def calculate_latency(self, x_init: int, y_init: int, x_end: int, y_end: int,
                           unit_height: float, unit_width: float, num_read) -> None:
         self._root_leaf(x_init, y_init, x_end, y_end)
-        span = 2 ** self.num_level
-        wire_v = unit_height * span
-        wire_h = unit_width * span
-        res_on = self._repeater_on_resistance()
-        latency = 0.0
-        # every stage down to the leaves (unlike the area, which skips the last one)
-        for _ in range(self.num_level):
-            wire_v /= 2
-            latency += wire_v * self._stage_latency_per_length(wire_v, res_on)
-            wire_h /= 2
-            latency += wire_h * self._stage_latency_per_length(wire_h, res_on)
-        latency += self._main_bus_units() * unit_width * self.unit_latency_rep
-        if self.p.synchronous:
-            self.critical_latency = latency * self.clk_freq
-        self.read_latency = self._cycles(latency) * num_read
+        cost = self.model().cost("transfer", unit_height_m=unit_height, unit_width_m=unit_width)
+        self._last_units = (unit_height, unit_width)
+        self.read_latency = _cycles(cost, num_read, self.p.synchronous, self.clk_freq)
 
     def calculate_power(self, x_init: int, y_init: int, x_end: int, y_end: int,
                         unit_height: float, unit_width: float, num_bit_access, num_read) -> None:
         self._root_leaf(x_init, y_init, x_end, y_end)
-        self.unit_length_leakage = self._leakage_per_length()
-        self.leakage = self.unit_length_leakage * self.total_wire_length * num_bit_access
-        span = 2 ** self.num_level
-        wire_v = unit_height * span / 2
-        wire_h = unit_width * span / 2
-        energy = 0.0
-        for _ in range(self.num_level):
-            wire_v /= 2
-            energy += wire_v * self._energy_per_length(wire_v)
-            wire_h /= 2
-            energy += wire_h * self._energy_per_length(wire_h)
-        main_bus = self._main_bus_units() * unit_width
-        energy += main_bus * self._repeated_energy_per_length()
-        self.read_dynamic_energy = energy * num_bit_access * num_read
+        m = self.model()
+        self.leakage = m.port("wire_leakage_w") * num_bit_access
+        self.read_dynamic_energy = (m.cost("bit", unit_height_m=unit_height, unit_width_m=unit_width).energy_j
+                                    * num_bit_access * num_read)
 
 
-class Bus(_RepeatedWire):
-    """Bus along one row (HORIZONTAL) or column (VERTICAL) of a ``num_row`` x ``num_col`` unit array."""
+class Bus(_WireAdapter):
+    """Transitional adapter over `bus` (caller: PE)."""
 
     def initialize(self, mode: BusMode, num_row: int, num_col: int, delay_tolerance: float,
                    bus_width: float, unit_height: float, unit_width: float, clk_freq: float) -> None:
-        self.mode = mode
-        self.num_row = int(num_row)
-        self.num_col = int(num_col)
-        self.unit_height = unit_height
-        self.unit_width = unit_width
-        self.clk_freq = clk_freq
-        self.delay_tolerance = delay_tolerance
-        self.bus_width = bus_width
-        self._design_repeaters(delay_tolerance, halve=False)
-        if mode == BusMode.HORIZONTAL:
-            self.wire_length = unit_width * (self.num_col - 1)
-        else:
-            self.wire_length = unit_height * (self.num_row - 1)
+        self.mode, self.num_row, self.num_col = mode, int(num_row), int(num_col)
+        self.unit_height, self.unit_width, self.clk_freq = unit_height, unit_width, clk_freq
+        self.delay_tolerance, self.bus_width = delay_tolerance, bus_width
+        self._set_repeater(self._rep("decrement"))
+        self._area = (1.0, True)
+        m = self.model()
+        self.wire_length = m.port("length_m")
         self.initialized = True
+
+    def model(self) -> ComponentModel:
+        folded, over = self._area
+        key = (self.clk_freq, folded, over)
+        cache = self.__dict__.setdefault("_models", {})
+        if key not in cache:
+            spec = BusSpec(orientation="horizontal" if self.mode == BusMode.HORIZONTAL else "vertical",
+                           num_row=self.num_row, num_col=self.num_col, unit_height_m=self.unit_height,
+                           unit_width_m=self.unit_width, bus_width=self.bus_width,
+                           delay_tolerance=self.delay_tolerance, folded_ratio=folded, over_units=over,
+                           wire=WireSpec.of(self.p))
+            cache[key] = bus(spec, self._env())
+        return cache[key]
 
     def calculate_area(self, folded_ratio: float, over_lap: bool) -> None:
         """With ``over_lap`` the bus runs over the units and takes no area of its own."""
-        _, w_inv = self._repeater_gate()
-        self.num_repeater = math.ceil(self.wire_length / self.min_dist)
-        # a bus without repeaters has zero length, so only the repeated width matters
-        self.wire_width = self.bus_width * w_inv / folded_ratio
-        self.area = 0.0 if over_lap else self.num_row * self.wire_length * self.wire_width
+        self._area = (folded_ratio, bool(over_lap))
+        m = self.model()
+        self.area, self.num_repeater = m.area_m2, m.port("num_repeater")
+        self.wire_width = self.bus_width * self.w_inv / folded_ratio
 
     def calculate_latency(self, num_read) -> None:
-        res_on = self._repeater_on_resistance()
-        latency = self.wire_length * self._latency_per_length(self.wire_length, res_on,
-                                                             self.unit_length_wire_resistance)
-        self.read_latency = self._cycles(latency) * num_read
+        self.read_latency = _cycles(self.model().cost("transfer"), num_read, self.p.synchronous, self.clk_freq)
 
     def calculate_power(self, num_bit_access, num_read, input_: bool) -> None:
         """``input_``: the bus carries input activations (toggle rate ``p.input_toggle``),
         else outputs (``p.output_toggle``)."""
-        self.unit_length_leakage = self._leakage_per_length()
-        self.leakage = self.unit_length_leakage * self.wire_length * num_bit_access
+        m = self.model()
+        self.leakage = m.port("wire_leakage_w") * num_bit_access
         toggle = self.p.input_toggle if input_ else self.p.output_toggle
-        energy = self.wire_length * self._energy_per_length(self.wire_length) * toggle
-        self.read_dynamic_energy = energy * num_bit_access * num_read
+        self.read_dynamic_energy = m.cost("bit").energy_j * toggle * num_bit_access * num_read
 
 
-class XYBus(_RepeatedWire):
-    """Chip-level X-Y bus over ``num_row`` x ``num_col`` tiles: inputs along X, outputs along Y."""
+class XYBus(_WireAdapter):
+    """Transitional adapter over `xy_bus` (caller: chip)."""
 
     def initialize(self, num_row: int, num_col: int, delay_tolerance: float, bus_width: float,
                    clk_freq: float) -> None:
-        self.num_row = int(num_row)
-        self.num_col = int(num_col)
-        self.delay_tolerance = delay_tolerance
-        self.bus_width = bus_width
-        self.clk_freq = clk_freq
-        self._design_repeaters(delay_tolerance, halve=True)
+        self.num_row, self.num_col = int(num_row), int(num_col)
+        self.delay_tolerance, self.bus_width, self.clk_freq = delay_tolerance, bus_width, clk_freq
+        self._set_repeater(self._rep("halve"))
+        self._area_units = (0.0, 0.0, 1.0)
         self.initialized = True
 
-    def calculate_area(self, unit_height: float, unit_width: float, folded_ratio: float) -> None:
-        h_inv, w_inv = self._repeater_gate()
-        wire_v = unit_height * self.num_row  # Y bus
-        wire_h = unit_width * self.num_col  # X bus
-        self.unit_length_wire_resistance_v = unit_length_wire_resistance(self.p, self.tech, wire_v)
-        self.unit_length_wire_resistance_h = unit_length_wire_resistance(self.p, self.tech, wire_h)
-        # a bus without repeaters has zero length, so only the repeated width matters
-        self.area = (self.bus_width * w_inv / folded_ratio) * wire_v + (self.bus_width * h_inv / folded_ratio) * wire_h
+    def model(self) -> ComponentModel:
+        h, w, folded = self._area_units
+        key = (self.clk_freq, h, w, folded)
+        cache = self.__dict__.setdefault("_models", {})
+        if key not in cache:
+            spec = XyBusSpec(num_row=self.num_row, num_col=self.num_col, unit_height_m=h, unit_width_m=w,
+                             bus_width=self.bus_width, delay_tolerance=self.delay_tolerance, folded_ratio=folded,
+                             wire=WireSpec.of(self.p))
+            cache[key] = xy_bus(spec, self._env())
+        return cache[key]
 
-    def _wires(self, x_end: int, y_init: int, unit_height: float, unit_width: float) -> tuple[float, float]:
-        return unit_height * (self.num_row - y_init - 1), unit_width * x_end
+    def calculate_area(self, unit_height: float, unit_width: float, folded_ratio: float) -> None:
+        self._area_units = (unit_height, unit_width, folded_ratio)
+        self.area = self.model().area_m2
 
     def calculate_latency(self, x_end: int, y_init: int, unit_height: float, unit_width: float,
                           num_read_input, num_read_output) -> None:
-        wire_v, wire_h = self._wires(x_end, y_init, unit_height, unit_width)
-        res_on = self._repeater_on_resistance()
-        latency_in = wire_h * self._latency_per_length(wire_h, res_on, self.unit_length_wire_resistance_h)
-        latency_out = wire_v * self._latency_per_length(wire_v, res_on, self.unit_length_wire_resistance_v)
-        self.read_latency = self._cycles(latency_in) * num_read_input + self._cycles(latency_out) * num_read_output
+        m, sync = self.model(), self.p.synchronous
+        self.read_latency = (
+            _cycles(m.cost("transfer_x", x_end=x_end, unit_width_m=unit_width), num_read_input, sync, self.clk_freq)
+            + _cycles(m.cost("transfer_y", y_init=y_init, unit_height_m=unit_height), num_read_output, sync,
+                      self.clk_freq))
 
     def calculate_power(self, x_end: int, y_init: int, unit_height: float, unit_width: float,
                         num_bit_input, num_bit_output) -> None:
-        wire_v, wire_h = self._wires(x_end, y_init, unit_height, unit_width)
-        self.total_wire_length = wire_h + wire_v
-        self.unit_length_leakage = self._leakage_per_length()
-        self.leakage = self.unit_length_leakage * self.total_wire_length * self.bus_width
-        energy_in = wire_h * self._energy_per_length(wire_h)
-        energy_out = wire_v * self._energy_per_length(wire_v)
-        self.read_dynamic_energy = energy_in * num_bit_input + energy_out * num_bit_output
+        m = self.model()
+        path = unit_width * x_end + unit_height * (self.num_row - y_init - 1)
+        self.total_wire_length = path
+        self.leakage = m.port("wire_leakage_per_m_w") * path * self.bus_width
+        self.read_dynamic_energy = (m.cost("bit_x", x_end=x_end, unit_width_m=unit_width).energy_j * num_bit_input
+                                    + m.cost("bit_y", y_init=y_init, unit_height_m=unit_height).energy_j
+                                    * num_bit_output)

@@ -30,8 +30,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .. import quirks
-from ..cell import make_cell
+from .. import formula, quirks
+from ..cell import CellAccessType, make_cell
 from ..circuits.arithmetic import AdderBankSpec, adder_bank
 from ..circuits.env import CircuitEnv
 from ..estimate import EstimateError, estimate
@@ -291,6 +291,32 @@ def _write_driver_latency(sa, work, hw: HardwareConfig, sram: bool = False, comp
     return max(taus, default=0.0) * n_write
 
 
+def _source_line_write_energy(work, hw: HardwareConfig, tc: TrainingConfig, wires, tech, p,
+                              write_voltage: float) -> np.ndarray:
+    """Per sub-array: the source-line switch matrix's weight-update energy, at V2.1's sizing.
+
+    V2.1 sizes each source-line transmission gate for ``IR_DROP_TOLERANCE`` of the cell's on
+    resistance at the linear-region ratio (minimum-size gates at these resistances) and writes
+    ``2 x ceil(activity) x rows written`` times; it reads the pulses per row before any layer sets
+    them (quirk ``v21_sl_write_pulses_uninitialised``: 0).
+    """
+    from ..constants import INV, IR_DROP_TOLERANCE, LINEAR_REGION_RATIO, NMOS, PMOS
+    from .weight_update import line_switch_write_energy
+
+    f = tech.feature_size
+    res = wires.res_mem_cell_on * IR_DROP_TOLERANCE
+    w_n = formula.on_resistance(f, NMOS, p.temperature_k, tech) * f * LINEAR_REGION_RATIO / (res * 2)
+    w_p = formula.on_resistance(f, PMOS, p.temperature_k, tech) * f * LINEAR_REGION_RATIO / (res * 2)
+    h = formula.pass_gate_area(w_n, w_p, tech, 1)[1]
+    drain = formula.gate_capacitance(INV, 1, w_n, w_p, h, tech)[1]
+    gates = formula.gate_cap(w_n, tech) + formula.gate_cap(w_p, tech)
+    ops_per_row = np.ceil(work.cols * work.activity_col_write / work.cols)
+    writes = 2 * ops_per_row * _rows_written(work, hw, tc.compat)
+    pulses = 0.0 if quirks.applies("v21_sl_write_pulses_uninitialised", tc.compat) else work.pulses_avg
+    return line_switch_write_energy(work, writes=writes, num_col=hw.num_col_subarray, drain_cap_f=drain,
+                                    gate_cap_f=gates, vdd=tech.vdd, write_voltage=write_voltage, pulses=pulses)
+
+
 def _peak_write_copies(fp: Floorplan, index: int) -> int:
     """Copies of a layer's weights that V2.1's PEAK weight-update energy counts.
 
@@ -509,6 +535,8 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
             wu_en = float(array_write_energy(work, cell=hw.mem_cell, cap_row1=wires.cap_row1, cap_row2=wires.cap_row2,
                                              cap_col=wires.cap_col, vdd=tech.vdd, write_voltage=cell_write_voltage,
                                              gate_cap_fefet=tc.gate_cap_fefet_f).sum())
+            if cell.access_type == CellAccessType.CMOS_access:  # plus the source-line switch matrix (V2.1 sub-array write energy)
+                wu_en += float(_source_line_write_energy(work, hw, tc, wires, tech, p, cell_write_voltage).sum())
         wu_en *= _peak_write_copies(fp, i)
         wu_peak = Phase(wu_lat, wu_en).scale(tc.iterations)
         wu = wu_peak

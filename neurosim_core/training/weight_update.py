@@ -221,3 +221,18 @@ def array_write_energy(w: WriteWorkload, *, cell: CellKind, cap_row1: float, cap
     else:
         raise ValueError("SRAM write energy is the write driver's and precharger's (see the sub-array model)")
     return e
+
+
+def line_switch_write_energy(w: WriteWorkload, *, writes: np.ndarray, num_col: int, drain_cap_f: float,
+                             gate_cap_f: float, vdd: float, write_voltage: float, pulses) -> np.ndarray:
+    """Energy (J) per sub-array of the source-line switch matrix during a weight update (1T1R, neuro mode).
+
+    Each of ``writes`` write steps drives every column's transmission gates (gates at Vdd) and
+    charges their drains to the write voltage: the selected columns once per pulse for SET and
+    RESET together (``pulses`` per row), the unselected ones once (half of the selected counted
+    as unselected during the two-step write); NeuroSim V2 manual, "SwitchMatrix" write energy.
+    """
+    selected = np.minimum(num_col, num_col * w.activity_col_write)
+    drain = 3 * drain_cap_f * write_voltage ** 2
+    per_write = drain * pulses * selected + drain * (num_col - selected / 2) + gate_cap_f * vdd ** 2 * num_col
+    return per_write * writes

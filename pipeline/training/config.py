@@ -3,6 +3,7 @@
 """
 from __future__ import annotations
 
+import os
 from typing import Literal
 
 from ..flow.confschema import Field, Real, fail, group
@@ -27,7 +28,9 @@ class OnchipConf:
     * ``image_size``: input size the data are adapted to (16: MNIST area-downsampled, fast).
     * ``width_mult``: network width for on-chip training (null: the ``network`` group's).
     * ``compat``: ``neurosim_v21`` (default) reproduces the V2.1 wrapper's defects (`neurosim_core.quirks`,
-      scope "training", e.g. its momentum buffer rescaled by QG); ``corrected``: plain momentum.
+      scope "training": its momentum buffer rescaled by QG, its init beyond the weight range, the raw
+      first-layer input, ``weightOld = param + grad``, floored NL labels, per-batch test loss);
+      ``corrected``: none of them (this narrow default network then wants ``grad_scale`` 0.25).
     """
 
     wl_weight: int = Field(5, ge=2, le=15)
@@ -59,6 +62,13 @@ class OnchipConf:
             fail(where, "onchip.lr_decay_epochs", list(self.lr_decay_epochs), "a list of epoch numbers >= 0")
         if self.image_size % 8:
             fail(where, "onchip.image_size", self.image_size, "a multiple of 8, >= 8")
+        if self.device == "cuda" and os.environ.get("NEUROSIM_FLOW_REMOTE_GPU") != "1":
+            import torch  # only for this check: composing stays light otherwise
+
+            if not torch.cuda.is_available():   # refused when composed, not when the first epoch job starts
+                fail(where, "onchip.device", self.device,
+                     "auto, cpu (no CUDA GPU on this machine; on a cluster whose GPU node trains: "
+                     "NEUROSIM_FLOW_REMOTE_GPU=1 with --config train_gpu=true)")
 
     def traced_epochs(self) -> list[int]:
         """0-based epochs whose end is traced and estimated: every ``trace_every``-th and the last."""

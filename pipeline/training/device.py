@@ -39,7 +39,10 @@ Update rule (V2.1 wrapper, ``QG`` + ``W``; semantics documented in
    ``N(0, 2 c2c)`` and the weights are clipped to the WAGE range.
 
 Device-to-device variation draws one ``N(0, d2d)`` per device (weight) and adds it to both ``NL_LTP``
-and ``NL_LTD`` (as V2.1 does); ``|NL|`` is then limited to the tabulated range 0..9.
+and ``NL_LTD`` (as V2.1 does); ``|NL|`` is then limited to the tabulated range 0..9.  V2.1 looks the
+label up in its 900-entry table at index ``int(|NL| 100) - 1`` clamped to 0..899: the label is floored
+to the 0.01 grid and a non-zero label below 0.01 (a d2d draw near zero) reads the 0.01 entry, never the
+linear device; `v21_table_label` gives that label (quirk ``v21_nl_label_floored``, applied by the caller).
 """
 from __future__ import annotations
 
@@ -128,12 +131,24 @@ class DeviceParams:
     continuous_pulses: bool = False    # True: no rounding of the pulse number (ideal analog device)
 
 
-def device_a(shape, nl: float, d2d: torch.Tensor | None, max_level: int, device, dtype) -> torch.Tensor:
-    """Per-device ``A`` (in pulses) for label ``nl`` plus the per-device d2d draw (or a scalar)."""
+def v21_table_label(nl) -> np.ndarray:
+    """The label V2.1's table lookup actually uses: ``sign(NL) * clip(floor(|NL| 100), 1, 900) / 100``
+    (``GetParamA``: index ``int(|NL| 100) - 1`` clamped to 0..899).  A label of exactly 0 stays 0 (the
+    linear device; V2.1 itself would compute ``A = 0`` and divide by it)."""
+    nl = np.asarray(nl, dtype=np.float64)
+    mag = np.clip(np.floor(np.abs(nl) * 100.0), 1.0, 100.0 * NL_MAX) / 100.0
+    return np.where(nl == 0, 0.0, np.sign(nl) * mag)
+
+
+def device_a(shape, nl: float, d2d: torch.Tensor | None, max_level: int, device, dtype,
+             table_labels: bool = False) -> torch.Tensor:
+    """Per-device ``A`` (in pulses) for label ``nl`` plus the per-device d2d draw (or a scalar);
+    ``table_labels``: the labels as V2.1's table lookup reads them (`v21_table_label`)."""
+    label = v21_table_label if table_labels else (lambda v: v)
     if d2d is None:
-        a = float(a_norm_from_nonlinearity(nl)) * max_level
+        a = float(a_norm_from_nonlinearity(float(label(nl)))) * max_level
         return torch.full(shape, a, device=device, dtype=dtype)
-    labels = (d2d.detach().cpu().double().numpy() + nl)
+    labels = label(d2d.detach().cpu().double().numpy() + nl)
     a = a_norm_from_nonlinearity(labels) * max_level
     return torch.from_numpy(a).to(device=device, dtype=dtype)
 
@@ -159,12 +174,17 @@ def _inverse(w: torch.Tensor, a: torch.Tensor, max_level: int) -> torch.Tensor:
 def device_target(w: torch.Tensor, x: torch.Tensor, a_ltp: torch.Tensor, a_ltd: torch.Tensor, max_level: int,
                   wl_weight: int, continuous_pulses: bool = False) -> torch.Tensor:
     """Steps 2-3: the weight the device reaches from ``w`` for the normalised gradient ``x``
-    (``n`` pulses, ``x > 0`` decreases the weight), clipped to the WAGE range."""
+    (``n`` pulses, ``x > 0`` decreases the weight), clipped to the WAGE range.
+
+    A weight outside the device's range [-1, 1] (only V2.1's initial weights, up to +-1.5, quirk
+    ``v21_init_beyond_weight_range``, before their first update) is taken at the nearest rail: V2.1
+    extrapolates its inverse curve there, which is NaN wherever ``w + 1 > B`` (e.g. the RRAM labels
+    4.22 / -4.22 at w > 1.04) and turns the whole network into NaN at the first step."""
     n = x * (max_level / 2.0)
     if not continuous_pulses:
         n = torch.round(n)
     a = torch.where(n < 0, a_ltp, a_ltd)
-    w_new = _curve(_inverse(w, a, max_level) - n, a, max_level)
+    w_new = _curve(_inverse(w.clamp(-1.0, 1.0), a, max_level) - n, a, max_level)
     lim = 1.0 - 2.0 ** (1 - wl_weight)
     return w_new.clamp(-lim, lim)
 
@@ -192,4 +212,4 @@ def apply_update_(w: torch.Tensor, d: torch.Tensor, c2c_sigma: float, wl_weight:
 
 
 __all__ = ["NL_UNIT", "NL_MAX", "max_deviation", "nonlinearity_from_a", "a_norm_from_nonlinearity", "DeviceParams",
-           "device_a", "device_target", "device_update", "apply_update_"]
+           "v21_table_label", "device_a", "device_target", "device_update", "apply_update_"]

@@ -11,11 +11,15 @@ The loop follows the V2.1 wrapper's ``train.py`` (documented in
   gradient ``x = grad_scale * v / 2^round(log2 max|v|)`` (`pipeline.algo.quant.pow2_round`), the device
   update `pipeline.training.device.device_update` (pulses through the non-linear LTP/LTD curve,
   stochastic rounding), then ``w -= d``, c2c noise where ``d != 0``, clip (`apply_update_`);
-* ``grad_scale`` is divided by ``lr_decay_factor`` at each of ``lr_decay_epochs``.
+* ``grad_scale`` is divided by ``lr_decay_factor`` at each of ``lr_decay_epochs``;
+* ``compat='neurosim_v21'`` (the default) reproduces the wrapper's defects, one quirk each
+  (`neurosim_core.quirks`, scope "training"): the momentum buffer rescaled by QG, V2.1's init beyond
+  the weight range, the raw-input first layer, ``weightOld = param + grad``, the floored NL labels
+  and the per-batch test loss; ``corrected`` does none of them.
 
 Per traced epoch the trace set holds the new weight codes, the weights before the epoch's last
-update (the true pre-step weights; V2.1 writes ``param + grad``, which differs from them only by the
-last step's c2c noise and clipping), the input codes of test image 0 for every layer and the
+update (``corrected``: the true pre-step weights; ``neurosim_v21``: V2.1's ``param + grad``, which
+differs from them only by the last step's c2c noise and clipping), the input codes of test image 0 for every layer and the
 activity averaged over ``trace_images`` test images (see `pipeline.flow.schemas`).
 
 Determinism: the initial weights come from ``torch.manual_seed(seed)``; the shuffle of epoch ``e``
@@ -26,6 +30,7 @@ resumed from a checkpoint reproduces the uninterrupted run exactly (tested).
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from dataclasses import asdict, dataclass
@@ -68,29 +73,41 @@ class DeviceState:
     a_ltd: list[torch.Tensor]
 
 
-def make_device_state(params: list[torch.Tensor], dev: OnchipDeviceConf, seed: int) -> DeviceState:
-    """``A`` of every device; with d2d variation one N(0, d2d) draw per device, shared by LTP/LTD."""
+def make_device_state(params: list[torch.Tensor], dev: OnchipDeviceConf, seed: int,
+                      compat: str = "corrected") -> DeviceState:
+    """``A`` of every device; with d2d variation one N(0, d2d) draw per device, shared by LTP/LTD.
+    Under ``compat='neurosim_v21'`` the labels are read as V2.1's table lookup does (floored to 0.01,
+    at least 0.01 unless exactly 0: quirk ``v21_nl_label_floored``)."""
     gen = torch.Generator().manual_seed(seed * 7919 + 17)
+    table = quirks.applies("v21_nl_label_floored", compat)
     a_ltp, a_ltd = [], []
     for p in params:
         d2d = torch.randn(p.shape, generator=gen, dtype=torch.float64) * dev.d2d_sigma if dev.d2d_sigma > 0 else None
         shape = p.shape if d2d is not None else ()
-        a_ltp.append(device_a(shape, dev.nonlinearity_ltp, d2d, dev.max_level, p.device, p.dtype))
-        a_ltd.append(device_a(shape, dev.nonlinearity_ltd, d2d, dev.max_level, p.device, p.dtype))
+        a_ltp.append(device_a(shape, dev.nonlinearity_ltp, d2d, dev.max_level, p.device, p.dtype, table_labels=table))
+        a_ltd.append(device_a(shape, dev.nonlinearity_ltd, d2d, dev.max_level, p.device, p.dtype, table_labels=table))
     return DeviceState(a_ltp, a_ltd)
 
 
 def onchip_step(params: list[torch.Tensor], velocity: list[torch.Tensor], state: DeviceState,
-                conf: OnchipConf, dev: OnchipDeviceConf, grad_scale: float, gen: torch.Generator | None
-                ) -> list[torch.Tensor]:
+                conf: OnchipConf, dev: OnchipDeviceConf, grad_scale: float, gen: torch.Generator | None,
+                grad_mult: list[float] | None = None) -> list[torch.Tensor]:
     """One V2.1 weight update of every parameter from its ``.grad``; returns the updates ``d``
     (``w_new = clip(w - d + c2c)``).  Momentum buffers are updated in place (under
     ``compat='neurosim_v21'`` also rescaled by QG's normalisation, quirk
-    ``v21_momentum_buffer_normalised_by_qg``)."""
+    ``v21_momentum_buffer_normalised_by_qg``).
+
+    ``grad_mult[i]`` (a power of two, default 1) multiplies parameter i's gradient before the
+    momentum: `OnchipRun` passes each layer's output divisor ``scale``, so that ``g`` is V2.1's
+    gradient (its layers pass the weight gradient straight through ``w * scale``: dL/dw of the product
+    before the division).  With plain momentum QG's normalisation makes a power-of-two factor cancel
+    exactly; with V2.1's rescaled buffer it sets how much a new gradient turns the normalised ``v``."""
     deltas = []
     with torch.no_grad():
         for i, p in enumerate(params):
             g = p.grad if p.grad is not None else torch.zeros_like(p)
+            if grad_mult is not None and grad_mult[i] != 1:
+                g = g * grad_mult[i]
             v = velocity[i].mul_(conf.momentum_gamma).add_(g, alpha=conf.momentum_alpha)
             m = v.abs().max()
             if m == 0 or not torch.isfinite(m):
@@ -124,37 +141,19 @@ def capture_traces(model: nn.Module, images: torch.Tensor, weight_old: list[torc
     """Rows of ``train_traces.parquet`` for every quantised layer: codes of image 0, activity over
     all ``images`` (K), new weight codes and the given pre-update weights."""
     from ..algo.models import network_table
+    from ..algo.trace_export import capture_layer_inputs, input_codes, weight_codes
 
     layers = quant_layers(model)
-    captured: dict[nn.Module, torch.Tensor] = {}
-    hooks = [m.register_forward_hook(lambda mod, inp, out: captured.__setitem__(mod, inp[0].detach()))
-             for m in layers]
-    was = model.training
-    model.eval()
-    try:
-        model(images)
-    finally:
-        for h in hooks:
-            h.remove()
-        model.train(was)
+    captured = capture_layer_inputs(model, images, layers)
     rows = network_table(model, (1,) + tuple(images.shape[1:]))
-    sa, sw = 2 ** (abits - 1), 2 ** (wbits - 1)
     out = []
     for m, row, w_old in zip(layers, rows, weight_old):
-        inp = captured[m].double()
-        if isinstance(m, QConv2d):
-            cols = F.unfold(inp, m.kernel_size, padding=m.padding, stride=m.stride)   # (K, rows, L)
-            pad = int(m.padding[0])
-        else:
-            cols = inp.reshape(inp.shape[0], -1, 1)                                     # (K, Cin, 1)
-            pad = 0
-        codes = torch.clamp(torch.floor(cols * sa + 1e-9), -sa, sa - 1)
-        w = m.weight.detach()
-        q = torch.clamp(torch.round(w.double() * sw), -(sw - 1), sw - 1)
+        codes = input_codes(m, captured[m], abits)                                      # (K, rows, L)
+        pad = int(m.padding[0]) if isinstance(m, QConv2d) else 0
         out.append({
             "epoch": epoch, "name": m.name, "net_row": tuple(int(v) for v in row), "padding": pad,
             "wbits": wbits, "abits": abits,
-            "weight_q": q.reshape(q.shape[0], -1).t().cpu().numpy().astype(np.int16),
+            "weight_q": weight_codes(m.weight, wbits).cpu().numpy().astype(np.int16),
             "weight_old": w_old.detach().reshape(w_old.shape[0], -1).t().float().cpu().numpy(),
             "input_q": codes[0].cpu().numpy().astype(np.int16),
             "activity": float(_bits_mean(codes, abits)), "n_images": int(images.shape[0]),
@@ -180,18 +179,21 @@ def _weight_stats(w: torch.Tensor, wbits: int) -> dict[str, float]:
 
 
 @torch.no_grad()
-def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch: int, device) -> tuple[float, float]:
-    """Test accuracy and mean per-image SSE loss."""
+def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor, batch: int, device,
+             per_batch: bool = False) -> tuple[float, float]:
+    """Test accuracy and the SSE loss per image (``per_batch``: V2.1's figure, each batch's summed SSE
+    averaged over the batches, quirk ``v21_test_loss_per_batch``)."""
     was = model.training
     model.eval()
-    correct, loss = 0, 0.0
+    correct, loss, batches = 0, 0.0, 0
     for i in range(0, len(y), batch):
         xb, yb = x[i:i + batch].to(device), y[i:i + batch].to(device)
         out = model(xb)
         loss += float(sse_loss(out, yb))
         correct += int((out.argmax(1) == yb).sum())
+        batches += 1
     model.train(was)
-    return correct / max(len(y), 1), loss / max(len(y), 1)
+    return correct / max(len(y), 1), loss / max(batches if per_batch else len(y), 1)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -199,6 +201,36 @@ def _atomic_torch_save(obj, path: Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     torch.save(obj, tmp)
     tmp.replace(path)
+
+
+def v21_init_(model: nn.Module, seed: int) -> nn.Module:
+    """V2.1's ``wage_init_`` (factor 1) on every quantised layer, in place: weights uniform in
+    ``+-max(1.5, sqrt(3/fan_in))`` (for 5-bit weights ``1.5 * 16 / 2^(wl_weight-1)``; beyond the +-15/16 a
+    cell holds) and the output divisor ``scale = max(1, 2^round(log2(Wm / sqrt(3/fan_in))))``, ``Wm`` =
+    1.5 for 5 bits (quirk ``v21_init_beyond_weight_range``; our init: uniform over the representable
+    range, scale matched to a He-initialised layer's spread, `pipeline.algo.quant.wage_scale`).  The draws
+    come from a generator seeded by ``seed``.  V2.1's forward also leaves the weights unclipped until
+    the first update clips them; ours clips them in the forward from the first step."""
+    gen = torch.Generator().manual_seed(seed * 104729 + 7)
+    with torch.no_grad():
+        for m in quant_layers(model):
+            fan_in = m.weight[0].numel()
+            float_limit = math.sqrt(3.0 / fan_in)
+            wm = 1.5 * 16 / 2 ** (m.wl_weight - 1)
+            m.scale = max(1.0, 2.0 ** round(math.log2(wm / float_limit)))
+            w = torch.rand(m.weight.shape, generator=gen, dtype=torch.float64) * 2 - 1
+            m.weight.copy_(w * max(wm, float_limit))
+    return model
+
+
+def v21_raw_input_(model: nn.Module) -> nn.Module:
+    """V2.1's first conv reads the raw (normalised float) image: its model has no input quantiser
+    (quirk ``v21_first_layer_raw_input``; ours feeds it the ``wl_activate``-bit codes the hardware reads).
+    The trace of that input is still its codes (V2.1's ``dec2bin`` floors, as `capture_traces`)."""
+    iq = getattr(model, "input_quant", None)
+    if iq is not None:
+        iq.bits = -1
+    return model
 
 
 def v21_output_layer_(model: nn.Module) -> nn.Module:
@@ -225,7 +257,12 @@ class OnchipRun:
         self.names = [m.name for m in layers]
         if len(self.params) != len(list(model.parameters())):
             raise ValueError("on-chip training expects every parameter to be a quantised layer weight (no biases)")
-        self.state = make_device_state(self.params, dev, conf.seed)
+        if quirks.applies("v21_init_beyond_weight_range", conf.compat):
+            v21_init_(model, conf.seed)        # (a resumed run then loads its weights over these)
+        if quirks.applies("v21_first_layer_raw_input", conf.compat):
+            v21_raw_input_(model)
+        self.grad_mult = [float(m.scale) for m in layers]
+        self.state = make_device_state(self.params, dev, conf.seed, conf.compat)
         self.gen = torch.Generator(device=self.device).manual_seed(conf.seed + 1)
         self.velocity = [torch.zeros_like(p) for p in self.params]
         self.next_epoch = 0
@@ -273,7 +310,9 @@ class OnchipRun:
             loss.backward()
             if k == steps - 1:
                 w_old = [p.detach().clone() for p in params]
-            deltas = onchip_step(params, self.velocity, self.state, conf, dev, gscale, self.gen)
+            deltas = onchip_step(params, self.velocity, self.state, conf, dev, gscale, self.gen, self.grad_mult)
+            if k == steps - 1 and quirks.applies("v21_weight_old_param_plus_grad", conf.compat):
+                w_old = [p.detach() + d for p, d in zip(params, deltas)]   # V2.1: param + grad after W()
             if conf.average_updates:
                 for i, d in enumerate(deltas):
                     for key, val in _delta_stats(d).items():
@@ -281,7 +320,8 @@ class OnchipRun:
             loss_sum += float(loss.detach())
             correct += int((out.detach().argmax(1) == yb).sum())
             seen += len(yb)
-        acc, test_loss = evaluate(model, data.x_test, data.y_test, conf.eval_batch_size, device)
+        acc, test_loss = evaluate(model, data.x_test, data.y_test, conf.eval_batch_size, device,
+                                  per_batch=quirks.applies("v21_test_loss_per_batch", conf.compat))
         record = {"epoch": epoch, "accuracy": acc, "loss": test_loss, "train_loss": loss_sum / max(seen, 1),
                   "train_accuracy": correct / max(seen, 1), "grad_scale": gscale, "steps": steps,
                   "n_test": int(len(data.y_test)), "epoch_time_s": time.perf_counter() - t0}
@@ -349,5 +389,5 @@ def collect_epochs(work_dir: Path, epochs) -> tuple[list[dict], list[dict]]:
     return history, stats
 
 
-__all__ = ["OnchipRun", "v21_output_layer_", "write_epoch", "collect_epochs", "train_onchip", "onchip_step", "make_device_state", "capture_traces", "evaluate", "sse_loss",
+__all__ = ["OnchipRun", "v21_output_layer_", "v21_init_", "v21_raw_input_", "write_epoch", "collect_epochs", "train_onchip", "onchip_step", "make_device_state", "capture_traces", "evaluate", "sse_loss",
            "resolve_device"]

@@ -1,15 +1,24 @@
-"""MaxPooling and Sigmoid against the reference NeuroSim V1.4 modules.
+"""The max-pooling and sigmoid builders against the reference NeuroSim V1.4 modules.
 
 GOLDEN values came from the reference V1.4 objects (MaxPooling.o with Comparator, Sigmoid.o with
 RowDecoder and SenseAmp, formula, Technology and Param objects built from the V1.4 sources)
-driven by a small C++ program with exactly the calls made in each test below: default Param.cpp
-(22 nm LSTP, synchronous, validated) and the same Param.cpp with technode = 7; the cell set up as
-ProcessingUnit does for an SRAM chip; ``*_async`` with ``param->synchronous = false``.
+driven by a small C++ program: default Param.cpp (22 nm LSTP, synchronous, validated) and the same
+Param.cpp with technode = 7; the cell set up as ProcessingUnit does for an SRAM chip; ``*_async``
+with ``param->synchronous = false``.  The reference's ``readLatency`` / ``readDynamicEnergy`` are
+one pooling / look-up times the count given; its sigmoid ``leakage`` is that of one table.
 """
+import dataclasses
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from neurosim_core.cell import make_cell
-from neurosim_core.circuits.functional import MaxPooling, Sigmoid
+from neurosim_core.circuits.buffer import SramCellSpec
+from neurosim_core.circuits.env import CircuitEnv
+from neurosim_core.circuits.functional import (
+    MaxPooling, MaxPoolingSpec, Sigmoid, SigmoidSpec, comparator_tree, max_pooling, sigmoid,
+)
 from neurosim_core.constants import AreaModify
 from neurosim_core.params import HardwareConfig, resolve
 from neurosim_core.tech import technology
@@ -72,67 +81,69 @@ GOLDEN = {
 }
 
 NODES = (22, 7)
-AREA = {"height": "height", "width": "width", "area": "area"}
-PERF = {"readLatency": "read_latency", "readDynamicEnergy": "read_dynamic_energy", "leakage": "leakage"}
+CLK = 1e9
 
 
 def setup(node, synchronous=True):
-    p = resolve(HardwareConfig(tech_node_nm=node, synchronous=synchronous))
+    p = resolve(HardwareConfig(tech_node_nm=node, synchronous=synchronous, clk_freq_hz=CLK))
     tech = technology(node, "lstp")
     return p, tech, make_cell(p, tech)
 
 
-def check(node, tag, obj, fields):
-    for ref_name, attr in fields.items():
-        assert getattr(obj, attr) == pytest.approx(GOLDEN[node][f"{tag}.{ref_name}"], rel=1e-6, abs=0.0), \
-            f"{tag}.{ref_name}"
+def close(node, key, value):
+    assert value == pytest.approx(GOLDEN[node][key], rel=1e-6, abs=0.0), key
 
 
-def max_pooling(p, tech, cell, num_bit, window, num_units, width):
-    m = MaxPooling(p, tech, cell)
-    m.initialize(num_bit, window, num_units, 1e9)
-    m.calculate_unit_area(AreaModify.NONE)
-    m.calculate_area(width)
-    return m
+def pool(node, num_bit, window, units, width, synchronous=True, cap_load=0.0):
+    p, tech, cell = setup(node, synchronous)
+    spec = MaxPoolingSpec(num_bit=num_bit, window=window, num_units=units, fit_width_m=width, cap_load_f=cap_load,
+                          control_activity=p.epsilon)
+    return max_pooling(spec, CircuitEnv.of(p, tech))
+
+
+def table(node, synchronous=True, **fit):
+    p, tech, cell = setup(node, synchronous)
+    spec = SigmoidSpec(num_ybit=8, num_entry=20, num_function=16,
+                       cell=SramCellSpec.of(p, cell, footprint="memory_cell"),
+                       decoder_sizing=p.sizing_factor_wl_decoder, control_activity=p.epsilon, **fit)
+    return sigmoid(spec, CircuitEnv.of(p, tech))
+
+
+def cycles(cost):
+    n = cost.latency_s * CLK
+    assert n == pytest.approx(round(n), abs=1e-9)
+    return round(n)
 
 
 @pytest.mark.parametrize("node", NODES)
 def test_max_pooling(node):
-    p, tech, cell = setup(node)
-    m = max_pooling(p, tech, cell, 8, 4, 16, 200e-6)  # the chip's 2x2 pooling of 8-bit inputs
-    m.calculate_latency(1e20, 0.0, 100)
-    m.calculate_power(100)
-    check(node, "maxpool", m, {**AREA, **PERF, "areaUnit": "area_unit"})
-    m = max_pooling(p, tech, cell, 6, 9, 3, 50e-6)  # odd window
-    m.calculate_latency(1e20, 0.0, 5)
-    m.calculate_power(5)
-    check(node, "maxpool9", m, {**AREA, **PERF})
-
-    pa, tech, cell = setup(node, synchronous=False)
-    m = max_pooling(pa, tech, cell, 8, 4, 16, 200e-6)
-    m.calculate_latency(1e20, 1e-15, 100)
-    check(node, "maxpool_async", m, {"readLatency": "read_latency"})
+    m = pool(node, 8, 4, 16, 200e-6)  # the chip's 2x2 pooling of 8-bit inputs
+    for key, value in (("height", m.height_m), ("width", m.width_m), ("area", m.area_m2),
+                       ("areaUnit", m.port("area_unit_m2")), ("readLatency", cycles(m.cost("pool")) * 100),
+                       ("readDynamicEnergy", m.cost("pool").energy_j * 100), ("leakage", m.leakage_w)):
+        close(node, f"maxpool.{key}", value)
+    m = pool(node, 6, 9, 3, 50e-6)  # odd window
+    for key, value in (("height", m.height_m), ("width", m.width_m), ("area", m.area_m2),
+                       ("readLatency", cycles(m.cost("pool")) * 5), ("readDynamicEnergy", m.cost("pool").energy_j * 5),
+                       ("leakage", m.leakage_w)):
+        close(node, f"maxpool9.{key}", value)
+    m = pool(node, 8, 4, 16, 200e-6, synchronous=False, cap_load=1e-15)
+    close(node, "maxpool_async.readLatency", m.cost("pool").latency_s * 100)
 
 
 @pytest.mark.parametrize("node", NODES)
 def test_sigmoid(node):
-    p, tech, cell = setup(node)
-    s = Sigmoid(p, tech, cell)
-    s.initialize(True, 8, 20, 16, 1e9)
-    s.calculate_unit_area(AreaModify.NONE)
-    s.calculate_area(0.0, 150e-6, AreaModify.NONE)
-    s.calculate_latency(10)
-    s.calculate_power(10)
-    check(node, "sigmoid", s, {**AREA, **PERF, "areaUnit": "area_unit"})
-    s.calculate_area(80e-6, 0.0, AreaModify.NONE)
-    check(node, "sigmoid_h", s, AREA)
-
-    pa, tech, cell = setup(node, synchronous=False)
-    s = Sigmoid(pa, tech, cell)
-    s.initialize(True, 8, 20, 16, 1e9)
-    s.calculate_unit_area(AreaModify.NONE)
-    s.calculate_latency(10)
-    check(node, "sigmoid_async", s, {"readLatency": "read_latency"})
+    m = table(node, fit_width_m=150e-6)
+    for key, value in (("height", m.height_m), ("width", m.width_m), ("area", m.area_m2),
+                       ("areaUnit", m.port("area_unit_m2")), ("readLatency", cycles(m.cost("lookup")) * 10),
+                       ("readDynamicEnergy", m.cost("lookup").energy_j * 10), ("leakage", m.port("table_leakage_w"))):
+        close(node, f"sigmoid.{key}", value)
+    assert m.leakage_w == pytest.approx(m.port("table_leakage_w") * 16, rel=1e-12)  # every table leaks
+    m = table(node, fit_height_m=80e-6)
+    for key, value in (("height", m.height_m), ("width", m.width_m), ("area", m.area_m2)):
+        close(node, f"sigmoid_h.{key}", value)
+    m = table(node, synchronous=False)
+    close(node, "sigmoid_async.readLatency", m.cost("lookup").latency_s * 10)
 
 
 def test_sigmoid_rram_table_is_not_modelled():
@@ -141,14 +152,72 @@ def test_sigmoid_rram_table_is_not_modelled():
         Sigmoid(p, tech, cell).initialize(False, 8, 20, 16, 1e9)
 
 
-@pytest.mark.parametrize("window", [2, 4, 9, 16])
-def test_wider_max_pooling_never_smaller(window):
-    p, tech, cell = setup(22)
-    narrow = max_pooling(p, tech, cell, 8, window, 4, 100e-6)
-    wide = max_pooling(p, tech, cell, 8, window + 1, 4, 100e-6)
-    more_bits = max_pooling(p, tech, cell, 12, window, 4, 100e-6)
-    assert wide.area >= narrow.area
-    assert more_bits.area >= narrow.area
-    for m in (narrow, wide):
-        m.calculate_power(1)
-    assert wide.read_dynamic_energy >= narrow.read_dynamic_energy
+@given(window=st.integers(1, 64))
+def test_comparator_tree_counts(window):
+    tree = comparator_tree(window)
+    assert tree.stages == window.bit_length() + window % 2  # one stage per halving (+1 for odd)
+    assert window // 2 <= tree.comparators <= window  # at least the first stage, at most a full tree
+
+
+@settings(max_examples=15, deadline=None)
+@given(window=st.integers(2, 16), bits=st.integers(2, 12), units=st.integers(1, 8))
+def test_wider_max_pooling_never_smaller_or_cheaper(window, bits, units):
+    narrow = pool(22, bits, window, units, 100e-6)
+    wide = pool(22, bits, window + 1, units, 100e-6)
+    more_bits = pool(22, bits + 4, window, units, 100e-6)
+    more_units = pool(22, bits, window, units + 1, 100e-6)
+    assert wide.area_m2 >= narrow.area_m2 and more_bits.area_m2 >= narrow.area_m2
+    assert wide.cost("pool").energy_j >= narrow.cost("pool").energy_j
+    assert more_units.cost("pool").energy_j > narrow.cost("pool").energy_j
+    assert more_units.cost("pool").latency_s == narrow.cost("pool").latency_s  # units work in parallel
+
+
+def test_more_tables_cost_more_but_look_up_as_fast():
+    p, tech, cell = setup(22, synchronous=False)
+    base = SigmoidSpec(num_ybit=8, num_entry=32, num_function=4, cell=SramCellSpec.of(p, cell, footprint="memory_cell"))
+    one, many = (sigmoid(dataclasses.replace(base, num_function=n), CircuitEnv.of(p, tech)) for n in (4, 12))
+    assert many.area_m2 == pytest.approx(3 * one.area_m2)
+    assert many.cost("lookup").energy_j == pytest.approx(3 * one.cost("lookup").energy_j)
+    assert many.cost("lookup").latency_s == one.cost("lookup").latency_s
+
+
+# --- the transitional adapters are the builders ---------------------------------------------------
+
+@pytest.mark.parametrize("sync", [False, True], ids=["async", "sync"])
+def test_adapters_equal_builders(sync):
+    p, tech, cell = setup(7, sync)
+    a = MaxPooling(p, tech, cell)
+    a.initialize(8, 4, 16, CLK)
+    a.calculate_unit_area(AreaModify.NONE)
+    a.calculate_area(200e-6)
+    a.calculate_latency(1e20, 0.0, 37)
+    a.calculate_power(37)
+    m = pool(7, 8, 4, 16, 200e-6, synchronous=sync)
+    assert (a.area, a.height, a.width, a.area_unit, a.leakage) == (m.area_m2, m.height_m, m.width_m,
+                                                                   m.port("area_unit_m2"), m.leakage_w)
+    assert a.read_latency == pytest.approx((cycles(m.cost("pool")) if sync else m.cost("pool").latency_s) * 37)
+    assert a.read_dynamic_energy == pytest.approx(m.cost("pool").energy_j * 37, rel=1e-12)
+
+    s = Sigmoid(p, tech, cell)
+    s.initialize(True, 8, 20, 16, CLK)
+    s.calculate_unit_area(AreaModify.NONE)
+    s.calculate_area(0.0, 150e-6, AreaModify.NONE)
+    s.calculate_latency(2.5)
+    s.calculate_power(2.5)
+    m = table(7, sync, fit_width_m=150e-6)
+    assert (s.area, s.height, s.width, s.area_unit) == (m.area_m2, m.height_m, m.width_m, m.port("area_unit_m2"))
+    assert s.read_latency == pytest.approx((cycles(m.cost("lookup")) if sync else m.cost("lookup").latency_s) * 2.5)
+    assert s.read_dynamic_energy == pytest.approx(m.cost("lookup").energy_j * 2.5, rel=1e-12)
+    assert s.leakage == m.port("table_leakage_w")
+
+
+def test_corrected_sigmoid_loads_its_word_line():
+    """Quirk ``sigmoid_word_line_unloaded``: V1.4's word line charges nothing; corrected, the wire and
+    the access gates of its cells slow the look-up (the decoder's energy does not see its load)."""
+    p, tech, cell = setup(22, synchronous=False)
+    spec = SigmoidSpec(num_ybit=8, num_entry=20, num_function=16, cell=SramCellSpec.of(p, cell, footprint="memory_cell"))
+    v14, fixed = (sigmoid(spec, dataclasses.replace(CircuitEnv.of(p, tech), compat=c)) for c in ("neurosim_v14",
+                                                                                                   "corrected"))
+    assert fixed.cost("lookup").latency_s > v14.cost("lookup").latency_s
+    assert fixed.cost("lookup").energy_j == v14.cost("lookup").energy_j
+    assert (fixed.area_m2, fixed.leakage_w) == (v14.area_m2, v14.leakage_w)

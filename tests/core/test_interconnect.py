@@ -1,17 +1,25 @@
-"""HTree, Bus and XYBus against the reference NeuroSim V1.4 modules.
+"""Interconnect builders (`htree`, `bus`, `xy_bus`) against the reference NeuroSim V1.4 modules.
 
 GOLDEN values came from the reference V1.4 objects (HTree.o, Bus.o, XYBus.o, formula.o,
-Technology.o, Param.o built from the V1.4 sources) driven by a small C++ program with exactly
-the calls made in each test below: default Param.cpp (22 nm LSTP, synchronous) and the same
-Param.cpp with technode = 7; ``*_async`` values and the tests marked so with
-``param->synchronous = false``.  For ``bus_v`` (area not overlapped) the driver zeroed
+Technology.o, Param.o built from the V1.4 sources) driven by a small C++ program: default
+Param.cpp (22 nm LSTP, synchronous) and the same Param.cpp with technode = 7; ``*_async`` values
+with ``param->synchronous = false``.  For ``bus_v`` (area not overlapped) the driver zeroed
 ``Bus::wireWidth`` first: the reference accumulates into that member without initializing it.
+The reference's ``readLatency`` is the per-transfer latency (clock cycles when synchronous) times
+the transfer count; ``readDynamicEnergy`` the per-bit energy times the bits moved; ``leakage``
+one wire's leakage times the wires passed to CalculatePower.  Each test states the builder's
+actions with those counts.
 """
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from neurosim_core.circuits.interconnect import HTree, XYBus, Bus
+from neurosim_core.arch import Macro, Part, Use, energy, latency_terms
+from neurosim_core.circuits.env import CircuitEnv
+from neurosim_core.circuits.interconnect import (
+    Bus, BusSpec, HTree, HTreeSpec, WireSpec, XYBus, XyBusSpec, bus, htree, xy_bus,
+)
 from neurosim_core.constants import BusMode
 from neurosim_core.params import HardwareConfig, resolve
 from neurosim_core.tech import technology
@@ -96,121 +104,120 @@ GOLDEN = {
 }
 
 NODES = (22, 7)
-ENERGY = {"readDynamicEnergy": "read_dynamic_energy", "leakage": "leakage"}
-LAT = {"readLatency": "read_latency"}
+CLK = 1e9
 
 
 def setup(node, synchronous=True):
-    return resolve(HardwareConfig(tech_node_nm=node, synchronous=synchronous)), technology(node, "lstp")
+    p = resolve(HardwareConfig(tech_node_nm=node, synchronous=synchronous, clk_freq_hz=CLK))
+    tech = technology(node, "lstp")
+    return p, tech, CircuitEnv.of(p, tech)
 
 
-def check(node, tag, obj, fields):
-    for ref_name, attr in fields.items():
-        assert getattr(obj, attr) == pytest.approx(GOLDEN[node][f"{tag}.{ref_name}"], rel=1e-6, abs=0.0), \
-            f"{tag}.{ref_name}"
+def close(node, key, value):
+    assert value == pytest.approx(GOLDEN[node][key], rel=1e-6, abs=0.0), key
+
+
+def cycles(cost):
+    """Clock cycles of a synchronous action (its latency is whole periods)."""
+    n = cost.latency_s * CLK
+    assert n == pytest.approx(round(n), abs=1e-9)
+    return round(n)
+
+
+def tree_spec(p, rows, bus_width, tolerance=0.1, unit=(350e-6, 380e-6), folded=4):
+    return HTreeSpec(num_row=rows, num_col=rows, unit_height_m=unit[0], unit_width_m=unit[1], bus_width=bus_width,
+                     delay_tolerance=tolerance, folded_ratio=folded, wire=WireSpec.of(p))
 
 
 @pytest.mark.parametrize("node", NODES)
 def test_chip_htree_10x10_tiles(node):
-    p, tech = setup(node)
-    h = HTree(p, tech)
-    h.initialize(10, 10, 0.1, 1024, 1e9)
-    check(node, "htree10", h, {"repeaterSize": "repeater_size", "minDist": "min_dist"})
-    h.calculate_area(350e-6, 380e-6, 4)
-    check(node, "htree10", h, {"area": "area", "totalWireLength": "total_wire_length"})
-    h.calculate_latency(0, 0, 3, 4, 350e-6, 380e-6, 100)
-    check(node, "htree10", h, {**LAT, "critical_latency": "critical_latency"})
-    h.calculate_power(0, 0, 3, 4, 350e-6, 380e-6, 512, 100)
-    check(node, "htree10", h, ENERGY)
+    p, tech, env = setup(node)
+    m = htree(tree_spec(p, 10, 1024), env)
+    close(node, "htree10.repeaterSize", m.port("repeater_size"))
+    close(node, "htree10.minDist", m.port("repeater_spacing_m"))
+    close(node, "htree10.area", m.area_m2)
+    close(node, "htree10.totalWireLength", m.port("total_wire_length_m"))
+    close(node, "htree10.readLatency", cycles(m.cost("transfer")) * 100)
+    close(node, "htree10.critical_latency", m.port("path_delay_s") * CLK)
+    close(node, "htree10.readDynamicEnergy", m.cost("bit").energy_j * 512 * 100)
+    close(node, "htree10.leakage", m.port("wire_leakage_w") * 512)
+    assert m.leakage_w == pytest.approx(m.port("wire_leakage_w") * 1024, rel=1e-12)
 
-    pa, tech = setup(node, synchronous=False)
-    h = HTree(pa, tech)
-    h.initialize(10, 10, 0.1, 1024, 1e9)
-    h.calculate_area(350e-6, 380e-6, 4)
-    h.calculate_latency(0, 0, 3, 4, 350e-6, 380e-6, 100)
-    check(node, "htree10_async", h, LAT)
-    h = HTree(pa, tech)
-    h.initialize(10, 10, 0, 1024, 1e9)  # no delay tolerance: delay-optimal repeaters
-    h.calculate_area(350e-6, 380e-6, 4)
-    h.calculate_latency(0, 0, 3, 4, 350e-6, 380e-6, 1)
-    check(node, "htree10_tol0", h, {"area": "area", **LAT})
+    pa, tech, env_a = setup(node, synchronous=False)
+    m = htree(tree_spec(pa, 10, 1024), env_a)
+    close(node, "htree10_async.readLatency", m.cost("transfer").latency_s * 100)
+    m = htree(tree_spec(pa, 10, 1024, tolerance=0.0), env_a)  # no delay tolerance: delay-optimal repeaters
+    close(node, "htree10_tol0.area", m.area_m2)
+    close(node, "htree10_tol0.readLatency", m.cost("transfer").latency_s)
 
 
 @pytest.mark.parametrize("node", NODES)
 def test_tile_htrees(node):
-    p, tech = setup(node)
-    h = HTree(p, tech)
-    h.initialize(2, 2, 0.1, 4 * 256, 1e9)
-    h.calculate_area(150e-6, 160e-6, 16)
-    h.calculate_latency(0, 0, 1, 1, 150e-6, 160e-6, 33)
-    h.calculate_power(0, 0, 1, 1, 150e-6, 160e-6, 1024, 33)
-    check(node, "htree2", h, {"area": "area", **LAT, **ENERGY})
+    p, tech, env = setup(node)
+    m = htree(tree_spec(p, 2, 4 * 256, unit=(150e-6, 160e-6), folded=16), env)
+    close(node, "htree2.area", m.area_m2)
+    close(node, "htree2.readLatency", cycles(m.cost("transfer")) * 33)
+    close(node, "htree2.readDynamicEnergy", m.cost("bit").energy_j * 1024 * 33)
+    close(node, "htree2.leakage", m.leakage_w)
 
-    pa, tech = setup(node, synchronous=False)
-    h = HTree(pa, tech)
-    h.initialize(3, 3, 0.1, 9 * 128, 1e9)
-    h.calculate_area(150e-6, 160e-6, 16)
-    h.calculate_latency(0, 0, 1, 1, 150e-6, 160e-6, 33)
-    h.calculate_power(0, 0, 1, 1, 150e-6, 160e-6, 1152, 33)
-    check(node, "htree3", h, {"area": "area", **LAT, **ENERGY})
+    pa, tech, env_a = setup(node, synchronous=False)
+    m = htree(tree_spec(pa, 3, 9 * 128, unit=(150e-6, 160e-6), folded=16), env_a)
+    close(node, "htree3.area", m.area_m2)
+    close(node, "htree3.readLatency", m.cost("transfer").latency_s * 33)
+    close(node, "htree3.readDynamicEnergy", m.cost("bit").energy_j * 1152 * 33)
+    close(node, "htree3.leakage", m.leakage_w)
 
 
-def test_htree_leaf_to_leaf_is_not_modelled():
-    p, tech = setup(22)
-    h = HTree(p, tech)
-    h.initialize(4, 4, 0.1, 64, 1e9)
-    h.calculate_area(1e-4, 1e-4, 4)
-    with pytest.raises(NotImplementedError):
-        h.calculate_latency(1, 2, 3, 1, 1e-4, 1e-4, 1)
+def pe_bus(p, orientation, n, tolerance, bus_width, over=True):
+    return BusSpec(orientation=orientation, num_row=n, num_col=n, unit_height_m=40e-6, unit_width_m=45e-6,
+                   bus_width=bus_width, delay_tolerance=tolerance, folded_ratio=1, over_units=over,
+                   wire=WireSpec.of(p))
 
 
 @pytest.mark.parametrize("node", NODES)
 def test_pe_buses(node):
-    p, tech = setup(node)
-    b = Bus(p, tech)
-    b.initialize(BusMode.HORIZONTAL, 2, 2, 0, 256, 40e-6, 45e-6, 1e9)
-    b.calculate_area(1, True)
-    b.calculate_latency(20)
-    b.calculate_power(256, 20, True)
-    check(node, "bus_h", b, {"area": "area", **LAT, **ENERGY})
-    b = Bus(p, tech)
-    b.initialize(BusMode.VERTICAL, 1, 1, 0, 128, 40e-6, 45e-6, 1e9)  # zero-length bus
-    b.calculate_area(1, True)
-    b.calculate_latency(3)
-    b.calculate_power(128, 3, False)
-    check(node, "bus_1", b, {**LAT, **ENERGY})
+    p, tech, env = setup(node)
+    m = bus(pe_bus(p, "horizontal", 2, 0, 256), env)
+    close(node, "bus_h.area", m.area_m2)
+    close(node, "bus_h.readLatency", cycles(m.cost("transfer")) * 20)
+    close(node, "bus_h.readDynamicEnergy", m.cost("bit").energy_j * p.input_toggle * 256 * 20)
+    close(node, "bus_h.leakage", m.leakage_w)
+    m = bus(pe_bus(p, "vertical", 1, 0, 128), env)  # zero-length bus
+    assert (m.cost("transfer").latency_s, m.cost("bit").energy_j, m.leakage_w) == (0.0, 0.0, 0.0)
 
-    pa, tech = setup(node, synchronous=False)
-    b = Bus(pa, tech)
-    b.initialize(BusMode.HORIZONTAL, 2, 2, 0, 256, 40e-6, 45e-6, 1e9)
-    b.calculate_area(1, True)
-    b.calculate_latency(20)
-    check(node, "bus_h_async", b, LAT)
-    b = Bus(pa, tech)
-    b.initialize(BusMode.VERTICAL, 4, 4, 0.1, 512, 40e-6, 45e-6, 1e9)
-    b.calculate_area(1, False)
-    b.calculate_latency(3)
-    b.calculate_power(2048, 3, False)
-    check(node, "bus_v", b, {"area": "area", **LAT, **ENERGY})
+    pa, tech, env_a = setup(node, synchronous=False)
+    m = bus(pe_bus(pa, "horizontal", 2, 0, 256), env_a)
+    close(node, "bus_h_async.readLatency", m.cost("transfer").latency_s * 20)
+    m = bus(pe_bus(pa, "vertical", 4, 0.1, 512, over=False), env_a)
+    close(node, "bus_v.area", m.area_m2)
+    close(node, "bus_v.readLatency", m.cost("transfer").latency_s * 3)
+    close(node, "bus_v.readDynamicEnergy", m.cost("bit").energy_j * pa.output_toggle * 2048 * 3)
+    close(node, "bus_v.leakage", m.port("wire_leakage_w") * 2048)
+
+
+def chip_xy(p):
+    return XyBusSpec(num_row=10, num_col=10, unit_height_m=350e-6, unit_width_m=380e-6, bus_width=1024,
+                     delay_tolerance=0.1, folded_ratio=4, wire=WireSpec.of(p))
 
 
 @pytest.mark.parametrize("node", NODES)
 def test_chip_xy_bus_10x10_tiles(node):
-    p, tech = setup(node)
-    x = XYBus(p, tech)
-    x.initialize(10, 10, 0.1, 1024, 1e9)
-    x.calculate_area(350e-6, 380e-6, 4)
-    x.calculate_latency(5, 5, 350e-6, 380e-6, 100, 200)
-    x.calculate_power(5, 5, 350e-6, 380e-6, 1e5, 3e4)
-    check(node, "xybus", x, {"area": "area", **LAT, **ENERGY})
+    p, tech, env = setup(node)
+    m = xy_bus(chip_xy(p), env)
+    close(node, "xybus.area", m.area_m2)
+    close(node, "xybus.readLatency",
+          cycles(m.cost("transfer_x", x_end=5)) * 100 + cycles(m.cost("transfer_y", y_init=5)) * 200)
+    close(node, "xybus.readDynamicEnergy", m.cost("bit_x", x_end=5).energy_j * 1e5
+          + m.cost("bit_y", y_init=5).energy_j * 3e4)
+    close(node, "xybus.leakage", m.port("wire_leakage_per_m_w") * (5 * 380e-6 + 4 * 350e-6) * 1024)
 
-    pa, tech = setup(node, synchronous=False)
-    x = XYBus(pa, tech)
-    x.initialize(10, 10, 0.1, 1024, 1e9)
-    x.calculate_area(350e-6, 380e-6, 4)
-    x.calculate_latency(5, 5, 350e-6, 380e-6, 100, 200)
-    check(node, "xybus_async", x, LAT)
+    pa, tech, env_a = setup(node, synchronous=False)
+    m = xy_bus(chip_xy(pa), env_a)
+    close(node, "xybus_async.readLatency", m.cost("transfer_x", x_end=5).latency_s * 100
+          + m.cost("transfer_y", y_init=5).latency_s * 200)
 
+
+# --- properties -------------------------------------------------------------------------------
 
 _P22A = setup(22, synchronous=False)
 
@@ -218,36 +225,123 @@ _P22A = setup(22, synchronous=False)
 @settings(max_examples=25, deadline=None)
 @given(n=st.integers(1, 16), extra=st.integers(1, 8), unit=st.floats(1e-6, 1e-3))
 def test_longer_bus_never_faster_or_cheaper(n, extra, unit):
-    p, tech = _P22A
-    res = []
-    for cols in (n, n + extra):
-        b = Bus(p, tech)
-        b.initialize(BusMode.HORIZONTAL, 1, cols, 0.1, 64, unit, unit, 1e9)
-        b.calculate_area(1, False)
-        b.calculate_latency(1)
-        b.calculate_power(64, 1, True)
-        res.append(b)
-    short, long_ = res
-    assert long_.read_latency >= short.read_latency
-    assert long_.read_dynamic_energy >= short.read_dynamic_energy
-    assert long_.area >= short.area
+    p, tech, env = _P22A
+    short, long_ = (bus(BusSpec(orientation="horizontal", num_row=1, num_col=cols, unit_height_m=unit,
+                                unit_width_m=unit, bus_width=64, delay_tolerance=0.1, over_units=False,
+                                wire=WireSpec.of(p)), env) for cols in (n, n + extra))
+    assert long_.cost("transfer").latency_s >= short.cost("transfer").latency_s
+    assert long_.cost("bit").energy_j >= short.cost("bit").energy_j
+    assert long_.area_m2 >= short.area_m2
+    assert long_.leakage_w >= short.leakage_w
 
 
 @settings(max_examples=20, deadline=None)
 @given(n=st.integers(2, 20), unit=st.floats(1e-5, 1e-3), scale=st.floats(1.0, 4.0))
 def test_bigger_htree_units_never_smaller_or_cheaper(n, unit, scale):
     # (latency is not monotonic here: longer segments switch to wider, less resistive wires)
-    p, tech = _P22A
-    res = []
-    for u in (unit, unit * scale):
-        h = HTree(p, tech)
-        h.initialize(n, n, 0.1, 128, 1e9)
-        h.calculate_area(u, u, 4)
-        h.calculate_latency(0, 0, 1, 1, u, u, 1)
-        h.calculate_power(0, 0, 1, 1, u, u, 128, 1)
-        res.append(h)
-    small, big = res
-    assert big.area >= small.area
-    assert big.total_wire_length >= small.total_wire_length
-    assert big.read_dynamic_energy >= small.read_dynamic_energy
-    assert big.leakage >= small.leakage
+    p, tech, env = _P22A
+    small, big = (htree(tree_spec(p, n, 128, unit=(u, u)), env) for u in (unit, unit * scale))
+    assert big.area_m2 >= small.area_m2
+    assert big.port("total_wire_length_m") >= small.port("total_wire_length_m")
+    assert big.cost("bit").energy_j >= small.cost("bit").energy_j
+    assert big.leakage_w >= small.leakage_w
+
+
+@settings(max_examples=15, deadline=None)
+@given(n=st.integers(1, 24), sync=st.booleans(), unit=st.floats(1e-5, 2e-3))
+def test_transfers_are_vectorised_and_default_to_the_spec_units(n, sync, unit):
+    p, tech, env = setup(22, synchronous=sync)
+    tree = htree(tree_spec(p, n, 256, unit=(unit, unit * 1.3)), env)
+    heights = np.array([unit, unit * 0.5, unit * 3.0, 1e-3])
+    widths = heights * 1.3
+    vec = tree.cost("transfer", unit_height_m=heights, unit_width_m=widths).latency_s
+    bits = tree.cost("bit", unit_height_m=heights, unit_width_m=widths).energy_j
+    for i, (h, w) in enumerate(zip(heights, widths)):
+        assert vec[i] == pytest.approx(tree.cost("transfer", unit_height_m=h, unit_width_m=w).latency_s, rel=1e-12)
+        assert bits[i] == pytest.approx(tree.cost("bit", unit_height_m=h, unit_width_m=w).energy_j, rel=1e-12)
+    assert vec[0] == pytest.approx(tree.cost("transfer").latency_s, rel=1e-12)
+    xy = xy_bus(XyBusSpec(num_row=n, num_col=n, unit_height_m=unit, unit_width_m=unit, bus_width=64,
+                          delay_tolerance=0.1, folded_ratio=4, wire=WireSpec.of(p)), env)
+    ends = np.arange(n)
+    lat = xy.cost("transfer_x", x_end=ends).latency_s
+    assert all(lat[i] == pytest.approx(xy.cost("transfer_x", x_end=int(e)).latency_s, rel=1e-12)
+               for i, e in enumerate(ends))
+    assert np.all(np.diff(xy.cost("bit_y", y_init=ends).energy_j) <= 0)  # closer to the end: shorter
+    if sync:  # a transfer takes whole clock periods
+        assert np.allclose(vec * CLK, np.round(vec * CLK), rtol=0, atol=1e-9)
+
+
+def test_transfer_latency_and_energy_counts_in_a_macro():
+    p, tech, env = setup(22, synchronous=False)
+    tree = htree(tree_spec(p, 4, 256), env)
+    link = bus(pe_bus(p, "horizontal", 4, 0.0, 64), env)
+    macro = Macro("level", (Part("htree", tree, "interconnect"), Part("bus", link, "interconnect", count=4)))
+    n_vec = np.array([3.0, 10.0])
+    uses = [Use("htree", "transfer", n_vec), Use("htree", "bit", n_vec * 256 * 0.5), Use("bus", "bit", 1000.0)]
+    e = energy(macro, uses)
+    assert e.interconnect == pytest.approx(tree.cost("bit").energy_j * n_vec * 128 + link.cost("bit").energy_j * 1000)
+    assert latency_terms(macro, uses)["htree"] == pytest.approx(tree.cost("transfer").latency_s * n_vec)
+    assert macro.leakage_w() == pytest.approx(tree.leakage_w + 4 * link.leakage_w)
+
+
+def test_bad_orientation_and_leaf_to_leaf_are_refused():
+    p, tech, env = setup(22)
+    with pytest.raises(ValueError, match="orientation"):
+        bus(BusSpec(orientation="diagonal", num_row=2, num_col=2, unit_height_m=1e-5, unit_width_m=1e-5,
+                    bus_width=8, wire=WireSpec.of(p)), env)
+    h = HTree(p, tech)
+    h.initialize(4, 4, 0.1, 64, 1e9)
+    h.calculate_area(1e-4, 1e-4, 4)
+    with pytest.raises(NotImplementedError):
+        h.calculate_latency(1, 2, 3, 1, 1e-4, 1e-4, 1)
+
+
+# --- the transitional adapters are the builders ---------------------------------------------------
+
+@settings(max_examples=10, deadline=None)
+@given(n=st.integers(1, 12), sync=st.booleans(), reads=st.floats(0.5, 1e4), scale=st.floats(0.5, 2.0))
+def test_adapters_equal_builders(n, sync, reads, scale):
+    p, tech, env = setup(22, synchronous=sync)
+    h = HTree(p, tech)
+    h.initialize(n, n, 0.1, 512, CLK)
+    h.calculate_area(2e-4, 3e-4, 4)
+    h.calculate_latency(0, 0, 1, 1, 2e-4 * scale, 3e-4 * scale, reads)
+    h.calculate_power(0, 0, 1, 1, 2e-4 * scale, 3e-4 * scale, 300, reads)
+    m = htree(HTreeSpec(num_row=n, num_col=n, unit_height_m=2e-4, unit_width_m=3e-4, bus_width=512,
+                        delay_tolerance=0.1, folded_ratio=4, wire=WireSpec.of(p)), env)
+    units = dict(unit_height_m=2e-4 * scale, unit_width_m=3e-4 * scale)
+    t = m.cost("transfer", **units)
+    assert h.area == m.area_m2 and h.total_wire_length == m.port("total_wire_length_m")
+    assert h.read_latency == pytest.approx((cycles(t) if sync else t.latency_s) * reads, rel=1e-12)
+    assert h.read_dynamic_energy == pytest.approx(m.cost("bit", **units).energy_j * 300 * reads, rel=1e-12)
+    assert h.leakage == pytest.approx(m.port("wire_leakage_w") * 300, rel=1e-12)
+
+    b = Bus(p, tech)
+    b.initialize(BusMode.VERTICAL, n, n, 0.1, 128, 4e-5, 5e-5, CLK)
+    b.calculate_area(2, False)
+    b.calculate_latency(reads)
+    b.calculate_power(128 * n, reads, False)
+    m = bus(BusSpec(orientation="vertical", num_row=n, num_col=n, unit_height_m=4e-5, unit_width_m=5e-5,
+                    bus_width=128, delay_tolerance=0.1, folded_ratio=2, over_units=False, wire=WireSpec.of(p)), env)
+    t = m.cost("transfer")
+    assert b.area == m.area_m2
+    assert b.read_latency == pytest.approx((cycles(t) if sync else t.latency_s) * reads, rel=1e-12)
+    assert b.read_dynamic_energy == pytest.approx(m.cost("bit").energy_j * p.output_toggle * 128 * n * reads,
+                                                  rel=1e-12)
+    assert b.leakage == pytest.approx(m.leakage_w * n, rel=1e-12)
+
+    x = XYBus(p, tech)
+    x.initialize(n, n, 0.1, 256, CLK)
+    x.calculate_area(2e-4, 3e-4, 4)
+    x.calculate_latency(n // 2, n // 3, 2e-4 * scale, 3e-4 * scale, reads, 2 * reads)
+    x.calculate_power(n // 2, n // 3, 2e-4 * scale, 3e-4 * scale, 7 * reads, reads)
+    m = xy_bus(XyBusSpec(num_row=n, num_col=n, unit_height_m=2e-4, unit_width_m=3e-4, bus_width=256,
+                         delay_tolerance=0.1, folded_ratio=4, wire=WireSpec.of(p)), env)
+    tx = m.cost("transfer_x", x_end=n // 2, unit_width_m=3e-4 * scale)
+    ty = m.cost("transfer_y", y_init=n // 3, unit_height_m=2e-4 * scale)
+    lat = (cycles(tx) * reads + cycles(ty) * 2 * reads) if sync else tx.latency_s * reads + ty.latency_s * 2 * reads
+    assert x.area == m.area_m2
+    assert x.read_latency == pytest.approx(lat, rel=1e-12, abs=1e-30)
+    assert x.read_dynamic_energy == pytest.approx(
+        m.cost("bit_x", x_end=n // 2, unit_width_m=3e-4 * scale).energy_j * 7 * reads
+        + m.cost("bit_y", y_init=n // 3, unit_height_m=2e-4 * scale).energy_j * reads, rel=1e-12, abs=1e-30)

@@ -119,3 +119,51 @@ def test_asymmetry_shows_as_a_potentiation_depression_bias():
     assert abs(float(lin.mean())) < 0.03 and abs(float(opposite.mean())) < 0.03
     assert float(same.mean()) < -0.1                      # zero-mean updates, net depression
     assert float(opposite.std()) < 0.8 * float(lin.std())  # pulled to the middle
+
+
+def test_v21_table_label_floors_and_clamps_as_getparama():
+    """V2.1 reads its table at int(|NL|*100)-1 clamped to 0..899: floored to 0.01, at least 0.01, at most
+    9; the sign is kept; exactly 0 stays the linear device."""
+    from pipeline.training.device import v21_table_label
+
+    got = v21_table_label(np.array([1.75, 1.46, 1.459, 0.004, -0.004, -2.349, 12.0, 0.0, 4.22]))
+    np.testing.assert_allclose(got, [1.75, 1.46, 1.45, 0.01, -0.01, -2.34, 9.0, 0.0, 4.22], rtol=0, atol=1e-12)
+
+
+def test_v21_labels_change_d2d_devices_only_through_the_floor():
+    """With d2d variation, compat='neurosim_v21' gives every device the A of its floored label (a draw
+    near zero is never linear); corrected keeps the exact label; the preset's own labels are on the grid."""
+    from pipeline.training.config import OnchipDeviceConf
+    from pipeline.training.device import v21_table_label
+    from pipeline.training.onchip import make_device_state
+
+    p = torch.zeros(64, 9, dtype=torch.float64)
+    dev = OnchipDeviceConf(nonlinearity_ltp=0.3, nonlinearity_ltd=1.46, d2d_sigma=0.5)
+    v21 = make_device_state([p], dev, seed=3, compat="neurosim_v21")
+    cor = make_device_state([p], dev, seed=3, compat="corrected")
+    draws = torch.randn(p.shape, generator=torch.Generator().manual_seed(3 * 7919 + 17), dtype=torch.float64) * 0.5
+    labels = draws.numpy() + 0.3
+    np.testing.assert_allclose(v21.a_ltp[0].numpy(), a_norm_from_nonlinearity(v21_table_label(labels)) * 32, rtol=1e-5)
+    np.testing.assert_allclose(cor.a_ltp[0].numpy(), a_norm_from_nonlinearity(labels) * 32, rtol=1e-5)
+    near_zero = np.abs(labels) < 0.01
+    assert near_zero.any()                                          # (this seed has such draws)
+    np.testing.assert_allclose(np.abs(v21.a_ltp[0].numpy()[near_zero]), 126.268958 * 32, rtol=5e-6)
+    assert float((v21.a_ltp[0] - cor.a_ltp[0]).abs().max()) > 0
+    no_d2d = OnchipDeviceConf()
+    for mode in ("neurosim_v21", "corrected"):                      # 1.75 / 1.46 are table entries
+        st = make_device_state([p], no_d2d, seed=0, compat=mode)
+        assert float(st.a_ltp[0]) == pytest.approx(0.702081 * 32, rel=5e-6)
+        assert float(st.a_ltd[0]) == pytest.approx(0.848677 * 32, rel=5e-6)
+
+
+def test_weight_beyond_the_device_range_starts_at_the_rail():
+    """V2.1's initial weights reach +-1.5: the device reads them at +-1 (V2.1's extrapolated inverse
+    is NaN for the RRAM labels: w + 1 > B)."""
+    a_ltp, a_ltd = _a(4.22), _a(-4.22)
+    b = 2.0 / (1.0 - math.exp(-32 / float(a_ltp)))
+    assert 1.2 + 1 > b                                              # V2.1's log(1 - (w+1)/B) of a negative
+    w = torch.tensor([1.2, 1.5, -1.4], dtype=torch.float64)
+    x = torch.tensor([0.2, -0.1, -0.3], dtype=torch.float64)
+    got = device_target(w, x, a_ltp, a_ltd, 32, 5)
+    assert torch.isfinite(got).all()
+    torch.testing.assert_close(got, device_target(w.clamp(-1, 1), x, a_ltp, a_ltd, 32, 5), rtol=0, atol=0)
