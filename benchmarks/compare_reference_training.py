@@ -15,16 +15,16 @@ chip-level error: X % (config, metric)``.  Configurations that crashed in the re
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import json
-import math
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _common import WorstErrors, comparison_parser, load_network, print_error_table, select_configs  # noqa: E402
 from neurosim_core.network import Network  # noqa: E402
 from neurosim_core.params import ConfigError  # noqa: E402
 from neurosim_core.training.config import TrainingConfig, v21_default_hardware  # noqa: E402
@@ -82,98 +82,41 @@ def v21_configs(edits: dict, name: str):
     return v21_default_hardware(**hw_changes), TrainingConfig(**tc_changes)
 
 
-def _number(text) -> float | None:
-    try:
-        v = float(text)
-    except (TypeError, ValueError):
-        return None
-    return v
-
-
-def _rel(mine: float, ref: float) -> float:
-    if ref == 0:
-        return 0.0 if mine == 0 else math.inf
-    return abs(mine - ref) / abs(ref)
-
-
 def compare_config(name: str, rows: dict, traces, network: Network):
     hw, tc = v21_configs(json.loads(rows["chip"].get("param_edits") or "{}"), name)
     start = time.perf_counter()
     result = estimate_training(network, traces, hw, training=tc)
     elapsed = time.perf_counter() - start
-    ours = {r["scope"]: r for r in result.to_rows()}
-    layers = [str(i + 1) for i in range(len(network))]
-    print(f"\n=== {name}  ({elapsed:.2f} s)  relative error in %, per layer and chip")
-    for note in result.notes:
-        print(f"note: {note}")
-    print(f"{'metric':50s}" + "".join(f"{'L' + l:>9s}" for l in layers) + f"{'chip':>10s}")
-    chip_errors, layer_errors = [], []
-    layer_cols = [*FLOORPLAN_COLUMNS, *(c for c, _, _ in LAYER_COLUMNS)]
-    chip_cols = ["memory_utilization_pct", *(c for c, _, _ in CHIP_COLUMNS)]
-    for column in layer_cols + chip_cols:
-        cells = []
-        scopes = layers if column in layer_cols else []
-        for scope in layers + ["chip"]:
-            if (scope == "chip") != (column in chip_cols) or (scope != "chip" and scope not in scopes):
-                cells.append("")
-                continue
-            ref = _number(rows.get(scope, {}).get(column))
-            mine = _number(ours.get(scope, {}).get(column))
-            if ref is None or mine is None:
-                cells.append("-" if ref is None and mine is None else "n/a")
-                continue
-            err = _rel(mine, ref) * 100
-            cells.append(f"{err:.3f}" if math.isfinite(err) else "inf")
-            if scope == "chip":
-                chip_errors.append((err, column))
-            else:
-                layer_errors.append((err, scope, column))
-        print(f"{column:50s}" + "".join(f"{c:>9s}" for c in cells[:-1]) + f"{cells[-1]:>10s}")
-    return chip_errors, layer_errors
+    layer_columns = [*FLOORPLAN_COLUMNS, *(c for c, _, _ in LAYER_COLUMNS)]
+    chip_columns = ["memory_utilization_pct", *(c for c, _, _ in CHIP_COLUMNS)]
+    return print_error_table(f"{name}  ({elapsed:.2f} s)", result.notes, rows,
+                             {r["scope"]: r for r in result.to_rows()}, [str(i + 1) for i in range(len(network))],
+                             layer_columns, chip_columns, label_width=50)
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--results", type=Path, required=True, help="V2.1 reference results.csv")
-    ap.add_argument("--traces", type=Path, required=True, help="directory of <i>_<name>.npz training traces")
-    ap.add_argument("--config", action="append", help="config name (repeatable; default: all)")
-    ap.add_argument("--fail-above", type=float, default=None,
-                    help="exit with status 1 when the worst chip-level error exceeds this percentage")
+    ap = comparison_parser(__doc__.splitlines()[0], "V2.1 reference results.csv",
+                           "directory of <i>_<name>.npz training traces")
     args = ap.parse_args(argv)
     table = read_table(args.results)
-    names = args.config or sorted(table)
-    unknown = [n for n in names if n not in table]
-    if unknown:
-        print(f"error: unknown config(s) {', '.join(unknown)}; available: {', '.join(sorted(table))}", file=sys.stderr)
+    names = select_configs(table, args.config)
+    if names is None:
         return 2
-    traces = load_training_npz_dir(args.traces)
-    if any(t.net_row is None for t in traces):
-        print("error: traces carry no net_row; cannot rebuild the network", file=sys.stderr)
-        return 2
-    network = Network.from_rows([t.net_row for t in traces], names=[t.name for t in traces])
-    worst, worst_layer = (-1.0, "", ""), (-1.0, "", "", "")
+    traces, network = load_network(args.traces, load_training_npz_dir)
+    worst = WorstErrors()
     for name in names:
         status = table[name]["chip"].get("exit_status", "0")
         if status not in ("0", ""):
             print(f"\n=== {name}: skipped (the reference run did not complete: {status})")
             continue
         try:
-            chip_errors, layer_errors = compare_config(name, table[name], traces, network)
+            errors = compare_config(name, table[name], traces, network)
         except Exception as exc:  # a configuration we cannot estimate yet counts as failed
             print(f"\n=== {name}: not estimated ({type(exc).__name__}: {exc})")
-            worst = max(worst, (math.inf, name, "estimate failed"))
+            worst.failed(name)
             continue
-        for err, metric in chip_errors:
-            if err > worst[0]:
-                worst = (err, name, metric)
-        for err, scope, metric in layer_errors:
-            if err > worst_layer[0]:
-                worst_layer = (err, name, "L" + scope, metric)
-    print(f"worst per-layer error: {worst_layer[0]:.3f} % ({', '.join(worst_layer[1:])})")
-    print(f"worst chip-level error: {worst[0]:.3f} % ({worst[1]}, {worst[2]})")
-    if args.fail_above is not None and not worst[0] <= args.fail_above:
-        return 1
-    return 0
+        worst.add(name, *errors)
+    return worst.finish(args.fail_above)
 
 
 if __name__ == "__main__":

@@ -12,8 +12,6 @@ the following runs.  The reference V2.1 binary takes 171 s for this epoch estima
 from __future__ import annotations
 
 import argparse
-import os
-import resource
 import sys
 import time
 from pathlib import Path
@@ -21,9 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import yaml  # noqa: E402
-
-from neurosim_core.network import Network  # noqa: E402
+from _common import cold_and_warm, load_network, parse_settings, print_timings  # noqa: E402
 from neurosim_core.training.estimate import estimate_training  # noqa: E402
 from neurosim_core.training.traces import load_training_npz_dir  # noqa: E402
 from pipeline.flow.direct_training import split_settings  # noqa: E402
@@ -35,27 +31,12 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = ap.parse_args(argv)
-    values = {k: yaml.safe_load(v) for k, _, v in (s.partition("=") for s in args.set)}
-    hw, tc = split_settings(values)
+    hw, tc = split_settings(parse_settings(args.set))
     start = time.perf_counter()
-    traces = load_training_npz_dir(args.traces)
-    network = Network.from_rows([t.net_row for t in traces], names=[t.name for t in traces])
+    traces, network = load_network(args.traces, load_training_npz_dir)
     load_s = time.perf_counter() - start
-    start = time.perf_counter()
-    result = estimate_training(network, traces, hw, training=tc)
-    cold_s = time.perf_counter() - start
-    warm = []
-    for _ in range(max(args.repeat, 0)):
-        start = time.perf_counter()
-        estimate_training(network, traces, hw, training=tc)
-        warm.append(time.perf_counter() - start)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"load traces: {load_s:.2f} s")
-    print(f"cold estimate: {cold_s:.2f} s")
-    if warm:
-        print(f"warm estimate (best of {len(warm)}): {min(warm):.2f} s")
-    print(f"peak RSS: {rss_mb:.0f} MB")
-    print(f"load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    result, cold, warm = cold_and_warm(lambda: estimate_training(network, traces, hw, training=tc), args.repeat)
+    print_timings(load_s, cold, warm)
     print(f"chip: {result.latency:.4g} s/epoch, {result.energy:.4g} J/epoch, TOPS/W {result.tops_per_w:.4g}")
     return 0
 

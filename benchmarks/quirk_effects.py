@@ -19,24 +19,14 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _common import DEFAULT_TRACES, hardware_config, load_network  # noqa: E402
 from neurosim_core import quirks  # noqa: E402
 from neurosim_core.estimate import estimate  # noqa: E402
-from neurosim_core.network import Network  # noqa: E402
-from neurosim_core.params import HardwareConfig, resolve  # noqa: E402
-from neurosim_core.traces import load_npz_dir  # noqa: E402
+from neurosim_core.params import resolve  # noqa: E402
 
 #: (column title, ChipResult attribute)
 FIGURES = (("area", "area"), ("latency", "read_latency"), ("dyn. energy", "read_dynamic_energy"),
            ("leakage", "leakage_energy"), ("TOPS/W", "tops_per_w"))
-
-
-def _value(text: str):
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            pass
-    return {"true": True, "false": False}.get(text.lower(), text)
 
 
 def _without(name: str):
@@ -57,13 +47,11 @@ def _change(new: float, base: float) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--traces", type=Path, default=ROOT / "tests" / "data" / "traces_vgg8")
+    parser.add_argument("--traces", type=Path, default=DEFAULT_TRACES)
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE")
     args = parser.parse_args(argv)
-    changes = {k: _value(v) for k, _, v in (item.partition("=") for item in args.set)}
-    traces = load_npz_dir(args.traces)
-    network = Network.from_rows([t.net_row for t in traces], names=[t.name for t in traces])
-    cfg = HardwareConfig.from_mapping(changes, source="--set")
+    traces, network = load_network(args.traces)
+    cfg = hardware_config(args.set)
     base = estimate(network, traces, resolve(cfg.replace(compat="neurosim_v14")))
 
     lines = ["| quirk | what the reference does (corrected: what we do instead) | "

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -18,7 +17,7 @@ from neurosim_core.params import HardwareConfig
 from neurosim_core.results import (CHIP_METRICS, FLOORPLAN_CHIP_COLUMNS, FLOORPLAN_LAYER_COLUMNS,  # noqa: F401
                                    LAYER_METRICS)
 
-__all__ = ["read_reference_results", "reference_hardware_config", "relative_error", "CHIP_METRICS",
+__all__ = ["read_reference_results", "reference_hardware_config", "CHIP_METRICS",
            "LAYER_METRICS", "FLOORPLAN_CHIP_COLUMNS", "FLOORPLAN_LAYER_COLUMNS"]
 
 
@@ -110,10 +109,3 @@ def reference_hardware_config(chip_row: Mapping[str, str], config: str | None = 
                 attr, convert = _PARAM_EDIT_FIELDS[key]
                 values[attr] = convert(str(text))
     return HardwareConfig(**values)
-
-
-def relative_error(ours: float, reference: float) -> float:
-    """|ours - reference| / |reference| (0 when both are 0; inf when only the reference is 0)."""
-    if reference == 0:
-        return 0.0 if ours == 0 else math.inf
-    return abs(ours - reference) / abs(reference)

@@ -20,13 +20,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._common import DEFAULT_TRACES, hardware_config, load_network  # noqa: E402
 from neurosim_core.arch import ActionCost, ComponentModel  # noqa: E402
 from neurosim_core.circuits.env import CircuitEnv  # noqa: E402
 from neurosim_core.estimate import estimate  # noqa: E402
-from neurosim_core.network import Network  # noqa: E402
-from neurosim_core.params import HardwareConfig, resolve  # noqa: E402
+from neurosim_core.params import resolve  # noqa: E402
 from neurosim_core.plugins import AdcSpec, ComponentLibrary  # noqa: E402
-from neurosim_core.traces import load_npz_dir  # noqa: E402
 
 # --- the "measured" ADC (illustrative numbers of a 22 nm SAR-type column ADC) ----------------
 BITS = np.array([3, 4, 5, 6, 7, 8])
@@ -70,25 +69,14 @@ def table_adc(spec: AdcSpec, env: CircuitEnv) -> ComponentModel:
     )
 
 
-def _value(text: str):
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            pass
-    return {"true": True, "false": False}.get(text.lower(), text)
-
-
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--traces", type=Path, default=ROOT / "tests" / "data" / "traces_vgg8")
+    parser.add_argument("--traces", type=Path, default=DEFAULT_TRACES)
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                         help="a HardwareConfig field (default: NeuroSim V1.4's default chip)")
     args = parser.parse_args(argv)
-    changes = {k: _value(v) for k, _, v in (item.partition("=") for item in args.set)}
-    traces = load_npz_dir(args.traces)
-    network = Network.from_rows([t.net_row for t in traces], names=[t.name for t in traces])
-    p = resolve(HardwareConfig.from_mapping(changes, source="--set"))
+    traces, network = load_network(args.traces)  # the VGG-8 traces, network rebuilt from their rows
+    p = resolve(hardware_config(args.set))
 
     results = {
         "built-in ADC": estimate(network, traces, p),

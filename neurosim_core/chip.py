@@ -7,12 +7,12 @@ Described as data (`levels`): the chip's own parts are a `Macro` of builder mode
 ==================  ==============================================  ==============
 role                model                                           bucket
 ==================  ==============================================  ==============
-``global_buffer``   buffer cores holding a layer's inputs/outputs     buffer
-``global_bus``      H-tree or X-Y bus from the buffer to the tiles    interconnect
+``global_buffer``   `buffer` cores holding a layer's inputs/outputs   buffer
+``global_bus``      `htree` or `xy_bus` from the buffer to the tiles  interconnect
 ``accumulation``    `adder_tree` summing the row tiles of a layer     accumulation
-``activation``      `bit_shifter` (ReLU) or sigmoid look-up tables    other
+``activation``      `bit_shifter` (ReLU) or `sigmoid` look-up tables  other
                     (with chip-level activation)
-``max_pooling``     max-pooling units                                 other
+``max_pooling``     `max_pooling` units                               other
 ==================  ==============================================  ==============
 
 -- and its children are the tiles (`tile.Tile`) of each layer.  One operation is one layer
@@ -46,10 +46,11 @@ import numpy as np
 from . import quirks
 from .arch import Macro, Part, Use
 from .circuits.arithmetic import AdderTreeSpec, BitShifterSpec, adder_tree, bit_shifter
-from .circuits.buffer import Buffer
+from .circuits.buffer import BufferSpec, SramCellSpec, buffer
+from .circuits.functional import MaxPoolingSpec, SigmoidSpec, max_pooling, sigmoid
+from .circuits.interconnect import HTreeSpec, WireSpec, XyBusSpec, htree, xy_bus
 from .circuits.env import CircuitEnv
 from .floorplan import Floorplan
-from .interim_blocks import buffer_model, htree_model, max_pooling_model, sigmoid_model, xy_bus_model
 from .levels import Area, Clock, LevelCost, Timing, add_breakdowns, steps
 from .network import LayerSpec, Network
 from .params import Params
@@ -159,11 +160,11 @@ class Chip:
         self.nm_kind = TileKind(True, fp.num_pe_nm, fp.desired_pe_size_nm) if p.novel_mapping else None
         self._size()
         self.area = self._area()
-        # the register-file / SRAM global buffer as the training estimator prices it (transitional)
-        self.global_buffer = Buffer(p, tech, cell)
-        self.global_buffer.initialize(self._buffer_core_bits, p.global_buffer_core_cols, 1,
-                                      p.unit_length_wire_resistance, p.clk_freq_hz, p.global_buffer == "sram")
-        self.global_buffer.calculate_area(self._buffer_height, 0.0)
+
+    @property
+    def global_buffer(self):
+        """One core of the global buffer at the configured clock (`circuits.buffer.buffer` model)."""
+        return self.macro(self.p.clk_freq_hz).part("global_buffer").model
 
     # --- sizing ----------------------------------------------------------------------------------
     def _size(self) -> None:
@@ -210,11 +211,6 @@ class Chip:
         nm = self.tile.area(self.nm_kind) if self.nm_kind else None
         return self.tile.area(self.cm_kind), nm
 
-    @property
-    def _buffer_height(self) -> float:
-        cm, nm = self._tile_areas()
-        return self.fp.num_tile_row * max(cm.height_m, nm.height_m if nm else 0.0)
-
     def macro(self, clk_freq: float) -> Macro:
         """The chip's own parts at ``clk_freq``."""
         if clk_freq not in self._macros:
@@ -227,20 +223,21 @@ class Chip:
         cm, nm = self._tile_areas()
         tile_h, tile_w = max(cm.height_m, nm.height_m if nm else 0.0), max(cm.width_m, nm.width_m if nm else 0.0)
         buffer_height = fp.num_tile_row * tile_h
-        gb = buffer_model(p, tech, cell, num_bit=self._buffer_core_bits, interface_width=p.global_buffer_core_cols,
-                          sram=p.global_buffer == "sram", clk_freq=clk_freq, fit_height_m=buffer_height)
+        gb = buffer(BufferSpec.of(p, cell, num_bit=self._buffer_core_bits, interface_width=p.global_buffer_core_cols,
+                                  sram=p.global_buffer == "sram", fit_height_m=buffer_height), env)
         buffer_width = gb.area_m2 * self.num_buffer_core / buffer_height
-        bus = htree_model if p.global_bus == "htree" else xy_bus_model
+        grid = dict(num_row=fp.num_tile_row, num_col=fp.num_tile_col, unit_height_m=tile_h, unit_width_m=tile_w,
+                    bus_width=self.global_bus_width, delay_tolerance=p.global_bus_delay_tolerance,
+                    folded_ratio=p.tree_folded_ratio, wire=WireSpec.of(p))
+        global_bus = htree(HTreeSpec(**grid), env) if p.global_bus == "htree" else xy_bus(XyBusSpec(**grid), env)
+        pool_units = int(max(fp.desired_tile_size_cm / p.num_col_muxed, fp.desired_pe_size_nm / p.num_col_muxed))
         parts = [
             Part("global_buffer", gb, "buffer", count=self.num_buffer_core),
-            Part("global_bus", bus(p, tech, cell, num_row=fp.num_tile_row, num_col=fp.num_tile_col,
-                                   delay_tolerance=p.global_bus_delay_tolerance, bus_width=self.global_bus_width,
-                                   clk_freq=clk_freq, unit_height_m=tile_h, unit_width_m=tile_w,
-                                   folded_ratio=p.tree_folded_ratio), "interconnect"),
-            Part("max_pooling", max_pooling_model(
-                p, tech, cell, num_bit=p.input_bits, window=2 * 2, clk_freq=clk_freq, fit_width_m=buffer_width,
-                num_units=int(max(fp.desired_tile_size_cm / p.num_col_muxed, fp.desired_pe_size_nm / p.num_col_muxed))),
-                "other"),
+            Part("global_bus", global_bus, "interconnect"),
+            Part("max_pooling", max_pooling(MaxPoolingSpec(num_bit=p.input_bits, window=2 * 2, num_units=pool_units,
+                                                           fit_width_m=buffer_width,
+                                                           control_activity=p.epsilon if p.validated else 1.0), env),
+                 "other"),
             Part("accumulation", adder_tree(AdderTreeSpec(
                 num_rows=self._max_tile_rows, num_adder_bit=self._accumulation_bits, num_trees=self._num_units,
                 num_inputs=tree_inputs, fit_width_m=buffer_height / 3, delta=p.delta if p.validated else 1.0), env),
@@ -251,8 +248,11 @@ class Chip:
                 unit = bit_shifter(BitShifterSpec(num_unit=self._num_units, num_bit=p.input_bits,
                                                   fit_width_m=buffer_width / 3), env)
             else:
-                unit = sigmoid_model(p, tech, cell, num_ybit=p.input_bits, num_entry=self._sigmoid_entries,
-                                     num_function=self._num_units, clk_freq=clk_freq, fit_width_m=buffer_width / 3)
+                unit = sigmoid(SigmoidSpec(num_ybit=p.input_bits, num_entry=self._sigmoid_entries,
+                                           num_function=self._num_units,
+                                           cell=SramCellSpec.of(p, cell, footprint="memory_cell"),
+                                           fit_width_m=buffer_width / 3, decoder_sizing=p.sizing_factor_wl_decoder,
+                                           control_activity=p.epsilon if p.validated else 1.0), env)
             parts.append(Part("activation", unit, "other"))
         return Macro("chip", tuple(parts))
 

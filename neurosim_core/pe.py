@@ -10,8 +10,8 @@ role                  model                                      bucket
 ``adder_tree``        `adder_tree`: one tree per output column     accumulation
 ``input_register``    `dff_bank` of one input bit per row          buffer
 ``output_register``   `dff_bank` of the output column sums         buffer
-``input_bus``         repeated wire along a row of subarrays       interconnect
-``output_bus``        repeated wire along a column of subarrays    interconnect
+``input_bus``         `bus` along a row of subarrays               interconnect
+``output_bus``        `bus` along each column of subarrays         interconnect
 ====================  =========================================  ==============
 
 -- and its children are the subarray reads (`subarray.build_subarray`, one per block of the PE's
@@ -44,7 +44,7 @@ from .arch import Breakdown, ComponentModel, Macro, Part, Use
 from .circuits.arithmetic import AdderTreeSpec, adder_tree
 from .circuits.dff import DffBankSpec, dff_bank
 from .circuits.env import CircuitEnv
-from .interim_blocks import bus_model
+from .circuits.interconnect import BusSpec, WireSpec, bus
 from .kernels import active_row_counts, average_column_resistance, envm_column_energy_sums, subarray_read_inputs
 from .levels import Area, Clock, LevelCost, Timing, add_breakdowns, scale_breakdown, steps
 from .plugins import BUILT_IN, ComponentLibrary
@@ -169,18 +169,18 @@ class PE:
             Part("adder_tree", tree, "accumulation"),
             Part("input_register", inputs, "buffer"),
             Part("output_register", outputs, "buffer"),
-            Part("input_bus", self._bus(side, clk_freq, horizontal=True), "interconnect"),
-            Part("output_bus", self._bus(side, clk_freq, horizontal=False), "interconnect"),
+            Part("input_bus", self._bus(side, env, horizontal=True), "interconnect"),
+            Part("output_bus", self._bus(side, env, horizontal=False), "interconnect"),
         ))
 
-    def _bus(self, side: int, clk_freq: float, horizontal: bool) -> ComponentModel:
+    def _bus(self, side: int, env: CircuitEnv, horizontal: bool) -> ComponentModel:
         """A bus over the PE's subarrays, routed over them (no area of its own): the input bus
         carries one bit per subarray row along a row of subarrays, the output bus one bit per
         column along every column of subarrays (its wires: ``side`` x columns)."""
         p, sa = self.p, self.subarray
         width = p.num_row_subarray if horizontal else side * p.num_col_subarray
-        return bus_model(p, self.tech, self.cell, horizontal=horizontal, num_row=side, num_col=side,
-                         unit_height_m=sa.height, unit_width_m=sa.width, bus_width=width, clk_freq=clk_freq)
+        return bus(BusSpec(orientation="horizontal" if horizontal else "vertical", num_row=side, num_col=side,
+                           unit_height_m=sa.height, unit_width_m=sa.width, bus_width=width, wire=WireSpec.of(p)), env)
 
     # --- area ----------------------------------------------------------------------------------
     def area(self, side: int) -> Area:

@@ -8,11 +8,11 @@ Described as data (`levels`): the tile's own parts are a `Macro` of builder mode
 role                model                                           bucket
 ==================  ==============================================  ==============
 ``accumulation``    `adder_tree` summing the PEs' partial sums        accumulation
-``activation``      `bit_shifter` (ReLU) or sigmoid look-up tables    other
+``activation``      `bit_shifter` (ReLU) or `sigmoid` look-up tables  other
                     (only without chip-level activation)
-``input_buffer``    buffer cores holding the tile's inputs            buffer
-``output_buffer``   buffer cores holding its outputs                  buffer
-``htree``           H-tree from the buffers to the PEs                interconnect
+``input_buffer``    `buffer` cores holding the tile's inputs          buffer
+``output_buffer``   `buffer` cores holding its outputs                buffer
+``htree``           `htree` from the buffers to the PEs               interconnect
 ==================  ==============================================  ==============
 
 -- and its children are its PEs (`pe.PE`).  A tile comes in two kinds (`TileKind`): novel mapping
@@ -45,7 +45,9 @@ from . import quirks
 from .arch import Macro, Part, Use
 from .circuits.arithmetic import AdderTreeSpec, BitShifterSpec, adder_tree, bit_shifter
 from .circuits.env import CircuitEnv
-from .interim_blocks import buffer_model, htree_model, sigmoid_model
+from .circuits.buffer import BufferSpec, SramCellSpec, buffer
+from .circuits.functional import SigmoidSpec, sigmoid
+from .circuits.interconnect import HTreeSpec, WireSpec, htree
 from .levels import Area, Clock, LevelCost, Timing, add_breakdowns, steps
 from .pe import PE, PEJob, PEShape, num_bit_subarray_output
 from .plugins import BUILT_IN, ComponentLibrary
@@ -137,9 +139,11 @@ class Tile:
                 unit = bit_shifter(BitShifterSpec(num_unit=math.ceil(kind.pe_size * p.num_col_subarray / p.num_col_muxed),
                                                   num_bit=p.input_bits, fit_width_m=width), env)
             else:
-                unit = sigmoid_model(p, tech, cell, num_ybit=p.input_bits, num_entry=stored_bits,
-                                     num_function=math.ceil(kind.num_pe * p.num_col_subarray / p.num_col_muxed),
-                                     clk_freq=clk_freq, fit_width_m=width)
+                unit = sigmoid(SigmoidSpec(num_ybit=p.input_bits, num_entry=stored_bits,
+                                           num_function=math.ceil(kind.num_pe * p.num_col_subarray / p.num_col_muxed),
+                                           cell=SramCellSpec.of(p, cell, footprint="memory_cell"), fit_width_m=width,
+                                           decoder_sizing=p.sizing_factor_wl_decoder,
+                                           control_activity=p.epsilon if p.validated else 1.0), env)
             parts.append(Part("activation", unit, "other"))
             stored_bits = p.input_bits
         buffer_type = p.pe_buffer if quirks.applies("tile_buffer_uses_pe_buffer_type", p.compat) else p.tile_buffer
@@ -151,15 +155,14 @@ class Tile:
                  stored_bits * kind.num_pe, {"fit_width_m": width})):
             # one core of the tile-buffer size, or a smaller one if that suffices
             bits, interface = (int(total), int(line)) if total < core_bits else (core_bits, p.tile_buffer_core_cols)
-            model = buffer_model(p, tech, cell, num_bit=bits, interface_width=interface, sram=buffer_type == "sram",
-                                 clk_freq=clk_freq, **fit)
+            model = buffer(BufferSpec.of(p, cell, num_bit=bits, interface_width=interface, sram=buffer_type == "sram",
+                                         **fit), env)
             parts.append(Part(role, model, "buffer", count=math.ceil(total / core_bits)))
         tree_side = kind.side if kind.novel else kind.num_pe
-        parts.append(Part("htree", htree_model(p, tech, cell, num_row=tree_side, num_col=tree_side,
-                                               delay_tolerance=p.local_bus_delay_tolerance,
-                                               bus_width=kind.num_pe * kind.pe_size, clk_freq=clk_freq,
-                                               unit_height_m=pe_area.height_m, unit_width_m=pe_area.width_m,
-                                               folded_ratio=16), "interconnect"))
+        parts.append(Part("htree", htree(HTreeSpec(num_row=tree_side, num_col=tree_side, unit_height_m=pe_area.height_m,
+                                                   unit_width_m=pe_area.width_m, bus_width=kind.num_pe * kind.pe_size,
+                                                   delay_tolerance=p.local_bus_delay_tolerance, folded_ratio=16,
+                                                   wire=WireSpec.of(p)), env), "interconnect"))
         return Macro("tile", tuple(parts))
 
     # --- area ----------------------------------------------------------------------------------

@@ -26,6 +26,17 @@ def _parse_value(text: str):
     return yaml.safe_load(text)
 
 
+def _settings(items, what: str) -> dict:
+    """``--set key=value`` items -> ``{key: YAML-typed value}``; ``what`` names the fields in the error."""
+    values = {}
+    for item in items or []:
+        if "=" not in item:
+            raise ValueError(f"--set '{item}': expected key=value ({what})")
+        k, v = item.split("=", 1)
+        values[k] = _parse_value(v)
+    return values
+
+
 def cmd_config(args) -> int:
     from .flow.config import compose, stage_keys
 
@@ -80,12 +91,7 @@ def cmd_estimate(args) -> int:
 
     from .flow.direct import estimate_from_files, trace_precision
 
-    values = {}
-    for item in args.set or []:
-        if "=" not in item:
-            raise ValueError(f"--set '{item}': expected key=value (a HardwareConfig field)")
-        k, v = item.split("=", 1)
-        values[k] = _parse_value(v)
+    values = _settings(args.set, "a HardwareConfig field")
     _check_out_dir(args.out)
     precision = trace_precision(Path(args.traces)) if args.traces else None
     if precision is not None:  # traces that carry their precision set it, unless --set says otherwise
@@ -105,12 +111,7 @@ def cmd_estimate(args) -> int:
 def cmd_estimate_training(args) -> int:
     from .flow.direct_training import estimate_training_from_files
 
-    values = {}
-    for item in args.set or []:
-        if "=" not in item:
-            raise ValueError(f"--set '{item}': expected key=value (a HardwareConfig or TrainingConfig field)")
-        k, v = item.split("=", 1)
-        values[k] = _parse_value(v)
+    values = _settings(args.set, "a HardwareConfig or TrainingConfig field")
     print(estimate_training_from_files(Path(args.network), Path(args.traces), values,
                                        Path(args.out) if args.out else None))
     return 0

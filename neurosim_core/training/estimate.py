@@ -30,8 +30,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .. import quirks
-from ..cell import make_cell
+from .. import formula, quirks
+from ..cell import CellAccessType, make_cell
 from ..circuits.arithmetic import AdderBankSpec, adder_bank
 from ..circuits.env import CircuitEnv
 from ..estimate import EstimateError, estimate
@@ -45,7 +45,7 @@ from .phase import Phase
 from .wg_unit import WGUnitSpec, build_wg_unit
 from .dram import DramSpec, build_dram, training_traffic_bits
 from .traces import TrainingTrace
-from .weight_update import array_write_energy, sram_cell_values, write_workload
+from .weight_update import array_write_energy, write_workload
 
 __all__ = ["Phase", "TrainingLayerResult", "TrainingResult", "estimate_training", "weight_gradient_precision",
            "arrays_written_in_parallel", "training_operations"]
@@ -220,24 +220,35 @@ def _global_buffer(chip, bits_read: float, bits_write: float, cores: int, clock_
     (12 inverters wide) rather than their height, and its access adds the word-line decode to the
     half clock cycle of the DFFs; under quirk ``v21_register_file_line_spans_dffs`` a line costs that.
     """
+    p = chip.p
     gb = chip.global_buffer
-    w = gb.interface_width
-    gb.calculate_latency(w, bits_read / w, w, bits_write / w)
-    gb.calculate_power(w, bits_read / w, w, bits_write / w)
-    read, write = gb.read_latency, gb.write_latency
-    if chip.p.synchronous:
+    w = gb.port("interface_width")
+    lines_read, lines_write = bits_read / w, bits_write / w
+    if p.synchronous:  # one line per clock cycle
         if not clock_period > 0:
             raise EstimateError("training estimation: synchronous=true but the chip clock period is "
                                 f"{clock_period!r} s; set synchronous=false")
-        read, write = read * clock_period, write * clock_period
-    if quirks.applies("v21_register_file_line_spans_dffs", compat) and not gb.sram and not chip.p.synchronous:
-        decoder = gb.wl_decoder
-        decoder.calculate_latency(1e20, gb.dff.w_dff * w * 0.2e-15 / 1e-6, 0.0, 0.0, gb.num_col, 1, 1)
-        half_cycle = 1.0 / gb.clk_freq / 2
-        read = (decoder.read_latency + half_cycle) * bits_read / w
-        write = (decoder.write_latency + half_cycle) * bits_write / w
+        read, write = lines_read * clock_period, lines_write * clock_period
+    else:
+        read, write = gb.cost("read").latency_s * lines_read, gb.cost("write").latency_s * lines_write
+    if quirks.applies("v21_register_file_line_spans_dffs", compat) and p.global_buffer != "sram" and not p.synchronous:
+        from ..circuits.decoders import RowDecoderSpec, row_decoder
+        from ..circuits.dff import DffBankSpec, dff_bank
+        from ..circuits.env import CircuitEnv
+
+        env = CircuitEnv.of(p, chip.tech)
+        num_row = gb.port("num_row")
+        dffs = dff_bank(DffBankSpec(num_dff=int(num_row * w)), env)
+        decoder = row_decoder(RowDecoderSpec(
+            num_addr_bits=int(math.ceil(math.log2(num_row))), driver_sizing=p.sizing_factor_wl_decoder,
+            read_activity=p.epsilon if p.validated else 1.0, fit_height_m=dffs.port("dff_height_m") * num_row,
+            load_cap_f=dffs.port("dff_width_m") * w * 0.2e-15 / 1e-6, line_cells=w), env)
+        half_cycle = 1.0 / p.clk_freq_hz / 2
+        read = (decoder.cost("read").latency_s + half_cycle) * lines_read
+        write = (decoder.cost("write").latency_s + half_cycle) * lines_write
     parallel = min(cores, math.ceil(chip.global_bus_width / w))
-    return Phase((read + write) / parallel, gb.read_dynamic_energy + gb.write_dynamic_energy)
+    energy = gb.port("read_energy_per_bit_j") * bits_read + gb.port("write_energy_per_bit_j") * bits_write
+    return Phase((read + write) / parallel, energy)
 
 
 def _rows_written(work, hw: HardwareConfig, compat: str) -> np.ndarray:
@@ -289,6 +300,32 @@ def _write_driver_latency(sa, work, hw: HardwareConfig, sram: bool = False, comp
     taus = [sa.macro.part(role).model.cost("write", activity_col_write=0.0).latency_s
             for role in ("wl_switch_matrix", "sl_switch_matrix") if sa.macro.has(role)]
     return max(taus, default=0.0) * n_write
+
+
+def _source_line_write_energy(work, hw: HardwareConfig, tc: TrainingConfig, wires, tech, p,
+                              write_voltage: float) -> np.ndarray:
+    """Per sub-array: the source-line switch matrix's weight-update energy, at V2.1's sizing.
+
+    V2.1 sizes each source-line transmission gate for ``IR_DROP_TOLERANCE`` of the cell's on
+    resistance at the linear-region ratio (minimum-size gates at these resistances) and writes
+    ``2 x ceil(activity) x rows written`` times; it reads the pulses per row before any layer sets
+    them (quirk ``v21_sl_write_pulses_uninitialised``: 0).
+    """
+    from ..constants import INV, IR_DROP_TOLERANCE, LINEAR_REGION_RATIO, NMOS, PMOS
+    from .weight_update import line_switch_write_energy
+
+    f = tech.feature_size
+    res = wires.res_mem_cell_on * IR_DROP_TOLERANCE
+    w_n = formula.on_resistance(f, NMOS, p.temperature_k, tech) * f * LINEAR_REGION_RATIO / (res * 2)
+    w_p = formula.on_resistance(f, PMOS, p.temperature_k, tech) * f * LINEAR_REGION_RATIO / (res * 2)
+    h = formula.pass_gate_area(w_n, w_p, tech, 1)[1]
+    drain = formula.gate_capacitance(INV, 1, w_n, w_p, h, tech)[1]
+    gates = formula.gate_cap(w_n, tech) + formula.gate_cap(w_p, tech)
+    ops_per_row = np.ceil(work.cols * work.activity_col_write / work.cols)
+    writes = 2 * ops_per_row * _rows_written(work, hw, tc.compat)
+    pulses = 0.0 if quirks.applies("v21_sl_write_pulses_uninitialised", tc.compat) else work.pulses_avg
+    return line_switch_write_energy(work, writes=writes, num_col=hw.num_col_subarray, drain_cap_f=drain,
+                                    gate_cap_f=gates, vdd=tech.vdd, write_voltage=write_voltage, pulses=pulses)
 
 
 def _peak_write_copies(fp: Floorplan, index: int) -> int:
@@ -488,16 +525,13 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
         # weight update
         novel = fp.mark_nm[i]
         starts = _row_blocks(layer, trace.rows, hw, novel)
-        if hw.mem_cell == "sram":
-            new = sram_cell_values(trace.weight_new, synapse_bits=hw.synapse_bits, compat=tc.compat)
-            old = sram_cell_values(trace.weight_old, synapse_bits=hw.synapse_bits, compat=tc.compat)
-        else:  # the kernel maps the weights to conductances on the fly
-            new, old = trace.weight_new, trace.weight_old
-        work = write_workload(new, old, cell=hw.mem_cell, row_order=np.arange(trace.rows), row_block_starts=starts,
+        # the kernels map the weights to conductances / SRAM cell values on the fly
+        work = write_workload(trace.weight_new, trace.weight_old, cell=hw.mem_cell, row_order=np.arange(trace.rows), row_block_starts=starts,
                               sub_cols=hw.num_col_subarray, g_max=p.max_conductance, g_min=p.min_conductance,
                               max_levels=tc.max_num_level, write_voltage=cell_write_voltage,
                               write_pulse_width=tc.write_pulse_width_s, polarization_uc_cm2=tc.polarization_uc_cm2,
-                              feature_size_m=tech.feature_size, compat=tc.compat, weights=hw.mem_cell != "sram")
+                              feature_size_m=tech.feature_size, compat=tc.compat, weights=True,
+                              synapse_bits=hw.synapse_bits)
         if hw.mem_cell == "sram":
             sram_lat, sram_en = _sram_write(sa, work, hw, cell, tech, p.temperature_k, tc.compat)
             wu_lat = float(sram_lat.sum()) / n_parallel
@@ -509,6 +543,8 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
             wu_en = float(array_write_energy(work, cell=hw.mem_cell, cap_row1=wires.cap_row1, cap_row2=wires.cap_row2,
                                              cap_col=wires.cap_col, vdd=tech.vdd, write_voltage=cell_write_voltage,
                                              gate_cap_fefet=tc.gate_cap_fefet_f).sum())
+            if cell.access_type == CellAccessType.CMOS_access:  # plus the source-line switch matrix (V2.1 sub-array write energy)
+                wu_en += float(_source_line_write_energy(work, hw, tc, wires, tech, p, cell_write_voltage).sum())
         wu_en *= _peak_write_copies(fp, i)
         wu_peak = Phase(wu_lat, wu_en).scale(tc.iterations)
         wu = wu_peak

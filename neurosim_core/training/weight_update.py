@@ -153,31 +153,79 @@ def _row_stats(new, old, order, sub_cols, n_cb, mode, dg_min, rram_k, mid, scale
     return set_max, reset_max, n_set, n_reset, n_written, cell_e
 
 
+@njit(cache=True, nogil=True)
+def _sram_row_stats(new, old, sub_cols, n_cb, synapse_bits, quotient):
+    """`_row_stats` of SRAM straight from the weights: each weight's cell values (`sram_cell_values`,
+    most significant cell first, column ``c * synapse_bits + k``) are formed on the fly, so no
+    (rows, cols * synapse_bits) matrices are built.  A changed cell is one write (one pulse)."""
+    n_rows, n_cols = new.shape
+    set_max = np.zeros((n_rows, n_cb))
+    reset_max = np.zeros((n_rows, n_cb))
+    n_set = np.zeros((n_rows, n_cb))
+    n_reset = np.zeros((n_rows, n_cb))
+    n_written = np.zeros((n_rows, n_cb))
+    full = 2.0 ** synapse_bits
+    for r in range(n_rows):
+        for c in range(n_cols):
+            vn = full / 2 * (new[r, c] - 1) + full
+            vo = full / 2 * (old[r, c] - 1) + full
+            vn_i = np.int64(math.trunc(vn + 0.5 if vn >= 0 else vn - 0.5))
+            vo_i = np.int64(math.trunc(vo + 0.5 if vo >= 0 else vo - 0.5))
+            if vn_i == vo_i:
+                continue
+            for k in range(synapse_bits):
+                shift = synapse_bits - k if quotient else synapse_bits - 1 - k
+                cn = vn_i >> shift
+                co = vo_i >> shift
+                if not quotient:
+                    cn &= 1
+                    co &= 1
+                if cn == co:
+                    continue
+                b = (c * synapse_bits + k) // sub_cols
+                n_written[r, b] += 1.0
+                if cn > co:
+                    n_set[r, b] += 1.0
+                    set_max[r, b] = 1.0
+                else:
+                    n_reset[r, b] += 1.0
+                    reset_max[r, b] = 1.0
+    return set_max, reset_max, n_set, n_reset, n_written, np.zeros((n_rows, n_cb))
+
+
 def write_workload(new: np.ndarray, old: np.ndarray, *, cell: CellKind, row_order: np.ndarray,
                    row_block_starts: Sequence[int], sub_cols: int, g_max: float = 0.0, g_min: float = 0.0,
                    max_levels: int = 1, write_voltage: float = 0.0, write_pulse_width: float = 0.0,
                    polarization_uc_cm2: float = 0.0, feature_size_m: float = 0.0,
-                   compat: str = "corrected", weights: bool = False) -> WriteWorkload:
+                   compat: str = "corrected", weights: bool = False, synapse_bits: int = 1) -> WriteWorkload:
     """Write counts of every sub-array of one layer.
 
     ``new`` / ``old``: conductances (eNVM, S) or SRAM cell values, shape (rows, cols).  The
     sub-arrays are the row blocks of ``new[row_order]`` starting at ``row_block_starts`` times the
     column blocks of width ``sub_cols``; the result is ordered row block major.  ``weights=True``:
-    ``new`` / ``old`` are eNVM weights in [-1, 1], mapped on the fly with `envm_conductance`.
+    ``new`` / ``old`` are weights in [-1, 1], mapped on the fly (eNVM: `envm_conductance`; SRAM:
+    the ``synapse_bits`` cell values of `sram_cell_values`, in natural row order).
     """
     new = np.asarray(new, dtype=np.float64)
     old = np.asarray(old, dtype=np.float64)
     order = np.asarray(row_order, dtype=np.int64)
-    n_rows, n_cols = len(order), new.shape[1]
+    sram_weights = weights and cell == "sram"
+    n_rows, n_cols = len(order), new.shape[1] * (synapse_bits if sram_weights else 1)
     n_cb = max(1, math.ceil(n_cols / sub_cols))
     mode = {"sram": 0, "rram": 1, "fefet": 2}[cell]
     dg_min = (g_max - g_min) / max_levels if mode else 1.0
     mid = (max_levels // 2 if quirks.applies("v21_fefet_pr_midpoint_int_division", compat) else max_levels / 2)
     scale = polarization_uc_cm2 * 2 / max_levels
     fefet_k = 0.01 * write_voltage * 2 * feature_size_m ** 2  # 1 uC/cm^2 = 0.01 C/m^2, cell area 2F^2
-    set_max, reset_max, n_set, n_reset, n_written, cell_e = _row_stats(
-        new, old, order, sub_cols, n_cb, mode, dg_min, write_voltage ** 2 * write_pulse_width, float(mid), scale,
-        polarization_uc_cm2, fefet_k, bool(weights and mode), g_max - g_min, g_min)
+    if sram_weights:
+        if not np.array_equal(order, np.arange(new.shape[0])):
+            raise ValueError("SRAM weights are evaluated in natural row order only")
+        set_max, reset_max, n_set, n_reset, n_written, cell_e = _sram_row_stats(
+            new, old, sub_cols, n_cb, synapse_bits, quirks.applies("v21_sram_weight_quotient", compat))
+    else:
+        set_max, reset_max, n_set, n_reset, n_written, cell_e = _row_stats(
+            new, old, order, sub_cols, n_cb, mode, dg_min, write_voltage ** 2 * write_pulse_width, float(mid), scale,
+            polarization_uc_cm2, fefet_k, bool(weights and mode), g_max - g_min, g_min)
     row_set = n_set > 0
     row_reset = n_reset > 0
     if quirks.applies("v21_write_row_set_or_reset", compat):
@@ -221,3 +269,18 @@ def array_write_energy(w: WriteWorkload, *, cell: CellKind, cap_row1: float, cap
     else:
         raise ValueError("SRAM write energy is the write driver's and precharger's (see the sub-array model)")
     return e
+
+
+def line_switch_write_energy(w: WriteWorkload, *, writes: np.ndarray, num_col: int, drain_cap_f: float,
+                             gate_cap_f: float, vdd: float, write_voltage: float, pulses) -> np.ndarray:
+    """Energy (J) per sub-array of the source-line switch matrix during a weight update (1T1R, neuro mode).
+
+    Each of ``writes`` write steps drives every column's transmission gates (gates at Vdd) and
+    charges their drains to the write voltage: the selected columns once per pulse for SET and
+    RESET together (``pulses`` per row), the unselected ones once (half of the selected counted
+    as unselected during the two-step write); NeuroSim V2 manual, "SwitchMatrix" write energy.
+    """
+    selected = np.minimum(num_col, num_col * w.activity_col_write)
+    drain = 3 * drain_cap_f * write_voltage ** 2
+    per_write = drain * pulses * selected + drain * (num_col - selected / 2) + gate_cap_f * vdd ** 2 * num_col
+    return per_write * writes

@@ -21,7 +21,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .models import network_table
-from .quant import QConv2d, QLinear, quant_layers
+from .quant import QConv2d, quant_layers
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,44 @@ def _dtype(bits: int):
     return np.int8 if bits <= 8 else np.int16
 
 
+def capture_layer_inputs(model: nn.Module, x: torch.Tensor, layers) -> dict[nn.Module, torch.Tensor]:
+    """The input of each of ``layers`` in one eval-mode forward pass of ``x`` (forward hooks; the
+    model's train/eval mode is restored and the hooks removed, also on error)."""
+    captured: dict[nn.Module, torch.Tensor] = {}
+    hooks = [m.register_forward_hook(lambda mod, inp, out: captured.__setitem__(mod, inp[0].detach()))
+             for m in layers]
+    was = model.training
+    model.eval()
+    try:
+        model(x)
+    finally:
+        for h in hooks:
+            h.remove()
+        model.train(was)
+    return captured
+
+
+def input_codes(m: nn.Module, inp: torch.Tensor, abits: int) -> torch.Tensor:
+    """The ``abits``-bit signed input codes of layer ``m``, ``(N, rows, windows)``: a convolution's
+    unfolded windows (rows cin-major, ``Cin*KH*KW``), a linear layer's input as one window.  The
+    wrapper's ``dec2bin`` floors (``floor(a * 2^(abits-1))``, clamped to the code range)."""
+    inp = inp.double()
+    if isinstance(m, QConv2d):
+        cols = F.unfold(inp, m.kernel_size, padding=m.padding, stride=m.stride)  # (N, Cin*KH*KW, L)
+    else:
+        cols = inp.reshape(inp.shape[0], -1, 1)                                    # (N, Cin, 1)
+    sa = 2 ** (abits - 1)
+    return torch.clamp(torch.floor(cols * sa + 1e-9), -sa, sa - 1)
+
+
+def weight_codes(w: torch.Tensor, wbits: int) -> torch.Tensor:
+    """The ``wbits``-bit signed weight codes ``round(w * 2^(wbits-1))`` of a layer's weight, in the
+    wrapper's layout ``(rows = Cin*KH*KW, Cout)`` (the transpose of ``W.reshape(Cout, -1)``)."""
+    sw = 2 ** (wbits - 1)
+    q = torch.clamp(torch.round(w.detach().double() * sw), -(sw - 1), sw - 1)
+    return q.reshape(q.shape[0], -1).t()
+
+
 @torch.no_grad()
 def extract_traces(model: nn.Module, images: torch.Tensor) -> list[LayerTraceArrays]:
     """Run image 0 of ``images`` ((N,C,H,W) or (C,H,W)) through ``model`` and return one
@@ -57,30 +95,12 @@ def extract_traces(model: nn.Module, images: torch.Tensor) -> list[LayerTraceArr
     p = next(model.parameters())
     x = x.to(device=p.device, dtype=p.dtype)
     rows = network_table(model, tuple(x.shape))
-    captured: dict[nn.Module, torch.Tensor] = {}
-    hooks = [m.register_forward_hook(lambda mod, inp, out: captured.__setitem__(mod, inp[0].detach()))
-             for m in layers]
-    was = model.training
-    model.eval()
-    try:
-        model(x)
-    finally:
-        for h in hooks:
-            h.remove()
-        model.train(was)
+    captured = capture_layer_inputs(model, x, layers)
     out = []
     for m, row in zip(layers, rows):
         wb, ab = m.wl_weight, m.wl_activate
-        inp = captured[m].double()
-        sa = 2 ** (ab - 1)
-        if isinstance(m, QConv2d):
-            cols = F.unfold(inp, m.kernel_size, padding=m.padding, stride=m.stride)[0]  # (Cin*KH*KW, L)
-        else:
-            cols = inp.reshape(1, -1).t()                                             # (Cin, 1)
-        codes = torch.clamp(torch.floor(cols * sa + 1e-9), -sa, sa - 1)
-        w = m.weight_q().detach().double()
-        q = torch.clamp(torch.round(w * 2 ** (wb - 1)), -(2 ** (wb - 1) - 1), 2 ** (wb - 1) - 1)
-        wq = q.reshape(q.shape[0], -1).t()
+        codes = input_codes(m, captured[m], ab)[0]
+        wq = weight_codes(m.weight_q(), wb)
         out.append(LayerTraceArrays(
             name=m.name, net_row=tuple(int(v) for v in row),
             weight_q=np.ascontiguousarray(wq.cpu().numpy().astype(_dtype(wb))),
@@ -89,4 +109,4 @@ def extract_traces(model: nn.Module, images: torch.Tensor) -> list[LayerTraceArr
     return out
 
 
-__all__ = ["LayerTraceArrays", "extract_traces"]
+__all__ = ["LayerTraceArrays", "extract_traces", "capture_layer_inputs", "input_codes", "weight_codes"]

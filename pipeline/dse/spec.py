@@ -43,7 +43,7 @@ from typing import Any, Sequence
 import numpy as np
 import yaml
 
-from ..flow.config import CONF_DIR, PipelineConfigError, _digest
+from ..flow.config import CONF_DIR, PipelineConfigError, _digest, format_value
 
 __all__ = ["SweepSpecError", "Param", "Sample", "SweepSpec", "Point", "load_spec", "sweep_names",
            "format_value", "default_chunk_size", "chunks"]
@@ -55,14 +55,6 @@ SAMPLE_METHODS = ("random", "lhs")
 
 class SweepSpecError(PipelineConfigError):
     """A bad sweep file (one line: the file, the parameter, what is allowed)."""
-
-
-def format_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float) and v.is_integer() and abs(v) >= 1e6:
-        return f"{v:.6g}"
-    return str(v)
 
 
 @dataclass(frozen=True)

@@ -533,6 +533,16 @@ def _digest(obj: Any) -> str:
     return hashlib.sha256(blob).hexdigest()[:12]
 
 
+def format_value(v: Any) -> str:
+    """A value as a sweep writes it into a Hydra override ``key=value`` (and into point labels):
+    booleans as ``true``/``false``, large whole floats in short exponent form."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer() and abs(v) >= 1e6:
+        return f"{v:.6g}"
+    return str(v)
+
+
 #: fields that change how fast a stage runs, never what it computes: not part of any key
 RESOURCE_FIELDS = {"train": ("threads",)}
 

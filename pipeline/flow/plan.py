@@ -65,12 +65,6 @@ SWEEP_FILES = ("sweep.parquet", "sweep.csv", "sweep.md", "sweep.html", "metrics.
                "pareto.png", "radar.png")
 
 
-def format_value(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return str(v)
-
-
 @dataclass
 class Plan:
     results_dir: str

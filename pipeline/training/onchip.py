@@ -141,37 +141,19 @@ def capture_traces(model: nn.Module, images: torch.Tensor, weight_old: list[torc
     """Rows of ``train_traces.parquet`` for every quantised layer: codes of image 0, activity over
     all ``images`` (K), new weight codes and the given pre-update weights."""
     from ..algo.models import network_table
+    from ..algo.trace_export import capture_layer_inputs, input_codes, weight_codes
 
     layers = quant_layers(model)
-    captured: dict[nn.Module, torch.Tensor] = {}
-    hooks = [m.register_forward_hook(lambda mod, inp, out: captured.__setitem__(mod, inp[0].detach()))
-             for m in layers]
-    was = model.training
-    model.eval()
-    try:
-        model(images)
-    finally:
-        for h in hooks:
-            h.remove()
-        model.train(was)
+    captured = capture_layer_inputs(model, images, layers)
     rows = network_table(model, (1,) + tuple(images.shape[1:]))
-    sa, sw = 2 ** (abits - 1), 2 ** (wbits - 1)
     out = []
     for m, row, w_old in zip(layers, rows, weight_old):
-        inp = captured[m].double()
-        if isinstance(m, QConv2d):
-            cols = F.unfold(inp, m.kernel_size, padding=m.padding, stride=m.stride)   # (K, rows, L)
-            pad = int(m.padding[0])
-        else:
-            cols = inp.reshape(inp.shape[0], -1, 1)                                     # (K, Cin, 1)
-            pad = 0
-        codes = torch.clamp(torch.floor(cols * sa + 1e-9), -sa, sa - 1)
-        w = m.weight.detach()
-        q = torch.clamp(torch.round(w.double() * sw), -(sw - 1), sw - 1)
+        codes = input_codes(m, captured[m], abits)                                      # (K, rows, L)
+        pad = int(m.padding[0]) if isinstance(m, QConv2d) else 0
         out.append({
             "epoch": epoch, "name": m.name, "net_row": tuple(int(v) for v in row), "padding": pad,
             "wbits": wbits, "abits": abits,
-            "weight_q": q.reshape(q.shape[0], -1).t().cpu().numpy().astype(np.int16),
+            "weight_q": weight_codes(m.weight, wbits).cpu().numpy().astype(np.int16),
             "weight_old": w_old.detach().reshape(w_old.shape[0], -1).t().float().cpu().numpy(),
             "input_q": codes[0].cpu().numpy().astype(np.int16),
             "activity": float(_bits_mean(codes, abits)), "n_images": int(images.shape[0]),

@@ -23,7 +23,8 @@ from typing import Sequence
 
 import yaml
 
-from ..flow.config import CONF_DIR, FlowConfig, PipelineConfigError, _digest, compose as _compose
+from ..flow.config import CONF_DIR, FlowConfig, PipelineConfigError, _digest, format_value
+from ..flow.config import compose as _compose
 
 TRAIN_FILES = ("history.parquet", "history.csv", "stats.parquet", "stats.csv", "network.csv", "model.pt",
                "config.yaml")
@@ -90,12 +91,6 @@ def training_keys(flow: FlowConfig) -> dict[str, str]:
 
 def epoch_dir(epoch: int) -> str:
     return f"epoch_{epoch:03d}"
-
-
-def _fmt(v) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return str(v)
 
 
 @dataclass
@@ -239,10 +234,10 @@ def load_sweep(name: str, base: Sequence[str] = (), validate: bool = True) -> li
     extra = tuple(str(o) for o in doc.get("base", []) or [])
     points = []
     for combo in itertools.product(*params.values()):
-        ov = tuple(base) + extra + tuple(f"{p}={_fmt(v)}" for p, v in zip(params, combo))
+        ov = tuple(base) + extra + tuple(f"{p}={format_value(v)}" for p, v in zip(params, combo))
         if validate:
             compose(ov)                               # a bad point fails here, in one line
-        label = ",".join(f"{p.rsplit('.', 1)[-1]}={_fmt(v)}" for p, v in zip(params, combo))
+        label = ",".join(f"{p.rsplit('.', 1)[-1]}={format_value(v)}" for p, v in zip(params, combo))
         points.append((label, ov))
     return points
 

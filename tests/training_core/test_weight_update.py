@@ -126,3 +126,19 @@ def test_weights_mapped_in_the_kernel_equal_conductances(traces):
                        write_pulse_width=50e-9, polarization_uc_cm2=20.0, feature_size_m=32e-9,
                        compat="neurosim_v21", weights=True)
     assert np.array_equal(a.total_pulses, b.total_pulses) and np.allclose(a.cell_energy_j, b.cell_energy_j, rtol=1e-12)
+
+
+@pytest.mark.parametrize("compat", ["neurosim_v21", "corrected"])
+def test_sram_workload_from_weights_matches_cell_matrices(traces, compat):
+    """The on-the-fly SRAM kernel (weights in, no cell matrices) counts exactly what the explicit
+    `sram_cell_values` matrices give, including sub-arrays whose column blocks cut a weight's cells."""
+    t = traces["Conv1"]
+    kw = dict(cell="sram", row_order=np.arange(t.rows), row_block_starts=np.arange(0, t.rows, 128), sub_cols=126,
+              compat=compat)
+    explicit = write_workload(sram_cell_values(t.weight_new, synapse_bits=5, compat=compat),
+                              sram_cell_values(t.weight_old, synapse_bits=5, compat=compat), **kw)
+    fused = write_workload(t.weight_new, t.weight_old, weights=True, synapse_bits=5, **kw)
+    assert explicit.written_cells.sum() > 0
+    for field in ("rows", "cols", "set_pulses", "reset_pulses", "set_rows", "reset_rows", "set_cols_avg",
+                  "reset_cols_avg", "written_cells"):
+        np.testing.assert_array_equal(getattr(fused, field), getattr(explicit, field), err_msg=field)
