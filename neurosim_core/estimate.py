@@ -59,17 +59,19 @@ def _to_seconds(cost: LevelCost, clock_period: float) -> LevelCost:
 
 
 def estimate(network: Network, traces: Sequence[LayerTrace], p: Params, *, tech=None, cell=None,
-             library: ComponentLibrary = BUILT_IN) -> ChipResult:
+             library: ComponentLibrary = BUILT_IN, shared=None) -> ChipResult:
     """Estimate area, latency, energy and throughput of ``network`` running ``traces`` on chip ``p``.
 
     ``cell``: a `MemCell` replacing the one ``p`` describes; ``library``: component roles replaced
-    by user builders (`neurosim_core.plugins`).
+    by user builders (`neurosim_core.plugins`); ``shared``: a `batch.SharedWork` whose trace-dependent
+    work (tile carving, input activity) other design points over the same traces reuse -- the same
+    result (`batch.estimate_many` runs many points this way).
     """
     _check_traces(network, traces)
     tech = tech if tech is not None else technology(p.technode, p.roadmap, compat=p.compat)
     cell = cell if cell is not None else make_cell(p, tech)
     fp = floorplan(network, p)
-    chip = Chip(p, tech, cell, network, fp, library)
+    chip = (shared.chip if shared is not None else Chip)(p, tech, cell, network, fp, library)
     area = chip.area.chip
 
     evaluations = [chip.evaluate_layer(i, trace) for i, trace in enumerate(traces)]

@@ -64,24 +64,24 @@ def activity_row_read(input_bits, num_row_subarray):
     rows of the slice, as in the model.
     """
     rows, n_vectors = input_bits.shape
-    counts = np.zeros(n_vectors, dtype=np.float64)
+    counts = np.zeros(n_vectors, dtype=np.int32)  # branch-free int32 sums vectorise (exact: rows < 2^31)
     for i in range(rows):
+        row = input_bits[i]
         for k in range(n_vectors):
-            if input_bits[i, k] != 0:
-                counts[k] += 1.0
-    return counts / float(num_row_subarray)
+            counts[k] += np.int32(row[k] != 0)
+    return counts.astype(np.float64) / float(num_row_subarray)
 
 
 @njit(cache=True)
 def active_row_counts(input_bits):
     """(n_vectors,) int64 number of rows each input bit-vector activates (entries equal to 1)."""
     rows, n_vectors = input_bits.shape
-    counts = np.zeros(n_vectors, dtype=np.int64)
+    counts = np.zeros(n_vectors, dtype=np.int32)  # branch-free int32 sums vectorise (exact: rows < 2^31)
     for i in range(rows):
+        row = input_bits[i]
         for k in range(n_vectors):
-            if input_bits[i, k] == 1:
-                counts[k] += 1
-    return counts
+            counts[k] += np.int32(row[k] == 1)
+    return counts.astype(np.int64)
 
 
 @njit(cache=True, error_model="numpy")

@@ -38,6 +38,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections import OrderedDict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +60,7 @@ __all__ = [
     "input_bit_matrix",
     "num_in_vector",
     "novel_mapping_rows",
+    "shared_decoding",
 ]
 
 
@@ -282,13 +286,20 @@ def weight_offset_codes(weights: np.ndarray, synapse_bits: int, algo_weight_max:
 
 def weight_cell_codes(weight_q: np.ndarray, wbits: int, synapse_bits: int, cell_bit: int,
                       algo_weight_max: float = 1.0, algo_weight_min: float = -1.0) -> np.ndarray:
-    """Weight codes -> uint8 cell codes (rows, c_out*num_col_per_synapse), MSB cell first.
+    """Weight codes -> uint8 cell codes (rows, c_out*num_col_per_synapse), MSB cell first (remembered
+    per array inside `shared_decoding`).
 
     Column ``c*num_col_per_synapse + u`` holds digit u (most significant first) of weight c's
     offset code in base 2^cell_bit; digits beyond ``num_col_per_synapse`` are dropped as in the
     model (so w = +1, code 2^sb, wraps to all-zero cells).  Evaluated once per weight level and
     gathered, so the cost is one uint8 copy of the result.
     """
+    return _remembered(weight_q, ("w", wbits, synapse_bits, cell_bit, algo_weight_max, algo_weight_min),
+                       lambda: _weight_cell_codes(weight_q, wbits, synapse_bits, cell_bit, algo_weight_max,
+                                                  algo_weight_min))
+
+
+def _weight_cell_codes(weight_q, wbits, synapse_bits, cell_bit, algo_weight_max, algo_weight_min) -> np.ndarray:
     q = np.asarray(weight_q)
     half = 2 ** (wbits - 1)
     qmin, qmax = (int(q.min()), int(q.max())) if q.size else (0, 0)
@@ -301,8 +312,11 @@ def weight_cell_codes(weight_q: np.ndarray, wbits: int, synapse_bits: int, cell_
     ncps = math.ceil(synapse_bits / cell_bit)
     shifts = cell_bit * np.arange(ncps - 1, -1, -1, dtype=np.int64)
     digits = ((np.maximum(value, 0)[:, None] >> shifts) & (2 ** cell_bit - 1)).astype(np.uint8)
-    packed = np.ascontiguousarray(digits).view(np.dtype((np.void, ncps))).ravel()  # one item per level
-    return packed[q.astype(np.intp) + half].view(np.uint8).reshape(q.shape[0], -1)
+    if q.dtype == np.int8 and half == 128:  # the usual 8-bit trace: q + 128 is q's byte with the top bit flipped
+        index = q.view(np.uint8) ^ np.uint8(0x80)
+    else:
+        index = q.astype(np.intp) + half
+    return _gather_patterns(digits, index)
 
 
 def conductance_lut(cell_bit: int, max_conductance: float, min_conductance: float) -> np.ndarray:
@@ -316,8 +330,13 @@ def input_bit_matrix(input_q: np.ndarray, abits: int, num_windows: int | None = 
     """Activation codes -> uint8 0/1 matrix (rows, n*abits); column j*abits+b = bit b of window j.
 
     b = 0 is the sign bit (two's complement MSB), then magnitude bits MSB first.  Only the
-    first ``num_windows`` windows are kept (see `num_in_vector`); None keeps all.
+    first ``num_windows`` windows are kept (see `num_in_vector`); None keeps all.  Remembered per
+    array inside `shared_decoding`.
     """
+    return _remembered(input_q, ("x", abits, num_windows), lambda: _input_bit_matrix(input_q, abits, num_windows))
+
+
+def _input_bit_matrix(input_q, abits, num_windows) -> np.ndarray:
     codes = np.asarray(input_q)
     if num_windows is not None:
         if num_windows > codes.shape[1]:
@@ -326,9 +345,25 @@ def input_bit_matrix(input_q: np.ndarray, abits: int, num_windows: int | None = 
     patterns = np.arange(2 ** abits, dtype=np.int64)
     shifts = np.arange(abits - 1, -1, -1, dtype=np.int64)
     table = ((patterns[:, None] >> shifts) & 1).astype(np.uint8)  # bits of every code pattern
-    packed = table.view(np.dtype((np.void, abits))).ravel()
-    u = codes.astype(np.intp) & (2 ** abits - 1)
-    return packed[u].view(np.uint8).reshape(codes.shape[0], -1)
+    if codes.dtype == np.int8 and abits == 8:  # the two's-complement pattern is the code's byte
+        u = codes.view(np.uint8)
+    else:
+        u = codes.astype(np.intp) & (2 ** abits - 1)
+    return _gather_patterns(table, u)
+
+
+_PATTERN_ITEM = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
+def _gather_patterns(table: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """uint8 (rows, cols*width): row ``table[index[r, c]]`` (``table``: (levels, width) uint8) at
+    columns ``c*width .. c*width+width-1``.  Each pattern is one item of ``width`` bytes (an unsigned
+    integer when width is 1, 2, 4 or 8 -- several times faster to gather than a void item)."""
+    table = np.ascontiguousarray(table, dtype=np.uint8)
+    width = table.shape[1]
+    item = _PATTERN_ITEM.get(width, np.dtype((np.void, width)))
+    packed = table.view(item).ravel()  # one item per pattern
+    return packed[index].view(np.uint8).reshape(index.shape[0], -1)
 
 
 def novel_mapping_rows(position_row: int, num_row: int, num_pe: int, weight_matrix_row: int, *,
@@ -346,3 +381,58 @@ def novel_mapping_rows(position_row: int, num_row: int, num_pe: int, weight_matr
     if kernel_position_major:
         return (position_row + k * weight_matrix_row + i).reshape(-1)
     return ((position_row + i) * num_pe + k).reshape(-1)
+
+
+# --------------------------------------------------------------------------------------------
+# decoding shared by the design points of a batch
+# --------------------------------------------------------------------------------------------
+
+_SHARED: ContextVar["_DecodeMemo | None"] = ContextVar("neurosim_shared_decoding", default=None)
+
+
+class _DecodeMemo:
+    """Decoded matrices per (source array object, decoder arguments), least recently used first,
+    at most ``max_bytes`` of results.  An entry holds its source array, so the array's ``id``
+    cannot be reused while the entry exists."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.entries: OrderedDict = OrderedDict()
+        self.nbytes = 0
+
+    def get(self, source, args: tuple, compute):
+        key = (id(source), args)
+        hit = self.entries.get(key)
+        if hit is not None and hit[0] is source:
+            self.entries.move_to_end(key)
+            return hit[1]
+        result = compute()
+        result.setflags(write=False)  # shared by every later design point
+        self.entries[key] = (source, result)
+        self.nbytes += result.nbytes
+        while self.nbytes > self.max_bytes and len(self.entries) > 1:
+            _, (_, old) = self.entries.popitem(last=False)
+            self.nbytes -= old.nbytes
+        return result
+
+
+def _remembered(source, args: tuple, compute) -> np.ndarray:
+    memo = _SHARED.get()
+    return compute() if memo is None else memo.get(source, args, compute)
+
+
+@contextmanager
+def shared_decoding(max_bytes: int = 1 << 30):
+    """Within the block, `weight_cell_codes` and `input_bit_matrix` decode each (trace array,
+    arguments) once: the design points of a batch that share a layer's synapse/cell bits (input
+    bits, windows) share its cell codes (input bits).  The matrices returned are read-only; the
+    trace arrays must not be modified inside the block.  At most ``max_bytes`` of decoded matrices
+    are kept (least recently used dropped first).  Nested blocks share the outer block's memo."""
+    if _SHARED.get() is not None:
+        yield
+        return
+    token = _SHARED.set(_DecodeMemo(max_bytes))
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)

@@ -3,8 +3,10 @@
 A one-point-per-job sweep pays, per point, the interpreter start, the imports (torch-free, but
 numpy, pyarrow, hydra, numba), the Numba cache load and the trace Parquet read.  A chunk job pays
 them once: points are grouped by their traces key, each traces file is read once, and every point
-runs the same `neurosim_core.estimate.estimate` the ``estimate`` stage runs, so a point's figures
-are identical to its one-point-per-job result (``tests/pipeline/test_dse.py`` checks it).
+runs the same `neurosim_core.estimate.estimate` the ``estimate`` stage runs, sharing with the
+chunk's other points their traces' decoding, tile carving and input-row activity
+(`neurosim_core.batch.SharedWork`), so a point's figures are identical to its one-point-per-job
+result (``tests/pipeline/test_dse.py`` and ``tests/core/test_batch.py`` check it).
 
 Output: one Parquet file per point, ``<chunk dir>/<point id>.parquet`` (one row: the swept values as
 strings, the point's stage keys, every `schemas.CHIP_COLUMNS` figure, the estimate's wall time);
@@ -30,13 +32,14 @@ POINT_META = ("sweep", "point_id", "label", "overrides", "train_key", "infer_key
               "estimate_s")
 
 
-def estimate_row(network, traces, p) -> dict:
-    """The chip row (report units) of one design point."""
+def estimate_row(network, traces, p, shared=None) -> dict:
+    """The chip row (report units) of one design point (``shared``: a `neurosim_core.batch.SharedWork`
+    the points of a chunk share; the same row)."""
     from neurosim_core.estimate import estimate
 
     from ..flow.tables import chip_row
 
-    return chip_row(estimate(network, traces, p))
+    return chip_row(estimate(network, traces, p, shared=shared))
 
 
 def _point_table(meta: dict, values: dict, chip: dict) -> pa.Table:
@@ -54,7 +57,9 @@ def run_chunk(name: str, index: int, overrides: Sequence[str], results_dir: Path
               out_dir: Path, spec=None) -> list[Path]:
     """Estimate chunk ``index`` (of ``chunk_size`` points) of sweep ``name`` (``spec``: its parsed file,
     default ``conf/sweep/<name>.yaml``); returns the files written."""
+    from neurosim_core.batch import SharedWork
     from neurosim_core.params import resolve
+    from neurosim_core.traces import shared_decoding
 
     from ..flow.plan import compose, stage_keys
     from ..flow.stages import _network_and_traces
@@ -68,21 +73,25 @@ def run_chunk(name: str, index: int, overrides: Sequence[str], results_dir: Path
     out_dir.mkdir(parents=True, exist_ok=True)
     loaded: dict[str, tuple] = {}
     written = []
-    for i in parts[index]:
-        pt = points[i]
-        flow = compose(pt.overrides)
-        keys = stage_keys(flow)
-        if keys["traces"] not in loaded:  # points sharing traces read them once
-            loaded[keys["traces"]] = _network_and_traces(results_dir / "traces" / keys["traces"] / "traces.parquet")
-        network, traces = loaded[keys["traces"]]
-        t0 = time.perf_counter()
-        chip = estimate_row(network, traces, resolve(flow.hardware()))
-        meta = {"sweep": name, "point_id": pt.id, "label": pt.label, "overrides": json.dumps(list(pt.overrides)),
-                "train_key": keys["train"], "infer_key": keys["infer"], "traces_key": keys["traces"],
-                "estimate_key": keys["estimate"], "estimate_s": time.perf_counter() - t0}
-        path = out_dir / f"{pt.id}.parquet"
-        schemas.write_table(_point_table(meta, pt.as_dict(), chip), path)
-        written.append(path)
+    shared = SharedWork()  # decoding, tile carving and input activity, per traces, shared by the points
+    with shared_decoding():
+        for i in parts[index]:
+            pt = points[i]
+            flow = compose(pt.overrides)
+            keys = stage_keys(flow)
+            if keys["traces"] not in loaded:  # points sharing traces read them once
+                path = results_dir / "traces" / keys["traces"] / "traces.parquet"
+                loaded[keys["traces"]] = _network_and_traces(path)
+            network, traces = loaded[keys["traces"]]
+            t0 = time.perf_counter()
+            chip = estimate_row(network, traces, resolve(flow.hardware()), shared)
+            meta = {"sweep": name, "point_id": pt.id, "label": pt.label,
+                    "overrides": json.dumps(list(pt.overrides)), "train_key": keys["train"],
+                    "infer_key": keys["infer"], "traces_key": keys["traces"], "estimate_key": keys["estimate"],
+                    "estimate_s": time.perf_counter() - t0}
+            path = out_dir / f"{pt.id}.parquet"
+            schemas.write_table(_point_table(meta, pt.as_dict(), chip), path)
+            written.append(path)
     return written
 
 

@@ -134,34 +134,3 @@ def training_curve_plot(history: Sequence[Mapping], path: Path, test_accuracy: f
         ax_a.legend(fontsize=8, loc="lower right")
     fig.suptitle(title or "training curve")
     atomic_savefig(fig, path)
-
-
-def sweep_plots(rows: list[dict], param: str, out_dir: Path) -> None:
-    """Metrics against the swept value (``metrics.png``) and accuracy against energy."""
-    out_dir = Path(out_dir)
-    labels = [r["point"] for r in rows]
-    metrics = (("tops_per_w", "TOPS/W", 1.0), ("read_latency_ns", "latency per image (us)", 1e-3),
-               ("chip_area_um2", "chip area (mm$^2$)", 1e-6),
-               ("read_dynamic_energy_pJ", "energy per image (uJ)", 1e-6),
-               ("fps", "FPS", 1.0), ("accuracy", "hardware-aware accuracy (%)", 100.0))
-    fig, axes = plt.subplots(2, 3, figsize=(14, 7))
-    for ax, (key, label, scale) in zip(axes.ravel(), metrics):
-        ax.plot(range(len(rows)), [float(r[key]) * scale for r in rows], "o-")
-        ax.set_xticks(range(len(rows)), labels)
-        ax.set_xlabel(param)
-        ax.set_ylabel(label)
-        ax.grid(alpha=0.3)
-    fig.suptitle(f"sweep over {param}")
-    fig.tight_layout()
-    atomic_savefig(fig, out_dir / "metrics.png")
-    fig, ax = plt.subplots(figsize=(6, 4.5))
-    ax.plot([float(r["read_dynamic_energy_pJ"]) / 1e6 for r in rows], [float(r["accuracy"]) * 100 for r in rows],
-            "o-")
-    for r in rows:
-        ax.annotate(r["point"], (float(r["read_dynamic_energy_pJ"]) / 1e6, float(r["accuracy"]) * 100),
-                    textcoords="offset points", xytext=(4, 4))
-    ax.set_xlabel("dynamic energy per image (uJ)")
-    ax.set_ylabel("hardware-aware accuracy (%)")
-    ax.set_title(f"accuracy vs energy ({param})")
-    ax.grid(alpha=0.3)
-    atomic_savefig(fig, out_dir / "accuracy_vs_energy.png")

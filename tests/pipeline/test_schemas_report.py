@@ -1,4 +1,4 @@
-"""Parquet schemas (round trip, corrupted files) and the report/sweep plots (opened and inspected).
+"""Parquet schemas (round trip, corrupted files) and the report plots (opened and inspected).
 
 The new report content (accuracies, shares, per-layer figures, design line) is tested in
 `test_report_content.py`."""
@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.flow import schemas
 from pipeline.flow.config import compose
-from pipeline.report import markdown_table, sweep_plots, write_report
+from pipeline.report import markdown_table, write_report
 
 
 def _layer(name, rows, cols, windows, rng):
@@ -98,15 +98,6 @@ def test_report_renders_tables_and_a_real_plot(tmp_path):
     assert "<table" in html and 'src="breakdown.png"' in html
     n_colours, ink = _png_stats(out / "breakdown.png")
     assert n_colours > 20 and 0.03 < ink < 0.6  # bars were drawn: several colours, some ink, not a blank page
-
-
-def test_sweep_plots_are_drawn(tmp_path):
-    rows = [{"point": str(b), "tops_per_w": 10.0 + b, "read_latency_ns": 1e5 / b, "chip_area_um2": 1e7 + b,
-             "read_dynamic_energy_pJ": 1e6 * b, "fps": 100.0 * b, "accuracy": 0.5 + 0.05 * b} for b in (3, 4, 5)]
-    sweep_plots(rows, "array.adc_bits", tmp_path)
-    for name in ("metrics.png", "accuracy_vs_energy.png"):
-        n_colours, ink = _png_stats(tmp_path / name)
-        assert n_colours > 5 and ink > 0.01
 
 
 def test_markdown_table_from_the_template():
