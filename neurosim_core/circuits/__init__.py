@@ -6,14 +6,13 @@ from .sensing import (
     current_sense_amp, read_circuit, voltage_sense_amp,
 )
 from .base import Component
-from .buffer import Buffer, BufferSpec  # the builder: circuits.buffer.buffer (name of its module)
+from .buffer import BufferSpec  # the builder: circuits.buffer.buffer (name of its module)
 from .decoders import (
     DecoderDriverSpec, RowDecoder, RowDecoderSpec, WlDecoderOutputSpec, WlNewDecoderDriverSpec, decoder_driver,
     row_decoder, wl_decoder_output, wl_new_decoder_driver,
 )
-from .dff import DFF
-from .functional import MaxPooling, MaxPoolingSpec, Sigmoid, SigmoidSpec, max_pooling, sigmoid
-from .interconnect import Bus, BusSpec, HTree, HTreeSpec, WireSpec, XYBus, XyBusSpec, bus, htree, xy_bus
+from .functional import MaxPoolingSpec, SigmoidSpec, max_pooling, sigmoid
+from .interconnect import BusSpec, HTreeSpec, WireSpec, XyBusSpec, bus, htree, xy_bus
 from .sram_periphery import (
     PrechargerSpec, SenseAmpSpec, SramNewSaSpec, SramWriteDriverSpec, precharger, sense_amp, sram_new_sa,
     sram_write_driver,
@@ -29,11 +28,11 @@ __all__ = [
     "comparator", "ComparatorSpec", "current_sense_amp", "CurrentSenseAmpSpec", "read_circuit", "ReadCircuitSpec",
     "voltage_sense_amp", "VoltageSenseAmpSpec", "precharger", "PrechargerSpec", "sram_write_driver",
     "SramWriteDriverSpec", "sense_amp", "SenseAmpSpec", "sram_new_sa", "SramNewSaSpec",
-    "Buffer", "Bus", "Comparator", "Component",
+    "Comparator", "Component",
     "row_decoder", "RowDecoderSpec", "decoder_driver", "DecoderDriverSpec", "wl_new_decoder_driver",
     "WlNewDecoderDriverSpec", "wl_decoder_output", "WlDecoderOutputSpec", "switch_matrix", "SwitchMatrixSpec",
     "new_switch_matrix", "NewSwitchMatrixSpec", "mux", "MuxSpec", "new_mux", "NewMuxSpec", "demux", "DemuxSpec",
     "level_shifter", "LevelShifterSpec",
-    "DFF", "HTree", "MaxPooling", "ReadCircuitMode",
-    "RowDecoder", "Sigmoid", "XYBus",
+    "ReadCircuitMode",
+    "RowDecoder",
 ]

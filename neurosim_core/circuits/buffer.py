@@ -33,25 +33,23 @@ Differences from the reference, each fixing undefined behaviour of its buffer mo
 * SRAM: the prechargers' load is set only by their latency call, which the reference skips in a
   synchronous design (garbage energy again).  We always load them with the bit-line wire.
 
-`buffer(BufferSpec, env)` is the builder; `Buffer` is a transitional adapter (the old stateful
-interface) for the callers not converted yet (tile, chip).
+`buffer(BufferSpec, env)` is the builder (callers: tile and chip levels, the training estimator).
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from .. import formula
 from ..arch import ActionCost, ComponentModel
-from ..constants import MAX_TRANSISTOR_HEIGHT, NMOS, AreaModify, DecoderMode
-from .base import Component
+from ..constants import MAX_TRANSISTOR_HEIGHT, NMOS
 from .decoders import RowDecoderSpec, row_decoder
 from .dff import DffBankSpec, dff_bank
 from .env import CircuitEnv
 from .sram_periphery import PrechargerSpec, SenseAmpSpec, SramWriteDriverSpec, precharger, sense_amp, sram_write_driver
 
-__all__ = ["SramCellSpec", "BufferSpec", "buffer", "Buffer"]
+__all__ = ["SramCellSpec", "BufferSpec", "buffer"]
 
 WIRE_CAP_PER_M = 0.2e-15 / 1e-6  # F/m
 
@@ -226,74 +224,3 @@ def _register_file(spec: BufferSpec, num_row: int, addr_bits: int, env: CircuitE
     latency = (dec_r.latency_s + half_period, dec_w.latency_s + half_period)
     energy = (dec_r.energy_j * full_lines + dff_once, dec_w.energy_j * full_lines + dff_once)
     return dffs.area_m2 + decoder.area_m2, latency, energy, dffs.leakage_w + decoder.leakage_w
-
-
-class Buffer(Component):
-    """Transitional adapter over `buffer` for the callers not converted yet (tile, chip)."""
-
-    def initialize(self, num_bit: int, interface_width: int, num_interface: int, unit_wire_res: float,
-                   clk_freq: float, sram: bool) -> None:
-        self.num_bit, self.interface_width = int(num_bit), int(interface_width)
-        self.num_interface, self.unit_wire_res, self.clk_freq, self.sram = int(num_interface), unit_wire_res, clk_freq, bool(sram)
-        self.num_col = self.interface_width
-        self.num_row = float(math.ceil(self.num_bit / self.interface_width))
-        self._fit = (0.0, 0.0)
-        self.initialized = True
-
-    def model(self) -> ComponentModel:
-        key = (self.clk_freq, self._fit)
-        cache = self.__dict__.setdefault("_models", {})
-        if key not in cache:
-            spec = BufferSpec.of(self.p, self.cell, num_bit=self.num_bit, interface_width=self.interface_width,
-                                 sram=self.sram, fit_height_m=self._fit[0], fit_width_m=self._fit[1])
-            spec = replace(spec, wire_res_per_m=self.unit_wire_res)
-            cache[key] = buffer(spec, CircuitEnv.of(self.p, self.tech, self.clk_freq))
-        return cache[key]
-
-    def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
-                       option: AreaModify = AreaModify.NONE) -> None:
-        if option != AreaModify.NONE or not (new_width or new_height):
-            raise ValueError("Buffer: calculate_area needs a width or a height (option NONE)")
-        self._fit = (0.0 if new_width else new_height, new_width)
-        m = self.model()
-        self.area, self.height, self.width = m.area_m2, m.height_m, m.width_m
-
-    @property
-    def dff(self):
-        """The register file's flip-flops (old interface; the training estimator's V2.1 line)."""
-        from .dff import DFF
-
-        dff = DFF(self.p, self.tech, self.cell)
-        dff.initialize(self.num_bit, self.clk_freq)
-        dff.calculate_area(0.0, 0.0, AreaModify.NONE)
-        return dff
-
-    @property
-    def wl_decoder(self):
-        """The word-line decoder as laid out in this buffer (old interface; the training
-        estimator's V2.1 register-file line)."""
-        from .decoders import RowDecoder
-
-        decoder = RowDecoder(self.p, self.tech, self.cell)
-        decoder.initialize(DecoderMode.REGULAR_ROW, int(math.ceil(math.log2(self.num_row))), False, False)
-        if self.sram:
-            height = self.num_row * self.p.height_in_feature_size_sram * self.tech.feature_size
-        else:
-            height = self.dff.h_dff * self.num_row
-        decoder.calculate_area(height, 0.0, AreaModify.NONE)
-        return decoder
-
-    def calculate_latency(self, num_access_bit_read, num_read, num_access_bit_write, num_write) -> None:
-        """``num_read``/``num_write``: lines read/written (clock cycles when synchronous)."""
-        if self.p.synchronous:
-            self.read_latency, self.write_latency = num_read, num_write
-            return
-        m = self.model()
-        self.read_latency = m.cost("read").latency_s * num_read
-        self.write_latency = m.cost("write").latency_s * num_write
-
-    def calculate_power(self, num_access_bit_read, num_read, num_access_bit_write, num_write) -> None:
-        m = self.model()
-        self.leakage = m.leakage_w
-        self.read_dynamic_energy = m.port("read_energy_per_bit_j") * num_access_bit_read * num_read
-        self.write_dynamic_energy = m.port("write_energy_per_bit_j") * num_access_bit_write * num_write

@@ -22,15 +22,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
-
 from .. import formula
 from ..arch import ActionCost, ComponentModel
-from ..constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, AreaModify
-from .base import Component
+from ..constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE
 from .env import CircuitEnv
 
-__all__ = ["DFF", "DffBankSpec", "dff_bank"]
+__all__ = ["DffBankSpec", "dff_bank"]
 
 # GAA special layout: (gate factor, nMOS tuning factor, pMOS tuning factor) per node in nm
 _SPECIAL_LAYOUT = {2: (1.0 / 2.0, 4.5 / 15.0, 4.5 / 15.0), 1: (10.5 / 16.0, 4.5 / 10.0, 4.5 / 10.0)}
@@ -107,48 +104,3 @@ def dff_bank(spec: DffBankSpec, env: CircuitEnv) -> ComponentModel:
                "cap_tg_gate_n": cap_gate_n, "cap_tg_gate_p": cap_gate_p, "num_dff": float(n),
                "dff_height_m": h_dff, "dff_width_m": w_dff},
     )
-
-
-class DFF(Component):
-    """Transitional adapter: the stateful interface the not-yet-converted callers (buffer, shift-add,
-    switching) still use, computed entirely by `dff_bank`."""
-
-    def initialize(self, num_dff: int, clk_freq: float) -> None:
-        self.num_dff = int(num_dff)
-        self.clk_freq = clk_freq
-        self.initialized = True
-
-    def model(self, *, fit_height_m: float = 0.0, fit_width_m: float = 0.0, gamma: float = 1.0) -> ComponentModel:
-        key = (self.num_dff, self.clk_freq, fit_height_m, fit_width_m, gamma)
-        cache = self.__dict__.setdefault("_models", {})
-        if key not in cache:
-            env = CircuitEnv.of(self.p, self.tech, self.clk_freq)
-            cache[key] = dff_bank(DffBankSpec(num_dff=self.num_dff, fit_height_m=fit_height_m,
-                                              fit_width_m=fit_width_m, gamma=gamma), env)
-        return cache[key]
-
-    def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
-                       option: AreaModify = AreaModify.NONE) -> None:
-        fit = option == AreaModify.NONE
-        m = self.model(fit_height_m=new_height if fit else 0.0,
-                       fit_width_m=new_width if fit and not new_height else 0.0)
-        self._model = m
-        self.height, self.width, self.area = m.height_m, m.width_m, m.area_m2
-        self.apply_area_modify(option, new_height, new_width)
-        for name in ("cap_tg_drain", "cap_inv_input", "cap_inv_output", "cap_tg_gate_n", "cap_tg_gate_p"):
-            setattr(self, name, m.port(name))
-        self.h_dff, self.w_dff = m.port("dff_height_m"), m.port("dff_width_m")
-
-    def calculate_latency(self, ramp_input: float, num_read):
-        """Synchronous design: latency in clock cycles (= ``num_read``); else half a clock period each."""
-        self.ramp_input = ramp_input
-        self.read_latency = num_read if self.p.synchronous else 1.0 / self.clk_freq / 2.0 * num_read
-
-    def calculate_power(self, num_read, num_dff_per_operation, validated: bool) -> None:
-        """``num_read`` and ``num_dff_per_operation`` may be per-vector arrays (energy broadcasts)."""
-        m = self.model(gamma=self.p.gamma if validated else 1.0)
-        self.leakage = m.leakage_w
-        active = np.minimum(num_dff_per_operation, self.num_dff)
-        energy = (m.cost("clock").energy_j + m.cost("capture").energy_j * active) * num_read
-        self.read_dynamic_energy = energy
-        self.write_dynamic_energy = energy

@@ -17,8 +17,6 @@ Model: DNN+NeuroSim V1.4 user manual, "Max pooling and activation units".
 
 Latencies in seconds; in a synchronous design (``env.synchronous``) whole clock periods of
 ``env.clk_freq_hz`` (a pooling stage, a look-up), so ``round(latency_s * f)`` is the cycle count.
-`MaxPooling` and `Sigmoid` are transitional adapters (old stateful interface) for the callers not
-converted yet (tile, chip).
 """
 from __future__ import annotations
 
@@ -28,15 +26,14 @@ from typing import NamedTuple
 
 from .. import formula, quirks
 from ..arch import ActionCost, ComponentModel
-from ..constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NAND, NMOS, NOR, PMOS, AreaModify
-from .base import Component
+from ..constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NAND, NMOS, NOR, PMOS
 from .buffer import WIRE_CAP_PER_M, SramCellSpec, drawn_width
 from .decoders import RowDecoderSpec, row_decoder
 from .env import CircuitEnv
 from .sensing import ComparatorSpec, comparator
 from .sram_periphery import SenseAmpSpec, sense_amp
 
-__all__ = ["MaxPoolingSpec", "max_pooling", "SigmoidSpec", "sigmoid", "MaxPooling", "Sigmoid"]
+__all__ = ["MaxPoolingSpec", "max_pooling", "SigmoidSpec", "sigmoid"]
 
 _STEP_RAMP = 1e20
 
@@ -225,101 +222,3 @@ def sigmoid(spec: SigmoidSpec, env: CircuitEnv) -> ComponentModel:
         ports={"area_unit_m2": area_unit, "table_leakage_w": table_leak, "num_entry": float(n_entry),
                "num_ybit": float(n_y)},
     )
-
-
-# --- transitional adapters (old stateful interface) ---------------------------------------------
-
-def _cycles_or_seconds(latency_s: float, p, clk_freq: float) -> float:
-    return round(latency_s * clk_freq) if p.synchronous else latency_s
-
-
-class MaxPooling(Component):
-    """Transitional adapter over `max_pooling` (caller: chip)."""
-
-    def initialize(self, num_bit: int, window: int, num_max_pooling: int, clk_freq: float) -> None:
-        self.num_bit, self.window, self.num_max_pooling = int(num_bit), int(window), int(num_max_pooling)
-        self.clk_freq = clk_freq
-        self.num_comparator, self.num_stage = comparator_tree(self.window)
-        self._width, self._cap_load = 0.0, 0.0
-        self.initialized = True
-
-    def model(self) -> ComponentModel:
-        key = (self.clk_freq, self._width, self._cap_load)
-        cache = self.__dict__.setdefault("_models", {})
-        if key not in cache:
-            p = self.p
-            spec = MaxPoolingSpec(num_bit=self.num_bit, window=self.window, num_units=self.num_max_pooling,
-                                  fit_width_m=self._width, cap_load_f=self._cap_load,
-                                  control_activity=p.epsilon if p.validated else 1.0)
-            cache[key] = max_pooling(spec, CircuitEnv.of(p, self.tech, self.clk_freq))
-        return cache[key]
-
-    def calculate_unit_area(self, option: AreaModify = AreaModify.NONE) -> None:
-        self.area_unit = self.model().port("area_unit_m2")
-
-    def calculate_area(self, width_array: float) -> None:
-        self._width = width_array
-        m = self.model()
-        self.width, self.area, self.height = m.width_m, m.area_m2, m.height_m
-
-    def calculate_latency(self, ramp_input: float, cap_load: float, num_read) -> None:
-        """``ramp_input`` must be a step (1e20, the only input the model is driven with)."""
-        if ramp_input != _STEP_RAMP:
-            raise ValueError("MaxPooling: only a step input (ramp 1e20) is modelled")
-        self._cap_load = cap_load
-        m = self.model()
-        self.read_latency = _cycles_or_seconds(m.cost("pool").latency_s, self.p, self.clk_freq) * num_read
-
-    def calculate_power(self, num_read) -> None:
-        m = self.model()
-        self.leakage = m.leakage_w
-        self.read_dynamic_energy = m.cost("pool").energy_j * num_read
-
-
-class Sigmoid(Component):
-    """Transitional adapter over `sigmoid` (callers: tile, chip)."""
-
-    def initialize(self, sram: bool, num_ybit: int, num_entry: int, num_function: int, clk_freq: float) -> None:
-        if not sram:
-            raise NotImplementedError("Sigmoid: only the SRAM look-up table (V1.4's Activationtype) is modelled")
-        self.sram = True
-        self.num_ybit, self.num_entry, self.num_function = int(num_ybit), int(num_entry), int(num_function)
-        self.clk_freq = clk_freq
-        self._fit = (0.0, 0.0)
-        self.initialized = True
-
-    def model(self) -> ComponentModel:
-        key = (self.clk_freq, self._fit)
-        cache = self.__dict__.setdefault("_models", {})
-        if key not in cache:
-            p = self.p
-            spec = SigmoidSpec(num_ybit=self.num_ybit, num_entry=self.num_entry, num_function=self.num_function,
-                               cell=SramCellSpec.of(p, self.cell, footprint="memory_cell"),
-                               fit_height_m=self._fit[0], fit_width_m=self._fit[1],
-                               decoder_sizing=p.sizing_factor_wl_decoder,
-                               control_activity=p.epsilon if p.validated else 1.0)
-            cache[key] = sigmoid(spec, CircuitEnv.of(p, self.tech, self.clk_freq))
-        return cache[key]
-
-    def calculate_unit_area(self, option: AreaModify = AreaModify.NONE) -> None:
-        self.area_unit = self.model().port("area_unit_m2")
-
-    def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
-                       option: AreaModify = AreaModify.NONE) -> None:
-        if new_width and option == AreaModify.NONE:
-            self._fit = (0.0, new_width)
-        elif new_height:
-            self._fit = (new_height, 0.0)
-        elif option == AreaModify.NONE:
-            raise ValueError("Sigmoid: calculate_area needs a width or a height")
-        m = self.model()
-        self.area, self.height, self.width = m.area_m2, m.height_m, m.width_m
-        self.apply_area_modify(option, new_height, new_width)
-
-    def calculate_latency(self, num_read) -> None:
-        self.read_latency = _cycles_or_seconds(self.model().cost("lookup").latency_s, self.p, self.clk_freq) * num_read
-
-    def calculate_power(self, num_read) -> None:
-        m = self.model()
-        self.leakage = m.port("table_leakage_w")  # the reference counts one table's leakage
-        self.read_dynamic_energy = m.cost("lookup").energy_j * num_read

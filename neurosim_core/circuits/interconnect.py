@@ -33,8 +33,6 @@ count):
 
 Only root-to-leaf H-tree transfers are modelled (the chip and the tile always move data between
 the buffer at the root and the leaves); the reference's leaf-to-leaf mode is unused by V1.4.
-`HTree`, `Bus`, `XYBus` are transitional adapters (the old stateful interface) for the callers
-not converted yet (PE, tile, chip); they compute everything from the builders.
 """
 from __future__ import annotations
 
@@ -46,14 +44,12 @@ import numpy as np
 
 from .. import formula
 from ..arch import ActionCost, ComponentModel
-from ..constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NMOS, PMOS, BusMode
-from .base import Component
+from ..constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NMOS, PMOS
 from .env import CircuitEnv
 
 __all__ = [
     "WireClass", "WIRE_CLASSES", "WireSpec", "Repeater", "repeater", "wire_res_per_m",
     "HTreeSpec", "htree", "BusSpec", "bus", "XyBusSpec", "xy_bus",
-    "HTree", "Bus", "XYBus",
 ]
 
 WIRE_CAP_PER_M = 0.2e-15 / 1e-6  # F/m
@@ -425,180 +421,3 @@ def xy_bus(spec: XyBusSpec, env: CircuitEnv) -> ComponentModel:
         ports={"wire_leakage_per_m_w": rep.leakage_per_m_w, "length_x_m": length_x, "length_y_m": length_y,
                "bus_width": float(spec.bus_width)},
     )
-
-
-# --- transitional adapters (old stateful interface) ---------------------------------------------
-
-def _cycles(cost: ActionCost, times, synchronous: bool, clk_freq: float):
-    """A clocked latency in the adapters' units: clock cycles when synchronous, else seconds."""
-    if synchronous:
-        return np.round(cost.latency_s * clk_freq) * times if np.ndim(cost.latency_s) else \
-            round(cost.latency_s * clk_freq) * times
-    return cost.latency_s * times
-
-
-class _WireAdapter(Component):
-    def _env(self) -> CircuitEnv:
-        return CircuitEnv.of(self.p, self.tech, self.clk_freq)
-
-    def _rep(self, shrink) -> Repeater:
-        return repeater(WireSpec.of(self.p), self.delay_tolerance, shrink, self._env())
-
-    def _set_repeater(self, rep: Repeater) -> None:
-        self.repeater_size, self.min_dist = rep.size, rep.spacing_m
-        self.h_inv, self.w_inv = rep.height_m, rep.width_m
-        self.cap_inv_input, self.cap_inv_output = rep.cap_input_f, rep.cap_output_f
-
-
-class HTree(_WireAdapter):
-    """Transitional adapter over `htree` (PE-free callers: tile, chip)."""
-
-    def initialize(self, num_row: int, num_col: int, delay_tolerance: float, bus_width: float,
-                   clk_freq: float) -> None:
-        self.num_row_units, self.num_col_units = int(num_row), int(num_col)
-        self.delay_tolerance, self.bus_width, self.clk_freq = delay_tolerance, bus_width, clk_freq
-        self.num_level = math.ceil(math.log2(max(self.num_row_units, self.num_col_units)))
-        self.num_stage = 2 * self.num_level + 1
-        self._set_repeater(self._rep("halve"))
-        self._area_units = (0.0, 0.0, 1.0)
-        self._last_units = None
-        self.initialized = True
-
-    @property
-    def critical_latency(self) -> float:
-        """The last transfer's unclocked delay in clock periods (0 before any transfer)."""
-        if self._last_units is None:
-            return 0.0
-        h, w = self._last_units
-        spec = HTreeSpec(num_row=self.num_row_units, num_col=self.num_col_units, unit_height_m=h, unit_width_m=w,
-                         bus_width=self.bus_width, delay_tolerance=self.delay_tolerance, folded_ratio=1.0,
-                         wire=WireSpec.of(self.p))
-        return htree(spec, self._env()).port("path_delay_s") * self.clk_freq
-
-    def model(self, unit_height: float | None = None, unit_width: float | None = None) -> ComponentModel:
-        h, w, folded = self._area_units
-        key = (self.clk_freq, h, w, folded)
-        cache = self.__dict__.setdefault("_models", {})
-        if key not in cache:
-            spec = HTreeSpec(num_row=self.num_row_units, num_col=self.num_col_units, unit_height_m=h,
-                             unit_width_m=w, bus_width=self.bus_width, delay_tolerance=self.delay_tolerance,
-                             folded_ratio=folded, wire=WireSpec.of(self.p))
-            cache[key] = htree(spec, self._env())
-        return cache[key]
-
-    def calculate_area(self, unit_height: float, unit_width: float, folded_ratio: float) -> None:
-        self._area_units = (unit_height, unit_width, folded_ratio)
-        m = self.model()
-        self.area, self.total_wire_length = m.area_m2, m.port("total_wire_length_m")
-
-    @staticmethod
-    def _root_leaf(x_init: int, y_init: int, x_end: int, y_end: int) -> None:
-        if not ((not x_init and not y_init) or (not x_end and not y_end)):
-            raise NotImplementedError("HTree: only root-to-leaf transfers are modelled "
-                                      "(one end must be at (0, 0))")
-
-    def calculate_latency(self, x_init: int, y_init: int, x_end: int, y_end: int,
-                          unit_height: float, unit_width: float, num_read) -> None:
-        self._root_leaf(x_init, y_init, x_end, y_end)
-        cost = self.model().cost("transfer", unit_height_m=unit_height, unit_width_m=unit_width)
-        self._last_units = (unit_height, unit_width)
-        self.read_latency = _cycles(cost, num_read, self.p.synchronous, self.clk_freq)
-
-    def calculate_power(self, x_init: int, y_init: int, x_end: int, y_end: int,
-                        unit_height: float, unit_width: float, num_bit_access, num_read) -> None:
-        self._root_leaf(x_init, y_init, x_end, y_end)
-        m = self.model()
-        self.leakage = m.port("wire_leakage_w") * num_bit_access
-        self.read_dynamic_energy = (m.cost("bit", unit_height_m=unit_height, unit_width_m=unit_width).energy_j
-                                    * num_bit_access * num_read)
-
-
-class Bus(_WireAdapter):
-    """Transitional adapter over `bus` (caller: PE)."""
-
-    def initialize(self, mode: BusMode, num_row: int, num_col: int, delay_tolerance: float,
-                   bus_width: float, unit_height: float, unit_width: float, clk_freq: float) -> None:
-        self.mode, self.num_row, self.num_col = mode, int(num_row), int(num_col)
-        self.unit_height, self.unit_width, self.clk_freq = unit_height, unit_width, clk_freq
-        self.delay_tolerance, self.bus_width = delay_tolerance, bus_width
-        self._set_repeater(self._rep("decrement"))
-        self._area = (1.0, True)
-        m = self.model()
-        self.wire_length = m.port("length_m")
-        self.initialized = True
-
-    def model(self) -> ComponentModel:
-        folded, over = self._area
-        key = (self.clk_freq, folded, over)
-        cache = self.__dict__.setdefault("_models", {})
-        if key not in cache:
-            spec = BusSpec(orientation="horizontal" if self.mode == BusMode.HORIZONTAL else "vertical",
-                           num_row=self.num_row, num_col=self.num_col, unit_height_m=self.unit_height,
-                           unit_width_m=self.unit_width, bus_width=self.bus_width,
-                           delay_tolerance=self.delay_tolerance, folded_ratio=folded, over_units=over,
-                           wire=WireSpec.of(self.p))
-            cache[key] = bus(spec, self._env())
-        return cache[key]
-
-    def calculate_area(self, folded_ratio: float, over_lap: bool) -> None:
-        """With ``over_lap`` the bus runs over the units and takes no area of its own."""
-        self._area = (folded_ratio, bool(over_lap))
-        m = self.model()
-        self.area, self.num_repeater = m.area_m2, m.port("num_repeater")
-        self.wire_width = self.bus_width * self.w_inv / folded_ratio
-
-    def calculate_latency(self, num_read) -> None:
-        self.read_latency = _cycles(self.model().cost("transfer"), num_read, self.p.synchronous, self.clk_freq)
-
-    def calculate_power(self, num_bit_access, num_read, input_: bool) -> None:
-        """``input_``: the bus carries input activations (toggle rate ``p.input_toggle``),
-        else outputs (``p.output_toggle``)."""
-        m = self.model()
-        self.leakage = m.port("wire_leakage_w") * num_bit_access
-        toggle = self.p.input_toggle if input_ else self.p.output_toggle
-        self.read_dynamic_energy = m.cost("bit").energy_j * toggle * num_bit_access * num_read
-
-
-class XYBus(_WireAdapter):
-    """Transitional adapter over `xy_bus` (caller: chip)."""
-
-    def initialize(self, num_row: int, num_col: int, delay_tolerance: float, bus_width: float,
-                   clk_freq: float) -> None:
-        self.num_row, self.num_col = int(num_row), int(num_col)
-        self.delay_tolerance, self.bus_width, self.clk_freq = delay_tolerance, bus_width, clk_freq
-        self._set_repeater(self._rep("halve"))
-        self._area_units = (0.0, 0.0, 1.0)
-        self.initialized = True
-
-    def model(self) -> ComponentModel:
-        h, w, folded = self._area_units
-        key = (self.clk_freq, h, w, folded)
-        cache = self.__dict__.setdefault("_models", {})
-        if key not in cache:
-            spec = XyBusSpec(num_row=self.num_row, num_col=self.num_col, unit_height_m=h, unit_width_m=w,
-                             bus_width=self.bus_width, delay_tolerance=self.delay_tolerance, folded_ratio=folded,
-                             wire=WireSpec.of(self.p))
-            cache[key] = xy_bus(spec, self._env())
-        return cache[key]
-
-    def calculate_area(self, unit_height: float, unit_width: float, folded_ratio: float) -> None:
-        self._area_units = (unit_height, unit_width, folded_ratio)
-        self.area = self.model().area_m2
-
-    def calculate_latency(self, x_end: int, y_init: int, unit_height: float, unit_width: float,
-                          num_read_input, num_read_output) -> None:
-        m, sync = self.model(), self.p.synchronous
-        self.read_latency = (
-            _cycles(m.cost("transfer_x", x_end=x_end, unit_width_m=unit_width), num_read_input, sync, self.clk_freq)
-            + _cycles(m.cost("transfer_y", y_init=y_init, unit_height_m=unit_height), num_read_output, sync,
-                      self.clk_freq))
-
-    def calculate_power(self, x_end: int, y_init: int, unit_height: float, unit_width: float,
-                        num_bit_input, num_bit_output) -> None:
-        m = self.model()
-        path = unit_width * x_end + unit_height * (self.num_row - y_init - 1)
-        self.total_wire_length = path
-        self.leakage = m.port("wire_leakage_per_m_w") * path * self.bus_width
-        self.read_dynamic_energy = (m.cost("bit_x", x_end=x_end, unit_width_m=unit_width).energy_j * num_bit_input
-                                    + m.cost("bit_y", y_init=y_init, unit_height_m=unit_height).energy_j
-                                    * num_bit_output)

@@ -21,15 +21,13 @@ the fixed calls on the reference's own member objects:
 """
 import dataclasses
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neurosim_core.cell import make_cell
-from neurosim_core.circuits.buffer import Buffer, BufferSpec, buffer
+from neurosim_core.circuits.buffer import BufferSpec, buffer
 from neurosim_core.circuits.env import CircuitEnv
-from neurosim_core.constants import AreaModify
 from neurosim_core.params import HardwareConfig, resolve
 from neurosim_core.tech import technology
 
@@ -201,21 +199,3 @@ def test_bad_specs_are_refused():
 
 # --- the transitional adapter is the builder -------------------------------------------------------
 
-@pytest.mark.parametrize("sync", [False, True], ids=["async", "sync"])
-@pytest.mark.parametrize("sram", [False, True], ids=["register_file", "sram"])
-@pytest.mark.parametrize("case", [GLOBAL, TILE], ids=["global", "tile"])
-def test_adapter_equals_builder(case, sram, sync):
-    p, tech, cell = setup(22, sync)
-    b = Buffer(p, tech, cell)
-    b.initialize(case["num_bit"], case["width"], 1, p.unit_length_wire_resistance, CLK, sram)
-    b.calculate_area(case["fit"].get("fit_height_m", 0.0), case["fit"].get("fit_width_m", 0.0), AreaModify.NONE)
-    reads, writes = np.array([1.0, 17.5]), 3e6
-    b.calculate_latency(case["width"], reads, 32, writes)
-    b.calculate_power(case["width"], reads, 32, writes)
-    m = build(22, case, sram, synchronous=sync)
-    assert (b.area, b.height, b.width, b.leakage) == (m.area_m2, m.height_m, m.width_m, m.leakage_w)
-    per_line = (lambda c: round(c.latency_s * CLK)) if sync else (lambda c: c.latency_s)
-    np.testing.assert_allclose(b.read_latency, per_line(m.cost("read")) * reads, rtol=1e-12)
-    assert b.write_latency == pytest.approx(per_line(m.cost("write")) * writes, rel=1e-12)
-    np.testing.assert_allclose(b.read_dynamic_energy, m.cost("read").energy_j * reads, rtol=1e-12)
-    assert b.write_dynamic_energy == pytest.approx(m.port("write_energy_per_bit_j") * 32 * writes, rel=1e-12)

@@ -24,7 +24,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from neurosim_core.circuits.dff import DFF
+from neurosim_core.circuits.dff import DffBankSpec, dff_bank
+from neurosim_core.circuits.env import CircuitEnv
+from neurosim_core.levels import Clock
 from neurosim_core.constants import AreaModify, CellAccessType, MemCellType
 from neurosim_core.params import HardwareConfig, resolve
 from neurosim_core.tech import technology
@@ -97,38 +99,45 @@ def assert_matches_reference(component, golden_entry) -> None:
 
 # ---- DFF scenarios (same calls as the reference driver) -----------------------------------
 
-def _dff(s: Setup, num_dff: int) -> DFF:
-    d = DFF(s.p, s.tech, s.cell)
-    d.initialize(num_dff, 1e9)
-    return d
+def _bank(s: Setup, num_dff: int, *, fit_height=0.0, fit_width=0.0, validated=True, clk=1e9, p=None):
+    p = p or s.p
+    return dff_bank(DffBankSpec(num_dff=num_dff, fit_height_m=fit_height, fit_width_m=fit_width,
+                                gamma=p.gamma if validated else 1.0), CircuitEnv.of(p, s.tech, clk))
 
 
-def _dff_col(s):
-    d = _dff(s, 128)
-    d.calculate_area(s.h_array, 0, NONE)
-    d.calculate_latency(1e20, 5)
-    d.calculate_power(5, 64, True)
-    return d
+def _figures(s: Setup, m, *, reads=0, active=0, clk=1e9, p=None) -> types.SimpleNamespace:
+    """The reference's outputs of a bank ``m``: ``reads`` cycles with ``active`` flip-flops
+    capturing (at most all), latency in the levels' clock rule (cycles when synchronous)."""
+    p = p or s.p
+    n = m.port("num_dff")
+    energy = (m.cost("clock").energy_j + m.cost("capture").energy_j * np.minimum(active, n)) * reads
+    return types.SimpleNamespace(height=m.height_m, width=m.width_m, area=m.area_m2,
+                                 read_latency=Clock(bool(p.synchronous), clk).time(m.cost("clock").latency_s, reads),
+                                 write_latency=0.0, read_dynamic_energy=energy, write_dynamic_energy=energy,
+                                 leakage=m.leakage_w if reads else 0.0)
 
 
-def _dff_row(s):
-    d = _dff(s, 100)
-    d.calculate_area(0, s.w_array, NONE)
-    d.calculate_power(3, 200, False)
-    return d
+def _dff_col(s):  # columns of the array height; 5 cycles of 64 capturing
+    return _figures(s, _bank(s, 128, fit_height=s.h_array), reads=5, active=64)
 
 
-def _dff_default(s):
-    d = _dff(s, 16)
-    d.calculate_area(0, 0, NONE)
-    d.calculate_power(1, 4, True)
-    return d
+def _dff_row(s):  # rows of the array width; uncalibrated; more capturing than exist: capped
+    f = _figures(s, _bank(s, 100, fit_width=s.w_array, validated=False), reads=3, active=200)
+    f.read_latency = 0.0  # (the reference scenario computes no latency)
+    return f
 
 
-def _dff_magic(s):
-    d = _dff(s, 16)
-    d.calculate_area(s.h_array / 4, 0, MAGIC)
-    return d
+def _dff_default(s):  # one row
+    f = _figures(s, _bank(s, 16), reads=1, active=4)
+    f.read_latency = 0.0
+    return f
+
+
+def _dff_magic(s):  # one row folded to a quarter of the array height, keeping its area
+    m = _bank(s, 16)
+    height = s.h_array / 4
+    return types.SimpleNamespace(height=height, width=m.area_m2 / height, area=m.area_m2, read_latency=0.0,
+                                 write_latency=0.0, read_dynamic_energy=0.0, write_dynamic_energy=0.0, leakage=0.0)
 
 
 SCENARIOS = {"dff_col": _dff_col, "dff_row": _dff_row, "dff_default": _dff_default, "dff_magic": _dff_magic}
@@ -178,29 +187,23 @@ def test_dff_matches_reference(config, tag):
 def test_asynchronous_latency_is_half_a_clock_per_read():
     s = periphery_setup("sram22")
     p = resolve(s.p.cfg.replace(synchronous=False))
-    d = DFF(p, s.tech, s.cell)
-    d.initialize(8, 2e9)
-    d.calculate_area()
-    d.calculate_latency(1e20, 3)
-    assert d.read_latency == pytest.approx(3 * 0.25e-9)
+    f = _figures(s, _bank(s, 8, clk=2e9, p=p), reads=3, clk=2e9, p=p)
+    assert f.read_latency == pytest.approx(3 * 0.25e-9)
 
 
 def test_too_short_column_is_an_error():
     s = periphery_setup("sram22")
-    d = _dff(s, 8)
     with pytest.raises(ValueError, match="height"):
-        d.calculate_area(1e-9, 0, NONE)
+        _bank(s, 8, fit_height=1e-9)
 
 
 @settings(max_examples=25, deadline=None)
 @given(config=st.sampled_from(sorted(CONFIGS)), num_dff=st.integers(1, 512))
 def test_default_layout_is_one_row_of_identical_dffs(config, num_dff):
     s = periphery_setup(config)
-    one, many = _dff(s, 1), _dff(s, num_dff)
-    one.calculate_area()
-    many.calculate_area()
-    assert many.height == one.height
-    assert many.area == pytest.approx(num_dff * one.area, rel=1e-12)
+    one, many = _bank(s, 1), _bank(s, num_dff)
+    assert many.height_m == one.height_m
+    assert many.area_m2 == pytest.approx(num_dff * one.area_m2, rel=1e-12)
 
 
 @settings(max_examples=25, deadline=None)
@@ -208,18 +211,12 @@ def test_default_layout_is_one_row_of_identical_dffs(config, num_dff):
        active=st.lists(st.integers(0, 400), min_size=1, max_size=6))
 def test_energy_grows_with_active_dffs_saturates_and_batches(config, num_dff, active):
     s = periphery_setup(config)
-    d = _dff(s, num_dff)
-    d.calculate_area()
-    energies = []
-    for a in active:
-        d.calculate_power(2, a, True)
-        energies.append(float(d.read_dynamic_energy))
-    d.calculate_power(2, np.array(active), True)  # one batched call, one entry per vector
-    np.testing.assert_allclose(d.read_dynamic_energy, energies, rtol=1e-12)
+    m = _bank(s, num_dff)
+    energies = [float(_figures(s, m, reads=2, active=a).read_dynamic_energy) for a in active]
+    batched = _figures(s, m, reads=2, active=np.array(active)).read_dynamic_energy  # one entry per vector
+    np.testing.assert_allclose(batched, energies, rtol=1e-12)
     order = np.argsort(active, kind="stable")
     assert np.all(np.diff(np.array(energies)[order]) >= 0)
-    d.calculate_power(2, num_dff, True)
-    saturated = float(d.read_dynamic_energy)
-    d.calculate_power(2, num_dff + 1000, True)
-    assert float(d.read_dynamic_energy) == saturated
+    saturated = float(_figures(s, m, reads=2, active=num_dff).read_dynamic_energy)
+    assert float(_figures(s, m, reads=2, active=num_dff + 1000).read_dynamic_energy) == saturated
     assert math.isfinite(saturated) and saturated > 0

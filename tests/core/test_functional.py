@@ -17,9 +17,8 @@ from neurosim_core.cell import make_cell
 from neurosim_core.circuits.buffer import SramCellSpec
 from neurosim_core.circuits.env import CircuitEnv
 from neurosim_core.circuits.functional import (
-    MaxPooling, MaxPoolingSpec, Sigmoid, SigmoidSpec, comparator_tree, max_pooling, sigmoid,
+    MaxPoolingSpec, SigmoidSpec, comparator_tree, max_pooling, sigmoid,
 )
-from neurosim_core.constants import AreaModify
 from neurosim_core.params import HardwareConfig, resolve
 from neurosim_core.tech import technology
 
@@ -146,12 +145,6 @@ def test_sigmoid(node):
     close(node, "sigmoid_async.readLatency", m.cost("lookup").latency_s * 10)
 
 
-def test_sigmoid_rram_table_is_not_modelled():
-    p, tech, cell = setup(22)
-    with pytest.raises(NotImplementedError):
-        Sigmoid(p, tech, cell).initialize(False, 8, 20, 16, 1e9)
-
-
 @given(window=st.integers(1, 64))
 def test_comparator_tree_counts(window):
     tree = comparator_tree(window)
@@ -182,34 +175,6 @@ def test_more_tables_cost_more_but_look_up_as_fast():
 
 
 # --- the transitional adapters are the builders ---------------------------------------------------
-
-@pytest.mark.parametrize("sync", [False, True], ids=["async", "sync"])
-def test_adapters_equal_builders(sync):
-    p, tech, cell = setup(7, sync)
-    a = MaxPooling(p, tech, cell)
-    a.initialize(8, 4, 16, CLK)
-    a.calculate_unit_area(AreaModify.NONE)
-    a.calculate_area(200e-6)
-    a.calculate_latency(1e20, 0.0, 37)
-    a.calculate_power(37)
-    m = pool(7, 8, 4, 16, 200e-6, synchronous=sync)
-    assert (a.area, a.height, a.width, a.area_unit, a.leakage) == (m.area_m2, m.height_m, m.width_m,
-                                                                   m.port("area_unit_m2"), m.leakage_w)
-    assert a.read_latency == pytest.approx((cycles(m.cost("pool")) if sync else m.cost("pool").latency_s) * 37)
-    assert a.read_dynamic_energy == pytest.approx(m.cost("pool").energy_j * 37, rel=1e-12)
-
-    s = Sigmoid(p, tech, cell)
-    s.initialize(True, 8, 20, 16, CLK)
-    s.calculate_unit_area(AreaModify.NONE)
-    s.calculate_area(0.0, 150e-6, AreaModify.NONE)
-    s.calculate_latency(2.5)
-    s.calculate_power(2.5)
-    m = table(7, sync, fit_width_m=150e-6)
-    assert (s.area, s.height, s.width, s.area_unit) == (m.area_m2, m.height_m, m.width_m, m.port("area_unit_m2"))
-    assert s.read_latency == pytest.approx((cycles(m.cost("lookup")) if sync else m.cost("lookup").latency_s) * 2.5)
-    assert s.read_dynamic_energy == pytest.approx(m.cost("lookup").energy_j * 2.5, rel=1e-12)
-    assert s.leakage == m.port("table_leakage_w")
-
 
 def test_corrected_sigmoid_loads_its_word_line():
     """Quirk ``sigmoid_word_line_unloaded``: V1.4's word line charges nothing; corrected, the wire and

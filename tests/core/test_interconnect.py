@@ -18,9 +18,8 @@ from hypothesis import strategies as st
 from neurosim_core.arch import Macro, Part, Use, energy, latency_terms
 from neurosim_core.circuits.env import CircuitEnv
 from neurosim_core.circuits.interconnect import (
-    Bus, BusSpec, HTree, HTreeSpec, WireSpec, XYBus, XyBusSpec, bus, htree, xy_bus,
+    BusSpec, HTreeSpec, WireSpec, XyBusSpec, bus, htree, xy_bus,
 )
-from neurosim_core.constants import BusMode
 from neurosim_core.params import HardwareConfig, resolve
 from neurosim_core.tech import technology
 
@@ -284,64 +283,10 @@ def test_transfer_latency_and_energy_counts_in_a_macro():
     assert macro.leakage_w() == pytest.approx(tree.leakage_w + 4 * link.leakage_w)
 
 
-def test_bad_orientation_and_leaf_to_leaf_are_refused():
+def test_bad_orientation_is_refused():
     p, tech, env = setup(22)
     with pytest.raises(ValueError, match="orientation"):
         bus(BusSpec(orientation="diagonal", num_row=2, num_col=2, unit_height_m=1e-5, unit_width_m=1e-5,
                     bus_width=8, wire=WireSpec.of(p)), env)
-    h = HTree(p, tech)
-    h.initialize(4, 4, 0.1, 64, 1e9)
-    h.calculate_area(1e-4, 1e-4, 4)
-    with pytest.raises(NotImplementedError):
-        h.calculate_latency(1, 2, 3, 1, 1e-4, 1e-4, 1)
 
 
-# --- the transitional adapters are the builders ---------------------------------------------------
-
-@settings(max_examples=10, deadline=None)
-@given(n=st.integers(1, 12), sync=st.booleans(), reads=st.floats(0.5, 1e4), scale=st.floats(0.5, 2.0))
-def test_adapters_equal_builders(n, sync, reads, scale):
-    p, tech, env = setup(22, synchronous=sync)
-    h = HTree(p, tech)
-    h.initialize(n, n, 0.1, 512, CLK)
-    h.calculate_area(2e-4, 3e-4, 4)
-    h.calculate_latency(0, 0, 1, 1, 2e-4 * scale, 3e-4 * scale, reads)
-    h.calculate_power(0, 0, 1, 1, 2e-4 * scale, 3e-4 * scale, 300, reads)
-    m = htree(HTreeSpec(num_row=n, num_col=n, unit_height_m=2e-4, unit_width_m=3e-4, bus_width=512,
-                        delay_tolerance=0.1, folded_ratio=4, wire=WireSpec.of(p)), env)
-    units = dict(unit_height_m=2e-4 * scale, unit_width_m=3e-4 * scale)
-    t = m.cost("transfer", **units)
-    assert h.area == m.area_m2 and h.total_wire_length == m.port("total_wire_length_m")
-    assert h.read_latency == pytest.approx((cycles(t) if sync else t.latency_s) * reads, rel=1e-12)
-    assert h.read_dynamic_energy == pytest.approx(m.cost("bit", **units).energy_j * 300 * reads, rel=1e-12)
-    assert h.leakage == pytest.approx(m.port("wire_leakage_w") * 300, rel=1e-12)
-
-    b = Bus(p, tech)
-    b.initialize(BusMode.VERTICAL, n, n, 0.1, 128, 4e-5, 5e-5, CLK)
-    b.calculate_area(2, False)
-    b.calculate_latency(reads)
-    b.calculate_power(128 * n, reads, False)
-    m = bus(BusSpec(orientation="vertical", num_row=n, num_col=n, unit_height_m=4e-5, unit_width_m=5e-5,
-                    bus_width=128, delay_tolerance=0.1, folded_ratio=2, over_units=False, wire=WireSpec.of(p)), env)
-    t = m.cost("transfer")
-    assert b.area == m.area_m2
-    assert b.read_latency == pytest.approx((cycles(t) if sync else t.latency_s) * reads, rel=1e-12)
-    assert b.read_dynamic_energy == pytest.approx(m.cost("bit").energy_j * p.output_toggle * 128 * n * reads,
-                                                  rel=1e-12)
-    assert b.leakage == pytest.approx(m.leakage_w * n, rel=1e-12)
-
-    x = XYBus(p, tech)
-    x.initialize(n, n, 0.1, 256, CLK)
-    x.calculate_area(2e-4, 3e-4, 4)
-    x.calculate_latency(n // 2, n // 3, 2e-4 * scale, 3e-4 * scale, reads, 2 * reads)
-    x.calculate_power(n // 2, n // 3, 2e-4 * scale, 3e-4 * scale, 7 * reads, reads)
-    m = xy_bus(XyBusSpec(num_row=n, num_col=n, unit_height_m=2e-4, unit_width_m=3e-4, bus_width=256,
-                         delay_tolerance=0.1, folded_ratio=4, wire=WireSpec.of(p)), env)
-    tx = m.cost("transfer_x", x_end=n // 2, unit_width_m=3e-4 * scale)
-    ty = m.cost("transfer_y", y_init=n // 3, unit_height_m=2e-4 * scale)
-    lat = (cycles(tx) * reads + cycles(ty) * 2 * reads) if sync else tx.latency_s * reads + ty.latency_s * 2 * reads
-    assert x.area == m.area_m2
-    assert x.read_latency == pytest.approx(lat, rel=1e-12, abs=1e-30)
-    assert x.read_dynamic_energy == pytest.approx(
-        m.cost("bit_x", x_end=n // 2, unit_width_m=3e-4 * scale).energy_j * 7 * reads
-        + m.cost("bit_y", y_init=n // 3, unit_height_m=2e-4 * scale).energy_j * reads, rel=1e-12, abs=1e-30)
