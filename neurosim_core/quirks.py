@@ -152,6 +152,8 @@ _REGISTRY: dict[str, Quirk] = {
            "weight update: the cell write voltage is sqrt(V_LTP^2 + V_LTD^2), sqrt 2 x V_w for equal LTP/LTD voltages (cell and line write energies 1.4-2x); corrected: V_w"),
         _q("v21_sl_write_pulses_uninitialised", V21, "training",
            "weight update: the source-line switch matrix takes the pulses per row before any layer sets them (0), so the selected columns' pulse energy is left out; corrected: the sub-array's average pulses"),
+        _q("v21_leakage_omits_interconnect", V21, "training",
+           "the PE leakage sums sub-arrays, adder tree and registers but not its input/output buses, and the tile's sums PEs, accumulation and buffers but not its H-tree; corrected: they leak"),
         _q("v21_momentum_buffer_normalised_by_qg", V21, "training",
            "train.py aliases param.grad to the momentum buffer, so QG's in-place x /= 2^round(log2 max|x|) also rescales it: v <- gamma v / 2^round(log2 max|v|) + alpha g; corrected: plain momentum"),
         _q("v21_init_beyond_weight_range", V21, "training",

@@ -251,6 +251,18 @@ def _global_buffer(chip, bits_read: float, bits_write: float, cores: int, clock_
     return Phase((read + write) / parallel, energy)
 
 
+def _interconnect_leakage_w(chip, kind) -> float:
+    """Leakage (W) of one tile's interconnect: its PEs' input/output buses and its H-tree (repeater
+    leakage, clock independent), which V2.1's PE / tile leakage sums leave out (quirk
+    ``v21_leakage_omits_interconnect``; V2.1 ProcessingUnit.cpp / Tile.cpp leakage lines)."""
+    from ..pe import PEShape
+
+    clk = chip.p.clk_freq_hz
+    pe_parts = chip.tile.pe.macro(PEShape.of(chip.p, kind.pe_size).side, 1, clk)
+    buses = pe_parts.part("input_bus").model.leakage_w + pe_parts.part("output_bus").model.leakage_w
+    return kind.pe_count * buses + chip.tile.macro(kind, 0, clk).part("htree").model.leakage_w
+
+
 def _rows_written(work, hw: HardwareConfig, compat: str) -> np.ndarray:
     """Per sub-array: rows written by one weight update (rows selected for SET and RESET, averaged).
 
@@ -550,12 +562,14 @@ def estimate_training(network: Network, traces: Sequence[TrainingTrace], params:
         wu = wu_peak
         n = fp.num_tiles[i]
         tile_leak = inf.leakage_power / n if n else 0.0
+        if n and quirks.applies("v21_leakage_omits_interconnect", tc.compat):
+            tile_leak -= _interconnect_leakage_w(chip, chip.nm_kind if novel else chip.cm_kind)
         leak_e = (total_tiles - n) * tile_leak * (fw.latency + ag.latency)
         k_ag = 1 if first else 2
         layers.append(TrainingLayerResult(
             index=i, name=network.names[i], num_tiles=n, speedup=fp.speedup[i], utilization=fp.utilization[i],
             fw=fw, ag=ag, wg=wg, wu=wu, fw_peak=fw_peak, ag_peak=ag_peak, wg_peak=wg_peak, wu_peak=wu_peak,
-            leakage_power=inf.leakage_power, leakage_energy=leak_e,
+            leakage_power=tile_leak * n, leakage_energy=leak_e,
             adc=Phase(inf.adc_read_latency, inf.adc_read_dynamic_energy).scale(images * k_ag),
             accum=Phase(inf.accum_read_latency, inf.accum_read_dynamic_energy).scale(images * k_ag),
             # the inference breakdown books the buffers and the bus under "other"; V2.1 reports them apart
