@@ -36,20 +36,19 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .. import formula
 from ..arch import ActionCost, ComponentModel
 from ..constants import (
     INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NMOS, PMOS, W_SENSE_EN, W_SENSE_ISO, W_SENSE_MUX, W_SENSE_N,
-    W_SENSE_P, AreaModify,
+    W_SENSE_P,
 )
-from .base import Component
 from .env import CircuitEnv
 
 __all__ = [
     "PrechargerSpec", "precharger", "SramWriteDriverSpec", "sram_write_driver", "SenseAmpSpec", "sense_amp",
-    "SramNewSaSpec", "sram_new_sa", "Precharger", "SRAMWriteDriver", "SenseAmp",
+    "SramNewSaSpec", "sram_new_sa",
 ]
 
 _STEP_INPUT = 1e20  # 1/s: an ideal step as input ramp
@@ -251,120 +250,3 @@ def sram_new_sa(spec: SramNewSaSpec, env: CircuitEnv) -> ComponentModel:
     return ComponentModel(
         kind="sram_new_sa", area_m2=area, height_m=area / spec.width_m, width_m=spec.width_m, leakage_w=0.0,
         actions={"sense": ActionCost(latency_s=_NEW_SA_LATENCY_S, energy_j=_NEW_SA_ENERGY_J * comparators)})
-
-
-# ==========================================================================================
-# Transitional adapters (old stateful interface; every number comes from the builders above)
-# ==========================================================================================
-class _Adapter(Component):
-    """Builds (and caches by spec) the model of the current spec."""
-
-    _builder = None
-
-    def _model(self, spec) -> ComponentModel:
-        cache = self.__dict__.setdefault("_models", {})
-        if spec not in cache:
-            cache[spec] = type(self)._builder(spec, CircuitEnv.of(self.p, self.tech))
-        return cache[spec]
-
-    def _set_area(self, m: ComponentModel, option: AreaModify, new_height: float, new_width: float) -> None:
-        self.area, self.height, self.width = m.area_m2, m.height_m, m.width_m
-        self.apply_area_modify(option, new_height, new_width)
-
-
-class Precharger(_Adapter):
-    """Transitional adapter over `precharger` (subarray, buffer)."""
-
-    _builder = staticmethod(precharger)
-
-    def initialize(self, num_col: int, res_load: float, activity_col_write: float,
-                   num_read_cell_per_operation_neuro: int, num_write_cell_per_operation_neuro: int) -> None:
-        self._spec = PrechargerSpec(num_col=int(num_col), bitline_res_ohm=res_load,
-                                    read_cols=int(num_read_cell_per_operation_neuro),
-                                    write_cols=int(num_write_cell_per_operation_neuro),
-                                    write_activity=activity_col_write)
-        self.num_col, self.cap_load = int(num_col), 0.0
-        self.initialized = True
-
-    def _current(self) -> ComponentModel:
-        return self._model(replace(self._spec, bitline_cap_f=self.cap_load))
-
-    def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
-                       option: AreaModify = AreaModify.NONE) -> None:
-        fit = new_width if option == AreaModify.NONE else 0.0
-        self._spec = replace(self._spec, fit_width_m=fit)
-        self._set_area(self._current(), option, new_height, new_width)
-
-    def calculate_latency(self, ramp_input: float, cap_load: float, num_read, num_write) -> None:
-        self.cap_load = cap_load
-        m = self._current()
-        self.ramp_output = m.port("ramp_output_per_s")
-        self.read_latency = m.actions["precharge"].latency_s * num_read
-        self.write_latency = m.actions["write"].latency_s * num_write
-
-    def calculate_power(self, num_read, num_write) -> None:
-        """Uses the bit-line load of the last ``calculate_latency`` call, as the model does."""
-        m = self._current()
-        self.leakage = m.leakage_w
-        self.read_dynamic_energy = m.actions["precharge"].energy_j * num_read
-        self.write_dynamic_energy = m.actions["write"].energy_j * num_write
-
-
-class SRAMWriteDriver(_Adapter):
-    """Transitional adapter over `sram_write_driver` (subarray, buffer)."""
-
-    _builder = staticmethod(sram_write_driver)
-
-    def initialize(self, num_col: int, activity_col_write: float, num_write_cell_per_operation_neuro: int) -> None:
-        self._spec = SramWriteDriverSpec(num_col=int(num_col), write_activity=activity_col_write,
-                                         write_cols=int(num_write_cell_per_operation_neuro))
-        self.num_col = int(num_col)
-        self.initialized = True
-
-    def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
-                       option: AreaModify = AreaModify.NONE) -> None:
-        self._spec = replace(self._spec, fit_width_m=new_width if option == AreaModify.NONE else 0.0)
-        self._set_area(self._model(self._spec), option, new_height, new_width)
-
-    def calculate_latency(self, ramp_input: float, cap_load: float, res_load: float, num_write) -> None:
-        self._spec = replace(self._spec, bitline_cap_f=cap_load, bitline_res_ohm=res_load, input_ramp_per_s=ramp_input)
-        m = self._model(self._spec)
-        self.ramp_output = m.port("ramp_output_per_s")
-        self.write_latency = m.actions["write"].latency_s * num_write
-
-    def calculate_power(self, num_write) -> None:
-        m = self._model(self._spec)
-        self.leakage = m.leakage_w
-        self.write_dynamic_energy = m.actions["write"].energy_j * num_write
-
-
-class SenseAmp(_Adapter):
-    """Transitional adapter over `sense_amp` (subarray, buffer, functional units)."""
-
-    _builder = staticmethod(sense_amp)
-
-    def initialize(self, num_col: int, current_sense: bool, sense_voltage: float, pitch_sense_amp: float,
-                   clk_freq: float, num_read_cell_per_operation_neuro: int) -> None:
-        if current_sense:
-            raise NotImplementedError("SenseAmp: current sensing is not supported by the model")
-        self._spec = SenseAmpSpec(num_col=int(num_col), sense_voltage_v=sense_voltage, pitch_m=pitch_sense_amp,
-                                  read_cols=int(num_read_cell_per_operation_neuro))
-        self.num_col = int(num_col)
-        self.initialized = True
-
-    def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
-                       option: AreaModify = AreaModify.NONE) -> None:
-        none = option == AreaModify.NONE
-        self._spec = replace(self._spec, fit_width_m=new_width if none else 0.0,
-                             fit_height_m=new_height if none and not new_width else 0.0)
-        m = self._model(self._spec)
-        self._set_area(m, option, new_height, new_width)
-        self.cap_load = m.port("cap_load_f")
-
-    def calculate_latency(self, num_read) -> None:
-        self.read_latency = self._model(self._spec).actions["sense"].latency_s * num_read
-
-    def calculate_power(self, num_read) -> None:
-        m = self._model(self._spec)
-        self.leakage = m.leakage_w
-        self.read_dynamic_energy = m.actions["sense"].energy_j * num_read
