@@ -2,20 +2,19 @@
 from .adc import sar_adc
 from .mlsa import MlsaEncoderSpec, MlsaSpec, mlsa_encoder, multilevel_sense_amp
 from .sensing import (
-    Comparator, ComparatorSpec, CurrentSenseAmpSpec, ReadCircuitMode, ReadCircuitSpec, VoltageSenseAmpSpec, comparator,
+    ComparatorSpec, CurrentSenseAmpSpec, ReadCircuitMode, ReadCircuitSpec, VoltageSenseAmpSpec, comparator,
     current_sense_amp, read_circuit, voltage_sense_amp,
 )
-from .base import Component
 from .buffer import BufferSpec  # the builder: circuits.buffer.buffer (name of its module)
 from .decoders import (
-    DecoderDriverSpec, RowDecoder, RowDecoderSpec, WlDecoderOutputSpec, WlNewDecoderDriverSpec, decoder_driver,
+    DecoderDriverSpec, RowDecoderSpec, WlDecoderOutputSpec, WlNewDecoderDriverSpec, decoder_driver,
     row_decoder, wl_decoder_output, wl_new_decoder_driver,
 )
 from .functional import MaxPoolingSpec, SigmoidSpec, max_pooling, sigmoid
 from .interconnect import BusSpec, HTreeSpec, WireSpec, XyBusSpec, bus, htree, xy_bus
 from .sram_periphery import (
-    PrechargerSpec, SenseAmpSpec, SramNewSaSpec, SramWriteDriverSpec, precharger, sense_amp, sram_new_sa,
-    sram_write_driver,
+    PrechargerSpec, SenseAmpSpec, SramNewSaSpec, SramWriteDriverSpec, precharger,
+    sense_amp, sram_new_sa, sram_write_driver,
 )
 from .switching import (
     DemuxSpec, LevelShifterSpec, MuxSpec, NewMuxSpec, NewSwitchMatrixSpec, SwitchMatrixSpec, demux, level_shifter, mux,
@@ -28,11 +27,8 @@ __all__ = [
     "comparator", "ComparatorSpec", "current_sense_amp", "CurrentSenseAmpSpec", "read_circuit", "ReadCircuitSpec",
     "voltage_sense_amp", "VoltageSenseAmpSpec", "precharger", "PrechargerSpec", "sram_write_driver",
     "SramWriteDriverSpec", "sense_amp", "SenseAmpSpec", "sram_new_sa", "SramNewSaSpec",
-    "Comparator", "Component",
     "row_decoder", "RowDecoderSpec", "decoder_driver", "DecoderDriverSpec", "wl_new_decoder_driver",
     "WlNewDecoderDriverSpec", "wl_decoder_output", "WlDecoderOutputSpec", "switch_matrix", "SwitchMatrixSpec",
     "new_switch_matrix", "NewSwitchMatrixSpec", "mux", "MuxSpec", "new_mux", "NewMuxSpec", "demux", "DemuxSpec",
-    "level_shifter", "LevelShifterSpec",
-    "ReadCircuitMode",
-    "RowDecoder",
+    "level_shifter", "LevelShifterSpec", "ReadCircuitMode",
 ]

@@ -32,7 +32,7 @@ resistance is 0 (0 x C/0 = NaN in the reference for an empty line).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import NamedTuple, Sequence
 
 from .. import formula, quirks
@@ -45,13 +45,11 @@ from ..constants import (
     MAX_TRANSISTOR_HEIGHT_14NM, MIN_GAP_BET_GATE_POLY, MIN_NMOS_SIZE, NAND, NMOS, NOR, PMOS, POLY_WIDTH,
     ROW_MODE, AreaModify, DecoderMode,
 )
-from .base import Component
 from .env import CircuitEnv
 
 __all__ = [
     "RowDecoderSpec", "row_decoder", "DecoderDriverSpec", "decoder_driver",
     "WlNewDecoderDriverSpec", "wl_new_decoder_driver", "WlDecoderOutputSpec", "wl_decoder_output",
-    "RowDecoder",
     "min_cell_height", "min_cell_width", "tg_reference_width", "reshape", "fit_height", "fit_width",
 ]
 
@@ -556,49 +554,3 @@ def wl_decoder_output(spec: WlDecoderOutputSpec, env: CircuitEnv) -> ComponentMo
         kind="wl_decoder_output", area_m2=area, height_m=height, width_m=width, leakage_w=leakage,
         actions={"read": ActionCost(latency_s=delay + d, energy_j=read)},
         ports={"res_tg_ohm": res_tg, "ramp_output": ramp})
-
-
-# ---- transitional adapter ------------------------------------------------------------------
-
-class RowDecoder(Component):
-    """Transitional adapter: the stateful interface (``initialize`` / ``calculate_*``) the not yet
-    converted callers (buffer, functional unit, the training estimator's register-file buffer)
-    still use, every number computed by `row_decoder`.  Deleted with its last caller."""
-
-    def initialize(self, mode: DecoderMode, num_addr_row: int, mux: bool, parallel: bool) -> None:
-        p = self.p
-        self.mode, self.num_addr_row = DecoderMode(mode), int(num_addr_row)
-        self.mux, self.parallel = bool(mux), bool(parallel)
-        self._spec = RowDecoderSpec(num_addr_bits=self.num_addr_row, mode=self.mode, mux=self.mux,
-                                    parallel=self.parallel,
-                                    driver_sizing=p.sizing_factor_mux if mux else p.sizing_factor_wl_decoder,
-                                    read_activity=p.epsilon if p.validated else 1.0)
-        self.initialized = True
-
-    def model(self) -> ComponentModel:
-        """The decoder built from the spec assembled by the calls so far (cached per spec)."""
-        cache = self.__dict__.setdefault("_models", {})
-        if self._spec not in cache:
-            cache[self._spec] = row_decoder(self._spec, CircuitEnv.of(self.p, self.tech))
-        return cache[self._spec]
-
-    def calculate_area(self, new_height: float = 0.0, new_width: float = 0.0,
-                       option: AreaModify = AreaModify.NONE) -> None:
-        self._spec = replace(self._spec, fit_height_m=new_height, fit_width_m=new_width, area_modify=AreaModify(option))
-        m = self.model()
-        self.height, self.width, self.area = m.height_m, m.width_m, m.area_m2
-
-    def calculate_latency(self, ramp_input: float, cap_load1: float, cap_load2: float, res_load: float,
-                          col_num: float, num_read, num_write) -> None:
-        self._spec = replace(self._spec, ramp_input=ramp_input, load_cap_f=cap_load1, load_cap_p_f=cap_load2,
-                             line_res_ohm=res_load, line_cells=col_num)
-        m = self.model()
-        self.ramp_output = m.port("ramp_output")
-        self.read_latency = m.cost("read").latency_s * num_read
-        self.write_latency = m.cost("write").latency_s * num_write
-
-    def calculate_power(self, num_read, num_write) -> None:
-        m = self.model()
-        self.leakage = m.leakage_w
-        self.read_dynamic_energy = m.cost("read").energy_j * num_read
-        self.write_dynamic_energy = m.cost("write").energy_j * num_write

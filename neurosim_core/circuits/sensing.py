@@ -30,7 +30,7 @@ vector.  `Comparator` is a transitional adapter (old stateful interface) for the
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import NamedTuple
 
@@ -40,15 +40,14 @@ from .. import formula, quirks
 from ..arch import ActionCost, ComponentModel
 from ..constants import (
     HEIGHT_WIDTH_RATIO_LIMIT, INV, MAX_TRANSISTOR_HEIGHT, MIN_GAP_BET_GATE_POLY, MIN_NMOS_SIZE, NAND, NMOS, PMOS,
-    POLY_WIDTH, AreaModify,
+    POLY_WIDTH,
 )
 from .adc import _CADENCE_READ_VOLTAGE, _OPEN_COLUMN_POWER, PowerLawFit, _hp_key
-from .base import Component
 from .env import CircuitEnv
 
 __all__ = [
     "CurrentSenseAmpSpec", "current_sense_amp", "mid_reference_ohm", "VoltageSenseAmpSpec", "voltage_sense_amp",
-    "ReadCircuitMode", "ReadCircuitSpec", "read_circuit", "ComparatorSpec", "comparator", "Comparator",
+    "ReadCircuitMode", "ReadCircuitSpec", "read_circuit", "ComparatorSpec", "comparator",
 ]
 
 
@@ -344,39 +343,3 @@ def comparator(spec: ComparatorSpec, env: CircuitEnv) -> ComponentModel:
         kind="comparator", area_m2=area, height_m=area / spec.width_m if spec.width_m else 0.0, width_m=spec.width_m,
         leakage_w=leak * tech.vdd * spec.num_bit * spec.num_comparator,
         actions={"compare": ActionCost(latency_s=first + middle * middle_bits + last, energy_j=energy)}, ports=ports)
-
-
-class Comparator(Component):
-    """Transitional adapter over `comparator` (the max-pooling unit)."""
-
-    def initialize(self, num_bit: int, num_comparator: int) -> None:
-        self._spec = ComparatorSpec(num_bit=int(num_bit), num_comparator=int(num_comparator))
-        self.num_bit, self.num_comparator = int(num_bit), int(num_comparator)
-        self.initialized = True
-
-    def _model(self, **changes) -> ComponentModel:
-        return comparator(replace(self._spec, **changes), CircuitEnv.of(self.p, self.tech))
-
-    def calculate_unit_area(self, option: AreaModify = AreaModify.NONE) -> None:
-        """Area of one comparator (``area_unit``) and its gate capacitances (``option``: no target size)."""
-        m = self._model()
-        self.area_unit = m.port("area_unit_m2")
-        for gate in ("inv", "nand2", "nand3"):
-            for end in ("input", "output"):
-                setattr(self, f"cap_{gate}_{end}", m.port(f"cap_{gate}_{end}_f"))
-
-    def calculate_area(self, width_array: float) -> None:
-        m = self._model(width_m=width_array)
-        self.area, self.height, self.width = m.area_m2, m.height_m, m.width_m
-
-    def calculate_latency(self, ramp_input: float, cap_load: float, num_read):
-        self.ramp_input, self.cap_load = ramp_input, cap_load
-        cost = self._model(cap_load_f=cap_load, input_ramp_per_s=ramp_input).actions["compare"]
-        self.read_latency = cost.latency_s * num_read
-        return self.read_latency
-
-    def calculate_power(self, num_read, num_comparator_per_operation: int) -> None:
-        p = self.p
-        m = self._model(active=int(num_comparator_per_operation), activity=p.epsilon if p.validated else 1.0)
-        self.leakage = m.leakage_w
-        self.read_dynamic_energy = m.actions["compare"].energy_j * num_read

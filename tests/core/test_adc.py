@@ -28,7 +28,7 @@ from neurosim_core.circuits.mlsa import (
 )
 from neurosim_core.circuits.mlsa_role import mlsa_adc_builder
 from neurosim_core.circuits.sensing import (
-    Comparator, ComparatorSpec, CurrentSenseAmpSpec, ReadCircuitMode, ReadCircuitSpec, VoltageSenseAmpSpec, comparator,
+    ComparatorSpec, CurrentSenseAmpSpec, ReadCircuitMode, ReadCircuitSpec, VoltageSenseAmpSpec, comparator,
     current_sense_amp, mid_reference_ohm, read_circuit, voltage_sense_amp,
 )
 from neurosim_core.params import HardwareConfig, resolve
@@ -613,21 +613,6 @@ def test_comparator_corrected_counts_no_negative_middle_stage():
     assert latency(1, "corrected") > latency(1, "neurosim_v14") > 0
     assert latency(2, "corrected") == latency(2, "neurosim_v14")  # no middle stage: both modes agree
     assert latency(5, "corrected") == latency(5, "neurosim_v14") > latency(4, "neurosim_v14")
-
-
-def test_comparator_adapter_equals_the_builder():
-    p, tech, cell = ctx(22, "sram")
-    a = Comparator(p, tech, cell)
-    a.initialize(4, 8)
-    a.calculate_unit_area()
-    a.calculate_area(2e-6)
-    m = comparator(ComparatorSpec(num_bit=4, num_comparator=8, cap_load_f=1e-15, active=2, activity=p.epsilon,
-                                  width_m=2e-6), env_of(p, tech))
-    assert (a.area_unit, a.area, a.height) == (m.port("area_unit_m2"), m.area_m2, m.height_m)
-    assert a.calculate_latency(1e20, 1e-15, 3) == m.cost("compare").latency_s * 3
-    a.calculate_power(3, 2)
-    assert (a.read_dynamic_energy, a.leakage) == (m.cost("compare").energy_j * 3, m.leakage_w)
-    assert a.cap_inv_output == m.port("cap_inv_output_f")
 
 
 def test_voltage_sense_amp_matches_reference():

@@ -17,13 +17,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neurosim_core.circuits.decoders import (
-    DecoderDriverSpec, RowDecoder, RowDecoderSpec, WlDecoderOutputSpec, WlNewDecoderDriverSpec, decoder_driver,
+    DecoderDriverSpec, RowDecoderSpec, WlDecoderOutputSpec, WlNewDecoderDriverSpec, decoder_driver,
     row_decoder, wl_decoder_output, wl_new_decoder_driver,
 )
 from neurosim_core.circuits.env import CircuitEnv
 from neurosim_core.constants import COL_MODE, ROW_MODE, CellAccessType, DecoderMode, MemCellType
 
-from .test_dff import BASE_KEYS, CONFIGS, MAGIC, NONE, OVERRIDE, REL_TOL, golden_cases, periphery_setup
+from .test_dff import BASE_KEYS, CONFIGS, MAGIC, OVERRIDE, REL_TOL, golden_cases, periphery_setup
 
 ROW, COL = DecoderMode.REGULAR_ROW, DecoderMode.REGULAR_COL
 
@@ -251,30 +251,6 @@ def test_matches_reference(config, tag):
 
 
 # ---- the transitional adapter computes the same numbers through the old interface ----------
-
-@pytest.mark.parametrize("config", sorted(CONFIGS))
-@pytest.mark.parametrize("tag", ["rowdec_wl", "rowdec_mux", "rowdec_col"])
-def test_adapter_equals_builder(config, tag):
-    s = periphery_setup(config)
-    r = RowDecoder(s.p, s.tech, s.cell)
-    if tag == "rowdec_wl":
-        r.initialize(ROW, 7, False, False)
-        r.calculate_area(s.h_array, 0, NONE)
-        r.calculate_latency(1e20, s.cap_row, 0, s.res_row, 128, 1, 3)
-        r.calculate_power(1, 3)
-    elif tag == "rowdec_mux":
-        r.initialize(ROW, 3, True, False)
-        r.calculate_area(0, 0, NONE)
-        r.calculate_latency(1e20, 16e-15, 32e-15, 0, 0, 1, 0)
-        r.calculate_power(1, 0)
-    else:
-        r.initialize(COL, 5, False, False)
-        r.calculate_area(0, s.w_array, NONE)
-        r.calculate_latency(1e20, s.cap_col, 0, s.res_col, 64, 1, 1)
-        r.calculate_power(1, 1)
-    for key, value in SCENARIOS[tag](s).items():
-        assert getattr(r, key) == value, key
-
 
 # ---- properties ---------------------------------------------------------------------------
 

@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 from neurosim_core.arch import Macro, Part, Use, energy
 from neurosim_core.circuits.env import CircuitEnv
 from neurosim_core.circuits.sram_periphery import (
-    PrechargerSpec, SenseAmpSpec, SramNewSaSpec, SramWriteDriverSpec, precharger, sense_amp, sram_new_sa,
-    sram_write_driver,
+    PrechargerSpec, SenseAmpSpec, SramNewSaSpec, SramWriteDriverSpec, precharger,
+    sense_amp, sram_new_sa, sram_write_driver,
 )
 
-from .test_dff import BASE_KEYS, CONFIGS, MAGIC, NONE, REL_TOL, golden_cases, periphery_setup
+from .test_dff import BASE_KEYS, CONFIGS, REL_TOL, golden_cases, periphery_setup
 
 
 def _env(s) -> CircuitEnv:
@@ -234,3 +234,7 @@ def test_sram_new_sa_area_scales_with_levels_and_needs_a_width():
     assert areas[1] == pytest.approx(8 * areas[0]) and areas[2] == pytest.approx(32 * areas[0])
     with pytest.raises(ValueError, match="width"):
         sram_new_sa(SramNewSaSpec(num_col=64, levels=9, width_m=0.0), _env(s))
+
+
+# ---- transitional adapters: the old interface, numbers from the builders ------------------------
+
