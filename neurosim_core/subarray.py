@@ -33,7 +33,7 @@ uninitialised for a mode are not part of that mode's subarray.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -50,13 +50,11 @@ from .cell import res_mem_cell
 from .kernels import sram_resistance_by_count
 from .subarray_energy import read_energy, read_uses, row_energy
 from .subarray_latency import column_settling, half_parallel_rows, read_latency, sensing_cycle
-from .subarray_parts import accumulation_parts, is_1t1r, periphery_parts, repeaters
+from .subarray_parts import WIRE_CAP_PER_M, accumulation_parts, is_1t1r, periphery_parts, repeaters
 
 __all__ = ["SubArraySpec", "ArrayWires", "SubArrayModel", "ReadTable", "build_subarray", "read_table",
            "read_latency", "read_energy", "read_uses", "sensing_cycle"]
 
-#: wire capacitance per metre of rows and columns (0.2 fF/um; V1.4 manual, "SubArray")
-_WIRE_CAP_PER_M = 0.2e-15 / 1e-6
 
 _MAX_HEIGHT_BY_NODE = {14: MAX_TRANSISTOR_HEIGHT_14NM, 10: MAX_TRANSISTOR_HEIGHT_10NM,
                        7: MAX_TRANSISTOR_HEIGHT_7NM, 5: MAX_TRANSISTOR_HEIGHT_5NM,
@@ -131,9 +129,8 @@ class ArrayWires(NamedTuple):
     cap_cell_access: float
     unit_cap: float
     unit_res: float
-    res_mem_cell_on: float
-    res_mem_cell_off: float
-    res_mem_cell_avg: float
+    res_mem_cell_on: float  # eNVM: one cell on, with its access device
+    res_mem_cell_avg: float  # eNVM: mean cell resistance with half of the parallel rows on
 
     @property
     def column_cap(self) -> float:
@@ -173,8 +170,8 @@ def array_wires(p, tech, cell) -> ArrayWires:
         length_row = cols * (max(cw * fc, min_w * 2 * f) if relax_w else cw * fc)
         length_col = rows * (max(ch * fc, min_h * f) if relax_h else ch * fc)
         width_unit = cw * fc
-    cap_row1 = cap_row2 = length_row * _WIRE_CAP_PER_M
-    cap_col = length_col * _WIRE_CAP_PER_M
+    cap_row1 = cap_row2 = length_row * WIRE_CAP_PER_M
+    cap_col = length_col * WIRE_CAP_PER_M
     res_row, res_col = length_row * p.metal1_unit_wire_res, length_col * p.metal0_unit_wire_res
     unit_res = res_row / cols
     temp, cap_cell_access = p.temperature_k, 0.0
@@ -189,7 +186,7 @@ def array_wires(p, tech, cell) -> ArrayWires:
             cap_col += cap_cell_access * rows
         # access gates on the word line: one per cell in parallel read, two (read port) sequential
         cap_row1 += (2 if p.conventional_sequential else 1) * formula.gate_cap(w_access, tech) * cols
-        on = off = avg = 0.0
+        on = avg = 0.0
     else:
         if is_1t1r(cell):
             res_access = cell.res_cell_access
@@ -199,9 +196,9 @@ def array_wires(p, tech, cell) -> ArrayWires:
             cap_col += formula.drain_cap(w_access, NMOS, MAX_TRANSISTOR_HEIGHT * f, tech) * rows
         else:
             res_access, unit_cap = 0.0, cap_row1 / cols
-        on, off, avg = res_mem_cell(cell, p.num_row_parallel)
+        on, _, avg = res_mem_cell(cell, p.num_row_parallel)
     return ArrayWires(length_row, length_col, rows * ch * fc, width_unit, cap_row1, cap_row2, cap_col, res_row,
-                      res_col, res_access, cap_cell_access, unit_cap, unit_res, on, off, avg)
+                      res_col, res_access, cap_cell_access, unit_cap, unit_res, on, avg)
 
 
 def _cell_leakage(p, tech, cell) -> float:
@@ -315,7 +312,7 @@ def build_subarray(p, tech, cell, adc=None) -> SubArrayModel:
     ``num_col_subarray``); ``adc``: a plug-in builder of the ``adc`` role (None: built-in)."""
     spec = SubArraySpec.of(p, cell)
     w = array_wires(p, tech, cell)
-    rep = repeaters(p, tech, w.res_row, sized=spec.parallel and (spec.sram or spec.one_t_one_r))
+    rep = repeaters(p, tech, sized=spec.parallel and (spec.sram or spec.one_t_one_r))
     col_delay = column_settling(p, tech, cell, w)
     if spec.sram:  # half of the enabled rows on
         mux_res_tg = half_parallel_rows(w.res_cell_access, spec.num_row_parallel, p.compat)
@@ -323,12 +320,10 @@ def build_subarray(p, tech, cell, adc=None) -> SubArrayModel:
         mux_res_tg = w.res_mem_cell_avg / spec.num_row_parallel
     else:
         mux_res_tg = w.res_mem_cell_on
-    parts = periphery_parts(p, tech, cell, w, rep, mux_res_tg=mux_res_tg, adc=adc)
-    for i, part in enumerate(parts):  # the ADC's per-column switching energy (built-in MLSA), per column converted
-        if part.role == "adc":
-            per_column = ActionCost(energy_j=part.model.ports.get("energy_per_column_j", 0.0))
-            parts[i] = replace(part, model=replace(part.model, actions={**part.model.actions,
-                                                                        "switch_column": per_column}))
+    vdd2 = tech.vdd * tech.vdd
+    # SRAM parallel read: the MLSA reference columns' word lines (one row's wire per reference column)
+    ref_peri = w.cap_row1 / spec.num_col * vdd2 * spec.num_row if spec.sram and spec.parallel else 0.0
+    parts = periphery_parts(p, tech, cell, w, rep, mux_res_tg=mux_res_tg, adc=adc, reference_energy_peri=ref_peri)
     parts += accumulation_parts(p, tech, cell, w)
     cell_leak = _cell_leakage(p, tech, cell)
     rows, cols = spec.num_row, spec.num_col
@@ -344,8 +339,6 @@ def build_subarray(p, tech, cell, adc=None) -> SubArrayModel:
         in_use = cell_leak * (rows * cols - spec.num_row_parallel * spec.num_adc)
     else:
         in_use = cell_leak * (rows - 1) * cols
-    vdd2 = tech.vdd * tech.vdd
-    ref_peri = w.cap_row1 / cols * vdd2 * rows if spec.sram and spec.parallel else 0.0
     return SubArrayModel(spec, w, Macro("subarray", tuple(parts)), height, width, in_use, ref_peri)
 
 

@@ -30,11 +30,10 @@ import math
 import numpy as np
 
 from .arch import Use, energy
+from .subarray_parts import WIRE_CAP_PER_M
 
 __all__ = ["row_energy", "read_uses", "read_energy"]
 
-#: wire capacitance per metre (0.2 fF/um)
-_WIRE_CAP_PER_M = 0.2e-15 / 1e-6
 
 
 def row_energy(p, tech, cell, w, rep) -> float:
@@ -47,7 +46,7 @@ def row_energy(p, tech, cell, w, rep) -> float:
         return w.cap_row1 * vdd2 + (0.0 if p.conventional_sequential else repeaters)
     if p.conventional_sequential:
         bit_lines = math.ceil(p.num_col_subarray / min(p.num_col_muxed, p.num_col_subarray))
-        return w.length_col * _WIRE_CAP_PER_M * cell.read_voltage * cell.read_voltage * bit_lines + w.cap_row2 * vdd2
+        return w.length_col * WIRE_CAP_PER_M * cell.read_voltage * cell.read_voltage * bit_lines + w.cap_row2 * vdd2
     return w.cap_row2 * vdd2 + repeaters
 
 

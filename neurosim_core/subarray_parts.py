@@ -53,7 +53,11 @@ from .circuits.switching import (
 )
 from .constants import COL_MODE, INV, MAX_TRANSISTOR_HEIGHT, NMOS, PMOS, ROW_MODE, AreaModify, CellAccessType
 
-__all__ = ["Repeaters", "repeaters", "row_load", "is_1t1r", "periphery_parts", "accumulation_parts", "adc_model"]
+#: wire capacitance per metre of rows and columns (0.2 fF/um; V1.4 manual, "SubArray")
+WIRE_CAP_PER_M = 0.2e-15 / 1e-6
+
+__all__ = ["WIRE_CAP_PER_M", "Repeaters", "repeaters", "is_1t1r", "periphery_parts", "accumulation_parts", "adc_model"]
+
 
 class Repeaters(NamedTuple):
     """Inverter pairs inserted along each row (2 per stage, ``stages`` per row; V1.4 manual,
@@ -79,7 +83,7 @@ def _fin(tech) -> int:
     return 2 if tech.feature_size_in_nano <= 14 else 1
 
 
-def repeaters(p, tech, res_row: float, sized: bool) -> Repeaters:
+def repeaters(p, tech, sized: bool) -> Repeaters:
     f, temp, stages = tech.feature_size, p.temperature_k, p.buffer_number
     if stages <= 0:
         return Repeaters(0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
@@ -176,7 +180,8 @@ def _sram_column_circuits(p, tech, cell, w, *, sense: bool) -> list[Part]:
 # --- the periphery of each read mode -------------------------------------------------------------
 
 def periphery_parts(p, tech, cell, w, rep: Repeaters, *, mux_res_tg: float,
-                    adc: Callable[[AdcSpec, CircuitEnv], ComponentModel] | None) -> list[Part]:
+                    adc: Callable[[AdcSpec, CircuitEnv], ComponentModel] | None,
+                    reference_energy_peri: float) -> list[Part]:
     """Row/column periphery of the read mode (see the module table); ``w``: `subarray.ArrayWires`."""
     sram, seq = cell.is_sram, p.conventional_sequential
     one_t_one_r = is_1t1r(cell)
@@ -225,11 +230,11 @@ def periphery_parts(p, tech, cell, w, rep: Repeaters, *, mux_res_tg: float,
         column_mux, mux_decoder = _mux_pair(p, tech, cell, num_input=mux_inputs, res_tg=mux_res_tg,
                                             width=w.length_row, num_adc=num_adc)
         parts += [Part("column_mux", column_mux, "other"), Part("column_mux_decoder", mux_decoder, "other")]
-    parts.append(Part("adc", adc_model(p, tech, cell, w, adc), "adc"))
+    parts.append(Part("adc", adc_model(p, tech, cell, w, adc, reference_energy_peri), "adc"))
     return parts
 
 
-def row_load(p, cell, w, rep: Repeaters) -> tuple[float, float, float, bool]:
+def _row_load(p, cell, w, rep: Repeaters) -> tuple[float, float, float, bool]:
     """(line capacitance, capacitance and resistance the row driver sees, buffered?) of a parallel read."""
     cap_row = w.cap_row2 if (not cell.is_sram and is_1t1r(cell)) else w.cap_row1
     buffered = rep.stages > 0 and (cell.is_sram or is_1t1r(cell))
@@ -241,7 +246,7 @@ def row_load(p, cell, w, rep: Repeaters) -> tuple[float, float, float, bool]:
 
 def _row_drivers_parallel(p, tech, cell, w, rep: Repeaters) -> list[Part]:
     rows, cols = p.num_row_subarray, p.num_col_subarray
-    cap_row, cap_load, res_load, buffered = row_load(p, cell, w, rep)
+    cap_row, cap_load, res_load, buffered = _row_load(p, cell, w, rep)
     parts = []
     if rep.stages > 0:  # repeater area (every row); their switching is in the array's row energy
         leak = formula.gate_leakage(INV, 1, rep.width_n_m, rep.width_p_m, p.temperature_k, tech) * rep.stages * 2 * rows
@@ -288,25 +293,28 @@ def check_adc_model(model, builder) -> ComponentModel:
     return model
 
 
-def adc_model(p, tech, cell, w, builder) -> ComponentModel:
-    """The ADC role: a plug-in, the built-in SAR ADC, or the built-in multilevel sense amp."""
+def adc_model(p, tech, cell, w, builder, reference_energy_peri: float) -> ComponentModel:
+    """The ADC role: a plug-in, the built-in SAR ADC, or the built-in multilevel sense amp
+    (``reference_energy_peri``: its reference columns' word-line energy, SRAM parallel read)."""
     from .circuits.adc import sar_adc
     from .circuits.mlsa_role import mlsa_adc_builder
     parallel = bool(p.conventional_parallel)
     if builder is None and p.adc_type == "sar":
         builder = sar_adc
     if builder is None:
-        vdd2 = tech.vdd * tech.vdd
-        ref_peri = w.cap_row1 / p.num_col_subarray * vdd2 * p.num_row_subarray if cell.is_sram else 0.0
         builder = mlsa_adc_builder(p, cell, parallel=parallel, res_cell_access=w.res_cell_access,
                                    array_height=w.array_height, array_width_unit=w.array_width_unit,
-                                   reference_energy_peri=lambda: ref_peri)
+                                   reference_energy_peri=lambda: reference_energy_peri)
     n_mux = min(p.num_col_muxed, p.num_col_subarray)
     levels = p.level_output if parallel else 2 ** p.cell_bit
     spec = AdcSpec(num_adc=p.num_col_subarray // n_mux, levels=levels, column_cap_f=float(w.cap_col),
                    read_voltage_v=float(p.read_voltage), width_m=float(w.length_row),
                    parallel_read=bool(p.parallel_read))
-    return check_adc_model(builder(spec, CircuitEnv.of(p, tech)), builder)
+    model = check_adc_model(builder(spec, CircuitEnv.of(p, tech)), builder)
+    # seated with action ``switch_column``: the per-column switching energy of a conversion (port
+    # ``energy_per_column_j`` of the built-in MLSA, else 0), priced per column a read converts
+    per_column = ActionCost(energy_j=model.ports.get("energy_per_column_j", 0.0))
+    return replace(model, actions={**model.actions, "switch_column": per_column})
 
 
 # --- accumulation --------------------------------------------------------------------------------

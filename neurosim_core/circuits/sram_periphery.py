@@ -29,8 +29,6 @@ builder                spec                        actions                      
 
 Each action's cost is one operation of the whole block (all its columns); a caller multiplies
 by its number of operations (`arch.Use.times`, scalar or per input vector).
-`Precharger`, `SRAMWriteDriver`, `SenseAmp` are transitional adapters with the old stateful
-interface for the callers not converted yet (subarray, buffer, functional units).
 """
 from __future__ import annotations
 

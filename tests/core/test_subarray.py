@@ -1740,3 +1740,22 @@ def test_model_is_data():
     assert {"array", "adc", "wl_new_switch_matrix", "sl_switch_matrix", "column_mux", "shift_add_input"} <= roles
     assert "wl_decoder" not in roles  # a parallel read has no row decoder
     assert sub.area_breakdown.total == pytest.approx(sub.used_area)
+
+
+@pytest.mark.parametrize("name, quirk, role", [("sram2", "sram_row_repeaters_no_leakage", "row_repeaters"),
+                                               ("sram_seq", "sram_sequential_pipeline_register_no_leakage",
+                                                "pipeline_register")])
+def test_leakage_quirks(name, quirk, role):
+    """V1.4 leaves one part's leakage out; compat=corrected counts it (and nothing else changes)."""
+    from neurosim_core import quirks
+
+    ref = _subarray(name)
+    p = resolve(HardwareConfig(**CONFIGS[name], compat="corrected"))
+    tech = technology(p.tech_node_nm, p.roadmap)
+    fixed = build_subarray(p, tech, make_cell(p, tech))
+    assert quirks.applies(quirk, "neurosim_v14") and not quirks.applies(quirk, "corrected")
+    assert ref.macro.part(role).model.leakage_w == 0.0
+    added = fixed.macro.part(role).model.leakage_w
+    assert added > 0
+    assert fixed.leakage == pytest.approx(ref.leakage + added, rel=1e-12)
+    assert fixed.macro.part(role).model.area_m2 == ref.macro.part(role).model.area_m2
