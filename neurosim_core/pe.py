@@ -136,12 +136,27 @@ class PE:
         self._last_tree_leakage_w = {True: 0.0, False: 0.0}  # per PE design, quirk pe_stale_adder_tree_leakage
         # memo of the current tile slice's input rows: (first row, rows, vectors) -> activity; the
         # caller owns it (one per tile slice, kept across the clock and performance passes)
-        self.input_rows: dict | None = None
+        self._input_rows: dict | None = None
+        # SRAM reads of the current tile slice: a digital subarray's read depends only on the
+        # slice's input rows and shape, not on its weights, so the column subarrays of a row range
+        # are evaluated once ((first row, rows, cols, vectors, pass, clock) -> result); cleared
+        # whenever the tile slice (its `input_rows` memo) changes
+        self._sram_reads: dict = {}
         # eNVM sequential read: input bit-vectors with no active row seen by the performance pass
         # (the reference's sensing delay is 0/0 for them; see estimate.py)
         self.idle_sequential_vectors = 0
         # None: real traces; an ActivityModel: pseudo-trace / average mode (set per layer by the chip)
         self.activity: ActivityModel | None = None
+
+    @property
+    def input_rows(self) -> dict | None:
+        return self._input_rows
+
+    @input_rows.setter
+    def input_rows(self, memo: dict | None) -> None:
+        if memo is not self._input_rows:
+            self._sram_reads = {}
+        self._input_rows = memo
 
     # --- parts ---------------------------------------------------------------------------------
     def macro(self, side: int, tree_inputs: int, clk_freq: float) -> Macro:
@@ -327,6 +342,17 @@ class PE:
 
     def _evaluate_subarray(self, weights: np.ndarray, inputs: np.ndarray, clock_pass: bool, first_row: int = 0):
         """Run the subarray over all input vectors: (max read latency, `LevelCost` or None)."""
+        p, sa = self.p, self.subarray
+        cacheable = sa.is_sram and self.activity is None and self._input_rows is not None
+        if cacheable:
+            key = (first_row, *inputs.shape, weights.shape[1], clock_pass, self._subarray_clk)
+            hit = self._sram_reads.get(key)
+            if hit is None:
+                hit = self._sram_reads[key] = self._evaluate_uncached(weights, inputs, clock_pass, first_row)
+            return hit
+        return self._evaluate_uncached(weights, inputs, clock_pass, first_row)
+
+    def _evaluate_uncached(self, weights: np.ndarray, inputs: np.ndarray, clock_pass: bool, first_row: int):
         p, sa = self.p, self.subarray
         table = self._read_table(weights.shape[0], weights.shape[1], clock_pass)
         count_rows = self._active_rows if self.activity is None else self._uniform_rows
