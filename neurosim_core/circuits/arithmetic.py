@@ -45,12 +45,11 @@ from ..constants import (
 from ..arch import ActionCost, ComponentModel
 from .dff import DffBankSpec, dff_bank
 from .env import CircuitEnv
+from .gaa import GAA_NAND2
 
 __all__ = ["AdderBankSpec", "AdderTreeSpec", "adder_tree", "ShiftAddSpec", "BitShifterSpec", "bit_shifter",
            "adder_bank", "shift_add"]
 
-# GAA special layout of the NAND2: (gate factor, nMOS tuning factor, pMOS tuning factor)
-_GAA_NAND_CAP = {2: (1.0, 22.0 / 15.0, 8.0 / 15.0), 1: (1.0, 23.0 / 15.0, 7.0 / 15.0)}
 _GAA_RESISTANCE_FACTOR = 1.5
 _NAND_PER_FULL_ADDER = 9
 # standard-cell height (in F) of the FinFET/GAA nodes, for the INV+NAND row of the shift-add
@@ -138,7 +137,7 @@ def adder_bank(spec: AdderBankSpec, env: CircuitEnv) -> ComponentModel:
         width, height = w_adder * num_adder, h_adder
     if gaa:
         c_in, c_out = formula.gate_capacitance_gaa(NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h_nand, tech,
-                                                   *_GAA_NAND_CAP[tech.feature_size_in_nano])
+                                                   *GAA_NAND2[tech.feature_size_in_nano])
     else:
         c_in, c_out = formula.gate_capacitance(NAND, 2, w_n, w_p, h_nand, tech)
 
