@@ -187,21 +187,33 @@ class SarPowerFit(NamedTuple):
 
 
 
-# SAR ADC power: (a, b, c, e) -> (a*log2(L) + b)*1e-6 + c*exp(e*log10(R)); HP nodes below 10 nm use 7 nm
-_SAR_POWER_HP = {130: (6.4806, 49.047, 0.207452, -2.367), 90: (4.3474, 31.782, 0.164900, -2.345),
-                 65: (2.9503, 22.047, 0.128483, -2.321), 45: (2.1843, 11.931, 0.097754, -2.296),
-                 32: (1.0157, 7.6286, 0.083709, -2.313), 22: (0.7213, 3.3041, 0.084273, -2.311),
-                 14: (0.4710, 1.9529, 0.060584, -2.311), 10: (0.3076, 1.1543, 0.049418, -2.311),
-                 7: (0.2008, 0.6823, 0.040310, -2.311)}
-_SAR_POWER_LSTP = {130: (8.4483, 65.243, 0.169380, -2.303), 90: (5.9869, 37.462, 0.144323, -2.303),
-                   65: (3.7506, 25.844, 0.121272, -2.303), 45: (2.1691, 16.693, 0.100225, -2.303),
-                   32: (1.1294, 8.8998, 0.079449, -2.297), 22: (0.538, 4.3753, 0.072341, -2.303),
-                   14: (0.3132, 2.5681, 0.061085, -2.303), 10: (0.1823, 1.5073, 0.051580, -2.303),
-                   7: (0.1061, 0.8847, 0.043555, -2.303), 5: (0.0645, 0.5511, 0.0388, -2.303),
-                   3: (0.0333, 0.2849, 0.0388, -2.303), 2: (0.0207, 0.1764, 0.0313, -2.303),
-                   1: (0.0101, 0.0843, 0.0288, -2.303)}
-_SAR_POWER_HP = {node: SarPowerFit(*fit) for node, fit in _SAR_POWER_HP.items()}
-_SAR_POWER_LSTP = {node: SarPowerFit(*fit) for node, fit in _SAR_POWER_LSTP.items()}
+# SAR ADC power per node (SarPowerFit); HP nodes below 10 nm use 7 nm
+_SAR_POWER_HP = {
+    130: SarPowerFit(a_uw_per_bit=6.4806, b_uw=49.047, c=0.207452, e=-2.367),
+    90: SarPowerFit(a_uw_per_bit=4.3474, b_uw=31.782, c=0.1649, e=-2.345),
+    65: SarPowerFit(a_uw_per_bit=2.9503, b_uw=22.047, c=0.128483, e=-2.321),
+    45: SarPowerFit(a_uw_per_bit=2.1843, b_uw=11.931, c=0.097754, e=-2.296),
+    32: SarPowerFit(a_uw_per_bit=1.0157, b_uw=7.6286, c=0.083709, e=-2.313),
+    22: SarPowerFit(a_uw_per_bit=0.7213, b_uw=3.3041, c=0.084273, e=-2.311),
+    14: SarPowerFit(a_uw_per_bit=0.471, b_uw=1.9529, c=0.060584, e=-2.311),
+    10: SarPowerFit(a_uw_per_bit=0.3076, b_uw=1.1543, c=0.049418, e=-2.311),
+    7: SarPowerFit(a_uw_per_bit=0.2008, b_uw=0.6823, c=0.04031, e=-2.311),
+}
+_SAR_POWER_LSTP = {
+    130: SarPowerFit(a_uw_per_bit=8.4483, b_uw=65.243, c=0.16938, e=-2.303),
+    90: SarPowerFit(a_uw_per_bit=5.9869, b_uw=37.462, c=0.144323, e=-2.303),
+    65: SarPowerFit(a_uw_per_bit=3.7506, b_uw=25.844, c=0.121272, e=-2.303),
+    45: SarPowerFit(a_uw_per_bit=2.1691, b_uw=16.693, c=0.100225, e=-2.303),
+    32: SarPowerFit(a_uw_per_bit=1.1294, b_uw=8.8998, c=0.079449, e=-2.297),
+    22: SarPowerFit(a_uw_per_bit=0.538, b_uw=4.3753, c=0.072341, e=-2.303),
+    14: SarPowerFit(a_uw_per_bit=0.3132, b_uw=2.5681, c=0.061085, e=-2.303),
+    10: SarPowerFit(a_uw_per_bit=0.1823, b_uw=1.5073, c=0.05158, e=-2.303),
+    7: SarPowerFit(a_uw_per_bit=0.1061, b_uw=0.8847, c=0.043555, e=-2.303),
+    5: SarPowerFit(a_uw_per_bit=0.0645, b_uw=0.5511, c=0.0388, e=-2.303),
+    3: SarPowerFit(a_uw_per_bit=0.0333, b_uw=0.2849, c=0.0388, e=-2.303),
+    2: SarPowerFit(a_uw_per_bit=0.0207, b_uw=0.1764, c=0.0313, e=-2.303),
+    1: SarPowerFit(a_uw_per_bit=0.0101, b_uw=0.0843, c=0.0288, e=-2.303),
+}
 
 
 

@@ -76,23 +76,45 @@ class CsaLatencyFit(NamedTuple):
     high: tuple
 
 
-_CSA_POWER_HP = {node: PowerLawFit(*fit) for node, fit in {
-    130: (19.898, 0.207452, -2.367), 90: (13.09, 0.164900, -2.345), 65: (9.9579, 0.128483, -2.321),
-    45: (7.7017, 0.097754, -2.296), 32: (3.9648, 0.083709, -2.313), 22: (1.8939, 0.084273, -2.311),
-    14: (1.2, 0.060584, -2.311), 10: (0.8, 0.049418, -2.311), 7: (0.5, 0.040310, -2.311)}.items()}
-_CSA_POWER_LSTP = {node: PowerLawFit(*fit) for node, fit in {
-    130: (18.09, 0.169380, -2.303), 90: (12.612, 0.144323, -2.303), 65: (8.4147, 0.121272, -2.303),
-    45: (6.3162, 0.100225, -2.303), 32: (3.0875, 0.079449, -2.297), 22: (1.7, 0.072341, -2.303),
-    14: (1.0, 0.061085, -2.303), 10: (0.55, 0.051580, -2.303), 7: (0.35, 0.0235, -2.303),
-    5: (0.25914, 0.018602, -2.303), 3: (0.192217, 0.01491, -2.303), 2: (0.16546, 0.013349, -2.303),
-    1: (0.142427, 0.01195, -2.303)}.items()}
+_CSA_POWER_HP = {
+    130: PowerLawFit(static_uw=19.898, c=0.207452, e=-2.367),
+    90: PowerLawFit(static_uw=13.09, c=0.1649, e=-2.345),
+    65: PowerLawFit(static_uw=9.9579, c=0.128483, e=-2.321),
+    45: PowerLawFit(static_uw=7.7017, c=0.097754, e=-2.296),
+    32: PowerLawFit(static_uw=3.9648, c=0.083709, e=-2.313),
+    22: PowerLawFit(static_uw=1.8939, c=0.084273, e=-2.311),
+    14: PowerLawFit(static_uw=1.2, c=0.060584, e=-2.311),
+    10: PowerLawFit(static_uw=0.8, c=0.049418, e=-2.311),
+    7: PowerLawFit(static_uw=0.5, c=0.04031, e=-2.311),
+}
+_CSA_POWER_LSTP = {
+    130: PowerLawFit(static_uw=18.09, c=0.16938, e=-2.303),
+    90: PowerLawFit(static_uw=12.612, c=0.144323, e=-2.303),
+    65: PowerLawFit(static_uw=8.4147, c=0.121272, e=-2.303),
+    45: PowerLawFit(static_uw=6.3162, c=0.100225, e=-2.303),
+    32: PowerLawFit(static_uw=3.0875, c=0.079449, e=-2.297),
+    22: PowerLawFit(static_uw=1.7, c=0.072341, e=-2.303),
+    14: PowerLawFit(static_uw=1.0, c=0.061085, e=-2.303),
+    10: PowerLawFit(static_uw=0.55, c=0.05158, e=-2.303),
+    7: PowerLawFit(static_uw=0.35, c=0.0235, e=-2.303),
+    5: PowerLawFit(static_uw=0.25914, c=0.018602, e=-2.303),
+    3: PowerLawFit(static_uw=0.192217, c=0.01491, e=-2.303),
+    2: PowerLawFit(static_uw=0.16546, c=0.013349, e=-2.303),
+    1: PowerLawFit(static_uw=0.142427, c=0.01195, e=-2.303),
+}
 _CSA_LATENCY_LSTP = {
-    130: CsaLatencyFit(0.2679, 0.0478, (3.915, -5.3996, 2.4653, 0.3856), (0.0004, -0.0087, 0.0742, -0.2725, 1.2211)),
-    90: CsaLatencyFit(0.0586, 1.41, (3.726, -5.651, 2.8249, 0.3574),
-                      (0.0000008, -0.00007, 0.0017, -0.0188, 0.9835)),
-    65: CsaLatencyFit(0.1239, 0.6642, (1.3899, -2.6913, 2.0483, 0.3202), (0.0036, -0.0363, 0.1043, -0.0346, 1.0512)),
-    45: CsaLatencyFit(0.0714, 0.7651, (3.7949, -5.6685, 2.6492, 0.4807),
-                      (0.000001, -0.00006, 0.0001, -0.0171, 1.0057)),
+    130: CsaLatencyFit(t_a=0.2679, t_b=0.0478,
+        low=(3.915, -5.3996, 2.4653, 0.3856),
+        high=(0.0004, -0.0087, 0.0742, -0.2725, 1.2211)),
+    90: CsaLatencyFit(t_a=0.0586, t_b=1.41,
+        low=(3.726, -5.651, 2.8249, 0.3574),
+        high=(8e-07, -7e-05, 0.0017, -0.0188, 0.9835)),
+    65: CsaLatencyFit(t_a=0.1239, t_b=0.6642,
+        low=(1.3899, -2.6913, 2.0483, 0.3202),
+        high=(0.0036, -0.0363, 0.1043, -0.0346, 1.0512)),
+    45: CsaLatencyFit(t_a=0.0714, t_b=0.7651,
+        low=(3.7949, -5.6685, 2.6492, 0.4807),
+        high=(1e-06, -6e-05, 0.0001, -0.0171, 1.0057)),
 }
 _CSA_LATENCY_LSTP[32] = _CSA_LATENCY_LSTP[45]
 _CSA_CLAMP_S = (0.5e-9, 50e-9)  # the block's sensing time is clamped to this range
@@ -215,8 +237,24 @@ READ_CIRCUIT_PULSES = (*range(1, 11), *range(20, 101, 10))
 _READ_CIRCUIT_ENERGY_J = np.array([4.74e-14, 4.20e-14, 4.14e-14, 4.11e-14, 4.10e-14, 4.09e-14, 4.09e-14, 4.08e-14,
                                    4.08e-14, 4.08e-14, 4.07e-14, 4.06e-14, 4.06e-14, 4.05e-14, 4.05e-14, 4.05e-14,
                                    4.05e-14, 4.05e-14, 4.05e-14])
-# CMOS neuron body devices (nMOS, pMOS width in F)
-_READ_BODY_F = ((5, 9), (5, 0), (3.33, 6.66), (3.33, 3.33), (3.33, 3.33), (3.33, 0), (6.11, 0), (8.33, 9))
+class DeviceWidthsF(NamedTuple):
+    """One device's nMOS and pMOS widths in F (0: none)."""
+
+    nmos_f: float
+    pmos_f: float
+
+
+# CMOS neuron body devices
+_READ_BODY_F = (
+    DeviceWidthsF(nmos_f=5, pmos_f=9),
+    DeviceWidthsF(nmos_f=5, pmos_f=0),
+    DeviceWidthsF(nmos_f=3.33, pmos_f=6.66),
+    DeviceWidthsF(nmos_f=3.33, pmos_f=3.33),
+    DeviceWidthsF(nmos_f=3.33, pmos_f=3.33),
+    DeviceWidthsF(nmos_f=3.33, pmos_f=0),
+    DeviceWidthsF(nmos_f=6.11, pmos_f=0),
+    DeviceWidthsF(nmos_f=8.33, pmos_f=9),
+)
 _OSCILLATOR_LEAKAGE_W = 35.84e-9
 
 
