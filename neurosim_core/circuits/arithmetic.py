@@ -99,6 +99,40 @@ class AdderBankSpec:
     ramp_input_s: float = _STEP_RAMP  # input ramp of the carry path (the model's callers use a step)
 
 
+# Critical carry path of one ripple-carry adder (manual "Adder"; Horowitz gate-delay model): each
+# stage is a NAND2 switching through its pull-down ("n", two nMOS in series) or pull-up ("p")
+# network into its own output plus ``fanout`` NAND2 inputs; ``per_middle_bit`` stages repeat for
+# each of the num_bit-2 inner bits (their ramp is propagated even when there are none).  The last
+# stage (fanout None) drives the adder's external load.
+_CARRY_PATH = (  # (pull network, NAND2 inputs loaded, repeats per middle bit)
+    ("n", 3, False), ("p", 2, False),   # bit 0: carry generate
+    ("n", 3, True), ("p", 2, True),     # each inner bit: carry propagate
+    ("n", 3, False), ("p", 1, False),   # last bit: carry into the sum gate
+    ("n", None, False),                 # sum output onto the load
+)
+# Charge drawn per addition, as multiples of (NAND2 input cap, NAND2 output cap), for the
+# A=111.., B=100.., Cin=1 pattern: visible plus glitch ("hidden") 0->1 transitions of the
+# first bit and of every later bit.
+_FIRST_BIT_CHARGE = (14, 7)
+_LATER_BIT_CHARGE = (13, 7)
+
+
+def _fold_layout(unit_h: float, unit_w: float, count: int, fit_height: float, fit_width: float, what: str):
+    """(height, width) of ``count`` equal blocks packed into the given height or width (one row
+    if neither); 0 area with a warning when one block does not fit."""
+    if fit_height:
+        if unit_h > fit_height:
+            warnings.warn(f"{what}: a single adder is taller than the assigned height; area set to 0")
+            return 0.0, 0.0
+        return fit_height, unit_w * unit_h * count / fit_height
+    if fit_width:
+        if unit_w > fit_width:
+            warnings.warn(f"{what}: a single adder is wider than the assigned width; area set to 0")
+            return 0.0, 0.0
+        return unit_w * unit_h * count / fit_width, fit_width
+    return unit_h, unit_w * count
+
+
 def adder_bank(spec: AdderBankSpec, env: CircuitEnv) -> ComponentModel:
     """Ripple-carry adders, 9 NAND2 per full adder (NeuroSim V1.4 adder model; manual "Adder").
 
@@ -106,82 +140,42 @@ def adder_bank(spec: AdderBankSpec, env: CircuitEnv) -> ComponentModel:
     input), energy of the visible and hidden 0->1 transitions of every bit.  Ports: ``cap_input``
     and ``cap_output`` of a NAND2 (F), ``adder_height_m``/``adder_width_m`` (one adder).
     """
-    tech = env.tech
+    tech, temp = env.tech, env.temperature_k
     f = tech.feature_size
     num_bit, num_adder = int(spec.num_bit), int(spec.num_adder)
     gaa = _special_layout(tech)
     w_n, w_p = formula.enlarge_size(2 * MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f,
                                     f * MAX_TRANSISTOR_HEIGHT, tech)
+    # GAA standard cells use minimum devices for area, capacitance and leakage (not for drive)
+    cell_n, cell_p = (MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f) if gaa else (w_n, w_p)
+    _, h_nand, w_nand = formula.gate_area(NAND, 2, cell_n, cell_p, f * MAX_TRANSISTOR_HEIGHT, tech)
     if gaa:
-        _, h_nand, w_nand = formula.gate_area(NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f,
-                                              f * MAX_TRANSISTOR_HEIGHT, tech)
-    else:
-        _, h_nand, w_nand = formula.gate_area(NAND, 2, w_n, w_p, f * MAX_TRANSISTOR_HEIGHT, tech)
-    height = width = 0.0
-    if spec.fit_height_m:  # adders side by side in columns of the given total height
-        h_adder, w_adder = h_nand, w_nand * _NAND_PER_FULL_ADDER * num_bit
-        if h_adder > spec.fit_height_m:
-            warnings.warn("Adder: a single adder is taller than the assigned height; area set to 0")
-        else:
-            height = spec.fit_height_m
-            width = w_adder * h_adder * num_adder / spec.fit_height_m
-    elif spec.fit_width_m:  # adders stacked in rows of the given total width (one bit per NAND row)
-        h_adder, w_adder = h_nand * num_bit, w_nand * _NAND_PER_FULL_ADDER
-        if w_adder > spec.fit_width_m:
-            warnings.warn("Adder: a single adder is wider than the assigned width; area set to 0")
-        else:
-            width = spec.fit_width_m
-            height = w_adder * h_adder * num_adder / spec.fit_width_m
-    else:  # one row of adders
-        h_adder, w_adder = h_nand, w_nand * _NAND_PER_FULL_ADDER * num_bit
-        width, height = w_adder * num_adder, h_adder
-    if gaa:
-        c_in, c_out = formula.gate_capacitance_gaa(NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h_nand, tech,
+        c_in, c_out = formula.gate_capacitance_gaa(NAND, 2, cell_n, cell_p, h_nand, tech,
                                                    *GAA_NAND2[tech.feature_size_in_nano])
     else:
-        c_in, c_out = formula.gate_capacitance(NAND, 2, w_n, w_p, h_nand, tech)
+        c_in, c_out = formula.gate_capacitance(NAND, 2, cell_n, cell_p, h_nand, tech)
 
-    # carry path: first bit (pull-down, pull-up), num_bit-2 middle bits, last bit and sum output
-    temp = env.temperature_k
-    res_n = formula.on_resistance(w_n, NMOS, temp, tech) * 2
-    res_p = formula.on_resistance(w_p, PMOS, temp, tech)
-    if gaa:
-        res_n *= _GAA_RESISTANCE_FACTOR
-        res_p *= _GAA_RESISTANCE_FACTOR
-    gm_n, gm_p = formula.transconductance(w_n, NMOS, tech), formula.transconductance(w_p, PMOS, tech)
-    d1, ramp = _stage_delay(res_n, gm_n, c_out + c_in * 3, spec.ramp_input_s)
-    d2, ramp = _stage_delay(res_p, gm_p, c_out + c_in * 2, ramp)
-    latency = d1 + d2
-    d3, ramp = _stage_delay(res_n, gm_n, c_out + c_in * 3, ramp)
-    d4, ramp = _stage_delay(res_p, gm_p, c_out + c_in * 2, ramp)
-    if num_bit > 2:
-        latency += (d3 + d4) * (num_bit - 2)
-    d5, ramp = _stage_delay(res_n, gm_n, c_out + c_in * 3, ramp)
-    latency += d5
-    d6, ramp = _stage_delay(res_p, gm_p, c_out + c_in, ramp)
-    latency += d6
-    d7, ramp = _stage_delay(res_n, gm_n, c_out + spec.cap_load_f, ramp)
-    latency += d7
-
-    vdd2 = tech.vdd * tech.vdd
-    if gaa:
-        leak = formula.gate_leakage(NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, temp, tech)
+    # one adder is a row of 9*num_bit NAND2, or (when packed into a width) one NAND row per bit
+    nands_per_bit = _NAND_PER_FULL_ADDER
+    if spec.fit_width_m and not spec.fit_height_m:
+        h_adder, w_adder = h_nand * num_bit, w_nand * nands_per_bit
     else:
-        leak = formula.gate_leakage(NAND, 2, w_n, w_p, temp, tech)
-    later_bits = num_bit - 1
-    # visible 0->1 transitions: first bit (inputs 1, 2, Cin; S[0] and #5), later bits
-    energy = (c_in * 6) * vdd2
-    energy += (c_out * 2) * vdd2
-    energy += (c_in * 7) * vdd2 * later_bits
-    energy += (c_out * 3) * vdd2 * later_bits
-    # hidden transitions: first bit (#2, #3, #4, #5, #6), later bits (#1, #3, #6, #7)
-    energy += (c_out + c_in) * vdd2 * 2
-    energy += (c_out + c_in * 2) * vdd2
-    energy += (c_out + c_in * 3) * vdd2
-    energy += (c_out + c_in) * vdd2
-    energy += (c_out + c_in * 3) * vdd2 * later_bits
-    energy += (c_out + c_in) * vdd2 * later_bits
-    energy += (c_out + c_in) * vdd2 * 2 * later_bits
+        h_adder, w_adder = h_nand, w_nand * nands_per_bit * num_bit
+    height, width = _fold_layout(h_adder, w_adder, num_adder, spec.fit_height_m, spec.fit_width_m, "Adder")
+
+    gaa_res = _GAA_RESISTANCE_FACTOR if gaa else 1.0
+    drive = {"n": (formula.on_resistance(w_n, NMOS, temp, tech) * 2 * gaa_res, formula.transconductance(w_n, NMOS, tech)),
+             "p": (formula.on_resistance(w_p, PMOS, temp, tech) * gaa_res, formula.transconductance(w_p, PMOS, tech))}
+    middle_bits = max(num_bit - 2, 0)
+    latency, ramp = 0.0, spec.ramp_input_s
+    for pull, fanout, per_middle_bit in _CARRY_PATH:
+        load = c_out + (spec.cap_load_f if fanout is None else c_in * fanout)
+        delay, ramp = _stage_delay(*drive[pull], load, ramp)
+        latency += delay * (middle_bits if per_middle_bit else 1)
+
+    charge = [first + later * (num_bit - 1) for first, later in zip(_FIRST_BIT_CHARGE, _LATER_BIT_CHARGE)]
+    energy = (charge[0] * c_in + charge[1] * c_out) * tech.vdd * tech.vdd
+    leak = formula.gate_leakage(NAND, 2, cell_n, cell_p, temp, tech)
     return ComponentModel(
         kind="adder_bank", area_m2=height * width, height_m=height, width_m=width,
         leakage_w=leak * tech.vdd * _NAND_PER_FULL_ADDER * num_bit * num_adder,

@@ -21,9 +21,6 @@ at that height/width, OVERRIDE forces both (NeuroSim's MagicLayout/OverrideLayou
 Write actions are modelled only where a caller prices writes (the row decoder of the buffers and
 of the training estimator); the drivers' write paths had no caller and are not modelled.
 
-`RowDecoder` is a transitional adapter over `row_decoder` (old ``initialize`` / ``calculate_*``
-interface) for the buffer and functional-unit models that still use it.
-
 Reference defect reproduced under ``compat`` neurosim_v14/v21 (`neurosim_core.quirks`):
 ``row_decoder_folded_inverters_no_width``.  Reference defects fixed: the WL decoder output's
 pull-down nMOS is sized with a zero pMOS width (the reference dereferences a null pointer); the regular decoder's word-line RC term is skipped when the line

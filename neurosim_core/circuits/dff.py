@@ -46,6 +46,29 @@ class DffBankSpec:
     gamma: float = 1.0
 
 
+# Charge drawn per event, as multiples of each node capacitance (V1.4 manual, "Peripheral circuits",
+# DFF): a clock edge toggles, in every DFF, four clock inverters and the gates of the clocked
+# transmission gates; a DFF capturing a new bit also charges its D->Q path (TG drains, latch
+# inverter inputs and outputs).
+_CLOCK_CHARGE = {"inv_in": 4, "inv_out": 4, "tg_gate_n": 2, "tg_gate_p": 2}
+_CAPTURE_CHARGE = {"tg_drain": 4, "inv_in": 2, "inv_out": 2}
+
+
+def _pack(count: int, unit_h: float, unit_w: float, fit_height: float, fit_width: float) -> tuple[float, float]:
+    """(height, width) of ``count`` whole cells on a grid whose height (else width) is given; one row if neither."""
+    if fit_height:
+        per_line = min(int(fit_height / unit_h), count)
+        if per_line == 0:
+            raise ValueError("DFF: the assigned height is smaller than a single DFF")
+        return fit_height, unit_w * math.ceil(count / per_line)
+    if fit_width:
+        per_line = min(int(fit_width / unit_w), count)
+        if per_line == 0:
+            raise ValueError("DFF: the assigned width is smaller than a single DFF")
+        return unit_h * math.ceil(count / per_line), fit_width
+    return unit_h, unit_w * count
+
+
 def dff_bank(spec: DffBankSpec, env: CircuitEnv) -> ComponentModel:
     tech = env.tech
     f = tech.feature_size
@@ -53,43 +76,24 @@ def dff_bank(spec: DffBankSpec, env: CircuitEnv) -> ComponentModel:
     w_n, w_p = MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f
     _, h_inv, w_inv = formula.gate_area(INV, 1, w_n, w_p, f * MAX_TRANSISTOR_HEIGHT, tech)
     h_dff, w_dff = h_inv, w_inv * _INVERTERS_PER_DFF
-    if spec.fit_height_m:  # stack the DFFs in columns of the given height
-        per_col = min(int(spec.fit_height_m / h_dff), n)
-        if per_col == 0:
-            raise ValueError("DFF: the assigned height is smaller than a single DFF")
-        height, width = spec.fit_height_m, w_dff * math.ceil(n / per_col)
-    elif spec.fit_width_m:  # stack the DFFs in rows of the given width
-        per_row = min(int(spec.fit_width_m / w_dff), n)
-        if per_row == 0:
-            raise ValueError("DFF: the assigned width is smaller than a single DFF")
-        height, width = h_dff * math.ceil(n / per_row), spec.fit_width_m
-    else:  # one row of DFFs
-        height, width = h_dff, w_dff * n
+    height, width = _pack(n, h_dff, w_dff, spec.fit_height_m, spec.fit_width_m)
 
-    special = GAA_INV.get(tech.feature_size_in_nano)  # GAA special layout (2 nm, 1 nm)
-    if special is not None:
-        gate_factor, n_factor, p_factor = special
-        cap_in, cap_out = formula.gate_capacitance_gaa(INV, 1, w_n, w_n, h_inv, tech, gate_factor, n_factor,
-                                                       p_factor)
-        cap_gate_n = formula.gate_cap(w_n, tech) * gate_factor
-        cap_gate_p = formula.gate_cap(w_p, tech) * gate_factor
-        cap_drain = cap_out
-    else:
-        gate_factor = 1.0
+    # node capacitances of one minimum inverter / transmission gate (GAA: tuned minimum devices)
+    special = GAA_INV.get(tech.feature_size_in_nano)
+    gate_factor = 1.0 if special is None else special[0]
+    if special is None:
         cap_in, cap_out = formula.gate_capacitance(INV, 1, w_n, w_p, h_inv, tech)
-        cap_gate_n, cap_gate_p = formula.gate_cap(w_n, tech), formula.gate_cap(w_p, tech)
-        _, cap_drain = formula.gate_capacitance(INV, 1, w_n, w_p, h_inv, tech)
-
-    leakage = formula.gate_leakage(INV, 1, w_n, w_p, env.temperature_k, tech) * tech.vdd
-    leakage = leakage * _LEAKING_INVERTERS_PER_DFF * n
-    if special is not None:
-        leakage *= gate_factor
-
+    else:
+        cap_in, cap_out = formula.gate_capacitance_gaa(INV, 1, w_n, w_n, h_inv, tech, *special)
+    cap = {"inv_in": cap_in, "inv_out": cap_out, "tg_drain": cap_out,
+           "tg_gate_n": formula.gate_cap(w_n, tech) * gate_factor,
+           "tg_gate_p": formula.gate_cap(w_p, tech) * gate_factor}
     vdd2 = tech.vdd * tech.vdd
-    # clock inverters and clock transmission gates of every DFF, one clock cycle
-    clock = (cap_in + cap_out) * vdd2 * 4 * n + cap_gate_n * vdd2 * 2 * n + cap_gate_p * vdd2 * 2 * n
-    # D -> Q path of one DFF that captures data (input side, feedback side, output side)
-    capture = ((cap_drain * 3 + cap_in) * vdd2 + (cap_drain + cap_out) * vdd2 + (cap_in + cap_out) * vdd2)
+    clock = sum(k * cap[node] for node, k in _CLOCK_CHARGE.items()) * vdd2 * n
+    capture = sum(k * cap[node] for node, k in _CAPTURE_CHARGE.items()) * vdd2
+
+    leakage = (formula.gate_leakage(INV, 1, w_n, w_p, env.temperature_k, tech) * tech.vdd
+               * _LEAKING_INVERTERS_PER_DFF * n * gate_factor)
     cycle = 1.0 / env.clk_freq_hz if env.synchronous else 1.0 / env.clk_freq_hz / 2.0
     return ComponentModel(
         kind="dff_bank",
@@ -99,7 +103,7 @@ def dff_bank(spec: DffBankSpec, env: CircuitEnv) -> ComponentModel:
         leakage_w=leakage,
         actions={"clock": ActionCost(latency_s=cycle, energy_j=clock * spec.gamma),
                  "capture": ActionCost(energy_j=capture * spec.gamma)},
-        ports={"cap_tg_drain": cap_drain, "cap_inv_input": cap_in, "cap_inv_output": cap_out,
-               "cap_tg_gate_n": cap_gate_n, "cap_tg_gate_p": cap_gate_p, "num_dff": float(n),
+        ports={"cap_tg_drain": cap["tg_drain"], "cap_inv_input": cap_in, "cap_inv_output": cap_out,
+               "cap_tg_gate_n": cap["tg_gate_n"], "cap_tg_gate_p": cap["tg_gate_p"], "num_dff": float(n),
                "dff_height_m": h_dff, "dff_width_m": w_dff},
     )

@@ -46,6 +46,7 @@ from .adc import (_CADENCE_READ_VOLTAGE, _OPEN_COLUMN_POWER, PiecewiseFit, Power
                   column_energy_action, kernel_args, temperature_factor)
 from .env import CircuitEnv
 from .gaa import GAA_INV as _GAA_INV
+from .gaa import GaaFactors
 from .gaa import GAA_NAND2 as _GAA_NAND2
 
 __all__ = ["MlsaSpec", "multilevel_sense_amp", "reference_ladder", "column_power", "sensing_time_fit",
@@ -500,27 +501,65 @@ class MlsaEncoderSpec:
     input_ramp_per_s: float = 1e20
 
 
+class _EncoderGate(NamedTuple):
+    """One kind of gate of the encoder: ``drawn`` (nMOS, pMOS) widths set its drive, leakage and
+    (bulk/FinFET) capacitance; ``layout`` widths its cell; ``gaa`` the special-layout capacitance
+    factors (minimum devices) at 2/1 nm, else None; ``count``/``leaking`` instances per encoder in
+    the area / in the leakage, the latter scaled by ``leak_factor``."""
+
+    kind: int
+    inputs: int
+    drawn: tuple[float, float]
+    layout: tuple[float, float]
+    gaa: GaaFactors | None
+    count: int
+    leaking: int
+    leak_factor: float = 1.0
+
+
+_GAA_SERIES_RESISTANCE = 1.5  # GAA NAND pull-down: 1.5x the on-resistance of the series pair
+
+
+def _encoder_gates(levels: int, tech) -> dict[str, _EncoderGate]:
+    """Gate inventory of one thermometer-to-binary encoder (V1.4 manual, "ADC", multilevel SA
+    encoder): per comparator output an INV + NAND2 pair; per output bit a large NAND with
+    levels/2 inputs.  The model charges 5 INV leakages per comparator (scaled by the GAA gate
+    factor at 2/1 nm) and lays the GAA NAND2 out with minimum devices."""
+    f, node = tech.feature_size, tech.feature_size_in_nano
+    special = _special_layout(tech)
+    minimum = (MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f)
+    inv = (MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f)
+    nand = (4 * MIN_NMOS_SIZE * f, 2 * tech.pn_size_ratio * MIN_NMOS_SIZE * f)
+    pairs = levels - 1
+    return {
+        "inv": _EncoderGate(INV, 1, inv, inv, _GAA_INV[node] if special else None, pairs, 5 * pairs,
+                            _GAA_INV[node].gate if special else 1.0),
+        "nand2": _EncoderGate(NAND, 2, nand, minimum if special else nand, _GAA_NAND2[node] if special else None,
+                              pairs, pairs),
+        "nand_large": _EncoderGate(NAND, levels // 2, nand, nand, None, math.ceil(math.log2(levels)),
+                                   math.ceil(math.log2(levels))),
+    }
+
+
 def mlsa_encoder(spec: MlsaEncoderSpec, env: CircuitEnv) -> ComponentModel:
     """Thermometer-to-binary NAND encoders.  Action ``encode``: INV -> NAND2 -> large NAND (Horowitz),
     0 J (neglected by the model).  Port ``ramp_output_per_s``."""
     tech, temp = env.tech, env.temperature_k
-    f, node = tech.feature_size, tech.feature_size_in_nano
-    h = f * MAX_TRANSISTOR_HEIGHT
-    inputs = spec.levels // 2  # of each large NAND (integer halving, as in the model)
-    large_nands = math.ceil(math.log2(spec.levels))  # one per output bit
-    w_inv_n, w_inv_p = MIN_NMOS_SIZE * f, tech.pn_size_ratio * MIN_NMOS_SIZE * f
-    w_nand_n, w_nand_p = 4 * MIN_NMOS_SIZE * f, 2 * tech.pn_size_ratio * MIN_NMOS_SIZE * f
-    special = _special_layout(tech)
-    if node <= 2:  # GAA nodes: minimum NAND2
-        _, h_nand, w_nand = formula.gate_area(NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h, tech)
-    else:
-        _, h_nand, w_nand = formula.gate_area(NAND, 2, w_nand_n, w_nand_p, h, tech)
-    _, h_inv, w_inv = formula.gate_area(INV, 1, w_inv_n, w_inv_p, h, tech)
-    _, h_lg, w_lg = formula.gate_area(NAND, inputs, w_nand_n, w_nand_p, h, tech)
+    cell_height = tech.feature_size * MAX_TRANSISTOR_HEIGHT
+    gates = _encoder_gates(spec.levels, tech)
+    minimum = MIN_NMOS_SIZE * tech.feature_size
+    shape, cap = {}, {}
+    for name, g in gates.items():
+        _, h, w = formula.gate_area(g.kind, g.inputs, *g.layout, cell_height, tech)
+        shape[name] = (h, w)
+        if g.gaa is None:
+            cap[name] = formula.gate_capacitance(g.kind, g.inputs, *g.drawn, h, tech)
+        else:
+            cap[name] = formula.gate_capacitance_gaa(g.kind, g.inputs, minimum, minimum, h, tech, *g.gaa)
 
-    # one encoder folded to the width of an INV + NAND2 + large NAND
-    w_enc = w_inv + w_nand + w_lg
-    h_enc = ((w_inv * h_inv + w_nand * h_nand) * (spec.levels - 1) + w_lg * large_nands * h_lg) / w_enc
+    # one encoder: a block as wide as one gate of each kind, its height the total gate area over that width
+    w_enc = sum(w for _, w in shape.values())
+    h_enc = sum(h * w * gates[name].count for name, (h, w) in shape.items()) / w_enc
     n = spec.num_encoder
     if spec.fit_width_m:
         width, height = max(spec.fit_width_m, w_enc), h_enc * math.ceil(n / min(math.ceil(spec.fit_width_m / w_enc), n))
@@ -529,32 +568,21 @@ def mlsa_encoder(spec: MlsaEncoderSpec, env: CircuitEnv) -> ComponentModel:
     else:
         width = height = 0.0
 
-    if special:
-        cap_inv_in, cap_inv_out = formula.gate_capacitance_gaa(INV, 1, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h_inv,
-                                                               tech, *_GAA_INV[node])
-        cap_nand_in, cap_nand_out = formula.gate_capacitance_gaa(NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h_nand,
-                                                                 tech, *_GAA_NAND2[node])
-    else:
-        cap_inv_in, cap_inv_out = formula.gate_capacitance(INV, 1, w_inv_n, w_inv_p, h_inv, tech)
-        cap_nand_in, cap_nand_out = formula.gate_capacitance(NAND, 2, w_nand_n, w_nand_p, h_nand, tech)
-    cap_lg_in, _ = formula.gate_capacitance(NAND, inputs, w_nand_n, w_nand_p, h_lg, tech)
+    # critical path (Horowitz): INV -> 2 NAND2 inputs, NAND2 (series pull-down) -> the large NAND's inputs
+    path = (("inv", 1, 1.0, 2 * cap["nand2"][0]),
+            ("nand2", 2, _GAA_SERIES_RESISTANCE if _special_layout(tech) else 1.0,
+             gates["nand_large"].inputs * cap["nand_large"][0]))
+    latency, ramp = 0.0, spec.input_ramp_per_s
+    for name, series, factor, fanout_cap in path:
+        w_n = gates[name].drawn[0]
+        res = formula.on_resistance(w_n, NMOS, temp, tech) * series * factor
+        delay, ramp = formula.horowitz(res * (cap[name][1] + fanout_cap),
+                                       1 / (res * formula.transconductance(w_n, NMOS, tech)), ramp)
+        latency += delay
 
-    res = formula.on_resistance(w_inv_n, NMOS, temp, tech)
-    d_inv, ramp = formula.horowitz(res * (cap_inv_out + 2 * cap_nand_in),
-                                   1 / (res * formula.transconductance(w_inv_n, NMOS, tech)), spec.input_ramp_per_s)
-    res = formula.on_resistance(w_nand_n, NMOS, temp, tech) * 2  # two in series
-    if node <= 2:
-        res = res * 3.0 / 2.0
-    d_nand, ramp_out = formula.horowitz(res * (cap_nand_out + cap_lg_in * inputs),
-                                        1 / (res * formula.transconductance(w_nand_n, NMOS, tech)), ramp)
-
-    vdd = tech.vdd
-    leak = formula.gate_leakage(NAND, 2, w_nand_n, w_nand_p, temp, tech) * vdd * (spec.levels - 1) * n
-    leak += formula.gate_leakage(NAND, inputs, w_nand_n, w_nand_p, temp, tech) * vdd * large_nands * n
-    inv = formula.gate_leakage(INV, 1, w_inv_n, w_inv_p, temp, tech) * vdd * 5 * (spec.levels - 1) * n
-    if special:
-        inv *= _GAA_INV[node].gate
+    leakage = sum(formula.gate_leakage(g.kind, g.inputs, *g.drawn, temp, tech) * g.leaking * g.leak_factor
+                  for g in gates.values()) * tech.vdd * n
     return ComponentModel(
         kind=f"mlsa_encoder_{spec.levels}", area_m2=height * width, height_m=height, width_m=width,
-        leakage_w=leak + inv, actions={"encode": ActionCost(latency_s=d_inv + d_nand, energy_j=0.0)},
-        ports={"ramp_output_per_s": ramp_out})
+        leakage_w=leakage, actions={"encode": ActionCost(latency_s=latency, energy_j=0.0)},
+        ports={"ramp_output_per_s": ramp})

@@ -25,7 +25,7 @@ builder                      spec                          actions              
 
 Dynamic actions are vectorised: ``column_resistance`` (ohm) has shape (n_vectors, n_columns)
 (``inf``: open column), ``pulse_counts`` shape (..., 19); they return one latency / energy per
-vector.  `Comparator` is a transitional adapter (old stateful interface) for the max-pooling unit.
+vector.
 """
 from __future__ import annotations
 

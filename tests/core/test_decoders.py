@@ -250,8 +250,6 @@ def test_matches_reference(config, tag):
     check(SCENARIOS[tag](periphery_setup(config)), GOLDEN[config][tag])
 
 
-# ---- the transitional adapter computes the same numbers through the old interface ----------
-
 # ---- properties ---------------------------------------------------------------------------
 
 @settings(max_examples=30, deadline=None)

@@ -1,5 +1,5 @@
 """SRAM column periphery builders (`precharger`, `sram_write_driver`, `sense_amp`, `sram_new_sa`)
-against reference golden values, plus properties and the transitional adapters.
+against reference golden values, plus properties.
 
 Golden values: see ``test_dff.py`` (reference V1.4 Precharger / SRAMWriteDriver / SenseAmp /
 SramNewSA objects run by a C++ driver with exactly the scenario inputs below: Initialize,
@@ -234,7 +234,4 @@ def test_sram_new_sa_area_scales_with_levels_and_needs_a_width():
     assert areas[1] == pytest.approx(8 * areas[0]) and areas[2] == pytest.approx(32 * areas[0])
     with pytest.raises(ValueError, match="width"):
         sram_new_sa(SramNewSaSpec(num_col=64, levels=9, width_m=0.0), _env(s))
-
-
-# ---- transitional adapters: the old interface, numbers from the builders ------------------------
 
