@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from . import quirks
 from .quirks import COMPAT_MODES, DEFAULT_COMPAT
@@ -160,29 +160,104 @@ class HardwareConfig:
 
 
 # --- per-node tables (NeuroSim V1.4 Param.cpp) ---------------------------------------------
-# wire width, Metal0, Metal1 in nm; barrier thickness in m
+class WireDims(NamedTuple):
+    """Interconnect of a node: wire, Metal0 and Metal1 widths (nm) and Cu barrier thickness (m)."""
+
+    wire_nm: float
+    metal0_nm: float
+    metal1_nm: float
+    barrier_m: float
+
+
+class SramCellF(NamedTuple):
+    """SRAM cell footprint in F."""
+
+    height_f: float
+    width_f: float
+
+
+class PeripherySizing(NamedTuple):
+    """Per-node periphery sizing (NeuroSim sizingfactor_MUX, newswitchmatrixsizeratio,
+    switchmatrixsizeratio, buffernumber, buffersizeratio)."""
+
+    mux_sizing_factor: float
+    new_switch_matrix_size_ratio: float
+    switch_matrix_size_ratio: float
+    buffer_number: int
+    buffer_size_ratio: float
+
+
+class ResistivityRow(NamedTuple):
+    """Cu wire of width >= ``min_width_nm``: aspect ratio and bulk resistivity (ohm*m, ITRS)."""
+
+    min_width_nm: float
+    aspect_ratio: float
+    bulk_rho_ohm_m: float
+
+
 _WIRES = {
-    130: (175, 175, 175, 10.0e-9), 90: (110, 110, 110, 10.0e-9), 65: (105, 105, 105, 7.0e-9),
-    45: (80, 80, 80, 5.0e-9), 32: (56, 56, 56, 4.0e-9), 22: (40, 40, 40, 2.5e-9),
-    14: (32, 32, 39, 2.5e-9), 10: (22, 22, 32, 2.0e-9), 7: (20, 20, 28.5, 2.0e-9),
-    5: (15, 15, 17, 2.0e-9), 3: (12, 12, 16, 1.5e-9), 2: (10, 10, 11.5, 0.5e-9),
-    1: (8, 8, 10, 0.2e-9),
+    130: WireDims(wire_nm=175, metal0_nm=175, metal1_nm=175, barrier_m=1e-08),
+    90: WireDims(wire_nm=110, metal0_nm=110, metal1_nm=110, barrier_m=1e-08),
+    65: WireDims(wire_nm=105, metal0_nm=105, metal1_nm=105, barrier_m=7e-09),
+    45: WireDims(wire_nm=80, metal0_nm=80, metal1_nm=80, barrier_m=5e-09),
+    32: WireDims(wire_nm=56, metal0_nm=56, metal1_nm=56, barrier_m=4e-09),
+    22: WireDims(wire_nm=40, metal0_nm=40, metal1_nm=40, barrier_m=2.5e-09),
+    14: WireDims(wire_nm=32, metal0_nm=32, metal1_nm=39, barrier_m=2.5e-09),
+    10: WireDims(wire_nm=22, metal0_nm=22, metal1_nm=32, barrier_m=2e-09),
+    7: WireDims(wire_nm=20, metal0_nm=20, metal1_nm=28.5, barrier_m=2e-09),
+    5: WireDims(wire_nm=15, metal0_nm=15, metal1_nm=17, barrier_m=2e-09),
+    3: WireDims(wire_nm=12, metal0_nm=12, metal1_nm=16, barrier_m=1.5e-09),
+    2: WireDims(wire_nm=10, metal0_nm=10, metal1_nm=11.5, barrier_m=5e-10),
+    1: WireDims(wire_nm=8, metal0_nm=8, metal1_nm=10, barrier_m=2e-10),
 }
 _READ_VOLTAGE = {130: 0.58, 90: 0.58, 65: 0.55, 45: 0.51, 32: 0.51, 22: 0.55, 14: 0.277,
                  10: 0.28, 7: 0.264, 5: 0.253, 3: 0.248, 2: 0.28, 1: 0.272}
-# SRAM cell (height F, width F) for FinFET/GAA nodes; planar nodes use 10F x 28F
-_SRAM_CELL = {14: (10.6, 30.8), 10: (12.8, 31.25), 7: (16.0, 34.43), 5: (19.2, 43.75),
-              3: (30.0, 68.26), 2: (42.0, 120.0), 1: (80.0, 144.0)}
-# (sizingfactor_MUX, newswitchmatrixsizeratio, switchmatrixsizeratio, buffernumber, buffersizeratio)
-_SIZING = {22: (110, 14, 0.2, 0, 0), 14: (130, 6, 0.2, 0, 0), 10: (80, 6, 0.2, 0, 0),
-           7: (60, 6, 0.2, 0, 0), 5: (50, 6, 0.06, 0, 0), 3: (25, 6, 0.03, 0, 0),
-           2: (25, 6, 0.1, 3, 3), 1: (30, 6, 0.1, 3, 3)}
-_SIZING_DEFAULT = (1, 6, 0.1, 0, 0)
-# (lower bound of width in nm, aspect ratio, bulk resistivity in ohm*m)
-_RESISTIVITY = [(175, 1.6, 2.01e-8), (110, 1.6, 2.20e-8), (105, 1.7, 2.21e-8), (80, 1.7, 2.37e-8),
-                (56, 1.8, 2.63e-8), (40, 1.9, 2.97e-8), (32, 2.0, 3.25e-8), (22, 2.0, 3.95e-8),
-                (20, 2.0, 4.17e-8), (15, 2.0, 4.98e-8), (12, 2.0, 5.8e-8), (10, 2.0, 6.61e-8),
-                (8, 3.0, 7.87e-8)]
+# SRAM cell for FinFET/GAA nodes; planar nodes use _SRAM_CELL_PLANAR
+_SRAM_CELL = {
+    14: SramCellF(height_f=10.6, width_f=30.8),
+    10: SramCellF(height_f=12.8, width_f=31.25),
+    7: SramCellF(height_f=16.0, width_f=34.43),
+    5: SramCellF(height_f=19.2, width_f=43.75),
+    3: SramCellF(height_f=30.0, width_f=68.26),
+    2: SramCellF(height_f=42.0, width_f=120.0),
+    1: SramCellF(height_f=80.0, width_f=144.0),
+}
+_SRAM_CELL_PLANAR = SramCellF(height_f=10.0, width_f=28.0)
+_SIZING = {
+    22: PeripherySizing(mux_sizing_factor=110, new_switch_matrix_size_ratio=14, switch_matrix_size_ratio=0.2,
+                        buffer_number=0, buffer_size_ratio=0),
+    14: PeripherySizing(mux_sizing_factor=130, new_switch_matrix_size_ratio=6, switch_matrix_size_ratio=0.2,
+                        buffer_number=0, buffer_size_ratio=0),
+    10: PeripherySizing(mux_sizing_factor=80, new_switch_matrix_size_ratio=6, switch_matrix_size_ratio=0.2,
+                        buffer_number=0, buffer_size_ratio=0),
+    7: PeripherySizing(mux_sizing_factor=60, new_switch_matrix_size_ratio=6, switch_matrix_size_ratio=0.2,
+                        buffer_number=0, buffer_size_ratio=0),
+    5: PeripherySizing(mux_sizing_factor=50, new_switch_matrix_size_ratio=6, switch_matrix_size_ratio=0.06,
+                        buffer_number=0, buffer_size_ratio=0),
+    3: PeripherySizing(mux_sizing_factor=25, new_switch_matrix_size_ratio=6, switch_matrix_size_ratio=0.03,
+                        buffer_number=0, buffer_size_ratio=0),
+    2: PeripherySizing(mux_sizing_factor=25, new_switch_matrix_size_ratio=6, switch_matrix_size_ratio=0.1,
+                        buffer_number=3, buffer_size_ratio=3),
+    1: PeripherySizing(mux_sizing_factor=30, new_switch_matrix_size_ratio=6, switch_matrix_size_ratio=0.1,
+                        buffer_number=3, buffer_size_ratio=3),
+}
+_SIZING_DEFAULT = PeripherySizing(mux_sizing_factor=1, new_switch_matrix_size_ratio=6, switch_matrix_size_ratio=0.1,
+                                  buffer_number=0, buffer_size_ratio=0)
+_RESISTIVITY = (
+    ResistivityRow(min_width_nm=175, aspect_ratio=1.6, bulk_rho_ohm_m=2.01e-08),
+    ResistivityRow(min_width_nm=110, aspect_ratio=1.6, bulk_rho_ohm_m=2.2e-08),
+    ResistivityRow(min_width_nm=105, aspect_ratio=1.7, bulk_rho_ohm_m=2.21e-08),
+    ResistivityRow(min_width_nm=80, aspect_ratio=1.7, bulk_rho_ohm_m=2.37e-08),
+    ResistivityRow(min_width_nm=56, aspect_ratio=1.8, bulk_rho_ohm_m=2.63e-08),
+    ResistivityRow(min_width_nm=40, aspect_ratio=1.9, bulk_rho_ohm_m=2.97e-08),
+    ResistivityRow(min_width_nm=32, aspect_ratio=2.0, bulk_rho_ohm_m=3.25e-08),
+    ResistivityRow(min_width_nm=22, aspect_ratio=2.0, bulk_rho_ohm_m=3.95e-08),
+    ResistivityRow(min_width_nm=20, aspect_ratio=2.0, bulk_rho_ohm_m=4.17e-08),
+    ResistivityRow(min_width_nm=15, aspect_ratio=2.0, bulk_rho_ohm_m=4.98e-08),
+    ResistivityRow(min_width_nm=12, aspect_ratio=2.0, bulk_rho_ohm_m=5.8e-08),
+    ResistivityRow(min_width_nm=10, aspect_ratio=2.0, bulk_rho_ohm_m=6.61e-08),
+    ResistivityRow(min_width_nm=8, aspect_ratio=3.0, bulk_rho_ohm_m=7.87e-08),
+)
 
 
 def wire_resistivity(width_nm: float, barrier_m: float) -> tuple[float, float]:
@@ -439,7 +514,7 @@ def resolve(cfg: HardwareConfig, source: str = "config") -> Params:
     rho *= 1 + 0.00451 * abs(cfg.temperature_k - 300)
     unit_res = rho / (wire_nm * 1e-9 * wire_nm * 1e-9 * ar)
 
-    h_sram_default, w_sram_default = _SRAM_CELL.get(node, (10.0, 28.0))
+    h_sram_default, w_sram_default = _SRAM_CELL.get(node, _SRAM_CELL_PLANAR)
     h_sram = cfg.height_in_feature_size_sram if cfg.height_in_feature_size_sram is not None else h_sram_default
     w_sram = cfg.width_in_feature_size_sram if cfg.width_in_feature_size_sram is not None else w_sram_default
     if sram:

@@ -45,12 +45,11 @@ from ..constants import (
 from ..arch import ActionCost, ComponentModel
 from .dff import DffBankSpec, dff_bank
 from .env import CircuitEnv
+from .gaa import GAA_NAND2
 
 __all__ = ["AdderBankSpec", "AdderTreeSpec", "adder_tree", "ShiftAddSpec", "BitShifterSpec", "bit_shifter",
            "adder_bank", "shift_add"]
 
-# GAA special layout of the NAND2: (gate factor, nMOS tuning factor, pMOS tuning factor)
-_GAA_NAND_CAP = {2: (1.0, 22.0 / 15.0, 8.0 / 15.0), 1: (1.0, 23.0 / 15.0, 7.0 / 15.0)}
 _GAA_RESISTANCE_FACTOR = 1.5
 _NAND_PER_FULL_ADDER = 9
 # standard-cell height (in F) of the FinFET/GAA nodes, for the INV+NAND row of the shift-add
@@ -152,7 +151,7 @@ def adder_bank(spec: AdderBankSpec, env: CircuitEnv) -> ComponentModel:
     _, h_nand, w_nand = formula.gate_area(NAND, 2, cell_n, cell_p, f * MAX_TRANSISTOR_HEIGHT, tech)
     if gaa:
         c_in, c_out = formula.gate_capacitance_gaa(NAND, 2, cell_n, cell_p, h_nand, tech,
-                                                   *_GAA_NAND_CAP[tech.feature_size_in_nano])
+                                                   *GAA_NAND2[tech.feature_size_in_nano])
     else:
         c_in, c_out = formula.gate_capacitance(NAND, 2, cell_n, cell_p, h_nand, tech)
 

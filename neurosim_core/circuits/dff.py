@@ -26,11 +26,10 @@ from .. import formula
 from ..arch import ActionCost, ComponentModel
 from ..constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE
 from .env import CircuitEnv
+from .gaa import GAA_INV
 
 __all__ = ["DffBankSpec", "dff_bank"]
 
-# GAA special layout: (gate factor, nMOS tuning factor, pMOS tuning factor) per node in nm
-_SPECIAL_LAYOUT = {2: (1.0 / 2.0, 4.5 / 15.0, 4.5 / 15.0), 1: (10.5 / 16.0, 4.5 / 10.0, 4.5 / 10.0)}
 _INVERTERS_PER_DFF = 12
 _LEAKING_INVERTERS_PER_DFF = 8
 
@@ -80,7 +79,7 @@ def dff_bank(spec: DffBankSpec, env: CircuitEnv) -> ComponentModel:
     height, width = _pack(n, h_dff, w_dff, spec.fit_height_m, spec.fit_width_m)
 
     # node capacitances of one minimum inverter / transmission gate (GAA: tuned minimum devices)
-    special = _SPECIAL_LAYOUT.get(tech.feature_size_in_nano)
+    special = GAA_INV.get(tech.feature_size_in_nano)
     gate_factor = 1.0 if special is None else special[0]
     if special is None:
         cap_in, cap_out = formula.gate_capacitance(INV, 1, w_n, w_p, h_inv, tech)

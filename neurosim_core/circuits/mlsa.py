@@ -45,20 +45,12 @@ from ..constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NAND, NMOS
 from .adc import (_CADENCE_READ_VOLTAGE, _OPEN_COLUMN_POWER, PiecewiseFit, PowerLawFit, Segment, _hp_key, _piecewise,
                   column_energy_action, kernel_args, temperature_factor)
 from .env import CircuitEnv
+from .gaa import GAA_INV as _GAA_INV
+from .gaa import GaaFactors
+from .gaa import GAA_NAND2 as _GAA_NAND2
 
 __all__ = ["MlsaSpec", "multilevel_sense_amp", "reference_ladder", "column_power", "sensing_time_fit",
            "MlsaEncoderSpec", "mlsa_encoder"]
-
-class GaaFactors(NamedTuple):
-    """GAA special standard-cell layout (2 nm, 1 nm): gate-capacitance factor and sheet-width tunings."""
-
-    gate: float
-    n_tuning: float
-    p_tuning: float
-
-
-_GAA_INV = {2: GaaFactors(1.0 / 2.0, 4.5 / 15.0, 4.5 / 15.0), 1: GaaFactors(10.5 / 16.0, 4.5 / 10.0, 4.5 / 10.0)}
-_GAA_NAND2 = {2: GaaFactors(1.0, 22.0 / 15.0, 8.0 / 15.0), 1: GaaFactors(1.0, 23.0 / 15.0, 7.0 / 15.0)}
 
 # Nominal read voltage (V) per node assumed by the switching-energy fit (the model's own table,
 # independent of a user-set read voltage).
@@ -80,88 +72,258 @@ class LatencyFit(NamedTuple):
     res_threshold_ohm: float
 
 
-def _latency_fit(breaks, segments, ref_cap_f, d_c_s, r2_ohm, res_threshold_ohm) -> LatencyFit:
-    return LatencyFit(PiecewiseFit(breaks, tuple(Segment(*s) for s in segments)), ref_cap_f, d_c_s, r2_ohm,
-                      res_threshold_ohm)
-
-
-# MLSA sensing latency fits (s) vs. reference-column resistance, per mode and node:
-# (breaks, segments, ref_cap [F], dC [s], R2 [ohm], res_threshold [ohm]).  Above res_threshold the
-# latency grows linearly with R, scaled by the column capacitance relative to ref_cap.
+# MLSA sensing latency fits (s) vs. reference-column resistance, per mode and node.  Above
+# res_threshold_ohm the latency grows linearly with R, scaled by the column capacitance relative to ref_cap_f.
 _LATENCY_CURRENT = {
-    130: ((1832,), (("log", -1.18573e-10, 2.54175e-09), ("lin", 3.78659e-14, 2.60629e-09)), 26.62e-15, 2.0e-9, 0.1e6, 1.95e3),
-    90: ((4832,), (("log", -1.08914e-10, 2.43204e-09), ("lin", 2.8688e-14, 2.31147e-09)), 18.4e-15, 1.5e-9, 0.1e6, 4.83e3),
-    65: ((4832,), (("log", -8.11436e-11, 2.2554e-09), ("lin", 2.12366e-14, 2.14339e-09)), 13.3e-15, 1.2e-9, 0.1e6, 4.83e3),
-    45: ((4832,), (("log", -1.12976e-10, 2.16762e-09), ("lin", 1.54619e-14, 1.60263e-09)), 9.21e-15, 0.81e-9, 0.1e6, 4.83e3),
-    32: ((4832,), (("log", -1.31777e-10, 2.03151e-09), ("lin", 1.15509e-14, 1.19475e-09)), 6.55e-15, 0.55e-9, 0.1e6, 4.83e3),
-    22: ((4832,), (("log", -1.32118e-10, 1.7552e-09), ("lin", 8.02517e-15, 8.51803e-10)), 4.5e-15, 0.31e-9, 0.1e6, 12.7e3),
-    14: ((812, 2962), (("log", -7.01209e-11, 1.21771e-09), ("log", -2.11644e-11, 8.96216e-10),
-                       ("lin", 6.18337e-15, 8.17633e-10)), 2.86e-15, 0.29e-9, 0.1e6, 12.7e3),
-    10: ((1128, 4832), (("log", -7.20238e-11, 1.18578e-09), ("log", -1.81368e-11, 8.16065e-10),
-                        ("lin", 4.72185e-15, 7.28474e-10)), 2.04e-15, 0.27e-9, 0.1e6, 12.7e3),
-    7: ((4832,), (("log", -4.67061e-11, 1.03708e-09), ("lin", 3.72084e-15, 7.02172e-10)), 1.43e-15, 0.13e-9, 0.1e6, 12.7e3),
-    5: ((4832, 7847), (("log", -4.33009e-11, 9.79525e-10), ("log", -3.15954e-12, 6.53005e-10),
-                       ("lin", 2.77641e-15, 6.46706e-10)), 1.02e-15, 0.09e-9, 0.1e6, 12.7e3),
-    3: ((4832, 7847), (("log", -3.62939e-11, 9.04595e-10), ("log", -8.05167e-12, 6.69134e-10),
-                       ("lin", 2.02367e-15, 6.04792e-10)), 0.61e-15, 0.05e-9, 0.1e6, 12.7e3),
-    2: ((4832, 12742), (("log", -3.70119e-11, 8.91946e-10), ("log", -7.45304e-12, 6.42667e-10),
-                        ("lin", 1.74295e-15, 5.82625e-10)), 0.4e-15, 0.034e-9, 0.1e6, 20.06e3),
-    1: ((4832, 12742), (("log", -3.81168e-11, 8.78701e-10), ("log", -2.01799e-11, 7.25185e-10),
-                        ("lin", 1.19486e-15, 5.35253e-10)), 0.2e-15, 0.013e-9, 0.1e6, 20.06e3),
+    130: LatencyFit(
+        fit=PiecewiseFit(breaks=(1832,), segments=(
+            Segment(kind='log', a=-1.18573e-10, b=2.54175e-09),
+            Segment(kind='lin', a=3.78659e-14, b=2.60629e-09),
+        )),
+        ref_cap_f=2.662e-14, d_c_s=2e-09, r2_ohm=100000.0, res_threshold_ohm=1950.0),
+    90: LatencyFit(
+        fit=PiecewiseFit(breaks=(4832,), segments=(
+            Segment(kind='log', a=-1.08914e-10, b=2.43204e-09),
+            Segment(kind='lin', a=2.8688e-14, b=2.31147e-09),
+        )),
+        ref_cap_f=1.84e-14, d_c_s=1.5e-09, r2_ohm=100000.0, res_threshold_ohm=4830.0),
+    65: LatencyFit(
+        fit=PiecewiseFit(breaks=(4832,), segments=(
+            Segment(kind='log', a=-8.11436e-11, b=2.2554e-09),
+            Segment(kind='lin', a=2.12366e-14, b=2.14339e-09),
+        )),
+        ref_cap_f=1.33e-14, d_c_s=1.2e-09, r2_ohm=100000.0, res_threshold_ohm=4830.0),
+    45: LatencyFit(
+        fit=PiecewiseFit(breaks=(4832,), segments=(
+            Segment(kind='log', a=-1.12976e-10, b=2.16762e-09),
+            Segment(kind='lin', a=1.54619e-14, b=1.60263e-09),
+        )),
+        ref_cap_f=9.21e-15, d_c_s=8.1e-10, r2_ohm=100000.0, res_threshold_ohm=4830.0),
+    32: LatencyFit(
+        fit=PiecewiseFit(breaks=(4832,), segments=(
+            Segment(kind='log', a=-1.31777e-10, b=2.03151e-09),
+            Segment(kind='lin', a=1.15509e-14, b=1.19475e-09),
+        )),
+        ref_cap_f=6.55e-15, d_c_s=5.5e-10, r2_ohm=100000.0, res_threshold_ohm=4830.0),
+    22: LatencyFit(
+        fit=PiecewiseFit(breaks=(4832,), segments=(
+            Segment(kind='log', a=-1.32118e-10, b=1.7552e-09),
+            Segment(kind='lin', a=8.02517e-15, b=8.51803e-10),
+        )),
+        ref_cap_f=4.5e-15, d_c_s=3.1e-10, r2_ohm=100000.0, res_threshold_ohm=12700.0),
+    14: LatencyFit(
+        fit=PiecewiseFit(breaks=(812, 2962), segments=(
+            Segment(kind='log', a=-7.01209e-11, b=1.21771e-09),
+            Segment(kind='log', a=-2.11644e-11, b=8.96216e-10),
+            Segment(kind='lin', a=6.18337e-15, b=8.17633e-10),
+        )),
+        ref_cap_f=2.86e-15, d_c_s=2.9e-10, r2_ohm=100000.0, res_threshold_ohm=12700.0),
+    10: LatencyFit(
+        fit=PiecewiseFit(breaks=(1128, 4832), segments=(
+            Segment(kind='log', a=-7.20238e-11, b=1.18578e-09),
+            Segment(kind='log', a=-1.81368e-11, b=8.16065e-10),
+            Segment(kind='lin', a=4.72185e-15, b=7.28474e-10),
+        )),
+        ref_cap_f=2.04e-15, d_c_s=2.7e-10, r2_ohm=100000.0, res_threshold_ohm=12700.0),
+    7: LatencyFit(
+        fit=PiecewiseFit(breaks=(4832,), segments=(
+            Segment(kind='log', a=-4.67061e-11, b=1.03708e-09),
+            Segment(kind='lin', a=3.72084e-15, b=7.02172e-10),
+        )),
+        ref_cap_f=1.43e-15, d_c_s=1.3e-10, r2_ohm=100000.0, res_threshold_ohm=12700.0),
+    5: LatencyFit(
+        fit=PiecewiseFit(breaks=(4832, 7847), segments=(
+            Segment(kind='log', a=-4.33009e-11, b=9.79525e-10),
+            Segment(kind='log', a=-3.15954e-12, b=6.53005e-10),
+            Segment(kind='lin', a=2.77641e-15, b=6.46706e-10),
+        )),
+        ref_cap_f=1.02e-15, d_c_s=9e-11, r2_ohm=100000.0, res_threshold_ohm=12700.0),
+    3: LatencyFit(
+        fit=PiecewiseFit(breaks=(4832, 7847), segments=(
+            Segment(kind='log', a=-3.62939e-11, b=9.04595e-10),
+            Segment(kind='log', a=-8.05167e-12, b=6.69134e-10),
+            Segment(kind='lin', a=2.02367e-15, b=6.04792e-10),
+        )),
+        ref_cap_f=6.1e-16, d_c_s=5e-11, r2_ohm=100000.0, res_threshold_ohm=12700.0),
+    2: LatencyFit(
+        fit=PiecewiseFit(breaks=(4832, 12742), segments=(
+            Segment(kind='log', a=-3.70119e-11, b=8.91946e-10),
+            Segment(kind='log', a=-7.45304e-12, b=6.42667e-10),
+            Segment(kind='lin', a=1.74295e-15, b=5.82625e-10),
+        )),
+        ref_cap_f=4e-16, d_c_s=3.4e-11, r2_ohm=100000.0, res_threshold_ohm=20060.0),
+    1: LatencyFit(
+        fit=PiecewiseFit(breaks=(4832, 12742), segments=(
+            Segment(kind='log', a=-3.81168e-11, b=8.78701e-10),
+            Segment(kind='log', a=-2.01799e-11, b=7.25185e-10),
+            Segment(kind='lin', a=1.19486e-15, b=5.35253e-10),
+        )),
+        ref_cap_f=2e-16, d_c_s=1.3e-11, r2_ohm=100000.0, res_threshold_ohm=20060.0),
 }
 _LATENCY_VOLTAGE = {
-    130: ((1832,), (("log", -1.6656e-10, 2.86608e-09), ("lin", 3.36654e-14, 2.33047e-09)), 26.62e-15, 2.12e-9, 0.1e6, 1.95e3),
-    90: ((1956,), (("log", -8.13238e-11, 1.9981e-09), ("lin", 2.76205e-14, 1.87593e-09)), 18.4e-15, 1.8e-9, 0.1e6, 4.83e3),
-    65: ((1210, 3161), (("log", -1.15612e-10, 2.08218e-09), ("log", -1.00285e-11, 1.35472e-09),
-                        ("lin", 2.03232e-14, 1.61564e-09)), 13.3e-15, 1.3e-9, 0.1e6, 4.83e3),
-    45: ((695, 4832), (("log", -2.66629e-10, 3.07867e-09), ("log", -6.27624e-11, 1.78932e-09),
-                       ("lin", 1.43578e-14, 1.46251e-09)), 9.21e-15, 0.9e-9, 0.1e6, 4.83e3),
-    32: ((4832,), (("log", -1.8746e-10, 2.44191e-09), ("lin", 1.07272e-14, 1.05695e-09)), 6.55e-15, 0.7e-9, 0.1e6, 12.7e3),
-    22: ((4832,), (("log", -2.01894e-10, 2.2559e-09), ("lin", 7.45392e-15, 6.72844e-10)), 4.5e-15, 0.47e-9, 0.1e6, 12.7e3),
-    14: ((695, 1832), (("log", -1.17191e-10, 1.51724e-09), ("log", -3.56669e-11, 1.00049e-09),
-                       ("lin", 5.484e-15, 7.4812e-10)), 2.86e-15, 0.34e-9, 0.1e6, 12.7e3),
-    10: ((2976, 7847), (("log", -5.88954e-11, 1.12213e-09), ("log", -1.03546e-11, 7.46313e-10),
-                        ("lin", 4.02595e-15, 6.64175e-10)), 2.04e-15, 0.24e-9, 0.1e6, 12.7e3),
-    7: ((1956, 8251), (("log", -9.29209e-11, 1.36675e-09), ("log", -2.32202e-11, 8.55312e-10),
-                       ("lin", 2.96941e-15, 6.3388e-10)), 1.43e-15, 0.17e-9, 0.1e6, 12.7e3),
-    5: ((20691.38, 33598.18), (("log", -3.58902e-11, 9.45003e-10), ("log", 4.1847e-11, 2.03225e-10),
-                               ("lin", 2.17318e-15, 5.90032e-10)), 1.02e-15, 0.12e-9, 0.1e6, 12.7e3),
-    3: ((20691.38, 33598.18), (("log", -4.80094e-11, 1.02891e-09), ("log", 1.46916e-11, 4.37023e-10),
-                               ("lin", 1.39879e-15, 5.42026e-10)), 0.61e-15, 0.34e-9, 0.5e6, 49.6e3),
-    2: ((3161.018, 34798.92), (("log", -1.44146e-10, 1.72384e-09), ("log", -3.01414e-11, 8.19483e-10),
-                               ("lin", 6.80209e-16, 4.60774e-10)), 0.4e-15, 0.23e-9, 0.5e6, 49.6e3),
-    1: ((5107, 34798.92), (("log", -6.09403e-11, 1.06251e-09), ("log", -4.20915e-11, 8.98944e-10),
-                           ("lin", 5.44698e-16, 4.38466e-10)), 0.2e-15, 0.11e-9, 0.5e6, 60.9e3),
+    130: LatencyFit(
+        fit=PiecewiseFit(breaks=(1832,), segments=(
+            Segment(kind='log', a=-1.6656e-10, b=2.86608e-09),
+            Segment(kind='lin', a=3.36654e-14, b=2.33047e-09),
+        )),
+        ref_cap_f=2.662e-14, d_c_s=2.12e-09, r2_ohm=100000.0, res_threshold_ohm=1950.0),
+    90: LatencyFit(
+        fit=PiecewiseFit(breaks=(1956,), segments=(
+            Segment(kind='log', a=-8.13238e-11, b=1.9981e-09),
+            Segment(kind='lin', a=2.76205e-14, b=1.87593e-09),
+        )),
+        ref_cap_f=1.84e-14, d_c_s=1.8e-09, r2_ohm=100000.0, res_threshold_ohm=4830.0),
+    65: LatencyFit(
+        fit=PiecewiseFit(breaks=(1210, 3161), segments=(
+            Segment(kind='log', a=-1.15612e-10, b=2.08218e-09),
+            Segment(kind='log', a=-1.00285e-11, b=1.35472e-09),
+            Segment(kind='lin', a=2.03232e-14, b=1.61564e-09),
+        )),
+        ref_cap_f=1.33e-14, d_c_s=1.3e-09, r2_ohm=100000.0, res_threshold_ohm=4830.0),
+    45: LatencyFit(
+        fit=PiecewiseFit(breaks=(695, 4832), segments=(
+            Segment(kind='log', a=-2.66629e-10, b=3.07867e-09),
+            Segment(kind='log', a=-6.27624e-11, b=1.78932e-09),
+            Segment(kind='lin', a=1.43578e-14, b=1.46251e-09),
+        )),
+        ref_cap_f=9.21e-15, d_c_s=9e-10, r2_ohm=100000.0, res_threshold_ohm=4830.0),
+    32: LatencyFit(
+        fit=PiecewiseFit(breaks=(4832,), segments=(
+            Segment(kind='log', a=-1.8746e-10, b=2.44191e-09),
+            Segment(kind='lin', a=1.07272e-14, b=1.05695e-09),
+        )),
+        ref_cap_f=6.55e-15, d_c_s=7e-10, r2_ohm=100000.0, res_threshold_ohm=12700.0),
+    22: LatencyFit(
+        fit=PiecewiseFit(breaks=(4832,), segments=(
+            Segment(kind='log', a=-2.01894e-10, b=2.2559e-09),
+            Segment(kind='lin', a=7.45392e-15, b=6.72844e-10),
+        )),
+        ref_cap_f=4.5e-15, d_c_s=4.7e-10, r2_ohm=100000.0, res_threshold_ohm=12700.0),
+    14: LatencyFit(
+        fit=PiecewiseFit(breaks=(695, 1832), segments=(
+            Segment(kind='log', a=-1.17191e-10, b=1.51724e-09),
+            Segment(kind='log', a=-3.56669e-11, b=1.00049e-09),
+            Segment(kind='lin', a=5.484e-15, b=7.4812e-10),
+        )),
+        ref_cap_f=2.86e-15, d_c_s=3.4e-10, r2_ohm=100000.0, res_threshold_ohm=12700.0),
+    10: LatencyFit(
+        fit=PiecewiseFit(breaks=(2976, 7847), segments=(
+            Segment(kind='log', a=-5.88954e-11, b=1.12213e-09),
+            Segment(kind='log', a=-1.03546e-11, b=7.46313e-10),
+            Segment(kind='lin', a=4.02595e-15, b=6.64175e-10),
+        )),
+        ref_cap_f=2.04e-15, d_c_s=2.4e-10, r2_ohm=100000.0, res_threshold_ohm=12700.0),
+    7: LatencyFit(
+        fit=PiecewiseFit(breaks=(1956, 8251), segments=(
+            Segment(kind='log', a=-9.29209e-11, b=1.36675e-09),
+            Segment(kind='log', a=-2.32202e-11, b=8.55312e-10),
+            Segment(kind='lin', a=2.96941e-15, b=6.3388e-10),
+        )),
+        ref_cap_f=1.43e-15, d_c_s=1.7e-10, r2_ohm=100000.0, res_threshold_ohm=12700.0),
+    5: LatencyFit(
+        fit=PiecewiseFit(breaks=(20691.38, 33598.18), segments=(
+            Segment(kind='log', a=-3.58902e-11, b=9.45003e-10),
+            Segment(kind='log', a=4.1847e-11, b=2.03225e-10),
+            Segment(kind='lin', a=2.17318e-15, b=5.90032e-10),
+        )),
+        ref_cap_f=1.02e-15, d_c_s=1.2e-10, r2_ohm=100000.0, res_threshold_ohm=12700.0),
+    3: LatencyFit(
+        fit=PiecewiseFit(breaks=(20691.38, 33598.18), segments=(
+            Segment(kind='log', a=-4.80094e-11, b=1.02891e-09),
+            Segment(kind='log', a=1.46916e-11, b=4.37023e-10),
+            Segment(kind='lin', a=1.39879e-15, b=5.42026e-10),
+        )),
+        ref_cap_f=6.1e-16, d_c_s=3.4e-10, r2_ohm=500000.0, res_threshold_ohm=49600.0),
+    2: LatencyFit(
+        fit=PiecewiseFit(breaks=(3161.018, 34798.92), segments=(
+            Segment(kind='log', a=-1.44146e-10, b=1.72384e-09),
+            Segment(kind='log', a=-3.01414e-11, b=8.19483e-10),
+            Segment(kind='lin', a=6.80209e-16, b=4.60774e-10),
+        )),
+        ref_cap_f=4e-16, d_c_s=2.3e-10, r2_ohm=500000.0, res_threshold_ohm=49600.0),
+    1: LatencyFit(
+        fit=PiecewiseFit(breaks=(5107, 34798.92), segments=(
+            Segment(kind='log', a=-6.09403e-11, b=1.06251e-09),
+            Segment(kind='log', a=-4.20915e-11, b=8.98944e-10),
+            Segment(kind='lin', a=5.44698e-16, b=4.38466e-10),
+        )),
+        ref_cap_f=2e-16, d_c_s=1.1e-10, r2_ohm=500000.0, res_threshold_ohm=60900.0),
 }
-
-_LATENCY_CURRENT = {node: _latency_fit(*fit) for node, fit in _LATENCY_CURRENT.items()}
-_LATENCY_VOLTAGE = {node: _latency_fit(*fit) for node, fit in _LATENCY_VOLTAGE.items()}
 
 # MLSA current-mirror power per sense amp (W) vs. scaled column resistance, LSTP roadmap.
 _MLSA_POWER_LSTP = {
-    130: ((4832, 379269), (("lin", -4.12599e-11, 1.48536e-06), ("log", -2.6617e-07, 3.56576e-06), ("log", -1.25872e-07, 1.81453e-06))),
-    90: ((4832, 379269), (("lin", -1.67004e-11, 8.54958e-07), ("log", -1.50719e-07, 2.0858e-06), ("log", -8.89685e-08, 1.3007e-06))),
-    65: ((4832, 379269), (("lin", -6.08647e-12, 4.82814e-07), ("log", -8.03449e-08, 1.16437e-06), ("log", -6.01171e-08, 8.9355e-07))),
-    45: ((4832, 379269), (("lin", -3.96471e-12, 3.44344e-07), ("log", -5.66235e-08, 8.27849e-07), ("log", -4.32673e-08, 6.46111e-07))),
-    32: ((4832, 379269), (("lin", -6.72783e-12, 4.19847e-07), ("log", -7.28881e-08, 1.02677e-06), ("log", -4.35333e-08, 6.4697e-07))),
-    22: ((4832, 379269), (("lin", -2.85373e-11, 9.16744e-07), ("log", -1.63133e-07, 2.1687e-06), ("log", -5.8712e-08, 8.64648e-07))),
-    14: ((7847,), (("lin", -3.11213e-13, 5.34821e-08), ("log", -9.64978e-09, 1.44527e-07))),
-    10: ((20691,), (("lin", -3.27225e-13, 5.54082e-08), ("log", -9.99199e-09, 1.49539e-07))),
-    7: ((20691,), (("lin", -2.62089e-13, 4.7357e-08), ("log", -8.49198e-09, 1.27848e-07))),
-    5: ((20691,), (("lin", -1.4179e-13, 3.31434e-08), ("log", -5.76552e-09, 8.89536e-08))),
-    3: ((20691,), (("lin", -1.17664e-13, 2.96368e-08), ("log", -5.09202e-09, 7.91852e-08))),
-    2: ((20691,), (("lin", -2.01487e-13, 4.21066e-08), ("log", -7.43005e-09, 1.13414e-07))),
-    1: ((20691,), (("lin", -1.68865e-13, 3.80513e-08), ("log", -6.64737e-09, 1.02221e-07))),
+    130: PiecewiseFit(breaks=(4832, 379269), segments=(
+        Segment(kind='lin', a=-4.12599e-11, b=1.48536e-06),
+        Segment(kind='log', a=-2.6617e-07, b=3.56576e-06),
+        Segment(kind='log', a=-1.25872e-07, b=1.81453e-06),
+    )),
+    90: PiecewiseFit(breaks=(4832, 379269), segments=(
+        Segment(kind='lin', a=-1.67004e-11, b=8.54958e-07),
+        Segment(kind='log', a=-1.50719e-07, b=2.0858e-06),
+        Segment(kind='log', a=-8.89685e-08, b=1.3007e-06),
+    )),
+    65: PiecewiseFit(breaks=(4832, 379269), segments=(
+        Segment(kind='lin', a=-6.08647e-12, b=4.82814e-07),
+        Segment(kind='log', a=-8.03449e-08, b=1.16437e-06),
+        Segment(kind='log', a=-6.01171e-08, b=8.9355e-07),
+    )),
+    45: PiecewiseFit(breaks=(4832, 379269), segments=(
+        Segment(kind='lin', a=-3.96471e-12, b=3.44344e-07),
+        Segment(kind='log', a=-5.66235e-08, b=8.27849e-07),
+        Segment(kind='log', a=-4.32673e-08, b=6.46111e-07),
+    )),
+    32: PiecewiseFit(breaks=(4832, 379269), segments=(
+        Segment(kind='lin', a=-6.72783e-12, b=4.19847e-07),
+        Segment(kind='log', a=-7.28881e-08, b=1.02677e-06),
+        Segment(kind='log', a=-4.35333e-08, b=6.4697e-07),
+    )),
+    22: PiecewiseFit(breaks=(4832, 379269), segments=(
+        Segment(kind='lin', a=-2.85373e-11, b=9.16744e-07),
+        Segment(kind='log', a=-1.63133e-07, b=2.1687e-06),
+        Segment(kind='log', a=-5.8712e-08, b=8.64648e-07),
+    )),
+    14: PiecewiseFit(breaks=(7847,), segments=(
+        Segment(kind='lin', a=-3.11213e-13, b=5.34821e-08),
+        Segment(kind='log', a=-9.64978e-09, b=1.44527e-07),
+    )),
+    10: PiecewiseFit(breaks=(20691,), segments=(
+        Segment(kind='lin', a=-3.27225e-13, b=5.54082e-08),
+        Segment(kind='log', a=-9.99199e-09, b=1.49539e-07),
+    )),
+    7: PiecewiseFit(breaks=(20691,), segments=(
+        Segment(kind='lin', a=-2.62089e-13, b=4.7357e-08),
+        Segment(kind='log', a=-8.49198e-09, b=1.27848e-07),
+    )),
+    5: PiecewiseFit(breaks=(20691,), segments=(
+        Segment(kind='lin', a=-1.4179e-13, b=3.31434e-08),
+        Segment(kind='log', a=-5.76552e-09, b=8.89536e-08),
+    )),
+    3: PiecewiseFit(breaks=(20691,), segments=(
+        Segment(kind='lin', a=-1.17664e-13, b=2.96368e-08),
+        Segment(kind='log', a=-5.09202e-09, b=7.91852e-08),
+    )),
+    2: PiecewiseFit(breaks=(20691,), segments=(
+        Segment(kind='lin', a=-2.01487e-13, b=4.21066e-08),
+        Segment(kind='log', a=-7.43005e-09, b=1.13414e-07),
+    )),
+    1: PiecewiseFit(breaks=(20691,), segments=(
+        Segment(kind='lin', a=-1.68865e-13, b=3.80513e-08),
+        Segment(kind='log', a=-6.64737e-09, b=1.02221e-07),
+    )),
 }
-_MLSA_POWER_LSTP = {node: PiecewiseFit(breaks, tuple(Segment(*s) for s in segs))
-                    for node, (breaks, segs) in _MLSA_POWER_LSTP.items()}
 # MLSA power, HP roadmap: (static uW per sense amp, c, e) -> static*(L-1)*1e-6 + c*exp(e*log10(R));
 # nodes below 10 nm use the 7 nm entry (the model's placeholder values)
-_MLSA_POWER_HP = {130: (19.898, 0.17452, -2.367), 90: (13.09, 0.14900, -2.345), 65: (9.9579, 0.1083, -2.321),
-                  45: (7.7017, 0.0754, -2.296), 32: (3.9648, 0.079, -2.313), 22: (1.8939, 0.073, -2.311),
-                  14: (1.2, 0.0584, -2.311), 10: (0.8, 0.0318, -2.311), 7: (0.5, 0.0210, -2.311)}
-
-_MLSA_POWER_HP = {node: PowerLawFit(*fit) for node, fit in _MLSA_POWER_HP.items()}
+_MLSA_POWER_HP = {
+    130: PowerLawFit(static_uw=19.898, c=0.17452, e=-2.367),
+    90: PowerLawFit(static_uw=13.09, c=0.149, e=-2.345),
+    65: PowerLawFit(static_uw=9.9579, c=0.1083, e=-2.321),
+    45: PowerLawFit(static_uw=7.7017, c=0.0754, e=-2.296),
+    32: PowerLawFit(static_uw=3.9648, c=0.079, e=-2.313),
+    22: PowerLawFit(static_uw=1.8939, c=0.073, e=-2.311),
+    14: PowerLawFit(static_uw=1.2, c=0.0584, e=-2.311),
+    10: PowerLawFit(static_uw=0.8, c=0.0318, e=-2.311),
+    7: PowerLawFit(static_uw=0.5, c=0.021, e=-2.311),
+}
 
 
 def _special_layout(tech) -> bool:
